@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+/**
+ * cyclorama: the command line. `start` opens the app (Electron when its binary is
+ * installed, else a headless node), `serve` runs a headless render node with the
+ * console on http, `render` writes PNG frames for checks and previews.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { MAX_PROMPT_LENGTH } from './contract/commands.js';
+import { EXECUTION_PROVIDER_NAMES, type ExecutionProviderName } from './contract/providers.js';
+import { runHeadless } from './engine/headless.js';
+import { renderFrames } from './engine/render.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function integer(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+const providerOption = () =>
+  new Option('--provider <name>', 'run the model on this execution provider only (default: best available)').choices(EXECUTION_PROVIDER_NAMES);
+const modelOption = () => new Option('--model <dir>', 'model folder with a model.json (default: the built-in model)');
+
+/** Path to Electron's binary, or null when the package or its binary is not installed. */
+function electronBinary(): string | null {
+  try {
+    const binary = createRequire(import.meta.url)('electron') as unknown;
+    return typeof binary === 'string' && existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
+}
+
+interface ServeFlags {
+  host: string;
+  port: number;
+  token?: string;
+  model?: string;
+  provider?: ExecutionProviderName;
+  prompt?: string;
+}
+
+function serve(flags: ServeFlags): Promise<void> {
+  return runHeadless({
+    host: flags.host,
+    port: flags.port,
+    ...(flags.token ? { token: flags.token } : {}),
+    staticDir: path.resolve(here, '..', 'renderer'),
+    engine: {
+      ...(flags.model ? { modelDir: flags.model } : {}),
+      ...(flags.provider ? { provider: flags.provider } : {}),
+      ...(flags.prompt ? { initialPrompt: flags.prompt } : {}),
+    },
+  });
+}
+
+const program = new Command('cyclorama')
+  .description('Real-time generative backdrops for LED walls, broadcast and photo sets.')
+  .showHelpAfterError('(run "cyclorama --help" for usage)');
+
+const addServeOptions = (command: Command) =>
+  command
+    .option('--host <address>', 'address to listen on; anything but 127.0.0.1 needs --token', '127.0.0.1')
+    .option('--port <n>', 'console/API port (0 picks a free one)', integer(0, 65535), 8420)
+    .option('--token <secret>', 'access token required from remote consoles and control surfaces')
+    .option('--prompt <text>', 'prompt to start with')
+    .addOption(modelOption())
+    .addOption(providerOption());
+
+addServeOptions(
+  program
+    .command('start', { isDefault: true })
+    .description('open Cyclorama: the Electron app where installed, else a headless node with the console in your browser')
+    .option('--headless', 'run as a headless render node even if Electron is installed'),
+).action(async (flags: ServeFlags & { headless?: boolean }) => {
+  const electron = flags.headless ? null : electronBinary();
+  if (!electron) {
+    if (!flags.headless) console.log('Electron is not installed here (its binary download was skipped or failed): running headless; open the console URL below in a browser.');
+    await serve(flags);
+    return;
+  }
+  const appRoot = path.resolve(here, '..', '..');
+  const child = spawn(electron, [appRoot], { stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+});
+
+addServeOptions(program.command('serve').description('run a headless render node: engine, outputs and the console at http://HOST:PORT/')).action(serve);
+
+program
+  .command('render')
+  .description('render frames of a prompt to PNG files (for checks, stills and previews)')
+  .requiredOption('--prompt <text>', 'what to render')
+  .requiredOption('--out <dir>', 'folder for frame-0001.png, frame-0002.png, ...')
+  .option('--frames <n>', 'how many frames', integer(1, 100_000), 1)
+  .option('--seed <n>', 'seed: same prompt and seed give the same frames', integer(0, 2 ** 31 - 1), 1)
+  .option('--fps <n>', 'show time between frames is 1/fps s', integer(1, 240), 30)
+  .option('--start <ms>', 'show time of the first frame, ms', integer(0, 2 ** 31 - 1), 0)
+  .option('--width <px>', 'frame width (default: the model\'s native width)', integer(16, 7680))
+  .option('--height <px>', 'frame height (default: the model\'s native height)', integer(16, 4320))
+  .addOption(modelOption())
+  .addOption(providerOption())
+  .action(async (flags) => {
+    if (flags.prompt.length > MAX_PROMPT_LENGTH) throw new InvalidArgumentError(`prompt longer than ${MAX_PROMPT_LENGTH} characters`);
+    const result = await renderFrames({ ...flags, log: (line: string) => console.log(line) });
+    if (!result.ok) {
+      console.error(`cyclorama render: ${result.error.message}`);
+      process.exitCode = 1;
+    }
+  });
+
+program.parseAsync().catch((error: Error) => {
+  console.error(`cyclorama: ${error.message}`);
+  process.exit(1);
+});

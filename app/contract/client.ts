@@ -1,0 +1,105 @@
+/**
+ * The one EngineConnection implementation, over any MessageBridge. The console
+ * (and tests, and the CLI) use it whether the bridge is Electron's preload or a
+ * WebSocket. Replies are matched to calls by id; events and frames fan out.
+ */
+import type { CommandInput } from './commands.js';
+import type { CommandResult, EngineConnection, MessageBridge } from './connection.js';
+import { engineError } from './errors.js';
+import { readFrame, type FrameHeader } from './frame-wire.js';
+import { CONTRACT_VERSION, serverMessageSchema, type EngineEvent } from './messages.js';
+
+/** How long a command may wait for its reply before it is failed, in ms. */
+const REPLY_TIMEOUT_MS = 5000;
+
+type Listener<A extends unknown[]> = (...args: A) => void;
+
+export function createEngineConnection(bridge: MessageBridge): EngineConnection {
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (r: CommandResult) => void; timer: unknown }>();
+  const eventListeners = new Set<Listener<[EngineEvent]>>();
+  const frameListeners = new Set<Listener<[FrameHeader, Uint8Array]>>();
+  const statusListeners = new Set<Listener<['connecting' | 'open' | 'closed']>>();
+
+  const reportUnreadable = (what: string) => {
+    const error = engineError('invalid-message', `The engine sent ${what}. Are the console and engine the same version?`);
+    for (const l of eventListeners) l({ kind: 'error', error });
+  };
+
+  bridge.onText((text) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      reportUnreadable('a message that is not JSON');
+      return;
+    }
+    const result = serverMessageSchema.safeParse(parsed);
+    if (!result.success) {
+      // Usually an engine of another version: say so instead of waiting for ever.
+      const issue = result.error.issues[0];
+      reportUnreadable(`a message this console cannot read (field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'})`);
+      return;
+    }
+    const message = result.data;
+    if (message.kind === 'reply') {
+      const call = message.id === null ? undefined : pending.get(message.id);
+      if (call) {
+        pending.delete(message.id as number);
+        clearTimeout(call.timer);
+        call.resolve(message.ok ? { ok: true } : { ok: false, error: message.error ?? engineError('internal', 'rejected') });
+      }
+      return;
+    }
+    if (message.kind === 'hello') {
+      if (message.contractVersion !== CONTRACT_VERSION) {
+        const error = engineError(
+          'version-mismatch',
+          `Engine speaks contract v${message.contractVersion}, this console v${CONTRACT_VERSION}. Update the older one.`,
+        );
+        for (const l of eventListeners) l({ kind: 'error', error });
+      }
+      for (const l of statusListeners) l('open');
+    }
+    for (const l of eventListeners) l(message);
+  });
+
+  bridge.onStatus((status) => {
+    // 'open' is announced by the hello, after the version check, not by the socket.
+    if (status !== 'open') for (const l of statusListeners) l(status);
+  });
+
+  bridge.onBinary((data) => {
+    const frame = readFrame(data);
+    if (!frame) return;
+    for (const l of frameListeners) l(frame.header, frame.pixels);
+  });
+
+  const subscribe = <T>(set: Set<T>, listener: T) => {
+    set.add(listener);
+    return () => void set.delete(listener);
+  };
+
+  return {
+    send(command: CommandInput): Promise<CommandResult> {
+      const id = nextId++;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          resolve({ ok: false, error: engineError('internal', `No reply from the engine within ${REPLY_TIMEOUT_MS} ms.`) });
+        }, REPLY_TIMEOUT_MS);
+        pending.set(id, { resolve, timer });
+        bridge.postText(JSON.stringify({ kind: 'command', id, command }));
+      });
+    },
+    onEvent: (l) => subscribe(eventListeners, l),
+    onFrame: (l) => subscribe(frameListeners, l),
+    onConnectionChange: (l) => subscribe(statusListeners, l),
+    close() {
+      for (const [, call] of pending) clearTimeout(call.timer);
+      pending.clear();
+      bridge.close();
+    },
+  };
+}
+

@@ -1,0 +1,35 @@
+/**
+ * What the console holds: a connection to an engine. The console never knows
+ * whether it rides on Electron IPC or a WebSocket; both transports implement this.
+ */
+import type { CommandInput } from './commands.js';
+import type { EngineError } from './errors.js';
+import type { EngineEvent } from './messages.js';
+import type { FrameHeader } from './frame-wire.js';
+
+export type CommandResult = { ok: true } | { ok: false; error: EngineError };
+
+export interface EngineConnection {
+  /** Sends a command; resolves when the engine has applied or rejected it. */
+  send(command: CommandInput): Promise<CommandResult>;
+  /** Subscribes to events; returns an unsubscribe function. */
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+  /** Subscribes to preview frames; the pixel view is only valid during the call. */
+  onFrame(listener: (header: FrameHeader, rgba: Uint8Array) => void): () => void;
+  /** 'open' once the hello arrived; 'closed' while reconnecting. */
+  onConnectionChange(listener: (status: 'connecting' | 'open' | 'closed') => void): () => void;
+  close(): void;
+}
+
+/**
+ * The raw duplex a transport offers: text (JSON) and binary messages both ways.
+ * Electron's preload exposes exactly this as `window.cycloramaBridge`.
+ */
+export interface MessageBridge {
+  postText(text: string): void;
+  onText(listener: (text: string) => void): void;
+  onBinary(listener: (data: ArrayBuffer) => void): void;
+  /** Transport-level status; the connection reports 'open' only once the engine's hello arrives. */
+  onStatus(listener: (status: 'connecting' | 'open' | 'closed') => void): void;
+  close(): void;
+}

@@ -1,0 +1,29 @@
+/**
+ * Errors that cross a process edge travel as `{ code, message, details }` with a
+ * stable code, never as thrown objects. The message is for the operator: it says
+ * what is wrong and what to do.
+ */
+import { z } from 'zod';
+
+export const ERROR_CODES = [
+  'invalid-message', // not JSON, not an object, or fails the schema
+  'unknown-command',
+  'version-mismatch',
+  'model-load-failed',
+  'model-run-failed',
+  'provider-fallback',
+  'output-failed',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const engineErrorSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type EngineError = z.infer<typeof engineErrorSchema>;
+
+export function engineError(code: ErrorCode, message: string, details?: Record<string, unknown>): EngineError {
+  return details === undefined ? { code, message } : { code, message, details };
+}

@@ -1,0 +1,9 @@
+/** The typed contract between console, control surfaces and engine. Pure TypeScript + zod. */
+export * from './commands.js';
+export * from './errors.js';
+export * from './state.js';
+export * from './providers.js';
+export * from './messages.js';
+export * from './frame-wire.js';
+export * from './connection.js';
+export * from './client.js';

@@ -1,0 +1,44 @@
+/**
+ * The wire envelope, the same on every transport (Electron IPC port, WebSocket).
+ * Text messages are JSON matching these schemas; frames travel as binary messages
+ * (see frame-wire.ts) and never as JSON.
+ */
+import { z } from 'zod';
+import { commandSchema } from './commands.js';
+import { engineErrorSchema } from './errors.js';
+import { engineStateSchema } from './state.js';
+
+/** Bumped on any breaking change of commands, events or state. */
+export const CONTRACT_VERSION = 1;
+
+/** Largest text message either side accepts, in bytes. Commands are tiny. */
+export const MAX_TEXT_MESSAGE_BYTES = 64 * 1024;
+
+export const clientMessageSchema = z.object({
+  kind: z.literal('command'),
+  /** Caller's id, echoed in the reply so calls can be awaited. */
+  id: z.number().int().nonnegative(),
+  command: commandSchema,
+});
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+export const replyMessageSchema = z.object({
+  kind: z.literal('reply'),
+  id: z.number().int().nonnegative().nullable(),
+  ok: z.boolean(),
+  error: engineErrorSchema.optional(),
+});
+
+export const engineEventSchema = z.discriminatedUnion('kind', [
+  /** First message on every connection. */
+  z.object({ kind: z.literal('hello'), contractVersion: z.number().int(), state: engineStateSchema }),
+  z.object({ kind: z.literal('state'), state: engineStateSchema }),
+  z.object({ kind: z.literal('error'), error: engineErrorSchema }),
+  /** A frame of a new look reached the outputs: ttffMs is command arrival -> output-ready. */
+  z.object({ kind: z.literal('lookOnAir'), lookId: z.number().int(), ttffMs: z.number() }),
+]);
+
+export const serverMessageSchema = z.union([replyMessageSchema, engineEventSchema]);
+export type ReplyMessage = z.infer<typeof replyMessageSchema>;
+export type EngineEvent = z.infer<typeof engineEventSchema>;
+export type ServerMessage = z.infer<typeof serverMessageSchema>;

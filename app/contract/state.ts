@@ -1,0 +1,74 @@
+/**
+ * The engine's state snapshot: everything a console needs to draw itself. Sent
+ * whole on connect and whenever it changes (it is small; frames are not in it).
+ */
+import { z } from 'zod';
+import { EXECUTION_PROVIDER_NAMES } from './providers.js';
+import { engineErrorSchema } from './errors.js';
+
+export const modelStatusSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** 'loading' until the first frame, 'running', or 'failed' (outputs hold the last good frame). */
+  status: z.enum(['loading', 'running', 'failed']),
+  /** Execution provider the session actually runs on (not the one asked for). */
+  provider: z.enum(EXECUTION_PROVIDER_NAMES).nullable(),
+  /** Providers tried before it, with why each was passed over. */
+  fallbacks: z.array(z.object({ provider: z.string(), reason: z.string() })),
+  width: z.number().int(),
+  height: z.number().int(),
+});
+
+export const outputStatusSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['preview', 'ndi', 'display', 'files', 'null']),
+  name: z.string(),
+  status: z.enum(['running', 'stopped', 'failed']),
+  /** Output clock rate as a rational: 60000/1001 is 59.94. */
+  rate: z.object({ num: z.number().int().positive(), den: z.number().int().positive() }),
+  /** Frames actually sent per second, measured over the last second. */
+  fps: z.number(),
+  /** Ticks that found a new frame vs. ticks that repeated the last one. */
+  freshFrames: z.number().int(),
+  repeatedFrames: z.number().int(),
+  missedTicks: z.number().int(),
+  message: z.string().optional(),
+});
+
+export const programStatusSchema = z.object({
+  prompt: z.string(),
+  seed: z.number().int(),
+  /** Id of the look now being generated; every frame carries the id it was made from. */
+  lookId: z.number().int(),
+  panic: z.enum(['none', 'black', 'freeze']),
+});
+
+export const statsSchema = z.object({
+  /** Frames per second the generator sustains, over the last second. */
+  modelFps: z.number(),
+  /** Last prompt-change-to-first-frame time in ms, or null before the first change. */
+  lastTtffMs: z.number().nullable(),
+  /** Frames the generator has made since the engine started. */
+  generatedFrames: z.number().int(),
+  /** Generated frames dropped because a newer one replaced them before any output took them. */
+  droppedFrames: z.number().int(),
+  /** Frames discarded because their look was already replaced (stale after a change). */
+  staleFrames: z.number().int(),
+});
+
+export const engineStateSchema = z.object({
+  contractVersion: z.number().int(),
+  engineVersion: z.string(),
+  model: modelStatusSchema,
+  program: programStatusSchema,
+  stats: statsSchema,
+  outputs: z.array(outputStatusSchema),
+  /** Most recent errors, newest last; bounded. */
+  recentErrors: z.array(engineErrorSchema.extend({ atMs: z.number() })),
+});
+
+export type ModelStatus = z.infer<typeof modelStatusSchema>;
+export type OutputStatus = z.infer<typeof outputStatusSchema>;
+export type ProgramStatus = z.infer<typeof programStatusSchema>;
+export type EngineStats = z.infer<typeof statsSchema>;
+export type EngineState = z.infer<typeof engineStateSchema>;

@@ -1,0 +1,226 @@
+/**
+ * The engine: the runner that joins the data path
+ *   show state -> generator (worker) -> program frames -> output clock -> sinks
+ * It is the only place that reads the clock for show logic. It knows nothing of
+ * transports: consoles and control surfaces reach it through `dispatch` and its
+ * events (see control/client-hub.ts). No electron import, ever: the same engine
+ * runs headless from the CLI and inside Electron's utility process.
+ */
+import { EventEmitter } from 'node:events';
+import type { Command } from '../contract/commands.js';
+import type { CommandResult } from '../contract/connection.js';
+import { engineError, type EngineError } from '../contract/errors.js';
+import { CONTRACT_VERSION, type EngineEvent } from '../contract/messages.js';
+import type { ExecutionProviderName } from '../contract/providers.js';
+import type { EngineState, ModelStatus } from '../contract/state.js';
+import { applyCommand, initialProgram, outputLevel, type ProgramState } from '../show/program.js';
+import { engineNowMs } from './clock.js';
+import { ProgramFrames } from './frames/program-frames.js';
+import { Generator, type GeneratedFrame } from './generate/generator.js';
+import { builtinModelDir, loadModelFolder, type ModelFolder } from './generate/model-folder.js';
+import { OutputClock, RATE_29_97, type FrameRate } from './outputs/output-clock.js';
+import type { FrameSink } from './outputs/frame-sink.js';
+import { PreviewSink } from './outputs/preview-sink.js';
+
+export const ENGINE_VERSION = '0.1.0';
+/** How many recent errors the state snapshot keeps. */
+const RECENT_ERRORS = 20;
+/** Stats go out at this period even when nothing else changed, ms. */
+const STATS_PERIOD_MS = 500;
+
+export interface EngineOptions {
+  /** Model folder; the built-in model when absent or when this one fails to load. */
+  modelDir?: string;
+  /** Generated frame size; defaults to the model's native size (1920x1080 for the built-in). */
+  width?: number;
+  height?: number;
+  /** Output clock rate; 29.97 by default. */
+  rate?: FrameRate;
+  provider?: ExecutionProviderName;
+  initialPrompt?: string;
+  initialSeed?: number;
+}
+
+interface EngineEvents {
+  event: [EngineEvent];
+  /** Binary preview frame for consoles (see contract/frame-wire.ts). */
+  preview: [Uint8Array];
+}
+
+export class Engine extends EventEmitter<EngineEvents> {
+  private program: ProgramState;
+  private generator: Generator | null = null;
+  private readonly frames: ProgramFrames;
+  private clock: OutputClock | null = null;
+  private modelStatus: ModelStatus;
+  private readonly recentErrors: EngineState['recentErrors'] = [];
+  private readonly frameTimes: number[] = [];
+  /** Look id whose first frame we are waiting for, and when its command arrived. */
+  private ttffPending: { lookId: number; receivedAtMs: number } | null = null;
+  private lastTtffMs: number | null = null;
+  private generatedFrames = 0;
+  private statsTimer: NodeJS.Timeout | null = null;
+  private readonly startedAtMs: number;
+
+  private constructor(private readonly options: EngineOptions) {
+    super();
+    this.startedAtMs = engineNowMs();
+    this.program = initialProgram(this.startedAtMs, options.initialPrompt, options.initialSeed);
+    // The first look's "time to first frame" is the cold start.
+    this.ttffPending = { lookId: this.program.lookId, receivedAtMs: this.startedAtMs };
+    this.frames = new ProgramFrames((frame) => this.generator?.release(frame));
+    this.modelStatus = { id: 'none', name: 'No model', status: 'loading', provider: null, fallbacks: [], width: 0, height: 0 };
+  }
+
+  /** Starts the engine. It always comes up: a model that fails is reported in the state, not thrown. */
+  static async start(options: EngineOptions = {}): Promise<Engine> {
+    const engine = new Engine(options);
+    await engine.loadModel();
+    engine.statsTimer = setInterval(() => engine.publishState(), STATS_PERIOD_MS);
+    return engine;
+  }
+
+  /** Applies a validated command. `receivedAtMs` is when it reached the engine (for TTFF). */
+  dispatch(command: Command, receivedAtMs = engineNowMs()): CommandResult {
+    const before = this.program;
+    this.program = applyCommand(this.program, command, receivedAtMs);
+    if (this.program.lookId !== before.lookId) {
+      this.ttffPending = { lookId: this.program.lookId, receivedAtMs };
+      this.frames.flush(this.program.lookId);
+      this.pushLook();
+    }
+    this.frames.setFrozen(this.program.panic.mode === 'freeze');
+    if (this.program !== before || command.type === 'getState') this.publishState();
+    return { ok: true };
+  }
+
+  state(): EngineState {
+    const now = engineNowMs();
+    while (this.frameTimes.length > 0 && (this.frameTimes[0] as number) < now - 1000) this.frameTimes.shift();
+    return {
+      contractVersion: CONTRACT_VERSION,
+      engineVersion: ENGINE_VERSION,
+      model: this.modelStatus,
+      program: {
+        prompt: this.program.to.prompt,
+        seed: this.program.to.seed,
+        lookId: this.program.lookId,
+        panic: this.program.panic.mode,
+      },
+      stats: {
+        modelFps: this.frameTimes.length,
+        generatedFrames: this.generatedFrames,
+        lastTtffMs: this.lastTtffMs,
+        droppedFrames: this.frames.dropped,
+        staleFrames: this.frames.stale,
+      },
+      outputs: this.clock?.statuses() ?? [],
+      recentErrors: [...this.recentErrors],
+    };
+  }
+
+  /** Adds an output (NDI, display, files). The console preview is always there. */
+  addSink(sink: FrameSink): void {
+    this.clock?.addSink(sink);
+  }
+
+  async stop(): Promise<void> {
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    this.clock?.stop();
+    this.frames.clear();
+    await this.generator?.stop();
+    this.generator = null;
+  }
+
+  private async loadModel(): Promise<void> {
+    let folder: ModelFolder | null = null;
+    if (this.options.modelDir) {
+      const requested = loadModelFolder(this.options.modelDir);
+      if (requested.ok) folder = requested.value;
+      else this.recordError({ ...requested.error, message: `${requested.error.message} Running the built-in model instead.` });
+    }
+    if (!folder) {
+      const builtin = loadModelFolder(builtinModelDir());
+      if (!builtin.ok) {
+        this.recordError(builtin.error);
+        this.modelStatus = { ...this.modelStatus, status: 'failed' };
+        return;
+      }
+      folder = builtin.value;
+    }
+    const { manifest } = folder;
+    const width = this.options.width ?? manifest.nativeSize.width;
+    const height = this.options.height ?? manifest.nativeSize.height;
+    this.modelStatus = { id: manifest.id, name: manifest.name, status: 'loading', provider: null, fallbacks: [], width, height };
+    const rate = this.options.rate ?? RATE_29_97;
+    const started = await Generator.start({
+      model: folder,
+      width,
+      height,
+      showEpochMs: this.startedAtMs,
+      maxFps: rate.num / rate.den,
+      ...(this.options.provider ? { onlyProvider: this.options.provider } : {}),
+    });
+    if (!started.ok) {
+      this.recordError(started.error);
+      this.modelStatus = { ...this.modelStatus, status: 'failed' };
+      return;
+    }
+    const generator = started.value;
+    this.generator = generator;
+    this.modelStatus = { ...this.modelStatus, status: 'running', provider: generator.ready.provider, fallbacks: generator.ready.fallbacks };
+    if (generator.ready.fallbacks.length > 0 && generator.ready.provider === 'cpu' && this.options.provider === undefined) {
+      // Visible, not silent: the operator should know the GPU path was not taken.
+      const passed = generator.ready.fallbacks.map((f) => `${f.provider}: ${f.reason}`).join('; ');
+      this.recordError(engineError('provider-fallback', `${manifest.name} runs on the CPU. Passed over: ${passed}.`));
+    }
+    generator.on('frame', (frame) => this.onFrame(frame));
+    generator.on('runFailed', (error) => this.recordError(error));
+
+    const clock = new OutputClock({
+      rate,
+      take: () => this.frames.take(),
+      level: () => outputLevel(this.program, engineNowMs()),
+      onSinkError: (sink, error) =>
+        this.recordError(engineError('output-failed', `Output "${sink.name}" failed: ${error.message}. Other outputs keep running.`, { output: sink.id })),
+    });
+    clock.addSink(new PreviewSink(width, height, (message) => this.emit('preview', message)));
+    this.clock = clock;
+    this.pushLook();
+    generator.stream(true);
+    clock.start();
+  }
+
+  private pushLook(): void {
+    this.generator?.setLook({
+      lookId: this.program.lookId,
+      from: this.program.from,
+      to: this.program.to,
+      transition: this.program.transition,
+      startedAtMs: this.program.startedAtMs,
+    });
+  }
+
+  private onFrame(frame: GeneratedFrame): void {
+    this.frameTimes.push(frame.doneAtMs);
+    this.generatedFrames++;
+    if (this.ttffPending && frame.lookId >= this.ttffPending.lookId && this.program.panic.mode !== 'freeze') {
+      // Output-ready: the frame is in the program hand-over the next tick takes from.
+      this.lastTtffMs = engineNowMs() - this.ttffPending.receivedAtMs;
+      this.emit('event', { kind: 'lookOnAir', lookId: frame.lookId, ttffMs: this.lastTtffMs });
+      this.ttffPending = null;
+    }
+    this.frames.offer(frame);
+  }
+
+  private recordError(error: EngineError): void {
+    this.recentErrors.push({ ...error, atMs: Date.now() });
+    if (this.recentErrors.length > RECENT_ERRORS) this.recentErrors.shift();
+    this.emit('event', { kind: 'error', error });
+    this.publishState();
+  }
+
+  private publishState(): void {
+    this.emit('event', { kind: 'state', state: this.state() });
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The worker's frame buffers: a few frame-sized ArrayBuffers allocated once.
+ * onnxruntime writes each frame straight into one (a preallocated output), the
+ * buffer is *transferred* to the engine thread (no copy), and the engine
+ * transfers it back when no output needs it. Ownership is always one thread's,
+ * so a sink can never see a frame being overwritten, and nothing frame-sized is
+ * allocated per frame. (onnxruntime-node rejects SharedArrayBuffer-backed outputs
+ * with "Invalid argument", which is why this is transfer, not shared memory.)
+ */
+
+/**
+ * Four buffers: one on the wall, one waiting for the next output tick, one
+ * being written, one spare so the worker rarely waits for a tick.
+ */
+export const DEFAULT_FRAME_BUFFERS = 4;
+
+export class FramePool {
+  private readonly free: ArrayBuffer[] = [];
+  private waiters: ((buffer: ArrayBuffer) => void)[] = [];
+
+  constructor(
+    readonly frameBytes: number,
+    count = DEFAULT_FRAME_BUFFERS,
+  ) {
+    for (let i = 0; i < count; i++) this.free.push(new ArrayBuffer(frameBytes));
+  }
+
+  /** A free buffer, waiting for one to come back if all are out. */
+  take(): Promise<ArrayBuffer> {
+    const buffer = this.free.pop();
+    if (buffer) return Promise.resolve(buffer);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** A buffer is back (from the engine, or unused after a failed run). */
+  give(buffer: ArrayBuffer): void {
+    if (buffer.byteLength !== this.frameBytes) return; // not one of ours
+    const waiter = this.waiters.shift();
+    if (waiter) waiter(buffer);
+    else this.free.push(buffer);
+  }
+
+  get available(): number {
+    return this.free.length;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Loads and checks a model folder: model.json against the manifest schema, then
+ * that every file it names exists. Errors name the file and the problem, so an
+ * operator who pointed at the wrong folder knows what to fix.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { engineError } from '../../contract/errors.js';
+import { fail, ok, type Result } from '../result.js';
+import { builtinModelManifestSchema, type ModelManifest } from './model-manifest.js';
+
+export interface ModelFolder {
+  dir: string;
+  manifest: ModelManifest;
+  graphPath: string;
+  vocabularyPath: string | null;
+}
+
+/** The model that ships in the repo (`models/builtin`), found from dist/ or from source. */
+export function builtinModelDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // app/engine/generate -> repo root; dist/app/engine/generate -> repo root
+  for (const up of ['../../..', '../../../..']) {
+    const candidate = path.resolve(here, up, 'models', 'builtin');
+    if (existsSync(path.join(candidate, 'model.json'))) return candidate;
+  }
+  return path.resolve(here, '../../..', 'models', 'builtin');
+}
+
+export function loadModelFolder(dir: string): Result<ModelFolder> {
+  const manifestPath = path.join(dir, 'model.json');
+  if (!existsSync(manifestPath)) {
+    return fail(engineError('model-load-failed', `${manifestPath} not found: point Cyclorama at a model folder (it holds model.json and the .onnx files).`, { file: manifestPath }));
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  } catch (e) {
+    return fail(engineError('model-load-failed', `${manifestPath} is not valid JSON: ${(e as Error).message}`, { file: manifestPath }));
+  }
+  const parsed = builtinModelManifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || '(root)';
+    return fail(engineError('model-load-failed', `${manifestPath}: field "${where}": ${issue?.message ?? 'invalid'}.`, { file: manifestPath, field: where }));
+  }
+  const manifest = parsed.data;
+  const graphPath = path.join(dir, manifest.files.graph);
+  if (!existsSync(graphPath)) {
+    return fail(engineError('model-load-failed', `Model graph ${graphPath} (named in model.json files.graph) is missing.`, { file: graphPath }));
+  }
+  let vocabularyPath: string | null = null;
+  if (manifest.files.vocabulary !== undefined) {
+    vocabularyPath = path.join(dir, manifest.files.vocabulary);
+    if (!existsSync(vocabularyPath)) {
+      return fail(engineError('model-load-failed', `Vocabulary ${vocabularyPath} (named in model.json files.vocabulary) is missing.`, { file: vocabularyPath }));
+    }
+  }
+  return ok({ dir, manifest, graphPath, vocabularyPath });
+}

@@ -1,0 +1,53 @@
+/**
+ * model.json: the manifest every model folder carries. It names the files, the
+ * graph's inputs and outputs by *role* (so the runtime never guesses from tensor
+ * names), the native output size and the licence. Validated with zod when a
+ * model folder is loaded; a bad manifest is reported with the field path.
+ */
+import { z } from 'zod';
+
+import { EXECUTION_PROVIDER_NAMES } from '../../contract/providers.js';
+
+export const EXECUTION_PROVIDERS = EXECUTION_PROVIDER_NAMES;
+export type { ExecutionProviderName } from '../../contract/providers.js';
+
+const tensorSpec = z.object({
+  /** Tensor name in the ONNX graph. */
+  name: z.string().min(1),
+  dtype: z.enum(['float32', 'float16', 'int64', 'int32', 'uint8']),
+  /** Dimensions; a string names a dimension chosen at run time (e.g. "height"). */
+  dims: z.array(z.union([z.number().int().positive(), z.string().min(1)])),
+});
+
+export const builtinModelManifestSchema = z.object({
+  schemaVersion: z.literal(1),
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+  name: z.string().min(1),
+  kind: z.literal('frame-model'),
+  description: z.string().optional(),
+  licence: z.string().min(1),
+  /** Relative to the model folder. */
+  files: z.object({ graph: z.string().min(1), vocabulary: z.string().min(1).optional() }),
+  /** Size of the frames the graph makes when asked for nothing else. */
+  nativeSize: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }),
+  /** Length of the conditioning vector the text encoder makes. */
+  conditioningSize: z.number().int().positive(),
+  inputs: z.object({
+    /** float32 [1, conditioningSize]: the prompt's conditioning (already blended). */
+    conditioning: tensorSpec,
+    /** float32 [1]: show time in seconds, drives motion. */
+    time: tensorSpec,
+    /** float32 [1]: seed; same prompt + seed + time = same frame. */
+    seed: tensorSpec,
+    /** int64 [2]: requested output [height, width]; the upscale happens in the graph. */
+    outputSize: tensorSpec,
+  }),
+  outputs: z.object({
+    /** uint8 [height, width, 4], RGBA, straight alpha (always 255). */
+    frame: tensorSpec,
+  }),
+  /** Execution providers best first; the runtime tries them in this order. */
+  preferredProviders: z.array(z.enum(EXECUTION_PROVIDERS)).min(1),
+});
+
+export type ModelManifest = z.infer<typeof builtinModelManifestSchema>;

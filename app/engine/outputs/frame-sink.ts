@@ -1,0 +1,28 @@
+/**
+ * A FrameSink is anything the output clock feeds: the console preview, NDI
+ * senders, display windows, a PNG sequence. Each tick it gets the program frame
+ * (new or repeated) and the output level (1 = full picture, 0 = black panic).
+ *
+ * Contract: `send` must not keep `frame.pixels` after it returns (the buffer goes
+ * back to the generator); a sink that sends asynchronously copies first.
+ * A sink that throws is recorded and skipped; it never stops the clock.
+ */
+import type { OutputStatus } from '../../contract/state.js';
+import type { GeneratedFrame } from '../generate/generator.js';
+
+export interface OutputTick {
+  frame: GeneratedFrame;
+  fresh: boolean;
+  /** 0..1, multiplies the picture (black panic fades it to 0). */
+  level: number;
+  /** Tick number on this output's clock. */
+  tick: number;
+}
+
+export interface FrameSink {
+  readonly id: string;
+  readonly kind: OutputStatus['kind'];
+  readonly name: string;
+  send(tick: OutputTick): void;
+  close(): void;
+}

@@ -1,0 +1,117 @@
+/**
+ * The output clock: ticks at an exact rational rate (e.g. 60000/1001) whatever
+ * the model's pace, and on every tick hands the program frame to its sinks. Tick
+ * n is due at start + n * den * 1000 / num ms, computed from n (no accumulated
+ * drift). A tick that is more than one period late is counted as missed and
+ * skipped rather than sent in a burst.
+ */
+import type { OutputStatus } from '../../contract/state.js';
+import { engineNowMs } from '../clock.js';
+import type { TakenFrame } from '../frames/program-frames.js';
+import type { FrameSink } from './frame-sink.js';
+
+export interface FrameRate {
+  num: number;
+  den: number;
+}
+
+export const RATE_29_97: FrameRate = { num: 30000, den: 1001 };
+export const RATE_30: FrameRate = { num: 30, den: 1 };
+
+export interface OutputClockOptions {
+  rate: FrameRate;
+  /** What to send this tick; null before the first frame exists. */
+  take: () => TakenFrame | null;
+  level: () => number;
+  onSinkError: (sink: FrameSink, error: Error) => void;
+}
+
+export class OutputClock {
+  private readonly sinks = new Map<string, { sink: FrameSink; failed: boolean }>();
+  private startMs = 0;
+  private tick = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private fresh = 0;
+  private repeated = 0;
+  private missed = 0;
+  /** Tick times of the last second, for a measured fps. */
+  private readonly recentTicks: number[] = [];
+
+  constructor(private readonly options: OutputClockOptions) {}
+
+  get periodMs(): number {
+    return (this.options.rate.den * 1000) / this.options.rate.num;
+  }
+
+  addSink(sink: FrameSink): void {
+    this.sinks.set(sink.id, { sink, failed: false });
+  }
+
+  removeSink(id: string): void {
+    const entry = this.sinks.get(id);
+    entry?.sink.close();
+    this.sinks.delete(id);
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.startMs = engineNowMs();
+    this.tick = 0;
+    this.schedule();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const { sink } of this.sinks.values()) sink.close();
+  }
+
+  statuses(): OutputStatus[] {
+    const now = engineNowMs();
+    while (this.recentTicks.length > 0 && (this.recentTicks[0] as number) < now - 1000) this.recentTicks.shift();
+    return [...this.sinks.values()].map(({ sink, failed }) => ({
+      id: sink.id,
+      kind: sink.kind,
+      name: sink.name,
+      status: failed ? 'failed' : this.timer ? 'running' : 'stopped',
+      rate: this.options.rate,
+      fps: this.recentTicks.length,
+      freshFrames: this.fresh,
+      repeatedFrames: this.repeated,
+      missedTicks: this.missed,
+    }));
+  }
+
+  private schedule(): void {
+    const dueMs = this.startMs + (this.tick * this.options.rate.den * 1000) / this.options.rate.num;
+    this.timer = setTimeout(() => this.onTick(), Math.max(0, dueMs - engineNowMs()));
+  }
+
+  private onTick(): void {
+    const now = engineNowMs();
+    const late = now - (this.startMs + (this.tick * this.options.rate.den * 1000) / this.options.rate.num);
+    if (late > this.periodMs) {
+      const skipped = Math.floor(late / this.periodMs);
+      this.missed += skipped;
+      this.tick += skipped;
+    }
+    const taken = this.options.take();
+    if (taken) {
+      if (taken.fresh) this.fresh++;
+      else this.repeated++;
+      this.recentTicks.push(now);
+      const level = this.options.level();
+      for (const entry of this.sinks.values()) {
+        try {
+          entry.sink.send({ frame: taken.frame, fresh: taken.fresh, level, tick: this.tick });
+          entry.failed = false;
+        } catch (error) {
+          if (!entry.failed) this.options.onSinkError(entry.sink, error as Error);
+          entry.failed = true;
+        }
+      }
+    }
+    this.tick++;
+    this.schedule();
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Program state: what the wall should show, as a pure reducer over operator
+ * commands. Time is an argument (`nowMs`, integer ms on the engine's clock);
+ * nothing here reads a clock, so every instant can be tested.
+ *
+ * Each prompt or seed change makes a new *look* with a new id. Frames carry the
+ * id of the look they were made from, so nothing stale is shown after a change
+ * and time-to-first-frame can be measured honestly.
+ */
+import type { Command, Transition } from '../contract/commands.js';
+import { transitionWeight } from './curves.js';
+
+export interface LookTarget {
+  prompt: string;
+  seed: number;
+}
+
+export interface ProgramState {
+  lookId: number;
+  /** Where a running transition comes from; null when none ran yet. */
+  from: LookTarget | null;
+  to: LookTarget;
+  transition: Transition;
+  /** When the current look's transition started, engine clock ms. */
+  startedAtMs: number;
+  panic: { mode: 'none' | 'black' | 'freeze'; fadeMs: number; sinceMs: number };
+}
+
+/** What the generator needs for one instant. */
+export interface ResolvedLook {
+  lookId: number;
+  from: LookTarget | null;
+  to: LookTarget;
+  /** Weight of `to` in [0, 1]; 1 once the transition is done. */
+  mix: number;
+}
+
+export const DEFAULT_PROMPT = 'soft studio grey, gentle light';
+/** Live prompt edits morph over this long unless the command says otherwise. */
+export const DEFAULT_LIVE_TRANSITION: Transition = { durationMs: 0, curve: 'ease-in-out' };
+
+export function initialProgram(nowMs: number, prompt = DEFAULT_PROMPT, seed = 1): ProgramState {
+  return {
+    lookId: 1,
+    from: null,
+    to: { prompt, seed },
+    transition: { durationMs: 0, curve: 'linear' },
+    startedAtMs: nowMs,
+    panic: { mode: 'none', fadeMs: 0, sinceMs: nowMs },
+  };
+}
+
+/** Resolves the look at `nowMs`: the blend between the previous and the current target. */
+export function resolveLook(state: ProgramState, nowMs: number): ResolvedLook {
+  const mix = state.from === null ? 1 : transitionWeight(state.transition.curve, nowMs - state.startedAtMs, state.transition.durationMs);
+  return { lookId: state.lookId, from: mix >= 1 ? null : state.from, to: state.to, mix };
+}
+
+/**
+ * The target the wall shows at `nowMs` if a new transition starts now: mid-morph,
+ * a new change starts from the current target (the morph snaps forward rather than
+ * jumping back; blending three prompts is left to the show-control work).
+ */
+function startLook(state: ProgramState, to: LookTarget, transition: Transition, nowMs: number): ProgramState {
+  return {
+    ...state,
+    lookId: state.lookId + 1,
+    from: transition.durationMs > 0 ? state.to : null,
+    to,
+    transition,
+    startedAtMs: nowMs,
+  };
+}
+
+/** Applies one validated command. Commands that do not change the program return the same object. */
+export function applyCommand(state: ProgramState, command: Command, nowMs: number): ProgramState {
+  switch (command.type) {
+    case 'setPrompt':
+      return startLook(state, { ...state.to, prompt: command.prompt }, command.transition ?? DEFAULT_LIVE_TRANSITION, nowMs);
+    case 'setSeed':
+      if (command.seed === state.to.seed) return state;
+      return startLook(state, { ...state.to, seed: command.seed }, { durationMs: 0, curve: 'linear' }, nowMs);
+    case 'panic':
+      return { ...state, panic: { mode: command.mode, fadeMs: command.fadeMs, sinceMs: nowMs } };
+    case 'restore':
+    case 'go': // no cue list yet: GO clears a panic, as it will once cues exist
+      if (state.panic.mode === 'none') return state;
+      return { ...state, panic: { mode: 'none', fadeMs: 0, sinceMs: nowMs } };
+    case 'getState':
+      return state;
+  }
+}
+
+/** Output level in [0, 1] at `nowMs`: 0 is black. A black panic fades over its fadeMs. */
+export function outputLevel(state: ProgramState, nowMs: number): number {
+  if (state.panic.mode !== 'black') return 1;
+  if (state.panic.fadeMs <= 0) return 0;
+  const progress = (nowMs - state.panic.sinceMs) / state.panic.fadeMs;
+  return progress >= 1 ? 0 : 1 - Math.max(0, progress);
+}

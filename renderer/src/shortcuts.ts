@@ -1,0 +1,81 @@
+/**
+ * Keyboard-first control. One table says which key does what; buttons read
+ * their key caps from it, so what is printed is what works.
+ *
+ * Shortcuts fire only when focus is not in a text field (typing "b" in a prompt
+ * must never black the wall). Esc in a text field hands the keys back.
+ * Restore is R, not Esc: Esc is the reflex "get me out of here" key and must
+ * never put a picture back on the wall after a panic.
+ */
+import { useEffect, useRef } from 'react';
+
+export type ShortcutAction = 'go' | 'black' | 'freeze' | 'restore' | 'focusPrompt' | 'focusSeed';
+
+export interface ShortcutDef {
+  /** KeyboardEvent.code values that trigger it (layout-independent for letters). */
+  codes: readonly string[];
+  /** What the key cap on the button shows. */
+  label: string;
+}
+
+export const SHORTCUTS: Record<ShortcutAction, ShortcutDef> = {
+  go: { codes: ['Space'], label: 'Space' },
+  black: { codes: ['KeyB'], label: 'B' },
+  freeze: { codes: ['KeyF'], label: 'F' },
+  restore: { codes: ['KeyR'], label: 'R' },
+  focusPrompt: { codes: ['KeyP', 'Slash'], label: 'P' },
+  focusSeed: { codes: ['KeyS'], label: 'S' },
+};
+
+export function isTextField(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  if (target instanceof HTMLInputElement) {
+    return !['button', 'checkbox', 'radio', 'range', 'submit', 'reset', 'color'].includes(target.type);
+  }
+  return false;
+}
+
+function actionFor(code: string): ShortcutAction | undefined {
+  for (const [action, def] of Object.entries(SHORTCUTS) as [ShortcutAction, ShortcutDef][]) {
+    if (def.codes.includes(code)) return action;
+  }
+  return undefined;
+}
+
+/**
+ * Installs the global key handler. `handlers` may change every render; the
+ * listener reads the latest through a ref so it is installed once.
+ */
+export function useShortcuts(handlers: Partial<Record<ShortcutAction, () => void>>): void {
+  const latest = useRef(handlers);
+  latest.current = handlers;
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (isTextField(event.target)) {
+        if (event.key === 'Escape' && event.target instanceof HTMLElement) event.target.blur();
+        return;
+      }
+      const action = actionFor(event.code);
+      if (!action) return;
+      // Stop Space scrolling or "clicking" a focused button, and "/" opening find.
+      event.preventDefault();
+      // Holding a key must not fire GO or a panic fifty times.
+      if (event.repeat) return;
+      latest.current[action]?.();
+    };
+    // A focused <button> activates on Space *keyup*; swallow it so Space only ever means GO.
+    const onKeyUp = (event: KeyboardEvent) => {
+      if (event.code === 'Space' && !isTextField(event.target)) event.preventDefault();
+    };
+    window.addEventListener('keydown', onKeyDown, { capture: true });
+    window.addEventListener('keyup', onKeyUp, { capture: true });
+    return () => {
+      window.removeEventListener('keydown', onKeyDown, { capture: true });
+      window.removeEventListener('keyup', onKeyUp, { capture: true });
+    };
+  }, []);
+}

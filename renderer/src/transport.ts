@@ -1,0 +1,144 @@
+/**
+ * Picks the MessageBridge the console rides on. This is the only module that
+ * knows transports exist; everything else sees an EngineConnection.
+ *
+ * - Inside Electron the preload exposes `window.cycloramaBridge` (IPC port).
+ * - Anywhere else (a browser, Playwright) the engine that served this page also
+ *   serves a WebSocket at `/ws` on the same host.
+ */
+import type { MessageBridge } from '../../app/contract/index.js';
+
+type BridgeStatus = 'connecting' | 'open' | 'closed';
+
+/** First reconnect delay in ms; doubles per failed attempt up to the maximum. */
+const RECONNECT_FIRST_MS = 250;
+/** Longest wait between reconnect attempts, in ms. An operator should not wait long. */
+const RECONNECT_MAX_MS = 4000;
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent in a plain browser. */
+    cycloramaBridge?: MessageBridge;
+  }
+}
+
+export interface ChosenBridge {
+  bridge: MessageBridge;
+  /** For the status strip: which way the console is talking to the engine. */
+  description: string;
+  /**
+   * The raw transport status. The connection reports 'open' only after the
+   * engine's hello; this tells the console the socket itself is up, so it can
+   * say "reached the engine but could not understand it" instead of spinning.
+   */
+  onTransportStatus(listener: (status: BridgeStatus) => void): void;
+}
+
+export function chooseBridge(): ChosenBridge {
+  if (window.cycloramaBridge) return withStatusTap(window.cycloramaBridge, 'Electron IPC');
+  const url = engineWebSocketUrl(window.location);
+  if (url === null) return withStatusTap(deadBridge(), 'none (opened from disk without the app)');
+  // The description is shown to operators: never show the token.
+  return withStatusTap(createWebSocketBridge(url), url.replace(/\?token=.*$/, '?token=…'));
+}
+
+/** Wraps a bridge so its status reaches any number of listeners (a bridge may keep only one). */
+function withStatusTap(inner: MessageBridge, description: string): ChosenBridge {
+  const listeners: Array<(status: BridgeStatus) => void> = [];
+  inner.onStatus((status) => listeners.forEach((l) => l(status)));
+  const bridge: MessageBridge = {
+    postText: (text) => inner.postText(text),
+    onText: (l) => inner.onText(l),
+    onBinary: (l) => inner.onBinary(l),
+    onStatus: (l) => void listeners.push(l),
+    close: () => inner.close(),
+  };
+  return { bridge, description, onTransportStatus: (l) => void listeners.push(l) };
+}
+
+/**
+ * ws(s)://<host>/ws for the page's own host, or null when the page has no host
+ * (file://). A remote console opens the page as `...?token=T`; browsers cannot
+ * set WebSocket headers, so the token travels on to the socket in its query.
+ */
+export function engineWebSocketUrl(location: Pick<Location, 'protocol' | 'host' | 'search'>): string | null {
+  if (location.protocol !== 'http:' && location.protocol !== 'https:') return null;
+  const token = new URLSearchParams(location.search).get('token');
+  const query = token ? `?token=${encodeURIComponent(token)}` : '';
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws${query}`;
+}
+
+/**
+ * A MessageBridge over one WebSocket that reconnects for ever with capped
+ * exponential backoff. Messages posted while the socket is down are dropped on
+ * purpose: replaying a queued GO or Black minutes later would be worse than
+ * losing it, and the connection layer fails the call with a visible error.
+ */
+export function createWebSocketBridge(url: string): MessageBridge {
+  const textListeners: Array<(text: string) => void> = [];
+  const binaryListeners: Array<(data: ArrayBuffer) => void> = [];
+  const statusListeners: Array<(status: BridgeStatus) => void> = [];
+  let socket: WebSocket | null = null;
+  let delayMs = RECONNECT_FIRST_MS;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let closedByUs = false;
+
+  const report = (status: BridgeStatus) => {
+    for (const l of statusListeners) l(status);
+  };
+
+  const connect = () => {
+    retryTimer = undefined;
+    report('connecting');
+    const ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer';
+    socket = ws;
+    ws.onopen = () => {
+      delayMs = RECONNECT_FIRST_MS;
+      report('open');
+    };
+    ws.onmessage = (event: MessageEvent<unknown>) => {
+      const data = event.data;
+      if (typeof data === 'string') for (const l of textListeners) l(data);
+      else if (data instanceof ArrayBuffer) for (const l of binaryListeners) l(data);
+    };
+    // 'error' is always followed by 'close'; reconnecting is handled there once.
+    ws.onclose = () => {
+      if (socket === ws) socket = null;
+      report('closed');
+      if (closedByUs) return;
+      retryTimer = setTimeout(connect, delayMs);
+      delayMs = Math.min(delayMs * 2, RECONNECT_MAX_MS);
+    };
+  };
+
+  // Connect on the next tick so the caller can attach listeners first and see 'connecting'.
+  retryTimer = setTimeout(connect, 0);
+
+  return {
+    postText(text) {
+      if (socket?.readyState === WebSocket.OPEN) socket.send(text);
+    },
+    onText: (l) => void textListeners.push(l),
+    onBinary: (l) => void binaryListeners.push(l),
+    onStatus: (l) => void statusListeners.push(l),
+    close() {
+      closedByUs = true;
+      if (retryTimer !== undefined) clearTimeout(retryTimer);
+      socket?.close();
+    },
+  };
+}
+
+/** A bridge that never connects, so the console can say plainly that there is no engine. */
+function deadBridge(): MessageBridge {
+  const statusListeners: Array<(status: BridgeStatus) => void> = [];
+  setTimeout(() => statusListeners.forEach((l) => l('closed')), 0);
+  return {
+    postText() {},
+    onText() {},
+    onBinary() {},
+    onStatus: (l) => void statusListeners.push(l),
+    close() {},
+  };
+}
