@@ -18,6 +18,7 @@ import { engineNowMs } from './clock.js';
 import { ProgramFrames } from './frames/program-frames.js';
 import { Generator, type GeneratedFrame } from './generate/generator.js';
 import { builtinModelDir, loadModelFolder, type ModelFolder } from './generate/model-folder.js';
+import { ok, type Result } from './result.js';
 import { OutputClock, RATE_29_97, type FrameRate } from './outputs/output-clock.js';
 import type { FrameSink } from './outputs/frame-sink.js';
 import { PreviewSink } from './outputs/preview-sink.js';
@@ -37,6 +38,8 @@ export interface EngineOptions {
   /** Output clock rate; 29.97 by default. */
   rate?: FrameRate;
   provider?: ExecutionProviderName;
+  /** Cap on live model frames per second; the output clock's rate by default (benchmarks lift it). */
+  generatorMaxFps?: number;
   initialPrompt?: string;
   initialSeed?: number;
 }
@@ -61,10 +64,12 @@ export class Engine extends EventEmitter<EngineEvents> {
   private generatedFrames = 0;
   private statsTimer: NodeJS.Timeout | null = null;
   private readonly startedAtMs: number;
+  private readonly rate: FrameRate;
 
   private constructor(private readonly options: EngineOptions) {
     super();
     this.startedAtMs = engineNowMs();
+    this.rate = options.rate ?? RATE_29_97;
     this.program = initialProgram(this.startedAtMs, options.initialPrompt, options.initialSeed);
     // The first look's "time to first frame" is the cold start.
     this.ttffPending = { lookId: this.program.lookId, receivedAtMs: this.startedAtMs };
@@ -133,40 +138,22 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private async loadModel(): Promise<void> {
-    let folder: ModelFolder | null = null;
-    if (this.options.modelDir) {
-      const requested = loadModelFolder(this.options.modelDir);
-      if (requested.ok) folder = requested.value;
-      else this.recordError({ ...requested.error, message: `${requested.error.message} Running the built-in model instead.` });
+    const builtinDir = builtinModelDir();
+    const requestedDir = this.options.modelDir;
+    let started = requestedDir ? await this.startGenerator(requestedDir) : null;
+    if (started && !started.ok) {
+      // The operator's model failed: say why, and keep the wall alive on the built-in one.
+      this.recordError({ ...started.error, message: `${started.error.message} Running the built-in model instead.` });
     }
-    if (!folder) {
-      const builtin = loadModelFolder(builtinModelDir());
-      if (!builtin.ok) {
-        this.recordError(builtin.error);
-        this.modelStatus = { ...this.modelStatus, status: 'failed' };
-        return;
-      }
-      folder = builtin.value;
-    }
-    const { manifest } = folder;
-    const width = this.options.width ?? manifest.nativeSize.width;
-    const height = this.options.height ?? manifest.nativeSize.height;
-    this.modelStatus = { id: manifest.id, name: manifest.name, status: 'loading', provider: null, fallbacks: [], width, height };
-    const rate = this.options.rate ?? RATE_29_97;
-    const started = await Generator.start({
-      model: folder,
-      width,
-      height,
-      showEpochMs: this.startedAtMs,
-      maxFps: rate.num / rate.den,
-      ...(this.options.provider ? { onlyProvider: this.options.provider } : {}),
-    });
+    if (!started?.ok) started = await this.startGenerator(builtinDir);
     if (!started.ok) {
       this.recordError(started.error);
       this.modelStatus = { ...this.modelStatus, status: 'failed' };
       return;
     }
-    const generator = started.value;
+    const { manifest } = started.value.folder;
+    const { width, height } = started.value.generator;
+    const generator = started.value.generator;
     this.generator = generator;
     this.modelStatus = { ...this.modelStatus, status: 'running', provider: generator.ready.provider, fallbacks: generator.ready.fallbacks };
     if (generator.ready.fallbacks.length > 0 && generator.ready.provider === 'cpu' && this.options.provider === undefined) {
@@ -178,7 +165,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     generator.on('runFailed', (error) => this.recordError(error));
 
     const clock = new OutputClock({
-      rate,
+      rate: this.rate,
       take: () => this.frames.take(),
       level: () => outputLevel(this.program, engineNowMs()),
       onSinkError: (sink, error) =>
@@ -189,6 +176,25 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.pushLook();
     generator.stream(true);
     clock.start();
+  }
+
+  /** Loads a model folder and starts its worker; a Result, so the caller decides what a failure means. */
+  private async startGenerator(dir: string): Promise<Result<{ folder: ModelFolder; generator: Generator }>> {
+    const folder = loadModelFolder(dir);
+    if (!folder.ok) return folder;
+    const { manifest } = folder.value;
+    const width = this.options.width ?? manifest.nativeSize.width;
+    const height = this.options.height ?? manifest.nativeSize.height;
+    this.modelStatus = { id: manifest.id, name: manifest.name, status: 'loading', provider: null, fallbacks: [], width, height };
+    const generator = await Generator.start({
+      model: folder.value,
+      width,
+      height,
+      showEpochMs: this.startedAtMs,
+      maxFps: this.options.generatorMaxFps ?? this.rate.num / this.rate.den,
+      ...(this.options.provider ? { onlyProvider: this.options.provider } : {}),
+    });
+    return generator.ok ? ok({ folder: folder.value, generator: generator.value }) : generator;
   }
 
   private pushLook(): void {

@@ -259,10 +259,16 @@ export function buildBuiltinModel(): Uint8Array {
   const seed = g.input('seed', 'float32', [1]);
   const outputSize = g.input('outputSize', 'int64', [2]);
 
-  // ---- Conditioning: split into colours ([1,3]) and scalars ([1,1]). ----
-  const splitSizes = SLOTS.map((s) => s.size);
-  const parts = g.opMulti('Split', [conditioning, g.ints(splitSizes, 'slot_sizes')], SLOTS.length, { axis: attr.int(1) },
-    SLOTS.map((s) => `slot_${s.name}`));
+  // ---- Conditioning: one Slice per slot, colours ([1,3]) and scalars ([1,1]). ----
+  // Not one Split with an output per slot: WebGPU binds every output as a storage
+  // buffer, and 24 outputs exceed the per-shader limit (16 on lavapipe, 8 by default
+  // on many GPUs), so the model would not run on the WebGPU provider at all.
+  const parts: string[] = [];
+  let offset = 0;
+  for (const s of SLOTS) {
+    parts.push(g.op('Slice', [conditioning, g.ints([offset]), g.ints([offset + s.size]), g.ints([1])], {}, `slot_${s.name}`));
+    offset += s.size;
+  }
   const slot = (name: (typeof SLOTS)[number]['name']): string => parts[SLOTS.findIndex((s) => s.name === name)]!;
   const k = (value: number) => g.scalar(value);
   /** a * x + b on a tiny tensor. */

@@ -11,6 +11,7 @@ import type { ExecutionProviderName } from '../../contract/providers.js';
 import { engineNowMs } from '../clock.js';
 import { fail, ok, type Result } from '../result.js';
 import { providerCandidates } from './execution-providers.js';
+import { gpuDevicePresent } from './gpu-probe.js';
 import type { ModelFolder } from './model-folder.js';
 import type { FromWorker, ToWorker, WorkerLook } from './worker-protocol.js';
 
@@ -83,7 +84,7 @@ export class Generator extends EventEmitter<GeneratorEvents> {
 
   static async start(options: GeneratorOptions): Promise<Result<Generator>> {
     const { manifest } = options.model;
-    const { candidates, skipped } = providerCandidates(manifest.preferredProviders, ort.listSupportedBackends(), options.onlyProvider);
+    const { candidates, skipped } = providerCandidates(manifest.preferredProviders, ort.listSupportedBackends(), options.onlyProvider, gpuDevicePresent());
     if (candidates.length === 0) {
       return fail(engineError('model-load-failed', `No usable execution provider for ${manifest.name}: ${skipped.map((s) => `${s.provider} (${s.reason})`).join(', ')}.`));
     }

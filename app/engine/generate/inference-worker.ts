@@ -68,6 +68,13 @@ async function createSession(config: Init): Promise<void> {
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
       });
+      const mismatch = ioMismatch(session, config);
+      if (mismatch) {
+        await session.release();
+        session = null;
+        post({ type: 'loadFailed', message: mismatch, fallbacks });
+        return;
+      }
       post({ type: 'ready', provider, fallbacks, loadMs: engineNowMs() - loadStart });
       return;
     } catch (error) {
@@ -75,6 +82,20 @@ async function createSession(config: Init): Promise<void> {
     }
   }
   post({ type: 'loadFailed', message: `No execution provider could load ${config.graphPath}.`, fallbacks });
+}
+
+/** The graph must have the inputs and output its manifest names; say which are missing. */
+function ioMismatch(loaded: ort.InferenceSession, config: Init): string | null {
+  const { frame, ...inputs } = config.io;
+  const missingInputs = Object.values(inputs).filter((name) => !loaded.inputNames.includes(name));
+  const missingOutput = loaded.outputNames.includes(frame) ? [] : [frame];
+  if (missingInputs.length === 0 && missingOutput.length === 0) return null;
+  return (
+    `${config.graphPath} does not match its model.json: ` +
+    (missingInputs.length ? `missing input(s) ${missingInputs.join(', ')} (the graph has ${loaded.inputNames.join(', ')}); ` : '') +
+    (missingOutput.length ? `missing output ${frame} (the graph has ${loaded.outputNames.join(', ')}); ` : '') +
+    'fix the names in model.json or re-export the graph.'
+  );
 }
 
 function firstLine(text: string): string {

@@ -61,6 +61,13 @@ describe('execution provider order', () => {
     expect(candidates).toEqual(['cuda', 'webgpu', 'cpu']);
     expect(skipped.map((s) => s.provider)).toEqual(['tensorrt']);
   });
+  it('skips WebGPU without a GPU device (software Vulkan is slower than the CPU) unless asked for by name', () => {
+    const { candidates, skipped } = providerCandidates(['cuda', 'webgpu', 'cpu'], supported, undefined, false);
+    expect(candidates).toEqual(['cuda', 'cpu']);
+    expect(skipped.find((s) => s.provider === 'webgpu')?.reason).toMatch(/no GPU device/);
+    expect(providerCandidates(['cpu'], supported, 'webgpu', false).candidates).toEqual(['webgpu']);
+  });
+
   it('honours an explicit provider without adding a fallback', () => {
     expect(providerCandidates(['cpu'], supported, 'webgpu').candidates).toEqual(['webgpu']);
     expect(providerCandidates(['cpu'], supported, 'coreml').candidates).toEqual([]);
