@@ -40,6 +40,8 @@ export interface EngineOptions {
   provider?: ExecutionProviderName;
   /** Cap on live model frames per second; the output clock's rate by default (benchmarks lift it). */
   generatorMaxFps?: number;
+  /** Tests only: see GeneratorOptions.faultInjection. */
+  faultInjection?: { afterFrames: number; count: number };
   initialPrompt?: string;
   initialSeed?: number;
 }
@@ -192,6 +194,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       height,
       showEpochMs: this.startedAtMs,
       maxFps: this.options.generatorMaxFps ?? this.rate.num / this.rate.den,
+      ...(this.options.faultInjection ? { faultInjection: this.options.faultInjection } : {}),
       ...(this.options.provider ? { onlyProvider: this.options.provider } : {}),
     });
     return generator.ok ? ok({ folder: folder.value, generator: generator.value }) : generator;

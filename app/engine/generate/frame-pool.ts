@@ -3,9 +3,15 @@
  * onnxruntime writes each frame straight into one (a preallocated output), the
  * buffer is *transferred* to the engine thread (no copy), and the engine
  * transfers it back when no output needs it. Ownership is always one thread's,
- * so a sink can never see a frame being overwritten, and nothing frame-sized is
- * allocated per frame. (onnxruntime-node rejects SharedArrayBuffer-backed outputs
- * with "Invalid argument", which is why this is transfer, not shared memory.)
+ * so a sink can never see a frame being overwritten, and the engine thread never
+ * allocates or collects a frame-sized buffer.
+ *
+ * Measured with onnxruntime-node 1.30 (see the closing note of the generator issue):
+ *  - SharedArrayBuffer-backed outputs are rejected ("Invalid argument"): hence
+ *    transfer, not shared memory;
+ *  - the binding still copies every output into a fresh ArrayBuffer for its return
+ *    value, preallocated or not. We ignore that copy; it is garbage of the worker's
+ *    heap, collected there, off the engine thread that runs the output clock.
  */
 
 /**

@@ -40,6 +40,8 @@ export interface GeneratorOptions {
   intraOpThreads?: number;
   /** Live frames per second at most; the output clock's rate (default 30). */
   maxFps?: number;
+  /** Tests only: failing runs standing in for a GPU that fails mid-show. */
+  faultInjection?: { afterFrames: number; count: number };
 }
 
 export interface GeneratorReady {
@@ -107,6 +109,7 @@ export class Generator extends EventEmitter<GeneratorEvents> {
       showEpochMs: options.showEpochMs,
       intraOpThreads: options.intraOpThreads ?? 1,
       maxFps: options.maxFps ?? 30,
+      faultInjection: options.faultInjection ?? null,
     };
     const outcome = await new Promise<FromWorker | { type: 'crashed'; message: string }>((resolve) => {
       const onMessage = (m: FromWorker) => {

@@ -147,6 +147,7 @@ async function makeFrame(showTimeMs: number, clockMs: number, requestId: number 
   const output = new ort.Tensor('uint8', new Uint8Array(buffer), [config.height, config.width, 4]);
   const started = engineNowMs();
   try {
+    injectFault(config);
     await (session as ort.InferenceSession).run(feeds, { [config.io.frame]: output });
   } catch (error) {
     (pool as FramePool).give(buffer);
@@ -168,6 +169,15 @@ async function makeFrame(showTimeMs: number, clockMs: number, requestId: number 
     [buffer],
   );
   return true;
+}
+
+let faultsInjected = 0;
+function injectFault(config: Init): void {
+  const fault = config.faultInjection;
+  if (fault && sequence >= fault.afterFrames && faultsInjected < fault.count) {
+    faultsInjected++;
+    throw new Error('injected fault (test): the device stopped responding');
+  }
 }
 
 /** One loop serves both modes; it yields to the message queue between frames so a new look lands at once. */

@@ -34,6 +34,11 @@ export type ToWorker =
        * model starts a new look at once instead of finishing a frame nobody sees.
        */
       maxFps: number;
+      /**
+       * Tests only: make `count` runs fail after `afterFrames` good ones, standing in
+       * for a GPU that fails mid-show (which cannot happen on a machine without one).
+       */
+      faultInjection: { afterFrames: number; count: number } | null;
       /** Threads onnxruntime may use inside one run; 1 leaves a core for outputs. */
       intraOpThreads: number;
     }
