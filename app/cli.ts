@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { MAX_PROMPT_LENGTH } from './contract/commands.js';
 import { EXECUTION_PROVIDER_NAMES, type ExecutionProviderName } from './contract/providers.js';
 import { runHeadless } from './engine/headless.js';
+import { NDI_RATE_LABELS, ndiSettingsFromFlags, type NdiFlags } from './engine/ndi/flags.js';
 import { renderFrames } from './engine/render.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -39,16 +40,18 @@ function electronBinary(): string | null {
   }
 }
 
-interface ServeFlags {
+interface ServeFlags extends NdiFlags {
   host: string;
   port: number;
   token?: string;
   model?: string;
   provider?: ExecutionProviderName;
   prompt?: string;
+  show?: string;
 }
 
 function serve(flags: ServeFlags): Promise<void> {
+  const ndi = ndiSettingsFromFlags(flags);
   return runHeadless({
     host: flags.host,
     port: flags.port,
@@ -58,6 +61,8 @@ function serve(flags: ServeFlags): Promise<void> {
       ...(flags.model ? { modelDir: flags.model } : {}),
       ...(flags.provider ? { provider: flags.provider } : {}),
       ...(flags.prompt ? { initialPrompt: flags.prompt } : {}),
+      ...(flags.show ? { showPath: flags.show } : {}),
+      ...(ndi ? { ndi } : {}),
     },
   });
 }
@@ -72,8 +77,16 @@ const addServeOptions = (command: Command) =>
     .option('--port <n>', 'console/API port (0 picks a free one)', integer(0, 65535), 8420)
     .option('--token <secret>', 'access token required from remote consoles and control surfaces')
     .option('--prompt <text>', 'prompt to start with')
+    .option('--show <file>', 'show file to open (.json; created on first save); edits autosave next to it')
     .addOption(modelOption())
-    .addOption(providerOption());
+    .addOption(providerOption())
+    .option('--ndi <name>', 'open an NDI output with this source name (repeatable)', (name: string, all: string[] = []) => [...all, name])
+    .option('--ndi-size <WxH>', 'size of the --ndi outputs (default: the generated frame size)')
+    .addOption(new Option('--ndi-rate <fps>', 'frame rate of the --ndi outputs (default 29.97)').choices(NDI_RATE_LABELS))
+    .option('--ndi-groups <groups>', 'NDI groups the --ndi outputs are advertised in (comma separated)')
+    .option('--ndi-extra-ips <ips>', 'NDI discovery without mDNS: IPs to look for sources on (comma separated)')
+    .option('--ndi-discovery <servers>', 'NDI Discovery Server address(es), e.g. 10.0.0.2 (comma separated)')
+    .option('--ndi-runtime <dir>', 'use only the NDI runtime in this folder (default: installed, else the bundled one)');
 
 addServeOptions(
   program

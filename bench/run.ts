@@ -81,6 +81,7 @@ async function engineFigures(): Promise<number> {
 async function rawFps(): Promise<number> {
   const folder = loadModelFolder(builtinModelDir());
   if (!folder.ok) throw new Error(folder.error.message);
+  if (folder.value.kind !== 'frame-model') throw new Error('the built-in model is a frame model');
   const { manifest, graphPath, vocabularyPath } = folder.value;
   const session = await ort.InferenceSession.create(graphPath, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
   const conditioning = encodePrompt('sunset over the desert', loadBuiltinVocabulary(vocabularyPath as string));

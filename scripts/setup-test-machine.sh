@@ -4,20 +4,24 @@
 #    own browser download does not work offline);
 #  - mesa-vulkan-drivers from bookworm-backports: lavapipe, a software Vulkan driver,
 #    so onnxruntime's WebGPU provider can be tested without a GPU (bookworm's own
-#    Mesa 22 lacks Vulkan features Dawn requires).
+#    Mesa 22 lacks Vulkan features Dawn requires);
+#  - a C compiler, for the NDI pixel addon (native/pixels; without one NDI uses a
+#    slower pure-JS conversion, and its byte-for-byte test against the addon fails).
 # Idempotent: does nothing when both are already there.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
-need_chromium=0; need_mesa=0
+need_chromium=0; need_mesa=0; need_cc=0
 command -v chromium >/dev/null 2>&1 || need_chromium=1
+command -v cc >/dev/null 2>&1 || need_cc=1
 dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null | grep -q bpo12 || need_mesa=1
-[ "$need_chromium$need_mesa" = "00" ] && { echo "test packages: already installed"; exit 0; }
+[ "$need_chromium$need_mesa$need_cc" = "000" ] && { echo "test packages: already installed"; exit 0; }
 
 if [ "$need_mesa" = 1 ] && ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
   echo "deb http://deb.debian.org/debian bookworm-backports main" > /etc/apt/sources.list.d/bookworm-backports.list
 fi
 apt-get update -qq
 [ "$need_chromium" = 1 ] && apt-get install -y -qq chromium >/dev/null
+[ "$need_cc" = 1 ] && apt-get install -y -qq gcc libc6-dev >/dev/null
 [ "$need_mesa" = 1 ] && apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers libvulkan1 >/dev/null
-echo "test packages: chromium $(chromium --version 2>/dev/null | awk '{print $2}'), mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers)"
+echo "test packages: $(cc --version | head -1), chromium $(chromium --version 2>/dev/null | awk '{print $2}'), mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers)"

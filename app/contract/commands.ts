@@ -5,21 +5,18 @@
  * malformed message is rejected with a named field instead of changing state.
  */
 import { z } from 'zod';
+import { MAX_PROMPT_LENGTH, transitionSchema } from './primitives.js';
+import { showCommandSchemas } from './show.js';
+import { ndiCommandSchemas } from './ndi.js';
 
-/** Longest prompt accepted, in characters. Far above any real prompt; bounds memory. */
-export const MAX_PROMPT_LENGTH = 1000;
-/** Longest transition accepted, in milliseconds (10 minutes). */
-export const MAX_TRANSITION_MS = 600_000;
-
-export const transitionCurveSchema = z.enum(['linear', 'ease-in-out', 'ease-in', 'ease-out']);
-export type TransitionCurve = z.infer<typeof transitionCurveSchema>;
-
-export const transitionSchema = z.object({
-  /** Duration in ms; 0 is a cut. */
-  durationMs: z.number().int().min(0).max(MAX_TRANSITION_MS),
-  curve: transitionCurveSchema.default('ease-in-out'),
-});
-export type Transition = z.infer<typeof transitionSchema>;
+export {
+  MAX_PROMPT_LENGTH,
+  MAX_TRANSITION_MS,
+  transitionCurveSchema,
+  transitionSchema,
+  type Transition,
+  type TransitionCurve,
+} from './primitives.js';
 
 const seedSchema = z.number().int().min(0).max(2 ** 31 - 1);
 
@@ -33,10 +30,10 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('setSeed'), seed: seedSchema }),
   /** Fire the standby cue (the show-control issue fills in cue lists). */
   z.object({ type: z.literal('go') }),
-  /** Panic: 'black' fades the wall to black, 'freeze' holds the current frame. */
+  /** Panic: 'black' fades the wall to black, 'freeze' holds the current frame, 'safe-plate' shows the show's still. */
   z.object({
     type: z.literal('panic'),
-    mode: z.enum(['black', 'freeze']),
+    mode: z.enum(['black', 'freeze', 'safe-plate']),
     /** Fade duration for 'black' in ms; 0 cuts. */
     fadeMs: z.number().int().min(0).max(60_000).default(0),
   }),
@@ -44,6 +41,10 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('restore') }),
   /** Ask for a full state snapshot (also sent unasked on connect). */
   z.object({ type: z.literal('getState') }),
+  // Show control: cue list, timeline transport, show files (contract/show.ts).
+  ...showCommandSchemas,
+  // NDI outputs: add, rename/reconfigure, remove (contract/ndi.ts).
+  ...ndiCommandSchemas,
 ]);
 
 export type Command = z.infer<typeof commandSchema>;

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'model-run-failed',
   'provider-fallback',
   'output-failed',
+  'show-file', // a show file that cannot be read, parsed or written (message names file, field and line)
+  'show-edit', // an edit or show command that cannot apply (unknown cue, nothing to undo, ...)
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,5 +1,7 @@
 /** The typed contract between console, control surfaces and engine. Pure TypeScript + zod. */
 export * from './commands.js';
+export * from './show.js';
+export * from './ndi.js';
 export * from './errors.js';
 export * from './state.js';
 export * from './providers.js';

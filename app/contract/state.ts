@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { EXECUTION_PROVIDER_NAMES } from './providers.js';
 import { engineErrorSchema } from './errors.js';
+import { showStatusSchema } from './show.js';
 
 export const modelStatusSchema = z.object({
   id: z.string(),
@@ -33,6 +34,17 @@ export const outputStatusSchema = z.object({
   repeatedFrames: z.number().int(),
   missedTicks: z.number().int(),
   message: z.string().optional(),
+  /** Output picture size, where the output has its own (NDI); frames are scaled to it. */
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+  /** NDI: receivers connected now. */
+  connections: z.number().int().optional(),
+  /** NDI: whether a receiver has this source on program / preview (tally). */
+  tally: z.object({ program: z.boolean(), preview: z.boolean() }).optional(),
+  /** NDI: groups the source is advertised in (comma separated; absent = "public"). */
+  groups: z.string().optional(),
+  /** NDI: the full source name receivers see, e.g. "HOST (Wall A)". */
+  sourceName: z.string().optional(),
 });
 
 export const programStatusSchema = z.object({
@@ -40,7 +52,7 @@ export const programStatusSchema = z.object({
   seed: z.number().int(),
   /** Id of the look now being generated; every frame carries the id it was made from. */
   lookId: z.number().int(),
-  panic: z.enum(['none', 'black', 'freeze']),
+  panic: z.enum(['none', 'black', 'freeze', 'safe-plate']),
 });
 
 export const statsSchema = z.object({
@@ -65,6 +77,8 @@ export const engineStateSchema = z.object({
   outputs: z.array(outputStatusSchema),
   /** Most recent errors, newest last; bounded. */
   recentErrors: z.array(engineErrorSchema.extend({ atMs: z.number() })),
+  /** The show: cue list, timeline, file state (contract/show.ts). Optional so older engines still parse. */
+  show: showStatusSchema.optional(),
 });
 
 export type ModelStatus = z.infer<typeof modelStatusSchema>;

@@ -13,7 +13,11 @@ import { engineError, type EngineError } from '../contract/errors.js';
 import { CONTRACT_VERSION, type EngineEvent } from '../contract/messages.js';
 import type { ExecutionProviderName } from '../contract/providers.js';
 import type { EngineState, ModelStatus } from '../contract/state.js';
-import { applyCommand, initialProgram, outputLevel, type ProgramState } from '../show/program.js';
+import { initialProgram, outputLevel, type ProgramState } from '../show/program.js';
+import { loadSafePlate } from './show-files/safe-plate.js';
+import { ShowSession } from './show-files/show-session.js';
+import { defaultConfigDir } from './show-files/show-store.js';
+import type { TakenFrame } from './frames/program-frames.js';
 import { engineNowMs } from './clock.js';
 import { ProgramFrames } from './frames/program-frames.js';
 import { Generator, type GeneratedFrame } from './generate/generator.js';
@@ -22,12 +26,15 @@ import { ok, type Result } from './result.js';
 import { OutputClock, RATE_29_97, type FrameRate } from './outputs/output-clock.js';
 import type { FrameSink } from './outputs/frame-sink.js';
 import { PreviewSink } from './outputs/preview-sink.js';
+import { NdiOutputs, type NdiSettings } from './outputs/ndi-outputs.js';
 
 export const ENGINE_VERSION = '0.1.0';
 /** How many recent errors the state snapshot keeps. */
 const RECENT_ERRORS = 20;
 /** Stats go out at this period even when nothing else changed, ms. */
 const STATS_PERIOD_MS = 500;
+/** The show runner's tick: auto-continue/follow and timeline segments land within this, ms. */
+const SHOW_TICK_MS = 10;
 
 export interface EngineOptions {
   /** Model folder; the built-in model when absent or when this one fails to load. */
@@ -44,12 +51,20 @@ export interface EngineOptions {
   faultInjection?: { afterFrames: number; count: number };
   initialPrompt?: string;
   initialSeed?: number;
+  /** NDI outputs to open at start, discovery settings, runtime folder (outputs/ndi-outputs.ts). libndi loads on the first output. */
+  ndi?: NdiSettings;
+  /** Show file to open (created on first save); autosaved next to it. Absent = an untitled show. */
+  showPath?: string;
+  /** Where the recent-shows list lives; null keeps it in memory (tests). Default: the user's config folder. */
+  configDir?: string | null;
 }
 
 interface EngineEvents {
   event: [EngineEvent];
   /** Binary preview frame for consoles (see contract/frame-wire.ts). */
   preview: [Uint8Array];
+  /** Operational lines for the process log (NDI runtime chosen, outputs opened); not sent to consoles. */
+  log: [string];
 }
 
 export class Engine extends EventEmitter<EngineEvents> {
@@ -67,12 +82,36 @@ export class Engine extends EventEmitter<EngineEvents> {
   private statsTimer: NodeJS.Timeout | null = null;
   private readonly startedAtMs: number;
   private readonly rate: FrameRate;
+  /** Cue list, timeline, show file, autosave, wall log (engine/show-files/show-session.ts). */
+  readonly show: ShowSession;
+  private showTimer: NodeJS.Timeout | null = null;
+  private safePlate: { path: string; frame: TakenFrame['frame']; taken: boolean } | null = null;
+  /** NDI senders, each on its own output clock (outputs/ndi-outputs.ts). */
+  readonly ndi: NdiOutputs;
 
   private constructor(private readonly options: EngineOptions) {
     super();
     this.startedAtMs = engineNowMs();
     this.rate = options.rate ?? RATE_29_97;
     this.program = initialProgram(this.startedAtMs, options.initialPrompt, options.initialSeed);
+    this.show = new ShowSession({
+      path: options.showPath ?? null,
+      nowMs: this.startedAtMs,
+      program: this.program,
+      rate: this.rate,
+      configDir: options.configDir === undefined ? defaultConfigDir() : options.configDir,
+      // Deferred: the session reports problems found while the engine is still being built.
+      onError: (error) => queueMicrotask(() => this.recordError(error)),
+      onChange: () => this.publishState(),
+    });
+    this.ndi = new NdiOutputs({
+      settings: options.ndi ?? {},
+      defaults: () => ({ width: this.modelStatus.width || 1920, height: this.modelStatus.height || 1080, rate: this.rate }),
+      take: () => this.takeFrame(),
+      level: () => this.outputLevelNow(),
+      onError: (error) => this.recordError(error),
+      log: (line) => this.emit('log', line),
+    });
     // The first look's "time to first frame" is the cold start.
     this.ttffPending = { lookId: this.program.lookId, receivedAtMs: this.startedAtMs };
     this.frames = new ProgramFrames((frame) => this.generator?.release(frame));
@@ -83,22 +122,110 @@ export class Engine extends EventEmitter<EngineEvents> {
   static async start(options: EngineOptions = {}): Promise<Engine> {
     const engine = new Engine(options);
     await engine.loadModel();
+    // Next turn of the loop, so callers of start() have their log/event listeners on
+    // for the NDI runtime's lines (or its one "not found" message).
+    setImmediate(() => {
+      for (const spec of options.ndi?.outputs ?? []) {
+        const added = engine.ndi.add(spec);
+        if (!added.ok) engine.recordError(added.error);
+      }
+    });
     engine.statsTimer = setInterval(() => engine.publishState(), STATS_PERIOD_MS);
+    engine.showTimer = setInterval(() => engine.tickShow(), SHOW_TICK_MS);
     return engine;
   }
 
   /** Applies a validated command. `receivedAtMs` is when it reached the engine (for TTFF). */
   dispatch(command: Command, receivedAtMs = engineNowMs()): CommandResult {
+    const ndiResult = this.dispatchNdi(command);
+    if (ndiResult) return ndiResult;
     const before = this.program;
-    this.program = applyCommand(this.program, command, receivedAtMs);
+    const outcome = this.show.dispatch(command, receivedAtMs);
+    this.applyProgram(before, receivedAtMs);
+    if (this.program !== before || outcome.changed || command.type === 'getState') this.publishState();
+    return outcome.error ? { ok: false, error: outcome.error } : { ok: true };
+  }
+
+  /** The show runner: time alone moves the show (automation, timeline); only here and in dispatch is the clock read for it. */
+  private tickShow(): void {
+    const before = this.program;
+    const now = engineNowMs();
+    if (this.show.tick(now)) {
+      this.applyProgram(before, now);
+      this.publishState();
+    }
+  }
+
+  /** Hands a changed program to the generator and the program frames. */
+  private applyProgram(before: ProgramState, atMs: number): void {
+    this.program = this.show.program;
     if (this.program.lookId !== before.lookId) {
-      this.ttffPending = { lookId: this.program.lookId, receivedAtMs };
+      this.ttffPending = { lookId: this.program.lookId, receivedAtMs: atMs };
       this.frames.flush(this.program.lookId);
       this.pushLook();
     }
     this.frames.setFrozen(this.program.panic.mode === 'freeze');
-    if (this.program !== before || command.type === 'getState') this.publishState();
-    return { ok: true };
+    if (this.program.panic.mode === 'safe-plate' && before.panic.mode !== 'safe-plate') this.prepareSafePlate();
+  }
+
+  /** Decodes the show's safe plate (once per file) at the program size; without one, safe plate shows black. */
+  private prepareSafePlate(): void {
+    const file = this.show.safePlatePath();
+    if (!file) {
+      this.safePlate = null;
+      return;
+    }
+    if (this.safePlate?.path !== file) {
+      const { width, height } = this.modelStatus;
+      const plate = loadSafePlate(file, width, height);
+      if (!plate.ok) {
+        this.safePlate = null;
+        this.recordError(plate.error);
+        return;
+      }
+      const frame = { pixels: plate.value, width, height, lookId: 0, sequence: 0, showTimeMs: 0, inferMs: 0, doneAtMs: engineNowMs(), requestId: null };
+      this.safePlate = { path: file, frame, taken: false };
+    }
+    this.safePlate.taken = false;
+  }
+
+  /** The output level now: a safe-plate panic without a plate shows black. */
+  private outputLevelNow(): number {
+    return this.program.panic.mode === 'safe-plate' && !this.safePlate ? 0 : outputLevel(this.program, engineNowMs());
+  }
+
+  /** NDI output commands (contract/ndi.ts); null for any other command. */
+  private dispatchNdi(command: Command): CommandResult | null {
+    let result;
+    switch (command.type) {
+      case 'addNdiOutput': {
+        const { type: _type, ...spec } = command;
+        result = this.ndi.add(spec);
+        break;
+      }
+      case 'updateNdiOutput': {
+        const { type: _type, id, ...patch } = command;
+        result = this.ndi.update(id, patch);
+        break;
+      }
+      case 'removeNdiOutput':
+        result = this.ndi.remove(command.id);
+        break;
+      default:
+        return null;
+    }
+    this.publishState();
+    return result.ok ? { ok: true } : { ok: false, error: result.error };
+  }
+
+  /** What the outputs send this tick: the safe plate in a safe-plate panic, else the program frame. */
+  private takeFrame(): TakenFrame | null {
+    if (this.program.panic.mode === 'safe-plate' && this.safePlate) {
+      const fresh = !this.safePlate.taken;
+      this.safePlate.taken = true;
+      return { frame: this.safePlate.frame, fresh };
+    }
+    return this.frames.take();
   }
 
   state(): EngineState {
@@ -121,8 +248,9 @@ export class Engine extends EventEmitter<EngineEvents> {
         droppedFrames: this.frames.dropped,
         staleFrames: this.frames.stale,
       },
-      outputs: this.clock?.statuses() ?? [],
+      outputs: [...(this.clock?.statuses() ?? []), ...this.ndi.statuses()],
       recentErrors: [...this.recentErrors],
+      show: this.show.status(now),
     };
   }
 
@@ -133,6 +261,9 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   async stop(): Promise<void> {
     if (this.statsTimer) clearInterval(this.statsTimer);
+    if (this.showTimer) clearInterval(this.showTimer);
+    await this.show.flush();
+    this.ndi.stop();
     this.clock?.stop();
     this.frames.clear();
     await this.generator?.stop();
@@ -168,8 +299,9 @@ export class Engine extends EventEmitter<EngineEvents> {
 
     const clock = new OutputClock({
       rate: this.rate,
-      take: () => this.frames.take(),
-      level: () => outputLevel(this.program, engineNowMs()),
+      take: () => this.takeFrame(),
+      // A safe-plate panic without a plate shows black.
+      level: () => this.outputLevelNow(),
       onSinkError: (sink, error) =>
         this.recordError(engineError('output-failed', `Output "${sink.name}" failed: ${error.message}. Other outputs keep running.`, { output: sink.id })),
     });
@@ -207,6 +339,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       to: this.program.to,
       transition: this.program.transition,
       startedAtMs: this.program.startedAtMs,
+      // A paused timeline holds its blend (absent = the transition runs with the clock).
+      ...(this.program.holdMix !== undefined && this.program.holdMix !== null ? { holdMix: this.program.holdMix } : {}),
     });
   }
 

@@ -24,6 +24,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<void> {
   engine.on('event', (event) => {
     if (event.kind === 'error') log(`${event.error.code}: ${event.error.message}`);
   });
+  engine.on('log', log);
   const state = engine.state();
   log(`model ${state.model.name} ${state.model.status} on ${state.model.provider ?? 'no provider'} at ${state.model.width}x${state.model.height}`);
   const hub = new ClientHub(engine, log);

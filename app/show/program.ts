@@ -13,7 +13,14 @@ import { transitionWeight } from './curves.js';
 export interface LookTarget {
   prompt: string;
   seed: number;
+  /** Show control (cues, keyframes) may add these; the generator uses what its model supports. */
+  negativePrompt?: string;
+  /** Model parameters by name. */
+  params?: Record<string, number>;
 }
+
+/** Output state a panic puts the wall in ('safe-plate' shows the show's still image). */
+export type PanicMode = 'none' | 'black' | 'freeze' | 'safe-plate';
 
 export interface ProgramState {
   lookId: number;
@@ -23,7 +30,12 @@ export interface ProgramState {
   transition: Transition;
   /** When the current look's transition started, engine clock ms. */
   startedAtMs: number;
-  panic: { mode: 'none' | 'black' | 'freeze'; fadeMs: number; sinceMs: number };
+  panic: { mode: PanicMode; fadeMs: number; sinceMs: number };
+  /**
+   * Paused timeline: the blend is held at this weight of `to` instead of running
+   * the transition (null or absent = the transition runs with the clock).
+   */
+  holdMix?: number | null;
 }
 
 /** What the generator needs for one instant. */
@@ -52,7 +64,12 @@ export function initialProgram(nowMs: number, prompt = DEFAULT_PROMPT, seed = 1)
 
 /** Resolves the look at `nowMs`: the blend between the previous and the current target. */
 export function resolveLook(state: ProgramState, nowMs: number): ResolvedLook {
-  const mix = state.from === null ? 1 : transitionWeight(state.transition.curve, nowMs - state.startedAtMs, state.transition.durationMs);
+  const mix =
+    state.from === null
+      ? 1
+      : state.holdMix !== undefined && state.holdMix !== null
+        ? state.holdMix
+        : transitionWeight(state.transition.curve, nowMs - state.startedAtMs, state.transition.durationMs);
   return { lookId: state.lookId, from: mix >= 1 ? null : state.from, to: state.to, mix };
 }
 
@@ -61,7 +78,7 @@ export function resolveLook(state: ProgramState, nowMs: number): ResolvedLook {
  * a new change starts from the current target (the morph snaps forward rather than
  * jumping back; blending three prompts is left to the show-control work).
  */
-function startLook(state: ProgramState, to: LookTarget, transition: Transition, nowMs: number): ProgramState {
+export function startLook(state: ProgramState, to: LookTarget, transition: Transition, nowMs: number): ProgramState {
   return {
     ...state,
     lookId: state.lookId + 1,
@@ -69,6 +86,7 @@ function startLook(state: ProgramState, to: LookTarget, transition: Transition, 
     to,
     transition,
     startedAtMs: nowMs,
+    holdMix: null,
   };
 }
 
@@ -86,7 +104,8 @@ export function applyCommand(state: ProgramState, command: Command, nowMs: numbe
     case 'go': // no cue list yet: GO clears a panic, as it will once cues exist
       if (state.panic.mode === 'none') return state;
       return { ...state, panic: { mode: 'none', fadeMs: 0, sinceMs: nowMs } };
-    case 'getState':
+    default:
+      // getState, and show-control commands (app/show/show-state.ts handles those).
       return state;
   }
 }

@@ -5,6 +5,10 @@
  */
 import { useCallback, useRef } from 'react';
 import { AlertList } from './components/AlertList.js';
+import { OutputsPanel } from './components/OutputsPanel.js';
+import { CueList } from './components/CueList.js';
+import { ShowMenu } from './components/ShowMenu.js';
+import { Timeline } from './components/Timeline.js';
 import { GoButton } from './components/GoButton.js';
 import { PanicControls } from './components/PanicControls.js';
 import { ProgramMonitor } from './components/ProgramMonitor.js';
@@ -22,15 +26,34 @@ export function App() {
   const disconnected = connection !== 'open';
 
   const go = useCallback(() => void store.send({ type: 'go' }), [store]);
-  const black = useCallback(() => void store.send({ type: 'panic', mode: 'black' }), [store]);
+  // Black fades over the show's panic fade (settings.panicFadeMs).
+  const black = useCallback(() => void store.send({ type: 'panic', mode: 'black', fadeMs: store.getSnapshot().state?.show?.document.settings.panicFadeMs ?? 0 }), [store]);
   const freeze = useCallback(() => void store.send({ type: 'panic', mode: 'freeze' }), [store]);
   const restore = useCallback(() => void store.send({ type: 'restore' }), [store]);
+  const back = useCallback(() => void store.send({ type: 'back' }), [store]);
+  const safePlate = useCallback(() => void store.send({ type: 'panic', mode: 'safe-plate' }), [store]);
+  /** Moves the standby up or down the cue list without firing. */
+  const moveStandby = useCallback(
+    (step: number) => {
+      const show = store.getSnapshot().state?.show;
+      if (!show) return;
+      const cues = show.document.cues;
+      const index = cues.findIndex((c) => c.id === show.standbyCueId);
+      const next = cues[index < 0 ? (step > 0 ? 0 : cues.length - 1) : index + step];
+      if (next) void store.send({ type: 'standby', cueId: next.id });
+    },
+    [store],
+  );
 
   useShortcuts({
     go,
     black,
     freeze,
     restore,
+    back,
+    safePlate,
+    standbyPrevious: () => moveStandby(-1),
+    standbyNext: () => moveStandby(1),
     focusPrompt: () => promptRef.current?.select(),
     focusSeed: () => seedRef.current?.select(),
   });
@@ -39,13 +62,17 @@ export function App() {
     <div className="console">
       <StatusStrip />
       <main className="program-column">
+        <ShowMenu disabled={disconnected} />
         <ProgramMonitor />
         <PromptBar inputRef={promptRef} />
+        <Timeline disabled={disconnected} />
       </main>
       <aside className="control-column">
         <GoButton onGo={go} disabled={disconnected} />
-        <PanicControls panic={state?.program.panic} disabled={disconnected} onBlack={black} onFreeze={freeze} onRestore={restore} />
+        <PanicControls panic={state?.program.panic} disabled={disconnected} onBlack={black} onFreeze={freeze} onRestore={restore} onSafePlate={safePlate} />
+        <CueList onBack={back} disabled={disconnected} />
         <SeedField inputRef={seedRef} />
+        <OutputsPanel />
         <AlertList />
         <footer className="key-help" aria-label="Keyboard">
           <span>

@@ -9,7 +9,7 @@
  */
 import { useEffect, useRef } from 'react';
 
-export type ShortcutAction = 'go' | 'black' | 'freeze' | 'restore' | 'focusPrompt' | 'focusSeed';
+export type ShortcutAction = 'go' | 'black' | 'freeze' | 'restore' | 'focusPrompt' | 'focusSeed' | 'back' | 'safePlate' | 'standbyPrevious' | 'standbyNext';
 
 export interface ShortcutDef {
   /** KeyboardEvent.code values that trigger it (layout-independent for letters). */
@@ -25,6 +25,11 @@ export const SHORTCUTS: Record<ShortcutAction, ShortcutDef> = {
   restore: { codes: ['KeyR'], label: 'R' },
   focusPrompt: { codes: ['KeyP', 'Slash'], label: 'P' },
   focusSeed: { codes: ['KeyS'], label: 'S' },
+  // Show control: BACK fires the previous cue; the arrows move the standby without firing.
+  back: { codes: ['Backspace'], label: '⌫' },
+  safePlate: { codes: ['KeyX'], label: 'X' },
+  standbyPrevious: { codes: ['ArrowUp'], label: '↑' },
+  standbyNext: { codes: ['ArrowDown'], label: '↓' },
 };
 
 export function isTextField(target: EventTarget | null): boolean {

@@ -13,7 +13,7 @@ import { fail, ok, type Result } from '../result.js';
 import { providerCandidates } from './execution-providers.js';
 import { gpuDevicePresent } from './gpu-probe.js';
 import type { ModelFolder } from './model-folder.js';
-import type { FromWorker, ToWorker, WorkerLook } from './worker-protocol.js';
+import type { FromWorker, PipelineModel, ToWorker, WorkerLook } from './worker-protocol.js';
 
 /** A finished frame, owned by the engine thread until `release` sends its buffer back. */
 export interface GeneratedFrame {
@@ -68,6 +68,25 @@ function spawnInferenceWorker(): Worker {
   return new Worker(bootstrap, { ...options, eval: true });
 }
 
+/** What the worker's pipeline needs from a model folder (see pipelines/). */
+function pipelineModel(folder: ModelFolder): PipelineModel {
+  if (folder.kind === 'turbo-diffusion') return { kind: 'turbo-diffusion', layout: folder.layout };
+  const { manifest } = folder;
+  return {
+    kind: 'frame-model',
+    graphPath: folder.graphPath,
+    vocabularyPath: folder.vocabularyPath,
+    conditioningSize: manifest.conditioningSize,
+    io: {
+      conditioning: manifest.inputs.conditioning.name,
+      time: manifest.inputs.time.name,
+      seed: manifest.inputs.seed.name,
+      outputSize: manifest.inputs.outputSize.name,
+      frame: manifest.outputs.frame.name,
+    },
+  };
+}
+
 export class Generator extends EventEmitter<GeneratorEvents> {
   private nextRequestId = 1;
   private readonly pendingRenders = new Map<number, (frame: Result<GeneratedFrame>) => void>();
@@ -93,16 +112,7 @@ export class Generator extends EventEmitter<GeneratorEvents> {
     const worker = spawnInferenceWorker();
     const init: ToWorker = {
       type: 'init',
-      graphPath: options.model.graphPath,
-      vocabularyPath: options.model.vocabularyPath,
-      conditioningSize: manifest.conditioningSize,
-      io: {
-        conditioning: manifest.inputs.conditioning.name,
-        time: manifest.inputs.time.name,
-        seed: manifest.inputs.seed.name,
-        outputSize: manifest.inputs.outputSize.name,
-        frame: manifest.outputs.frame.name,
-      },
+      model: pipelineModel(options.model),
       providers: candidates,
       width: options.width,
       height: options.height,

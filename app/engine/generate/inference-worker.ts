@@ -1,19 +1,22 @@
 /**
- * The inference worker: owns the onnxruntime session and makes frames. It runs
- * in its own thread because session.run blocks the thread that calls it for the
- * whole inference; the engine thread (output clock, control) never waits on it.
+ * The inference worker: owns the model's pipeline (its onnxruntime sessions) and
+ * makes frames. It runs in its own thread because session.run blocks the thread
+ * that calls it for the whole inference; the engine thread (output clock,
+ * control) never waits on it.
  *
- * Per frame it resolves the look at the frame's time (blending the conditioning
- * of the two prompts of a transition), runs the graph straight into a
- * preallocated frame buffer, and transfers it with the look id it was made from.
+ * This file is the thin part: the loop (live pacing, stepped renders), the frame
+ * buffers and their transfer, failure back-off. Per frame the pipeline
+ * (pipelines/frame-model.ts or pipelines/turbo-diffusion.ts) resolves the look at
+ * the frame's time and writes RGBA8 straight into a preallocated buffer, which is
+ * transferred with the look id it was made from.
  */
 import { parentPort } from 'node:worker_threads';
 import { setImmediate as yieldToMessages } from 'node:timers/promises';
-import * as ort from 'onnxruntime-node';
-import { transitionWeight } from '../../show/curves.js';
 import { engineNowMs } from '../clock.js';
-import { encodePrompt, loadBuiltinVocabulary, type Vocabulary } from './builtin-text-encoder.js';
 import { FramePool } from './frame-pool.js';
+import { FrameModelPipeline } from './pipelines/frame-model.js';
+import { firstLine, type FramePipeline } from './pipelines/pipeline.js';
+import { TurboDiffusionPipeline } from './pipelines/turbo-diffusion.js';
 import type { FromWorker, ToWorker, WorkerLook } from './worker-protocol.js';
 
 if (!parentPort) throw new Error('inference-worker must run as a worker thread');
@@ -23,9 +26,10 @@ const post = (message: FromWorker) => port.postMessage(message);
 type Init = Extract<ToWorker, { type: 'init' }>;
 
 let init: Init | null = null;
-let session: ort.InferenceSession | null = null;
+/** The model's pipeline (pipelines/): the worker owns the loop, the buffers and their transfer; the pipeline the sessions. */
+let pipeline: FramePipeline | null = null;
+let loaded = false;
 let pool: FramePool | null = null;
-let vocabulary: Vocabulary | null = null;
 let look: WorkerLook | null = null;
 let streaming = false;
 let stopped = false;
@@ -35,104 +39,21 @@ let loopRunning = false;
 let wakePacing: (() => void) | null = null;
 const renderQueue: { requestId: number; showTimeMs: number }[] = [];
 
-// Inputs reused every frame: no per-frame allocation on this path.
-let conditioning: Float32Array;
-let timeInput: Float32Array;
-let seedInput: Float32Array;
-let outputSize: BigInt64Array;
-let feeds: Record<string, ort.Tensor>;
-
-/** Prompt -> conditioning, computed once per prompt (the encoder never runs per frame). */
-const encoded = new Map<string, Float32Array>();
-function conditioningFor(prompt: string): Float32Array {
-  let vector = encoded.get(prompt);
-  if (!vector) {
-    if (encoded.size > 64) encoded.clear();
-    vector = encodePrompt(prompt, vocabulary as Vocabulary);
-    encoded.set(prompt, vector);
-  }
-  return vector;
+function createPipeline(config: Init): FramePipeline {
+  const common = { providers: config.providers, width: config.width, height: config.height, intraOpThreads: config.intraOpThreads };
+  return config.model.kind === 'turbo-diffusion' ? new TurboDiffusionPipeline(config.model.layout, common) : new FrameModelPipeline(config.model, common);
 }
 
-async function createSession(config: Init): Promise<void> {
-  // Providers that are absent fail loudly on stderr; we report each failure ourselves
-  // (in the state, with the reason), so onnxruntime's own log stays for fatal errors.
-  ort.env.logLevel = 'fatal';
-  const fallbacks: { provider: string; reason: string }[] = [];
+async function loadPipeline(): Promise<void> {
   const loadStart = engineNowMs();
-  for (const provider of config.providers) {
-    try {
-      session = await ort.InferenceSession.create(config.graphPath, {
-        executionProviders: [provider],
-        intraOpNumThreads: config.intraOpThreads,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-      });
-      const mismatch = ioMismatch(session, config);
-      if (mismatch) {
-        await session.release();
-        session = null;
-        post({ type: 'loadFailed', message: mismatch, fallbacks });
-        return;
-      }
-      post({ type: 'ready', provider, fallbacks, loadMs: engineNowMs() - loadStart });
-      return;
-    } catch (error) {
-      fallbacks.push({ provider, reason: firstLine((error as Error).message) });
-    }
+  const outcome = await (pipeline as FramePipeline).load();
+  if (!outcome.ok) {
+    post({ type: 'loadFailed', message: outcome.message, fallbacks: outcome.fallbacks });
+    return;
   }
-  post({ type: 'loadFailed', message: `No execution provider could load ${config.graphPath}.`, fallbacks });
-}
-
-/** The graph must have the inputs and output its manifest names; say which are missing. */
-function ioMismatch(loaded: ort.InferenceSession, config: Init): string | null {
-  const { frame, ...inputs } = config.io;
-  const missingInputs = Object.values(inputs).filter((name) => !loaded.inputNames.includes(name));
-  const missingOutput = loaded.outputNames.includes(frame) ? [] : [frame];
-  if (missingInputs.length === 0 && missingOutput.length === 0) return null;
-  return (
-    `${config.graphPath} does not match its model.json: ` +
-    (missingInputs.length ? `missing input(s) ${missingInputs.join(', ')} (the graph has ${loaded.inputNames.join(', ')}); ` : '') +
-    (missingOutput.length ? `missing output ${frame} (the graph has ${loaded.outputNames.join(', ')}); ` : '') +
-    'fix the names in model.json or re-export the graph.'
-  );
-}
-
-function firstLine(text: string): string {
-  const line = text.split('\n').find((l) => l.trim().length > 0) ?? text;
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
-}
-
-function prepareBuffers(config: Init): void {
-  const { width, height } = config;
-  pool = new FramePool(width * height * 4);
-  conditioning = new Float32Array(config.conditioningSize);
-  timeInput = new Float32Array(1);
-  seedInput = new Float32Array(1);
-  outputSize = new BigInt64Array([BigInt(height), BigInt(width)]);
-  feeds = {
-    [config.io.conditioning]: new ort.Tensor('float32', conditioning, [1, config.conditioningSize]),
-    [config.io.time]: new ort.Tensor('float32', timeInput, [1]),
-    [config.io.seed]: new ort.Tensor('float32', seedInput, [1]),
-    [config.io.outputSize]: new ort.Tensor('int64', outputSize, [2]),
-  };
-}
-
-/** Fills the conditioning input with the look at `nowMs` (a morph between prompts during a transition). */
-function resolveConditioning(current: WorkerLook, nowMs: number): void {
-  const target = conditioningFor(current.to.prompt);
-  const weight = current.from
-    ? transitionWeight(current.transition.curve, nowMs - current.startedAtMs, current.transition.durationMs)
-    : 1;
-  if (weight >= 1 || !current.from) {
-    conditioning.set(target);
-  } else {
-    const source = conditioningFor(current.from.prompt);
-    for (let i = 0; i < conditioning.length; i++) {
-      conditioning[i] = (source[i] as number) + ((target[i] as number) - (source[i] as number)) * weight;
-    }
-  }
-  seedInput[0] = current.to.seed;
+  loaded = true;
+  if (look) pipeline?.setLook(look);
+  post({ type: 'ready', provider: outcome.provider, fallbacks: outcome.fallbacks, loadMs: engineNowMs() - loadStart });
 }
 
 async function makeFrame(showTimeMs: number, clockMs: number, requestId: number | null): Promise<boolean> {
@@ -140,15 +61,10 @@ async function makeFrame(showTimeMs: number, clockMs: number, requestId: number 
   const current = look as WorkerLook;
   const buffer = await (pool as FramePool).take();
   if (stopped) return false;
-  resolveConditioning(current, clockMs);
-  timeInput[0] = showTimeMs / 1000;
-  // A preallocated output: onnxruntime writes the frame straight into our buffer.
-  // The Tensor is a thin wrapper, made per frame because a transferred buffer detaches.
-  const output = new ort.Tensor('uint8', new Uint8Array(buffer), [config.height, config.width, 4]);
   const started = engineNowMs();
   try {
     injectFault(config);
-    await (session as ort.InferenceSession).run(feeds, { [config.io.frame]: output });
+    await (pipeline as FramePipeline).renderInto(buffer, showTimeMs, clockMs);
   } catch (error) {
     (pool as FramePool).give(buffer);
     post({ type: 'runFailed', message: firstLine((error as Error).message), lookId: current.lookId });
@@ -188,7 +104,7 @@ async function runLoop(): Promise<void> {
   let nextLiveFrameAtMs = 0;
   const livePeriodMs = 1000 / (init as Init).maxFps;
   try {
-    while (!stopped && session && look && (streaming || renderQueue.length > 0)) {
+    while (!stopped && loaded && look && (streaming || renderQueue.length > 0)) {
       if (renderQueue.length === 0) {
         const waitMs = nextLiveFrameAtMs - engineNowMs();
         if (waitMs > 1) await pacedWait(waitMs);
@@ -226,16 +142,17 @@ port.on('message', (message: ToWorker) => {
     case 'init':
       init = message;
       try {
-        vocabulary = message.vocabularyPath ? loadBuiltinVocabulary(message.vocabularyPath) : null;
-        prepareBuffers(message);
+        pool = new FramePool(message.width * message.height * 4);
+        pipeline = createPipeline(message);
       } catch (error) {
         post({ type: 'loadFailed', message: (error as Error).message, fallbacks: [] });
         return;
       }
-      void createSession(message).then(() => runLoop());
+      void loadPipeline().then(() => runLoop());
       return;
     case 'look':
       look = message.look;
+      if (loaded) pipeline?.setLook(message.look);
       wakePacing?.();
       void runLoop();
       return;
@@ -254,7 +171,7 @@ port.on('message', (message: ToWorker) => {
     case 'stop':
       stopped = true;
       wakePacing?.();
-      void session?.release().finally(() => port.close());
+      void (pipeline?.release() ?? Promise.resolve()).finally(() => port.close());
       return;
   }
 });

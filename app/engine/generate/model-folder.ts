@@ -1,6 +1,8 @@
 /**
  * Loads and checks a model folder: model.json against the manifest schema, then
- * that every file it names exists. Errors name the file and the problem, so an
+ * that every file it names exists. A folder without model.json in the
+ * onnxruntime/optimum diffusion layout (unet/, text_encoder/, ...) is a turbo
+ * diffusion model (turbo/turbo-folder.ts). Errors name the file and the problem, so an
  * operator who pointed at the wrong folder knows what to fix.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,14 +10,29 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { engineError } from '../../contract/errors.js';
 import { fail, ok, type Result } from '../result.js';
-import { builtinModelManifestSchema, type ModelManifest } from './model-manifest.js';
+import { builtinModelManifestSchema, turboModelManifestSchema, type ModelManifest, type TurboModelManifest } from './model-manifest.js';
+import { detectTurboLayout, looksLikeTurboFolder, type TurboLayout } from './turbo/turbo-folder.js';
 
-export interface ModelFolder {
+/** A one-graph frame model (the built-in one): conditioning/time/seed/outputSize -> RGBA frame. */
+export interface FrameModelFolder {
+  kind: 'frame-model';
   dir: string;
   manifest: ModelManifest;
   graphPath: string;
   vocabularyPath: string | null;
 }
+
+/** A turbo diffusion export (SD-Turbo / SDXL-Turbo): text encoder(s), UNet, VAE decoder, tokenizer(s). */
+export interface TurboModelFolder {
+  kind: 'turbo-diffusion';
+  dir: string;
+  manifest: TurboModelManifest;
+  /** The UNet: the graph messages name when the model fails to load. */
+  graphPath: string;
+  layout: TurboLayout;
+}
+
+export type ModelFolder = FrameModelFolder | TurboModelFolder;
 
 /** The model that ships in the repo (`models/builtin`), found from dist/ or from source. */
 export function builtinModelDir(): string {
@@ -30,6 +47,7 @@ export function builtinModelDir(): string {
 
 export function loadModelFolder(dir: string): Result<ModelFolder> {
   const manifestPath = path.join(dir, 'model.json');
+  if (!existsSync(manifestPath) && looksLikeTurboFolder(dir)) return loadTurboFolder(dir);
   if (!existsSync(manifestPath)) {
     return fail(engineError('model-load-failed', `${manifestPath} not found: point Cyclorama at a model folder (it holds model.json and the .onnx files).`, { file: manifestPath }));
   }
@@ -38,6 +56,15 @@ export function loadModelFolder(dir: string): Result<ModelFolder> {
     raw = JSON.parse(readFileSync(manifestPath, 'utf8'));
   } catch (e) {
     return fail(engineError('model-load-failed', `${manifestPath} is not valid JSON: ${(e as Error).message}`, { file: manifestPath }));
+  }
+  if ((raw as { kind?: unknown } | null)?.kind === 'turbo-diffusion') {
+    const turbo = turboModelManifestSchema.safeParse(raw);
+    if (!turbo.success) {
+      const issue = turbo.error.issues[0];
+      const where = issue?.path.join('.') || '(root)';
+      return fail(engineError('model-load-failed', `${manifestPath}: field "${where}": ${issue?.message ?? 'invalid'}.`, { file: manifestPath, field: where }));
+    }
+    return loadTurboFolder(dir, turbo.data);
   }
   const parsed = builtinModelManifestSchema.safeParse(raw);
   if (!parsed.success) {
@@ -57,5 +84,12 @@ export function loadModelFolder(dir: string): Result<ModelFolder> {
       return fail(engineError('model-load-failed', `Vocabulary ${vocabularyPath} (named in model.json files.vocabulary) is missing.`, { file: vocabularyPath }));
     }
   }
-  return ok({ dir, manifest, graphPath, vocabularyPath });
+  return ok({ kind: 'frame-model', dir, manifest, graphPath, vocabularyPath });
+}
+
+/** A turbo diffusion folder, with or without model.json; names every missing file at once. */
+function loadTurboFolder(dir: string, manifest?: TurboModelManifest): Result<ModelFolder> {
+  const found = detectTurboLayout(dir, manifest);
+  if (!found.ok) return fail(engineError('model-load-failed', found.message, { dir, missing: found.missing }));
+  return ok({ kind: 'turbo-diffusion', dir, manifest: found.manifest, graphPath: found.layout.unetPath, layout: found.layout });
 }

@@ -51,3 +51,51 @@ export const builtinModelManifestSchema = z.object({
 });
 
 export type ModelManifest = z.infer<typeof builtinModelManifestSchema>;
+
+/**
+ * model.json of a turbo diffusion folder (SD-Turbo / SDXL-Turbo ONNX exports).
+ * Optional: a folder in the onnxruntime/optimum layout (text_encoder/, unet/,
+ * vae_decoder/, tokenizer/ ...) loads without one; a model.json only names it,
+ * sets its size and defaults, or points at folders laid out differently.
+ */
+export const turboModelManifestSchema = z.object({
+  schemaVersion: z.literal(1),
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+  name: z.string().min(1),
+  kind: z.literal('turbo-diffusion'),
+  description: z.string().optional(),
+  licence: z.string().min(1),
+  /** Generation size (the UNet's input times 8) when the graph does not fix it; the output is scaled from it. */
+  nativeSize: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }),
+  preferredProviders: z.array(z.enum(EXECUTION_PROVIDERS)).min(1),
+  /** Decoder: the tiny VAE (TAESD/TAESDXL) when the folder has one ('auto', for speed), or always one kind. */
+  vae: z.enum(['auto', 'tiny', 'full']).optional(),
+  /** The tiny decoder's output range: diffusers' AutoencoderTiny exports give -1..1, madebyollin's raw TAESD 0..1. */
+  tinyVaeOutputRange: z.enum(['-1..1', '0..1']).optional(),
+  /** Latent scaling of the full VAE (SD 0.18215, SDXL 0.13025); vae_decoder/config.json otherwise. */
+  vaeScalingFactor: z.number().positive().optional(),
+  /** Sub-folders, relative to the model folder, for layouts that differ from the onnxruntime one. */
+  folders: z
+    .object({
+      textEncoder: z.string().min(1),
+      textEncoder2: z.string().min(1),
+      unet: z.string().min(1),
+      vaeDecoder: z.string().min(1),
+      tinyVaeDecoder: z.string().min(1),
+      tokenizer: z.string().min(1),
+      tokenizer2: z.string().min(1),
+    })
+    .partial()
+    .optional(),
+  /** Look parameters used when a look does not set them (see pipelines/turbo-diffusion.ts). */
+  defaults: z
+    .object({
+      strength: z.number().gt(0).max(1),
+      similarity: z.number().min(0).max(2),
+      motion: z.number().min(0),
+    })
+    .partial()
+    .optional(),
+});
+
+export type TurboModelManifest = z.infer<typeof turboModelManifestSchema>;

@@ -5,6 +5,7 @@
 import type { ExecutionProviderName } from '../../contract/providers.js';
 import type { Transition } from '../../contract/commands.js';
 import type { LookTarget } from '../../show/program.js';
+import type { TurboLayout } from './turbo/turbo-folder.js';
 
 /** A look as the worker sees it: targets plus the transition timing, evaluated per frame. */
 export interface WorkerLook {
@@ -14,15 +15,26 @@ export interface WorkerLook {
   transition: Transition;
   /** Engine-clock ms when the transition started. */
   startedAtMs: number;
+  /** Show control: a paused timeline holds the blend at this weight of `to` (absent = run the transition). */
+  holdMix?: number;
 }
 
-export type ToWorker =
+/** The model half of the worker's init: what the pipeline needs to open its sessions. */
+export type PipelineModel =
   | {
-      type: 'init';
+      kind: 'frame-model';
       graphPath: string;
       vocabularyPath: string | null;
       conditioningSize: number;
       io: { conditioning: string; time: string; seed: string; outputSize: string; frame: string };
+    }
+  | { kind: 'turbo-diffusion'; layout: TurboLayout };
+
+export type ToWorker =
+  | {
+      type: 'init';
+      /** Which pipeline runs (pipelines/): the one-graph frame model or the turbo diffusion pipeline. */
+      model: PipelineModel;
       providers: ExecutionProviderName[];
       width: number;
       height: number;

@@ -25,4 +25,6 @@ export interface FrameSink {
   readonly name: string;
   send(tick: OutputTick): void;
   close(): void;
+  /** Optional: fields only this sink knows (NDI connections, tally, size), merged into its OutputStatus. */
+  status?(): Partial<OutputStatus>;
 }

@@ -34,6 +34,9 @@ export class OutputClock {
   private fresh = 0;
   private repeated = 0;
   private missed = 0;
+  /** Sequence of the frame this clock sent last: with several clocks sharing one
+   * ProgramFrames, "fresh" is per clock (new to this output), not per take. */
+  private lastSequence = -1;
   /** Tick times of the last second, for a measured fps. */
   private readonly recentTicks: number[] = [];
 
@@ -79,6 +82,8 @@ export class OutputClock {
       freshFrames: this.fresh,
       repeatedFrames: this.repeated,
       missedTicks: this.missed,
+      // A sink may add what only it knows (NDI: connections, tally, size) or report its own failure.
+      ...sink.status?.(),
     }));
   }
 
@@ -97,13 +102,15 @@ export class OutputClock {
     }
     const taken = this.options.take();
     if (taken) {
-      if (taken.fresh) this.fresh++;
+      const fresh = taken.fresh || taken.frame.sequence !== this.lastSequence;
+      this.lastSequence = taken.frame.sequence;
+      if (fresh) this.fresh++;
       else this.repeated++;
       this.recentTicks.push(now);
       const level = this.options.level();
       for (const entry of this.sinks.values()) {
         try {
-          entry.sink.send({ frame: taken.frame, fresh: taken.fresh, level, tick: this.tick });
+          entry.sink.send({ frame: taken.frame, fresh, level, tick: this.tick });
           entry.failed = false;
         } catch (error) {
           if (!entry.failed) this.options.onSinkError(entry.sink, error as Error);

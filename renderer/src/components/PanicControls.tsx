@@ -10,6 +10,8 @@ export interface PanicHandlers {
   onBlack: () => void;
   onFreeze: () => void;
   onRestore: () => void;
+  /** Show the show's safe plate (a still); absent hides the button. */
+  onSafePlate?: () => void;
 }
 
 export function PanicControls(props: PanicHandlers & { panic: ProgramStatus['panic'] | undefined; disabled: boolean }) {
@@ -36,6 +38,18 @@ export function PanicControls(props: PanicHandlers & { panic: ProgramStatus['pan
       >
         Freeze <Kbd>{SHORTCUTS.freeze.label}</Kbd>
       </button>
+      {props.onSafePlate ? (
+        <button
+          type="button"
+          className={`button button--panic button--safe${panic === 'safe-plate' ? ' is-active' : ''}`}
+          data-testid="panic-safe-plate"
+          aria-pressed={panic === 'safe-plate'}
+          disabled={disabled}
+          onClick={props.onSafePlate}
+        >
+          Plate <Kbd>{SHORTCUTS.safePlate.label}</Kbd>
+        </button>
+      ) : null}
       <button
         type="button"
         className={`button button--restore${panic !== undefined && panic !== 'none' ? ' is-armed' : ''}`}

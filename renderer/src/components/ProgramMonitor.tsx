@@ -124,7 +124,7 @@ export function ProgramMonitor() {
       </div>
       {panic !== 'none' ? (
         <div className={`monitor-panic panic-${panic}`} data-testid="panic-indicator">
-          {panic === 'black' ? 'BLACK ON WALL' : 'WALL FROZEN'} — {SHORTCUTS.restore.label} restores
+          {panic === 'black' ? 'BLACK ON WALL' : panic === 'safe-plate' ? 'SAFE PLATE' : 'WALL FROZEN'} — {SHORTCUTS.restore.label} restores
         </div>
       ) : null}
       {notice ? (

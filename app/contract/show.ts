@@ -1,0 +1,219 @@
+/**
+ * Show documents: the cue list, the timeline and the show settings, as saved in
+ * a show file and as the console sees them. One zod declaration gives the types,
+ * the file validation and the command validation (STYLE.md: declared once).
+ *
+ * Times are integer milliseconds. Ids are short strings made by the show model
+ * (deterministic: `c1`, `c2`, ... / `k1`, ...), never random, so tests can name them.
+ */
+import { z } from 'zod';
+import { MAX_PROMPT_LENGTH, MAX_TRANSITION_MS, transitionCurveSchema, transitionSchema } from './primitives.js';
+
+/** The show file format this build writes. Older files are migrated on load; newer ones are refused. */
+export const SHOW_FILE_VERSION = 2;
+/** Longest timeline, ms (24 h). */
+export const MAX_TIMELINE_MS = 24 * 3600_000;
+/** Most cues / keyframes a show may hold; bounds memory and the state snapshot. */
+export const MAX_CUES = 500;
+export const MAX_KEYFRAMES = 500;
+
+export const seedSchema = z.number().int().min(0).max(2 ** 31 - 1);
+const idSchema = z.string().min(1).max(40);
+
+/** Everything the generator needs for one look: prompt conditioning, seed, model parameters. */
+export const lookSchema = z.object({
+  prompt: z.string().max(MAX_PROMPT_LENGTH),
+  negativePrompt: z.string().max(MAX_PROMPT_LENGTH).optional(),
+  seed: seedSchema,
+  /** Model parameters by name (e.g. guidance, strength); numbers, interpolated on timelines. */
+  params: z.record(z.string().max(40), z.number().finite()).default({}),
+});
+export type ShowLook = z.infer<typeof lookSchema>;
+
+export const continueModeSchema = z.enum(['none', 'auto-continue', 'auto-follow']);
+export type ContinueMode = z.infer<typeof continueModeSchema>;
+
+export const cueSchema = z.object({
+  id: idSchema,
+  /** What the operator calls it ("1", "2.5", "A"); unique in the list. */
+  number: z.string().min(1).max(12),
+  name: z.string().max(200).default(''),
+  look: lookSchema,
+  transition: transitionSchema,
+  notes: z.string().max(4000).default(''),
+  /** CSS colour for the row, e.g. "#2e6e49"; absent = none. */
+  colour: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+  /**
+   * 'auto-continue': fire the next cue `delayMs` after this one fires;
+   * 'auto-follow': fire the next cue `delayMs` after this one's transition ends.
+   */
+  continueMode: continueModeSchema.default('none'),
+  delayMs: z.number().int().min(0).max(MAX_TRANSITION_MS).default(0),
+  /** After this cue the standby jumps to the cue with this id (a loop), not the next in the list. */
+  gotoCueId: idSchema.optional(),
+});
+export type Cue = z.infer<typeof cueSchema>;
+export type CueInput = z.input<typeof cueSchema>;
+
+export const keyframeSchema = z.object({
+  id: idSchema,
+  /** Position on the timeline, ms from its start. */
+  timeMs: z.number().int().min(0).max(MAX_TIMELINE_MS),
+  look: lookSchema,
+  /** Curve of the segment that starts at this keyframe (to the next one). */
+  curve: transitionCurveSchema.default('linear'),
+});
+export type Keyframe = z.infer<typeof keyframeSchema>;
+
+export const timelineSchema = z.object({
+  /** Length in ms; loop playback wraps here. At least the last keyframe's time. */
+  durationMs: z.number().int().min(0).max(MAX_TIMELINE_MS),
+  loop: z.boolean().default(false),
+  /** Sorted by timeMs (the model keeps them sorted). */
+  keyframes: z.array(keyframeSchema).max(MAX_KEYFRAMES),
+});
+export type Timeline = z.infer<typeof timelineSchema>;
+
+export const showSettingsSchema = z.object({
+  /** Double-GO protection: a GO (or BACK) this soon after the last one is ignored, ms. */
+  goGuardMs: z.number().int().min(0).max(10_000).default(300),
+  /** Fade of the console's Black panic, ms. */
+  panicFadeMs: z.number().int().min(0).max(60_000).default(1000),
+  /** Safe plate: a PNG, absolute or relative to the show file; null = none (safe plate shows black). */
+  safePlate: z.string().max(1000).nullable().default(null),
+  /** GO after the last cue wraps to the first. */
+  loopCueList: z.boolean().default(false),
+});
+export type ShowSettings = z.infer<typeof showSettingsSchema>;
+
+export const showSchema = z.object({
+  version: z.literal(SHOW_FILE_VERSION),
+  name: z.string().max(200),
+  settings: showSettingsSchema,
+  cues: z.array(cueSchema).max(MAX_CUES),
+  timeline: timelineSchema,
+});
+export type Show = z.infer<typeof showSchema>;
+export type ShowInput = z.input<typeof showSchema>;
+
+/** Version 1 (the first sketch): prompt, seed and a fade per cue. Migrated to v2 on load. */
+export const showV1Schema = z.object({
+  version: z.literal(1),
+  name: z.string().max(200),
+  cues: z.array(
+    z.object({
+      number: z.string().min(1).max(12),
+      prompt: z.string().max(MAX_PROMPT_LENGTH),
+      seed: seedSchema,
+      fadeMs: z.number().int().min(0).max(MAX_TRANSITION_MS),
+    }),
+  ),
+});
+export type ShowV1 = z.infer<typeof showV1Schema>;
+
+/** What the console sees of the show: the document and where the operator stands in it. */
+export const showStatusSchema = z.object({
+  document: showSchema,
+  /** Show file path; null for an untitled show. */
+  path: z.string().nullable(),
+  /** Edits not yet saved to the show file (autosave still has them). */
+  dirty: z.boolean(),
+  canUndo: z.boolean(),
+  canRedo: z.boolean(),
+  standbyCueId: z.string().nullable(),
+  currentCueId: z.string().nullable(),
+  /** Who drives the wall: the cue list (and live edits) or the timeline. */
+  driver: z.enum(['cues', 'timeline']),
+  timeline: z.object({
+    positionMs: z.number(),
+    playing: z.boolean(),
+    rate: z.number(),
+    /** Engine wall-clock ms (Date.now()) the position was read at, to extrapolate between snapshots. */
+    atMs: z.number(),
+  }),
+  /** An autosave newer than the show file was found at start: offered, not applied. */
+  recovery: z.object({ path: z.string(), savedAtMs: z.number() }).nullable(),
+  recent: z.array(z.string()),
+  /** Autosave's last successful write, wall-clock ms; null before any. */
+  lastAutosaveAtMs: z.number().nullable(),
+  wallLogEntries: z.number().int(),
+});
+export type ShowStatus = z.infer<typeof showStatusSchema>;
+
+// ---- Commands (spread into contract/commands.ts) --------------------------------
+
+const cuePatchSchema = z
+  .object({
+    number: z.string().min(1).max(12),
+    name: z.string().max(200),
+    prompt: z.string().max(MAX_PROMPT_LENGTH),
+    negativePrompt: z.string().max(MAX_PROMPT_LENGTH),
+    seed: seedSchema,
+    params: z.record(z.string().max(40), z.number().finite()),
+    transition: transitionSchema,
+    notes: z.string().max(4000),
+    colour: z.string().regex(/^#[0-9a-fA-F]{6}$/).nullable(),
+    continueMode: continueModeSchema,
+    delayMs: z.number().int().min(0).max(MAX_TRANSITION_MS),
+    gotoCueId: idSchema.nullable(),
+  })
+  .partial();
+export type CuePatch = z.infer<typeof cuePatchSchema>;
+
+const keyframePatchSchema = z
+  .object({
+    timeMs: z.number().int().min(0).max(MAX_TIMELINE_MS),
+    prompt: z.string().max(MAX_PROMPT_LENGTH),
+    negativePrompt: z.string().max(MAX_PROMPT_LENGTH),
+    seed: seedSchema,
+    params: z.record(z.string().max(40), z.number().finite()),
+    curve: transitionCurveSchema,
+  })
+  .partial();
+export type KeyframePatch = z.infer<typeof keyframePatchSchema>;
+
+const pathSchema = z.string().min(1).max(1000);
+
+/** Show-control commands; contract/commands.ts adds them to the command union. */
+export const showCommandSchemas = [
+  /** Fire the cue before the current one; standby goes to the cue after it. Guarded like GO. */
+  z.object({ type: z.literal('back') }),
+  /** Fire a cue by its number; standby moves to the cue after it. */
+  z.object({ type: z.literal('fireCue'), number: z.string().min(1).max(12) }),
+  /** Put a cue on standby without firing it (the next GO fires it). */
+  z.object({ type: z.literal('standby'), cueId: idSchema }),
+  /** Add a cue after `afterCueId` (end of list when absent); the look defaults to what is on air. */
+  z.object({ type: z.literal('addCue'), afterCueId: idSchema.optional(), patch: cuePatchSchema.optional() }),
+  z.object({ type: z.literal('updateCue'), cueId: idSchema, patch: cuePatchSchema }),
+  z.object({ type: z.literal('deleteCue'), cueId: idSchema }),
+  z.object({ type: z.literal('moveCue'), cueId: idSchema, toIndex: z.number().int().min(0) }),
+  z.object({ type: z.literal('addKeyframe'), timeMs: z.number().int().min(0).max(MAX_TIMELINE_MS), patch: keyframePatchSchema.optional() }),
+  z.object({ type: z.literal('updateKeyframe'), keyframeId: idSchema, patch: keyframePatchSchema }),
+  z.object({ type: z.literal('deleteKeyframe'), keyframeId: idSchema }),
+  z.object({
+    type: z.literal('updateTimeline'),
+    durationMs: z.number().int().min(0).max(MAX_TIMELINE_MS).optional(),
+    loop: z.boolean().optional(),
+  }),
+  z.object({ type: z.literal('updateShow'), name: z.string().max(200).optional(), settings: showSettingsSchema.partial().optional() }),
+  z.object({ type: z.literal('timelinePlay') }),
+  z.object({ type: z.literal('timelinePause') }),
+  /** Stop: pause and go back to 0; the wall keeps the look it has (the cue list drives again). */
+  z.object({ type: z.literal('timelineStop') }),
+  z.object({ type: z.literal('timelineSeek'), positionMs: z.number().int().min(0).max(MAX_TIMELINE_MS) }),
+  /** Playback rate, 0.05x to 16x. */
+  z.object({ type: z.literal('timelineRate'), rate: z.number().min(0.05).max(16) }),
+  z.object({ type: z.literal('undo') }),
+  z.object({ type: z.literal('redo') }),
+  /** Start an untitled, empty show (the current one stays in its file and autosave). */
+  z.object({ type: z.literal('newShow') }),
+  /** Open a show file; a broken or newer file is refused with field and line and the current show stays. */
+  z.object({ type: z.literal('openShow'), path: pathSchema }),
+  /** Save to the show's file, or to `path` (save-as; the show then lives there). */
+  z.object({ type: z.literal('saveShow'), path: pathSchema.optional() }),
+  /** Load the autosave offered at start (state.show.recovery), or drop the offer. */
+  z.object({ type: z.literal('recoverShow') }),
+  z.object({ type: z.literal('discardRecovery') }),
+  /** Write the wall log as CSV to `path` (default: next to the show file, or the working folder). */
+  z.object({ type: z.literal('exportWallLog'), path: pathSchema.optional() }),
+] as const;

@@ -1,0 +1,68 @@
+/**
+ * What the inference worker runs: a `FramePipeline` turns looks into RGBA8 frames
+ * at the engine's size, written into a buffer the worker owns. The worker
+ * (inference-worker.ts) keeps the loop, pacing, buffer ownership and transfer;
+ * a pipeline keeps its sessions and per-look state.
+ *
+ *   FrameModelPipeline  (frame-model.ts)      one graph: conditioning/time/seed/outputSize -> frame
+ *   TurboDiffusionPipeline (turbo-diffusion.ts) text encoder(s) -> UNet (one step, img2img feedback)
+ *                                             -> VAE decoder -> post-process graph -> frame
+ */
+import * as ort from 'onnxruntime-node';
+import { transitionWeight } from '../../../show/curves.js';
+import type { ExecutionProviderName } from '../../../contract/providers.js';
+import type { WorkerLook } from '../worker-protocol.js';
+
+export type PipelineLoad =
+  | { ok: true; provider: ExecutionProviderName; fallbacks: { provider: string; reason: string }[] }
+  | { ok: false; message: string; fallbacks: { provider: string; reason: string }[] };
+
+export interface FramePipeline {
+  /** Opens the sessions on the first provider that loads them all. Never throws. */
+  load(): Promise<PipelineLoad>;
+  /** The look every following frame is made from (a transition resolves per frame). */
+  setLook(look: WorkerLook): void;
+  /**
+   * One frame into `buffer` (RGBA8, width*height*4 bytes) at `showTimeMs` (motion),
+   * with transitions resolved at engine-clock `clockMs`. Throws when a run fails.
+   */
+  renderInto(buffer: ArrayBuffer, showTimeMs: number, clockMs: number): Promise<void>;
+  release(): Promise<void>;
+}
+
+/** Weight of `look.to` at engine-clock `nowMs`: 1 without a transition, the held mix on a paused timeline. */
+export function lookWeight(look: WorkerLook, nowMs: number): number {
+  if (!look.from) return 1;
+  return look.holdMix ?? transitionWeight(look.transition.curve, nowMs - look.startedAtMs, look.transition.durationMs);
+}
+
+export function firstLine(text: string): string {
+  const line = text.split('\n').find((l) => l.trim().length > 0) ?? text;
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+/**
+ * Tries `open` on each provider in order. A thrown error is a provider failure
+ * (recorded, next provider); a returned string is a model mismatch that no
+ * provider will fix (stop at once, like the frame model's I/O check).
+ */
+export async function openOnFirstProvider(
+  providers: readonly ExecutionProviderName[],
+  open: (provider: ExecutionProviderName) => Promise<string | null>,
+  what: string,
+): Promise<PipelineLoad> {
+  // Providers that are absent fail loudly on stderr; we report each failure ourselves
+  // (in the state, with the reason), so onnxruntime's own log stays for fatal errors.
+  ort.env.logLevel = 'fatal';
+  const fallbacks: { provider: string; reason: string }[] = [];
+  for (const provider of providers) {
+    try {
+      const mismatch = await open(provider);
+      if (mismatch) return { ok: false, message: mismatch, fallbacks };
+      return { ok: true, provider, fallbacks };
+    } catch (error) {
+      fallbacks.push({ provider, reason: firstLine((error as Error).message) });
+    }
+  }
+  return { ok: false, message: `No execution provider could load ${what}.`, fallbacks };
+}

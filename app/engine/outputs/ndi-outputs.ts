@@ -1,0 +1,235 @@
+/**
+ * The engine's NDI(R) outputs: any number of named senders, each on ITS OWN output
+ * clock at its own rate (an OutputClock with one NdiFrameSink), all taking from the
+ * same ProgramFrames: each tick sends the newest program frame or the last one
+ * again, whatever the model's pace. The console preview keeps the engine's clock.
+ * One clock per output (rather than one clock feeding all sinks) because outputs
+ * differ in rate (23.976 for a film camera's wall, 50 for a PAL studio, 59.94 for
+ * US broadcast) and a slow or failing output must not shift another's ticks.
+ *
+ * libndi is loaded lazily, on the first output: an engine without NDI outputs never
+ * touches it, and one without a runtime starts fine. When no runtime is found, the
+ * outputs stay listed as 'failed' with the one message saying what to install or
+ * set (recorded once); every other output keeps running.
+ */
+import { rmSync } from 'node:fs';
+import { engineError, type EngineError } from '../../contract/errors.js';
+import type { OutputStatus } from '../../contract/state.js';
+import type { TakenFrame } from '../frames/program-frames.js';
+import { applyNdiDiscovery, type NdiDiscoverySettings } from '../ndi/discovery.js';
+import { uyvyConverter, type ScaleFilter } from '../ndi/pixels.js';
+import { loadNdiRuntime, type NdiRuntime } from '../ndi/runtime.js';
+import { fail, ok, type Result } from '../result.js';
+import { NdiFrameSink, type NdiOutputConfig } from './ndi-frame-sink.js';
+import { OutputClock, type FrameRate } from './output-clock.js';
+
+/** What a user asks for; missing fields take the engine's frame size and rate. */
+export interface NdiOutputSpec {
+  name: string;
+  groups?: string;
+  width?: number;
+  height?: number;
+  rate?: FrameRate;
+  filter?: ScaleFilter;
+}
+
+export interface NdiSettings extends NdiDiscoverySettings {
+  /** Only this runtime folder is tried (CLI --ndi-runtime); see ndi/runtime.ts. */
+  runtimeDir?: string;
+  /** Outputs to open at start (CLI --ndi NAME, repeatable). */
+  outputs?: NdiOutputSpec[];
+}
+
+export interface NdiOutputsOptions {
+  settings: NdiSettings;
+  defaults: () => { width: number; height: number; rate: FrameRate };
+  take: () => TakenFrame | null;
+  level: () => number;
+  onError: (error: EngineError) => void;
+  log: (line: string) => void;
+}
+
+interface Entry {
+  config: NdiOutputConfig;
+  clock: OutputClock | null;
+  sink: NdiFrameSink | null;
+  /** Why it is not sending (no runtime, sender refused). */
+  message: string | null;
+}
+
+export class NdiOutputs {
+  private readonly entries = new Map<string, Entry>();
+  private runtime: Result<NdiRuntime> | null = null;
+  private nextId = 1;
+  private stopped = false;
+  /** The per-process NDI config folder we made (removed at stop), if any. */
+  private madeConfigDir: string | null = null;
+
+  constructor(private readonly options: NdiOutputsOptions) {}
+
+  /** The loaded runtime, loading it on first use. */
+  private ensureRuntime(): Result<NdiRuntime> {
+    if (this.runtime) return this.runtime;
+    const configDir = applyNdiDiscovery(this.options.settings);
+    if (configDir && !this.options.settings.configDir) this.madeConfigDir = configDir;
+    if (configDir) this.options.log(`NDI discovery: ${configDir}/ndi-config.v1.json (extra IPs ${this.options.settings.extraIps ?? 'none'}, discovery servers ${this.options.settings.discoveryServers ?? 'none'})`);
+    this.runtime = loadNdiRuntime(this.options.settings.runtimeDir ? { runtimeDir: this.options.settings.runtimeDir } : {});
+    if (this.runtime.ok) {
+      const { path, source, version } = this.runtime.value;
+      this.options.log(`NDI runtime: ${version} (${source}: ${path})`);
+      if (source === 'bundled') this.options.log('NDI runtime: using the bundled NDI SDK 5.5.2 (2022); install a current NDI Runtime to use it instead');
+      this.options.log(uyvyConverter().note);
+    } else {
+      // The one clear message: console (recent errors) and logs.
+      this.options.onError(this.runtime.error);
+    }
+    return this.runtime;
+  }
+
+  /** Runtime status for diagnostics: the loaded version, or the message why not. */
+  runtimeInfo(): { ok: true; version: string; path: string; source: string } | { ok: false; message: string } | null {
+    if (!this.runtime) return null;
+    return this.runtime.ok
+      ? { ok: true, version: this.runtime.value.version, path: this.runtime.value.path, source: this.runtime.value.source }
+      : { ok: false, message: this.runtime.error.message };
+  }
+
+  add(spec: NdiOutputSpec): Result<string> {
+    if (this.stopped) return fail(engineError('output-failed', 'The engine is stopping.'));
+    const clash = this.nameClash(spec.name, null);
+    if (clash) return fail(clash);
+    const id = `ndi-${this.nextId++}`;
+    const config = this.configFor(id, spec);
+    const entry: Entry = { config, clock: null, sink: null, message: null };
+    this.entries.set(id, entry);
+    this.open(entry);
+    return ok(id);
+  }
+
+  /** Changes an output (rename, size, rate, groups). NDI fixes these at sender creation, so the sender is recreated. */
+  update(id: string, patch: Partial<NdiOutputSpec>): Result<void> {
+    const entry = this.entries.get(id);
+    if (!entry) return fail(this.unknown(id));
+    if (patch.name !== undefined) {
+      const clash = this.nameClash(patch.name, id);
+      if (clash) return fail(clash);
+    }
+    const { config } = entry;
+    const next = this.configFor(id, {
+      name: patch.name ?? config.name,
+      width: patch.width ?? config.width,
+      height: patch.height ?? config.height,
+      rate: patch.rate ?? config.rate,
+      ...((patch.groups ?? config.groups) ? { groups: patch.groups ?? config.groups } : {}),
+      ...((patch.filter ?? config.filter) ? { filter: patch.filter ?? config.filter } : {}),
+    });
+    this.closeEntry(entry);
+    entry.config = next;
+    this.open(entry);
+    return ok(undefined);
+  }
+
+  remove(id: string): Result<void> {
+    const entry = this.entries.get(id);
+    if (!entry) return fail(this.unknown(id));
+    this.closeEntry(entry);
+    this.entries.delete(id);
+    return ok(undefined);
+  }
+
+  /** Ids and configs, in creation order. */
+  list(): NdiOutputConfig[] {
+    return [...this.entries.values()].map((e) => e.config);
+  }
+
+  statuses(): OutputStatus[] {
+    return [...this.entries.values()].map((entry) => {
+      const fromClock = entry.clock?.statuses()[0];
+      if (fromClock && !entry.message) return fromClock;
+      return {
+        id: entry.config.id,
+        kind: 'ndi',
+        name: entry.config.name,
+        status: 'failed',
+        rate: entry.config.rate,
+        fps: 0,
+        freshFrames: 0,
+        repeatedFrames: 0,
+        missedTicks: 0,
+        width: entry.config.width,
+        height: entry.config.height,
+        connections: 0,
+        ...(entry.config.groups ? { groups: entry.config.groups } : {}),
+        ...(entry.message ? { message: entry.message } : {}),
+      };
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const entry of this.entries.values()) this.closeEntry(entry);
+    if (this.madeConfigDir) rmSync(this.madeConfigDir, { recursive: true, force: true });
+    this.madeConfigDir = null;
+  }
+
+  private open(entry: Entry): void {
+    const runtime = this.ensureRuntime();
+    if (!runtime.ok) {
+      entry.message = runtime.error.message;
+      return;
+    }
+    const opened = NdiFrameSink.open(runtime.value.lib, entry.config, uyvyConverter().converter);
+    if (!opened.ok) {
+      entry.message = opened.error.message;
+      this.options.onError(opened.error);
+      return;
+    }
+    const sink = opened.value;
+    const clock = new OutputClock({
+      rate: entry.config.rate,
+      take: this.options.take,
+      level: this.options.level,
+      onSinkError: (failed, error) =>
+        this.options.onError(engineError('output-failed', `Output "${failed.name}" failed: ${error.message}. Other outputs keep running.`, { output: failed.id })),
+    });
+    clock.addSink(sink);
+    entry.sink = sink;
+    entry.clock = clock;
+    entry.message = null;
+    clock.start();
+    const { width, height, rate } = entry.config;
+    this.options.log(`NDI output "${sink.sourceName}" ${width}x${height} at ${rate.num}/${rate.den} fps${entry.config.groups ? ` in ${entry.config.groups}` : ''}`);
+  }
+
+  private closeEntry(entry: Entry): void {
+    entry.clock?.stop(); // stops ticking and closes the sink (flush, destroy, free)
+    entry.clock = null;
+    entry.sink = null;
+  }
+
+  private configFor(id: string, spec: NdiOutputSpec): NdiOutputConfig {
+    const defaults = this.options.defaults();
+    return {
+      id,
+      name: spec.name,
+      width: spec.width ?? defaults.width,
+      height: spec.height ?? defaults.height,
+      rate: spec.rate ?? defaults.rate,
+      ...(spec.groups ? { groups: spec.groups } : {}),
+      ...(spec.filter ? { filter: spec.filter } : {}),
+    };
+  }
+
+  private nameClash(name: string, exceptId: string | null): EngineError | null {
+    for (const entry of this.entries.values()) {
+      if (entry.config.id !== exceptId && entry.config.name === name) {
+        return engineError('output-failed', `An NDI output is already called "${name}"; NDI source names must be unique on a machine.`, { output: entry.config.id });
+      }
+    }
+    return null;
+  }
+
+  private unknown(id: string): EngineError {
+    return engineError('output-failed', `No NDI output with id "${id}".`, { output: id });
+  }
+}

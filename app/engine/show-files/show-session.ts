@@ -1,0 +1,333 @@
+/**
+ * The show session: the loaded show document (with undo history), the operator
+ * state over it (app/show/show-state.ts), its file, autosave, recovery, recent
+ * shows and the wall log. The engine owns one and feeds it commands and clock
+ * ticks; everything that decides a look is in the pure app/show/ functions.
+ *
+ * Autosave: the first edit after a save arms a timer (AUTOSAVE_DELAY_MS); when
+ * it fires, the document is written atomically to `SHOW.autosave`. Edits made
+ * while a write is in flight are written right after it, so no edit waits more
+ * than about delay + one write. Saving the show removes the autosave; a start
+ * that finds an autosave differing from its show file offers it (recoverShow).
+ * An untitled show (no path) is not autosaved: Save As gives it a home.
+ */
+import path from 'node:path';
+import type { Command } from '../../contract/commands.js';
+import { engineError, type EngineError } from '../../contract/errors.js';
+import type { Show, ShowLook, ShowStatus } from '../../contract/show.js';
+import { historyOf, record, redo, undo, type History } from '../../show/history.js';
+import { initialProgram, type ProgramState } from '../../show/program.js';
+import { applyEdit, isEditCommand } from '../../show/show-edit.js';
+import { emptyShow, serializeShow } from '../../show/show-file.js';
+import { initialShowState, reconcileShowState, reduceShow, resolveShow, tickShow, timelinePosition, type ShowState } from '../../show/show-state.js';
+import { formatTimecode, wallLogCsv, type WallLogEntry } from '../../show/wall-log.js';
+import { autosavePathFor, findRecovery, pushRecent, readRecent, readShowFile, removeFile, saveShowFile, writeFileAtomic, writeFileAtomicSync } from './show-store.js';
+
+/** Delay from an edit to its autosave write, ms: short enough that a kill loses < 1 s. */
+export const AUTOSAVE_DELAY_MS = 200;
+/** Wall log entries kept in memory (a long day of cues); the oldest fall off. */
+const WALL_LOG_LIMIT = 20_000;
+
+export interface ShowSessionOptions {
+  /** Show file to open at start (created on first save if it does not exist); null = untitled. */
+  path: string | null;
+  /** Engine clock ms now. */
+  nowMs: number;
+  program?: ProgramState;
+  /** Output rate, for wall log timecode. */
+  rate: { num: number; den: number };
+  /** Folder for the recent-shows list; null = keep it in memory only. */
+  configDir: string | null;
+  /** Wall clock (Date.now), injectable for tests. */
+  wallNow?: () => number;
+  autosaveDelayMs?: number;
+  /** Problems that are nobody's command (autosave failed, show file at start unreadable). */
+  onError: (error: EngineError) => void;
+  /** Something changed outside a command (autosave done): publish state. */
+  onChange?: () => void;
+}
+
+export interface SessionOutcome {
+  /** The show document or the session's file state changed (publish state). */
+  changed: boolean;
+  error?: EngineError;
+}
+
+export class ShowSession {
+  private history: History<Show>;
+  state: ShowState;
+  private path: string | null;
+  /** File text of the show as last loaded or saved; dirty = the present serializes differently. */
+  private savedText: string;
+  private dirtyCache: { show: Show; dirty: boolean } | null = null;
+  private recovery: { path: string; savedAtMs: number; show: Show } | null = null;
+  private recent: string[];
+  private lastAutosaveAtMs: number | null = null;
+  private readonly wallLog: WallLogEntry[] = [];
+  private autosaveTimer: NodeJS.Timeout | null = null;
+  private autosaveWrite: Promise<void> | null = null;
+  private autosavePending = false;
+  private readonly wallNow: () => number;
+
+  constructor(private readonly options: ShowSessionOptions) {
+    this.wallNow = options.wallNow ?? Date.now;
+    this.recent = options.configDir ? readRecent(options.configDir) : [];
+    this.path = options.path === null ? null : path.resolve(options.path);
+    let show = emptyShow();
+    if (this.path) {
+      const read = readShowFile(this.path);
+      if (read.ok) show = read.value.show;
+      else {
+        // A show file that does not exist yet is a new show; one that is broken is reported.
+        if (!read.error.message.includes('ENOENT')) options.onError(read.error);
+        show = { ...show, name: path.basename(this.path).replace(/(\.cyclorama)?\.json$/i, '') };
+      }
+      this.recovery = findRecovery(this.path);
+    }
+    this.history = historyOf(show);
+    this.savedText = serializeShow(show);
+    this.state = initialShowState(show, options.nowMs, options.program ?? initialProgram(options.nowMs));
+  }
+
+  get show(): Show {
+    return this.history.present;
+  }
+
+  get program(): ProgramState {
+    return this.state.program;
+  }
+
+  /** The safe plate PNG's absolute path, or null. */
+  safePlatePath(): string | null {
+    const plate = this.show.settings.safePlate;
+    if (!plate) return null;
+    return path.resolve(this.path ? path.dirname(this.path) : process.cwd(), plate);
+  }
+
+  get wallLogEntries(): readonly WallLogEntry[] {
+    return this.wallLog;
+  }
+
+  dispatch(command: Command, nowMs: number): SessionOutcome {
+    const before = this.state;
+    const outcome = this.apply(command, nowMs);
+    this.afterStateChange(before, command);
+    return outcome;
+  }
+
+  /** Time passes: automation and timeline segments. True when the state changed. */
+  tick(nowMs: number): boolean {
+    const before = this.state;
+    this.state = tickShow(this.show, this.state, nowMs);
+    this.afterStateChange(before, null);
+    return this.state !== before;
+  }
+
+  status(nowMs: number): ShowStatus {
+    const at = timelinePosition(this.show.timeline, this.state, nowMs);
+    return {
+      document: this.show,
+      path: this.path,
+      dirty: this.isDirty(),
+      canUndo: this.history.past.length > 0,
+      canRedo: this.history.future.length > 0,
+      standbyCueId: this.state.standbyCueId,
+      currentCueId: this.state.currentCueId,
+      driver: this.state.driver,
+      timeline: { positionMs: at.positionMs, playing: at.playing, rate: this.state.transport.rate, atMs: this.wallNow() },
+      recovery: this.recovery ? { path: this.recovery.path, savedAtMs: this.recovery.savedAtMs } : null,
+      recent: this.recent,
+      lastAutosaveAtMs: this.lastAutosaveAtMs,
+      wallLogEntries: this.wallLog.length,
+    };
+  }
+
+  /** Writes any pending autosave now (engine stop). */
+  async flush(): Promise<void> {
+    if (this.autosaveTimer) {
+      clearTimeout(this.autosaveTimer);
+      this.autosaveTimer = null;
+      this.autosavePending = true;
+    }
+    while (this.autosaveWrite || this.autosavePending) {
+      if (this.autosaveWrite) await this.autosaveWrite;
+      else this.startAutosaveWrite();
+    }
+  }
+
+  // ---- commands ------------------------------------------------------------------
+
+  private apply(command: Command, nowMs: number): SessionOutcome {
+    if (isEditCommand(command)) {
+      const onAir = resolveShow(this.show, this.state, nowMs);
+      const look: ShowLook = { prompt: onAir.to.prompt, seed: onAir.to.seed, params: onAir.params, ...(onAir.to.negativePrompt ? { negativePrompt: onAir.to.negativePrompt } : {}) };
+      const edited = applyEdit(this.show, command, look);
+      if (!edited.ok) return { changed: false, error: engineError('show-edit', `${command.type}: ${edited.field}: ${edited.message}.`, { field: edited.field }) };
+      this.commit(record(this.history, edited.show));
+      // A cue added to an empty list (or after the last fired one) goes on standby.
+      return { changed: true };
+    }
+    switch (command.type) {
+      case 'undo':
+      case 'redo': {
+        const next = command.type === 'undo' ? undo(this.history) : redo(this.history);
+        if (next === this.history) return { changed: false, error: engineError('show-edit', `Nothing to ${command.type}.`) };
+        this.commit(next);
+        return { changed: true };
+      }
+      case 'newShow':
+        void this.flush();
+        this.replaceShow(emptyShow(), null, nowMs);
+        return { changed: true };
+      case 'openShow': {
+        const file = path.resolve(command.path);
+        const read = readShowFile(file);
+        if (!read.ok) return { changed: false, error: read.error };
+        void this.flush();
+        this.replaceShow(read.value.show, file, nowMs);
+        this.recovery = findRecovery(file);
+        this.rememberRecent(file);
+        return { changed: true };
+      }
+      case 'saveShow': {
+        const target = command.path ? path.resolve(command.path) : this.path;
+        if (!target) return { changed: false, error: engineError('show-edit', 'This show has no file yet: Save As with a file name ending in .json.') };
+        if (!/\.json$/i.test(target)) return { changed: false, error: engineError('show-file', `Show files end in .json: ${target}.`, { path: target }) };
+        const saved = saveShowFile(target, this.show);
+        if (!saved.ok) return { changed: false, error: saved.error };
+        this.cancelAutosave();
+        if (this.path) removeFile(autosavePathFor(this.path));
+        removeFile(autosavePathFor(target));
+        this.path = target;
+        this.savedText = serializeShow(this.show);
+        this.dirtyCache = null;
+        this.recovery = null;
+        this.rememberRecent(target);
+        return { changed: true };
+      }
+      case 'recoverShow': {
+        if (!this.recovery) return { changed: false, error: engineError('show-edit', 'No autosave to recover.') };
+        const recovered = this.recovery.show;
+        this.recovery = null;
+        // Recorded as an edit: undo goes back to the file as saved.
+        this.commit(record(this.history, recovered));
+        return { changed: true };
+      }
+      case 'discardRecovery':
+        if (this.recovery) removeFile(this.recovery.path);
+        this.recovery = null;
+        return { changed: true };
+      case 'exportWallLog': {
+        const target = command.path
+          ? path.resolve(command.path)
+          : this.path
+            ? this.path.replace(/(\.cyclorama)?\.json$/i, '') + '.wall-log.csv'
+            : path.resolve(`wall-log-${new Date(this.wallNow()).toISOString().replace(/[:.]/g, '-')}.csv`);
+        if (!/\.csv$/i.test(target)) return { changed: false, error: engineError('show-file', `Wall logs are written as .csv: ${target}.`, { path: target }) };
+        const written = writeFileAtomicSync(target, wallLogCsv(this.wallLog));
+        return written.ok ? { changed: false } : { changed: false, error: written.error };
+      }
+      default: {
+        const before = this.state;
+        this.state = reduceShow(this.show, this.state, command, nowMs);
+        return { changed: this.state !== before };
+      }
+    }
+  }
+
+  private commit(history: History<Show>): void {
+    this.history = history;
+    this.state = reconcileShowState(this.show, this.state);
+    this.scheduleAutosave();
+  }
+
+  private replaceShow(show: Show, file: string | null, nowMs: number): void {
+    this.cancelAutosave();
+    this.history = historyOf(show);
+    this.path = file;
+    this.savedText = serializeShow(show);
+    this.dirtyCache = null;
+    this.recovery = null;
+    // The wall keeps its look: a new show starts with its first cue on standby.
+    this.state = initialShowState(show, nowMs, this.state.program);
+  }
+
+  private rememberRecent(file: string): void {
+    this.recent = this.options.configDir ? pushRecent(this.options.configDir, this.recent, file) : [file, ...this.recent.filter((p) => p !== file)].slice(0, 10);
+  }
+
+  private isDirty(): boolean {
+    if (this.dirtyCache?.show !== this.show) this.dirtyCache = { show: this.show, dirty: serializeShow(this.show) !== this.savedText };
+    return this.dirtyCache.dirty;
+  }
+
+  // ---- autosave ------------------------------------------------------------------
+
+  private scheduleAutosave(): void {
+    if (!this.path) return;
+    if (this.autosaveWrite) {
+      this.autosavePending = true; // written right after the one in flight
+      return;
+    }
+    if (this.autosaveTimer) return; // not reset by later edits: the first edit's deadline holds
+    this.autosaveTimer = setTimeout(() => {
+      this.autosaveTimer = null;
+      this.startAutosaveWrite();
+    }, this.options.autosaveDelayMs ?? AUTOSAVE_DELAY_MS);
+  }
+
+  private cancelAutosave(): void {
+    if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
+    this.autosaveTimer = null;
+    this.autosavePending = false;
+  }
+
+  private startAutosaveWrite(): void {
+    this.autosavePending = false;
+    const file = this.path;
+    if (!file) return;
+    const text = serializeShow(this.show);
+    this.autosaveWrite = writeFileAtomic(autosavePathFor(file), text).then((result) => {
+      this.autosaveWrite = null;
+      if (!result.ok) this.options.onError(result.error);
+      else this.lastAutosaveAtMs = this.wallNow();
+      if (this.autosavePending) this.startAutosaveWrite();
+      this.options.onChange?.();
+    });
+  }
+
+  // ---- wall log ------------------------------------------------------------------
+
+  private afterStateChange(before: ShowState, command: Command | null): void {
+    const after = this.state;
+    if (after === before) return;
+    const lookChanged = after.program.lookId !== before.program.lookId;
+    const panicChanged = after.program.panic.mode !== before.program.panic.mode;
+    if (!lookChanged && !panicChanged) return;
+    const cue = this.show.cues.find((c) => c.id === after.currentCueId);
+    const source: WallLogEntry['source'] = panicChanged
+      ? 'panic'
+      : after.driver === 'timeline'
+        ? 'timeline'
+        : command && (command.type === 'setPrompt' || command.type === 'setSeed')
+          ? 'live'
+          : 'cue';
+    const wall = this.wallNow();
+    const local = new Date(wall);
+    const msOfDay = ((local.getHours() * 60 + local.getMinutes()) * 60 + local.getSeconds()) * 1000 + local.getMilliseconds();
+    this.wallLog.push({
+      atMs: wall,
+      timecode: formatTimecode(msOfDay, this.options.rate),
+      lookId: after.program.lookId,
+      source,
+      cueNumber: source === 'cue' && cue ? cue.number : '',
+      cueName: source === 'cue' && cue ? cue.name : '',
+      prompt: after.program.to.prompt,
+      negativePrompt: after.program.to.negativePrompt ?? '',
+      seed: after.program.to.seed,
+      transition: after.program.transition,
+      output: after.program.panic.mode,
+    });
+    if (this.wallLog.length > WALL_LOG_LIMIT) this.wallLog.shift();
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * JSON with line numbers: parses JSON text and remembers where every value
+ * starts, so a schema error on `cues.2.transition.durationMs` can say "line 31".
+ * A syntax error is a value too, with its line and column. Pure (no Node).
+ *
+ * JSON.parse cannot do either (its error position differs between engines and it
+ * keeps no positions), hence this small recursive-descent parser (RFC 8259).
+ */
+
+export type JsonPath = readonly (string | number)[];
+
+export interface JsonPosition {
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+}
+
+export type LocatedJson =
+  | { ok: true; value: unknown; positions: Map<string, JsonPosition> }
+  | { ok: false; message: string; position: JsonPosition };
+
+/** Map key for a path: stable and unambiguous. */
+export function pathKey(path: JsonPath): string {
+  return JSON.stringify(path);
+}
+
+/** Where the value at `path` starts; falls back to the nearest parent that exists (a missing field is reported at its object). */
+export function positionOf(positions: Map<string, JsonPosition>, path: JsonPath): JsonPosition | null {
+  for (let n = path.length; n >= 0; n--) {
+    const found = positions.get(pathKey(path.slice(0, n)));
+    if (found) return found;
+  }
+  return null;
+}
+
+class JsonSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+export function parseJsonWithPositions(text: string): LocatedJson {
+  const positions = new Map<string, JsonPosition>();
+  // Line starts, for offset -> line/column.
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const toPosition = (offset: number): JsonPosition => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((lineStarts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (lineStarts[lo] as number) + 1 };
+  };
+
+  let i = 0;
+  const fail = (message: string, at = i): never => {
+    throw new JsonSyntaxError(message, at);
+  };
+  const skip = () => {
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+      else break;
+    }
+  };
+  const describe = (at: number) => (at >= text.length ? 'the end of the file' : `"${text[at]}"`);
+
+  const parseString = (): string => {
+    if (text[i] !== '"') fail(`expected a string, found ${describe(i)}`);
+    const start = i;
+    i++;
+    let out = '';
+    for (;;) {
+      if (i >= text.length) fail('unterminated string', start);
+      const ch = text[i] as string;
+      if (ch === '"') {
+        i++;
+        return out;
+      }
+      if (ch === '\\') {
+        const esc = text[i + 1];
+        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        if (esc !== undefined && esc in simple) {
+          out += simple[esc];
+          i += 2;
+        } else if (esc === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+          out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
+          i += 6;
+        } else {
+          fail('invalid escape in string');
+        }
+        continue;
+      }
+      if (ch.charCodeAt(0) < 32) fail('control character in string (escape it)');
+      out += ch;
+      i++;
+    }
+  };
+
+  const parseValue = (path: (string | number)[], at: number): unknown => {
+    skip();
+    if (!positions.has(pathKey(path))) positions.set(pathKey(path), toPosition(at));
+    const ch = text[i];
+    if (ch === '{') {
+      i++;
+      const obj: Record<string, unknown> = {};
+      skip();
+      if (text[i] === '}') {
+        i++;
+        return obj;
+      }
+      for (;;) {
+        skip();
+        const keyAt = i;
+        const key = parseString();
+        skip();
+        if (text[i] !== ':') fail(`expected ":" after "${key}", found ${describe(i)}`);
+        i++;
+        skip();
+        // A member is located at its key: that is the line an operator looks for.
+        obj[key] = parseValue([...path, key], keyAt);
+        skip();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return obj;
+        }
+        fail(`expected "," or "}" in an object, found ${describe(i)}`);
+      }
+    }
+    if (ch === '[') {
+      i++;
+      const arr: unknown[] = [];
+      skip();
+      if (text[i] === ']') {
+        i++;
+        return arr;
+      }
+      for (;;) {
+        skip();
+        arr.push(parseValue([...path, arr.length], i));
+        skip();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return arr;
+        }
+        fail(`expected "," or "]" in a list, found ${describe(i)}`);
+      }
+    }
+    if (ch === '"') return parseString();
+    const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (number && number[0].length > 0) {
+      i += number[0].length;
+      return Number(number[0]);
+    }
+    for (const [word, value] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return value;
+      }
+    }
+    return fail(`unexpected ${describe(i)}`);
+  };
+
+  try {
+    skip();
+    const value = parseValue([], i);
+    skip();
+    if (i < text.length) fail(`unexpected ${describe(i)} after the end of the JSON`);
+    return { ok: true, value, positions };
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) return { ok: false, message: error.message, position: toPosition(error.offset) };
+    // Very deep nesting overflows the stack: still a value, at the start.
+    return { ok: false, message: `unreadable JSON (${(error as Error).message})`, position: { line: 1, column: 1 } };
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * Edits of the show document: pure (show, edit command, context) -> new show
+ * or an error value. Every edit returns a new object (the old one is kept by
+ * undo history). Ids are deterministic: the next free `c<n>` / `k<n>`.
+ */
+import type { Command } from '../contract/commands.js';
+import { MAX_CUES, MAX_KEYFRAMES, type Cue, type CuePatch, type Keyframe, type KeyframePatch, type Show, type ShowLook } from '../contract/show.js';
+import { checkConsistency } from './show-file.js';
+
+export type EditCommand = Extract<
+  Command,
+  {
+    type:
+      | 'addCue'
+      | 'updateCue'
+      | 'deleteCue'
+      | 'moveCue'
+      | 'addKeyframe'
+      | 'updateKeyframe'
+      | 'deleteKeyframe'
+      | 'updateTimeline'
+      | 'updateShow';
+  }
+>;
+
+const EDIT_TYPES = new Set<string>(['addCue', 'updateCue', 'deleteCue', 'moveCue', 'addKeyframe', 'updateKeyframe', 'deleteKeyframe', 'updateTimeline', 'updateShow']);
+
+export function isEditCommand(command: Command): command is EditCommand {
+  return EDIT_TYPES.has(command.type);
+}
+
+export type EditResult = { ok: true; show: Show; /** Id of an added cue or keyframe. */ createdId?: string } | { ok: false; message: string; field: string };
+
+/** Next id with this prefix not used yet: c1, c2, ... */
+export function nextId(prefix: string, used: Iterable<string>): string {
+  let max = 0;
+  for (const id of used) {
+    const match = new RegExp(`^${prefix}(\\d+)$`).exec(id);
+    if (match) max = Math.max(max, Number(match[1]));
+  }
+  return `${prefix}${max + 1}`;
+}
+
+/** Next whole cue number after the largest numeric one ("1", "2", ... ). */
+export function nextCueNumber(cues: readonly Cue[]): string {
+  let max = 0;
+  for (const cue of cues) {
+    const n = Number(cue.number);
+    if (Number.isFinite(n)) max = Math.max(max, Math.floor(n));
+  }
+  let candidate = max + 1;
+  while (cues.some((c) => c.number === String(candidate))) candidate++;
+  return String(candidate);
+}
+
+function patchLook(look: ShowLook, patch: CuePatch | KeyframePatch): ShowLook {
+  const next: ShowLook = { ...look };
+  if (patch.prompt !== undefined) next.prompt = patch.prompt;
+  if (patch.seed !== undefined) next.seed = patch.seed;
+  if (patch.params !== undefined) next.params = { ...patch.params };
+  if (patch.negativePrompt !== undefined) {
+    if (patch.negativePrompt === '') delete next.negativePrompt;
+    else next.negativePrompt = patch.negativePrompt;
+  }
+  return next;
+}
+
+function patchCue(cue: Cue, patch: CuePatch): Cue {
+  const next: Cue = { ...cue, look: patchLook(cue.look, patch) };
+  if (patch.number !== undefined) next.number = patch.number;
+  if (patch.name !== undefined) next.name = patch.name;
+  if (patch.transition !== undefined) next.transition = { ...patch.transition };
+  if (patch.notes !== undefined) next.notes = patch.notes;
+  if (patch.continueMode !== undefined) next.continueMode = patch.continueMode;
+  if (patch.delayMs !== undefined) next.delayMs = patch.delayMs;
+  if (patch.colour !== undefined) {
+    if (patch.colour === null) delete next.colour;
+    else next.colour = patch.colour;
+  }
+  if (patch.gotoCueId !== undefined) {
+    if (patch.gotoCueId === null) delete next.gotoCueId;
+    else next.gotoCueId = patch.gotoCueId;
+  }
+  return next;
+}
+
+/** Keyframes sorted by time (stable), and the timeline at least as long as its last keyframe. */
+export function normalizeTimeline(show: Show): Show {
+  const keyframes = [...show.timeline.keyframes].sort((a, b) => a.timeMs - b.timeMs);
+  const last = keyframes.at(-1)?.timeMs ?? 0;
+  return { ...show, timeline: { ...show.timeline, keyframes, durationMs: Math.max(show.timeline.durationMs, last) } };
+}
+
+/**
+ * Applies one edit. `onAir` is the look on the wall now: a new cue or keyframe
+ * without a prompt records it (the QLab habit: build the look live, then record it).
+ */
+export function applyEdit(show: Show, edit: EditCommand, onAir: ShowLook): EditResult {
+  const result = applyEditUnchecked(show, edit, onAir);
+  if (!result.ok) return result;
+  const problem = checkConsistency(result.show);
+  if (problem) return { ok: false, field: problem.path.join('.'), message: problem.message };
+  return result;
+}
+
+function applyEditUnchecked(show: Show, edit: EditCommand, onAir: ShowLook): EditResult {
+  const cueIndex = (id: string) => show.cues.findIndex((c) => c.id === id);
+  const missingCue = (id: string): EditResult => ({ ok: false, field: 'cueId', message: `no cue with id "${id}"` });
+  switch (edit.type) {
+    case 'addCue': {
+      if (show.cues.length >= MAX_CUES) return { ok: false, field: 'cues', message: `a show holds at most ${MAX_CUES} cues` };
+      const id = nextId('c', show.cues.map((c) => c.id));
+      const at = edit.afterCueId === undefined ? show.cues.length : cueIndex(edit.afterCueId) + 1;
+      if (edit.afterCueId !== undefined && at === 0) return missingCue(edit.afterCueId);
+      const base: Cue = {
+        id,
+        number: nextCueNumber(show.cues),
+        name: '',
+        look: { prompt: onAir.prompt, seed: onAir.seed, params: { ...onAir.params }, ...(onAir.negativePrompt ? { negativePrompt: onAir.negativePrompt } : {}) },
+        transition: { durationMs: 2000, curve: 'ease-in-out' },
+        notes: '',
+        continueMode: 'none',
+        delayMs: 0,
+      };
+      const cue = edit.patch ? patchCue(base, edit.patch) : base;
+      const cues = [...show.cues];
+      cues.splice(at, 0, cue);
+      return { ok: true, show: { ...show, cues }, createdId: id };
+    }
+    case 'updateCue': {
+      const index = cueIndex(edit.cueId);
+      if (index < 0) return missingCue(edit.cueId);
+      const cues = [...show.cues];
+      cues[index] = patchCue(show.cues[index] as Cue, edit.patch);
+      return { ok: true, show: { ...show, cues } };
+    }
+    case 'deleteCue': {
+      const index = cueIndex(edit.cueId);
+      if (index < 0) return missingCue(edit.cueId);
+      // Goto links to the deleted cue go with it.
+      const cues = show.cues
+        .filter((c) => c.id !== edit.cueId)
+        .map((c) => {
+          if (c.gotoCueId !== edit.cueId) return c;
+          const { gotoCueId: _dropped, ...rest } = c;
+          return rest;
+        });
+      return { ok: true, show: { ...show, cues } };
+    }
+    case 'moveCue': {
+      const index = cueIndex(edit.cueId);
+      if (index < 0) return missingCue(edit.cueId);
+      const cues = [...show.cues];
+      const [cue] = cues.splice(index, 1);
+      cues.splice(Math.min(edit.toIndex, cues.length), 0, cue as Cue);
+      return { ok: true, show: { ...show, cues } };
+    }
+    case 'addKeyframe': {
+      if (show.timeline.keyframes.length >= MAX_KEYFRAMES) return { ok: false, field: 'timeline.keyframes', message: `a timeline holds at most ${MAX_KEYFRAMES} keyframes` };
+      const id = nextId('k', show.timeline.keyframes.map((k) => k.id));
+      const base: Keyframe = {
+        id,
+        timeMs: edit.timeMs,
+        look: { prompt: onAir.prompt, seed: onAir.seed, params: { ...onAir.params }, ...(onAir.negativePrompt ? { negativePrompt: onAir.negativePrompt } : {}) },
+        curve: 'linear',
+      };
+      const keyframe = edit.patch ? patchKeyframe(base, edit.patch) : base;
+      return { ok: true, show: normalizeTimeline({ ...show, timeline: { ...show.timeline, keyframes: [...show.timeline.keyframes, keyframe] } }), createdId: id };
+    }
+    case 'updateKeyframe': {
+      const index = show.timeline.keyframes.findIndex((k) => k.id === edit.keyframeId);
+      if (index < 0) return { ok: false, field: 'keyframeId', message: `no keyframe with id "${edit.keyframeId}"` };
+      const keyframes = [...show.timeline.keyframes];
+      keyframes[index] = patchKeyframe(keyframes[index] as Keyframe, edit.patch);
+      return { ok: true, show: normalizeTimeline({ ...show, timeline: { ...show.timeline, keyframes } }) };
+    }
+    case 'deleteKeyframe': {
+      if (!show.timeline.keyframes.some((k) => k.id === edit.keyframeId)) return { ok: false, field: 'keyframeId', message: `no keyframe with id "${edit.keyframeId}"` };
+      return { ok: true, show: { ...show, timeline: { ...show.timeline, keyframes: show.timeline.keyframes.filter((k) => k.id !== edit.keyframeId) } } };
+    }
+    case 'updateTimeline': {
+      const timeline = { ...show.timeline };
+      if (edit.loop !== undefined) timeline.loop = edit.loop;
+      if (edit.durationMs !== undefined) {
+        const last = timeline.keyframes.at(-1)?.timeMs ?? 0;
+        if (edit.durationMs < last) return { ok: false, field: 'durationMs', message: `the timeline must be at least as long as its last keyframe (${last} ms)` };
+        timeline.durationMs = edit.durationMs;
+      }
+      return { ok: true, show: { ...show, timeline } };
+    }
+    case 'updateShow': {
+      const next: Show = { ...show, settings: { ...show.settings } };
+      if (edit.name !== undefined) next.name = edit.name;
+      if (edit.settings) {
+        for (const [key, value] of Object.entries(edit.settings)) {
+          if (value !== undefined) (next.settings as Record<string, unknown>)[key] = value;
+        }
+      }
+      return { ok: true, show: next };
+    }
+  }
+}
+
+function patchKeyframe(key: Keyframe, patch: KeyframePatch): Keyframe {
+  const next: Keyframe = { ...key, look: patchLook(key.look, patch) };
+  if (patch.timeMs !== undefined) next.timeMs = patch.timeMs;
+  if (patch.curve !== undefined) next.curve = patch.curve;
+  return next;
+}

@@ -1,0 +1,132 @@
+/**
+ * Show file text <-> show document: parse, migrate from older versions,
+ * validate, and name the field and line of anything wrong. Pure: the engine
+ * reads and writes the bytes (engine/show-files/), this decides what they mean.
+ *
+ * Migrations: each step takes version N's validated document to version N+1.
+ * A file is validated against its own version's schema first (so an error names
+ * a field and line that exist in the file), then migrated step by step.
+ */
+import type { z } from 'zod';
+import { SHOW_FILE_VERSION, showSchema, showV1Schema, type Show, type ShowV1 } from '../contract/show.js';
+import { parseJsonWithPositions, positionOf, type JsonPath, type JsonPosition } from './json-locate.js';
+
+export interface ShowFileError {
+  /** Dotted path of the offending field ("cues.2.transition.durationMs"), or "(file)" for syntax. */
+  field: string;
+  /** 1-based line in the file text; null when the text has no line for it. */
+  line: number | null;
+  message: string;
+}
+
+export type ShowFileResult = { ok: true; show: Show; migratedFrom: number | null } | { ok: false; error: ShowFileError };
+
+/** A fresh show: empty cue list, empty 60 s timeline, default settings. */
+export function emptyShow(name = 'Untitled show'): Show {
+  return {
+    version: SHOW_FILE_VERSION,
+    name,
+    settings: { goGuardMs: 300, panicFadeMs: 1000, safePlate: null, loopCueList: false },
+    cues: [],
+    timeline: { durationMs: 60_000, loop: false, keyframes: [] },
+  };
+}
+
+/** v1 -> v2: cues gain ids, a look object, notes and continue modes; settings and the timeline appear. */
+export function migrateV1toV2(v1: ShowV1): Show {
+  const base = emptyShow(v1.name);
+  return {
+    ...base,
+    cues: v1.cues.map((cue, index) => ({
+      id: `c${index + 1}`,
+      number: cue.number,
+      name: '',
+      look: { prompt: cue.prompt, seed: cue.seed, params: {} },
+      transition: { durationMs: cue.fadeMs, curve: 'ease-in-out' as const },
+      notes: '',
+      continueMode: 'none' as const,
+      delayMs: 0,
+    })),
+  };
+}
+
+/** Per version: its schema and the step to the next version. The last entry is the current version. */
+const VERSIONS: Record<number, { schema: z.ZodType; up?: (doc: never) => unknown }> = {
+  1: { schema: showV1Schema, up: migrateV1toV2 as (doc: never) => unknown },
+  2: { schema: showSchema },
+};
+
+function located(positions: Map<string, JsonPosition>, path: JsonPath, message: string): ShowFileError {
+  const field = path.length === 0 ? '(show)' : path.join('.');
+  return { field, line: positionOf(positions, path)?.line ?? null, message };
+}
+
+/** Parses show file text. Never throws: a bad file is an error value naming field and line. */
+export function parseShowFile(text: string): ShowFileResult {
+  const parsed = parseJsonWithPositions(text);
+  if (!parsed.ok) {
+    return { ok: false, error: { field: '(file)', line: parsed.position.line, message: `not valid JSON at line ${parsed.position.line}, column ${parsed.position.column}: ${parsed.message}` } };
+  }
+  const { value, positions } = parsed;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, error: { field: '(show)', line: 1, message: 'a show file is a JSON object with a "version" field' } };
+  }
+  const version = (value as { version?: unknown }).version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    return { ok: false, error: located(positions, ['version'], `"version" must be a whole number from 1 to ${SHOW_FILE_VERSION}`) };
+  }
+  if (version > SHOW_FILE_VERSION) {
+    return {
+      ok: false,
+      error: located(positions, ['version'], `this show was saved by a newer Cyclorama (file version ${version}; this one reads up to ${SHOW_FILE_VERSION}). Open it with that version or newer.`),
+    };
+  }
+  const entry = VERSIONS[version];
+  if (!entry) return { ok: false, error: located(positions, ['version'], `unknown show file version ${version}`) };
+  const checked = entry.schema.safeParse(value);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const path = (issue?.path ?? []).filter((p): p is string | number => typeof p !== 'symbol');
+    const message = issue?.message ?? 'invalid';
+    return { ok: false, error: located(positions, path, `${path.join('.') || '(show)'}: ${message}`) };
+  }
+  let doc: unknown = checked.data;
+  for (let v = version; v < SHOW_FILE_VERSION; v++) doc = (VERSIONS[v]?.up as (d: unknown) => unknown)(doc);
+  // A migration that yields an invalid document is a bug; still a value, never a throw.
+  const final = showSchema.safeParse(doc);
+  if (!final.success) {
+    const issue = final.error.issues[0];
+    return { ok: false, error: { field: issue?.path.join('.') ?? '(show)', line: null, message: `migration from version ${version} failed: ${issue?.message}` } };
+  }
+  const consistent = checkConsistency(final.data);
+  if (consistent) return { ok: false, error: located(positions, consistent.path, consistent.message) };
+  // The model keeps keyframes sorted by time (a hand-edited file may not be).
+  const show: Show = { ...final.data, timeline: { ...final.data.timeline, keyframes: [...final.data.timeline.keyframes].sort((a, b) => a.timeMs - b.timeMs) } };
+  return { ok: true, show, migratedFrom: version === SHOW_FILE_VERSION ? null : version };
+}
+
+/** Rules a schema cannot say: unique ids and numbers, goto targets that exist. */
+export function checkConsistency(show: Show): { path: JsonPath; message: string } | null {
+  const ids = new Set<string>();
+  const numbers = new Set<string>();
+  for (const [index, cue] of show.cues.entries()) {
+    if (ids.has(cue.id)) return { path: ['cues', index, 'id'], message: `cue id "${cue.id}" is used twice` };
+    if (numbers.has(cue.number)) return { path: ['cues', index, 'number'], message: `cue number "${cue.number}" is used twice` };
+    ids.add(cue.id);
+    numbers.add(cue.number);
+  }
+  for (const [index, cue] of show.cues.entries()) {
+    if (cue.gotoCueId !== undefined && !ids.has(cue.gotoCueId)) return { path: ['cues', index, 'gotoCueId'], message: `goto target "${cue.gotoCueId}" is not a cue in this show` };
+  }
+  const keyIds = new Set<string>();
+  for (const [index, key] of show.timeline.keyframes.entries()) {
+    if (keyIds.has(key.id)) return { path: ['timeline', 'keyframes', index, 'id'], message: `keyframe id "${key.id}" is used twice` };
+    keyIds.add(key.id);
+  }
+  return null;
+}
+
+/** The file text for a show: stable key order, 2-space indent, trailing newline (diffable). */
+export function serializeShow(show: Show): string {
+  return `${JSON.stringify(show, null, 2)}\n`;
+}

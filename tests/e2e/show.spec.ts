@@ -1,0 +1,89 @@
+/**
+ * Show control in the console against the real engine: build a three-cue show
+ * with the cue editor, run it with GO (Space), and check the program canvas
+ * pixels follow each cue; then the timeline and the safe plate buttons.
+ */
+import { brightness, expect, meanDistance, openConsole, sampleProgram, test, waitForLivePicture, type CanvasSample } from './fixtures.js';
+
+const CUES = ['snow white winter morning', 'neon night city, magenta and cyan', 'deep green forest moss'];
+/** Mean-colour distance (0..441) that counts as a different picture. */
+const MIN_MEAN_DISTANCE = 20;
+
+test('build a three-cue show in the console and run it with GO: the program follows', async ({ page, engine }) => {
+  await openConsole(page, engine);
+  await expect(page.getByTestId('status-model-status')).toHaveText('RUNNING', { timeout: 30_000 });
+
+  for (const [index, prompt] of CUES.entries()) {
+    await page.getByTestId('cue-add').click();
+    const number = String(index + 1);
+    await expect(page.getByTestId(`cue-row-${number}`)).toBeVisible();
+    const editor = page.getByTestId('cue-editor');
+    await expect(editor).toHaveAttribute('aria-label', `Edit cue ${number}`);
+    await editor.getByTestId('cue-prompt').fill(prompt);
+    await editor.getByTestId('cue-transition').fill('0');
+    await editor.getByTestId('cue-apply').click();
+    await expect(page.getByTestId(`cue-row-${number}`)).toContainText(prompt);
+  }
+  // The first cue stands by.
+  await expect(page.getByTestId('cue-row-1')).toHaveClass(/is-standby/);
+
+  const pictures: CanvasSample[] = [];
+  for (const [index, prompt] of CUES.entries()) {
+    await page.keyboard.press('Space');
+    await expect(page.getByTestId('on-air-prompt')).toHaveText(prompt);
+    await expect(page.getByTestId(`cue-row-${index + 1}`)).toHaveClass(/is-live/);
+    if (index + 1 < CUES.length) await expect(page.getByTestId(`cue-row-${index + 2}`)).toHaveClass(/is-standby/);
+    await page.waitForTimeout(800); // the cut lands, frames of the new look arrive
+    const picture = await waitForLivePicture(page, 10_000);
+    if (index > 0) {
+      const distance = meanDistance(pictures[index - 1]!, picture);
+      test.info().annotations.push({ type: `cue ${index} -> ${index + 1}`, description: `mean distance ${distance.toFixed(1)}` });
+      expect(distance, `cue ${index + 1} changed the picture`).toBeGreaterThan(MIN_MEAN_DISTANCE);
+    }
+    pictures.push(picture);
+  }
+
+  // BACK fires cue 2 again: the picture returns to cue 2's.
+  await page.keyboard.press('Backspace');
+  await expect(page.getByTestId('on-air-prompt')).toHaveText(CUES[1]!);
+  await page.waitForTimeout(800);
+  const back = await waitForLivePicture(page, 10_000);
+  expect(meanDistance(back, pictures[1]!)).toBeLessThan(meanDistance(back, pictures[2]!));
+});
+
+test('the timeline adds keyframes, plays, and drives the wall; safe plate and restore', async ({ page, engine }) => {
+  await openConsole(page, engine);
+  await expect(page.getByTestId('status-model-status')).toHaveText('RUNNING', { timeout: 30_000 });
+  await page.getByTestId('timeline-duration').fill('2');
+  await page.getByTestId('timeline-duration').press('Enter');
+  await expect(page.getByTestId('timeline-position')).toContainText('/ 00:02.0');
+
+  // Two keyframes: one at the start, one at the end of the track.
+  const track = page.getByTestId('timeline-track');
+  let box = (await track.boundingBox())!;
+  await page.mouse.click(box.x + 2, box.y + box.height / 2);
+  await expect(page.getByTestId('keyframe-k1')).toBeVisible();
+  await page.getByTestId('keyframe-prompt').fill('golden desert dunes at noon');
+  await page.getByTestId('keyframe-prompt').press('Enter');
+  // The keyframe editor opened under the track: measure again before the next click.
+  box = (await track.boundingBox())!;
+  await page.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
+  await expect(page.getByTestId('keyframe-k2')).toBeVisible();
+  await page.getByTestId('keyframe-prompt').fill('underwater coral reef, sun rays');
+  await page.getByTestId('keyframe-prompt').press('Enter');
+  await expect(page.getByTestId('keyframe-k2')).toHaveAttribute('title', /coral/);
+
+  await page.getByTestId('timeline-play').click();
+  await expect(page.getByTestId('timeline-position')).toHaveClass(/is-driving/);
+  // It reaches the end and holds the last keyframe's look.
+  await expect(page.getByTestId('on-air-prompt')).toHaveText('underwater coral reef, sun rays', { timeout: 5000 });
+  await expect(page.getByTestId('timeline-play')).toHaveText('Play', { timeout: 5000 });
+  await waitForLivePicture(page, 10_000);
+
+  // Safe plate without a plate in the show: black, and the indicator says so.
+  await page.getByTestId('panic-safe-plate').click();
+  await expect(page.getByTestId('panic-indicator')).toContainText('SAFE PLATE');
+  await expect.poll(async () => brightness(await sampleProgram(page)), { timeout: 3000 }).toBeLessThanOrEqual(3);
+  await page.keyboard.press('r');
+  await waitForLivePicture(page, 5000);
+});

@@ -1,0 +1,177 @@
+/**
+ * Show files: field + line for broken files, refusal of newer versions, the
+ * v1 -> v2 migration, JSON positions, undo history and the wall log CSV.
+ */
+import { describe, expect, it } from 'vitest';
+import { SHOW_FILE_VERSION } from '../../../app/contract/show.js';
+import { record, historyOf, redo, undo } from '../../../app/show/history.js';
+import { parseJsonWithPositions, positionOf } from '../../../app/show/json-locate.js';
+import { emptyShow, parseShowFile, serializeShow } from '../../../app/show/show-file.js';
+import { csvField, formatTimecode, wallLogCsv } from '../../../app/show/wall-log.js';
+
+const goodShow = () => ({
+  ...emptyShow('Good'),
+  cues: [
+    { id: 'c1', number: '1', name: 'Open', look: { prompt: 'dawn', seed: 1, params: {} }, transition: { durationMs: 1000, curve: 'linear' }, notes: '', continueMode: 'none', delayMs: 0 },
+    { id: 'c2', number: '2', name: '', look: { prompt: 'noon', seed: 2, params: {} }, transition: { durationMs: 0, curve: 'linear' }, notes: '', continueMode: 'none', delayMs: 0 },
+  ],
+});
+
+describe('JSON with positions', () => {
+  it('locates members at their key line and reports syntax errors with line and column', () => {
+    const text = '{\n  "a": 1,\n  "b": [\n    {"c": true}\n  ]\n}';
+    const parsed = parseJsonWithPositions(text);
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(parsed.value).toEqual({ a: 1, b: [{ c: true }] });
+    expect(positionOf(parsed.positions, ['b', 0, 'c'])?.line).toBe(4);
+    expect(positionOf(parsed.positions, ['b', 0, 'missing'])?.line).toBe(4); // nearest existing parent
+    const broken = parseJsonWithPositions('{\n  "a": 1,\n  "b": 2,\n}\n');
+    expect(broken.ok).toBe(false);
+    if (!broken.ok) expect(broken.position.line).toBe(4);
+  });
+
+  it('agrees with JSON.parse on what it accepts', () => {
+    for (const text of ['"\\u00e9\\n"', '-1.5e3', '[1, "two", null, false, {"x": {}}]', ' {"a" : [ ] } ']) {
+      const parsed = parseJsonWithPositions(text);
+      expect(parsed.ok && parsed.value).toEqual(JSON.parse(text));
+    }
+    for (const text of ['{"a":1,}', '[1 2]', "{'a':1}", '01', '', '{"a":1} x']) expect(parseJsonWithPositions(text).ok).toBe(false);
+  });
+});
+
+describe('show files', () => {
+  it('round-trips a show through its file text', () => {
+    const text = serializeShow(goodShow() as never);
+    const parsed = parseShowFile(text);
+    expect(parsed.ok).toBe(true);
+    if (parsed.ok) {
+      expect(parsed.show).toEqual(goodShow());
+      expect(parsed.migratedFrom).toBeNull();
+    }
+  });
+
+  it('names the field and the line of a bad value', () => {
+    const show = goodShow();
+    (show.cues[1]!.transition as { durationMs: unknown }).durationMs = -5;
+    const text = serializeShow(show as never);
+    const parsed = parseShowFile(text);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.error.field).toBe('cues.1.transition.durationMs');
+    const expectedLine = text.split('\n').findIndex((l) => l.includes('"durationMs": -5')) + 1;
+    expect(parsed.error.line).toBe(expectedLine);
+    expect(parsed.error.message).toMatch(/cues\.1\.transition\.durationMs/);
+  });
+
+  it('names a missing field at its object and a wrong type', () => {
+    const show = goodShow() as Record<string, unknown>;
+    delete (show.cues as Record<string, unknown>[])[0]!.look;
+    const text = serializeShow(show as never);
+    const parsed = parseShowFile(text);
+    expect(!parsed.ok && parsed.error.field).toBe('cues.0.look');
+    // Reported at the cue object: its "{" is the line above its "id".
+    const cueLine = text.split('\n').findIndex((l) => l.includes('"id": "c1"'));
+    expect(!parsed.ok && parsed.error.line).toBe(cueLine);
+  });
+
+  it('refuses a newer version, naming the version field and line', () => {
+    const text = serializeShow({ ...goodShow(), version: SHOW_FILE_VERSION + 1 } as never);
+    const parsed = parseShowFile(text);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) {
+      expect(parsed.error.field).toBe('version');
+      expect(parsed.error.line).toBe(2);
+      expect(parsed.error.message).toMatch(/newer Cyclorama/);
+    }
+  });
+
+  it('reports broken JSON with its line', () => {
+    const parsed = parseShowFile('{\n  "version": 2,\n  "name": "x"\n  "cues": []\n}');
+    expect(!parsed.ok && parsed.error).toMatchObject({ field: '(file)', line: 4 });
+  });
+
+  it('reports duplicate cue numbers with the line of the duplicate', () => {
+    const show = goodShow();
+    show.cues[1]!.number = '1';
+    const text = serializeShow(show as never);
+    const parsed = parseShowFile(text);
+    expect(!parsed.ok && parsed.error.field).toBe('cues.1.number');
+    const lines = text.split('\n');
+    const second = lines.findIndex((l, i) => l.includes('"number": "1"') && lines.slice(0, i).some((x) => x.includes('"id": "c2"')));
+    expect(!parsed.ok && parsed.error.line).toBe(second + 1);
+  });
+
+  it('migrates version 1 files to the current version', () => {
+    const v1 = { version: 1, name: 'Old show', cues: [{ number: '1', prompt: 'fog', seed: 4, fadeMs: 1500 }, { number: '2', prompt: 'rain', seed: 5, fadeMs: 0 }] };
+    const parsed = parseShowFile(JSON.stringify(v1, null, 2));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.migratedFrom).toBe(1);
+    expect(parsed.show.version).toBe(SHOW_FILE_VERSION);
+    expect(parsed.show.cues.map((c) => [c.id, c.number, c.look.prompt, c.look.seed, c.transition.durationMs])).toEqual([
+      ['c1', '1', 'fog', 4, 1500],
+      ['c2', '2', 'rain', 5, 0],
+    ]);
+    expect(parsed.show.timeline.keyframes).toEqual([]);
+  });
+
+  it('validates a version 1 file against version 1 fields (errors name fields that exist in the file)', () => {
+    const text = JSON.stringify({ version: 1, name: 'Old', cues: [{ number: '1', prompt: 'fog', seed: 4, fadeMs: 'slow' }] }, null, 2);
+    const parsed = parseShowFile(text);
+    expect(!parsed.ok && parsed.error.field).toBe('cues.0.fadeMs');
+    expect(!parsed.ok && parsed.error.line).toBe(text.split('\n').findIndex((l) => l.includes('fadeMs')) + 1);
+  });
+});
+
+describe('undo history', () => {
+  it('undoes and redoes, and a new edit drops the redo branch', () => {
+    let h = historyOf(1);
+    h = record(h, 2);
+    h = record(h, 3);
+    h = undo(h);
+    expect(h.present).toBe(2);
+    h = redo(h);
+    expect(h.present).toBe(3);
+    h = undo(undo(h));
+    expect(h.present).toBe(1);
+    expect(undo(h)).toBe(h);
+    h = record(h, 4);
+    expect(h.future).toEqual([]);
+    expect(redo(h)).toBe(h);
+  });
+
+  it('is bounded', () => {
+    let h = historyOf(0);
+    for (let i = 1; i <= 50; i++) h = record(h, i, 10);
+    expect(h.past.length).toBe(10);
+  });
+});
+
+describe('wall log', () => {
+  it('formats time-of-day timecode at the output rate', () => {
+    expect(formatTimecode(((10 * 60 + 2) * 60 + 3) * 1000 + 500, { num: 30000, den: 1001 })).toBe('10:02:03:15');
+    expect(formatTimecode(999, { num: 25, den: 1 })).toBe('00:00:00:24');
+  });
+
+  it('writes CSV with a header and escapes prompts', () => {
+    const csv = wallLogCsv([
+      {
+        atMs: Date.UTC(2025, 0, 2, 3, 4, 5),
+        timecode: '03:04:05:00',
+        lookId: 7,
+        source: 'cue',
+        cueNumber: '2',
+        cueName: 'Wide',
+        prompt: 'fog, "heavy"\nlow',
+        negativePrompt: '',
+        seed: 42,
+        transition: { durationMs: 1500, curve: 'ease-in-out' },
+        output: 'none',
+      },
+    ]);
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe('time_utc,timecode,look_id,source,cue_number,cue_name,prompt,negative_prompt,seed,transition_ms,curve,output');
+    expect(csv).toContain('2025-01-02T03:04:05.000Z,03:04:05:00,7,cue,2,Wide,"fog, ""heavy""\nlow",,42,1500,ease-in-out,none');
+    expect(csvField('=cmd()')).toBe("'=cmd()");
+  });
+});
