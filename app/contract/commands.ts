@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { MAX_PROMPT_LENGTH, transitionSchema } from './primitives.js';
 import { showCommandSchemas } from './show.js';
 import { ndiCommandSchemas } from './ndi.js';
+import { EXECUTION_PROVIDER_NAMES } from './providers.js';
 
 export {
   MAX_PROMPT_LENGTH,
@@ -41,6 +42,17 @@ export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('restore') }),
   /** Ask for a full state snapshot (also sent unasked on connect). */
   z.object({ type: z.literal('getState') }),
+  /**
+   * Switch the live model to a model folder on the engine's machine (a Cyclorama
+   * model.json folder, or an SD-Turbo/SDXL-Turbo ONNX export as downloaded). The
+   * wall stays on the current model until the new one is ready; a folder that does
+   * not load is reported and changes nothing.
+   */
+  z.object({
+    type: z.literal('loadModel'),
+    dir: z.string().min(1).max(4096),
+    provider: z.enum(EXECUTION_PROVIDER_NAMES).optional(),
+  }),
   // Show control: cue list, timeline transport, show files (contract/show.ts).
   ...showCommandSchemas,
   // NDI outputs: add, rename/reconfigure, remove (contract/ndi.ts).

@@ -18,6 +18,8 @@ export const modelStatusSchema = z.object({
   fallbacks: z.array(z.object({ provider: z.string(), reason: z.string() })),
   width: z.number().int(),
   height: z.number().int(),
+  /** A model folder being loaded to replace this one (the wall stays on this one meanwhile). */
+  switchingTo: z.string().optional(),
 });
 
 export const outputStatusSchema = z.object({

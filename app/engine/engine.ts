@@ -70,6 +70,9 @@ interface EngineEvents {
 export class Engine extends EventEmitter<EngineEvents> {
   private program: ProgramState;
   private generator: Generator | null = null;
+  private readonly frameOwners = new WeakMap<GeneratedFrame, Generator>();
+  /** True while a loadModel is under way: one switch at a time. */
+  private switching = false;
   private readonly frames: ProgramFrames;
   private clock: OutputClock | null = null;
   private modelStatus: ModelStatus;
@@ -114,7 +117,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
     // The first look's "time to first frame" is the cold start.
     this.ttffPending = { lookId: this.program.lookId, receivedAtMs: this.startedAtMs };
-    this.frames = new ProgramFrames((frame) => this.generator?.release(frame));
+    // Each frame goes back to the generator that made it (a model switch leaves frames of the old one on air).
+    this.frames = new ProgramFrames((frame) => this.frameOwners.get(frame)?.release(frame));
     this.modelStatus = { id: 'none', name: 'No model', status: 'loading', provider: null, fallbacks: [], width: 0, height: 0 };
   }
 
@@ -137,6 +141,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Applies a validated command. `receivedAtMs` is when it reached the engine (for TTFF). */
   dispatch(command: Command, receivedAtMs = engineNowMs()): CommandResult {
+    if (command.type === 'loadModel') return this.beginModelSwitch(command.dir, command.provider);
     const ndiResult = this.dispatchNdi(command);
     if (ndiResult) return ndiResult;
     const before = this.program;
@@ -271,31 +276,20 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private async loadModel(): Promise<void> {
-    const builtinDir = builtinModelDir();
     const requestedDir = this.options.modelDir;
     let started = requestedDir ? await this.startGenerator(requestedDir) : null;
     if (started && !started.ok) {
       // The operator's model failed: say why, and keep the wall alive on the built-in one.
       this.recordError({ ...started.error, message: `${started.error.message} Running the built-in model instead.` });
     }
-    if (!started?.ok) started = await this.startGenerator(builtinDir);
+    if (!started?.ok) started = await this.startGenerator(builtinModelDir());
     if (!started.ok) {
       this.recordError(started.error);
       this.modelStatus = { ...this.modelStatus, status: 'failed' };
       return;
     }
-    const { manifest } = started.value.folder;
-    const { width, height } = started.value.generator;
-    const generator = started.value.generator;
-    this.generator = generator;
-    this.modelStatus = { ...this.modelStatus, status: 'running', provider: generator.ready.provider, fallbacks: generator.ready.fallbacks };
-    if (generator.ready.fallbacks.length > 0 && generator.ready.provider === 'cpu' && this.options.provider === undefined) {
-      // Visible, not silent: the operator should know the GPU path was not taken.
-      const passed = generator.ready.fallbacks.map((f) => `${f.provider}: ${f.reason}`).join('; ');
-      this.recordError(engineError('provider-fallback', `${manifest.name} runs on the CPU. Passed over: ${passed}.`));
-    }
-    generator.on('frame', (frame) => this.onFrame(frame));
-    generator.on('runFailed', (error) => this.recordError(error));
+    const { generator } = started.value;
+    this.attachGenerator(started.value);
 
     const clock = new OutputClock({
       rate: this.rate,
@@ -305,29 +299,83 @@ export class Engine extends EventEmitter<EngineEvents> {
       onSinkError: (sink, error) =>
         this.recordError(engineError('output-failed', `Output "${sink.name}" failed: ${error.message}. Other outputs keep running.`, { output: sink.id })),
     });
-    clock.addSink(new PreviewSink(width, height, (message) => this.emit('preview', message)));
+    clock.addSink(new PreviewSink(generator.width, generator.height, (message) => this.emit('preview', message)));
     this.clock = clock;
-    this.pushLook();
-    generator.stream(true);
     clock.start();
   }
 
+  /** Makes a started generator the live one: status, events, the current look, streaming. */
+  private attachGenerator({ folder, generator }: { folder: ModelFolder; generator: Generator }, provider = this.options.provider): void {
+    const { manifest } = folder;
+    this.generator = generator;
+    this.modelStatus = {
+      id: manifest.id,
+      name: manifest.name,
+      status: 'running',
+      provider: generator.ready.provider,
+      fallbacks: generator.ready.fallbacks,
+      width: generator.width,
+      height: generator.height,
+    };
+    if (generator.ready.fallbacks.length > 0 && generator.ready.provider === 'cpu' && provider === undefined) {
+      // Visible, not silent: the operator should know the GPU path was not taken.
+      const passed = generator.ready.fallbacks.map((f) => `${f.provider}: ${f.reason}`).join('; ');
+      this.recordError(engineError('provider-fallback', `${manifest.name} runs on the CPU. Passed over: ${passed}.`));
+    }
+    generator.on('frame', (frame) => {
+      this.frameOwners.set(frame, generator);
+      this.onFrame(frame);
+    });
+    generator.on('runFailed', (error) => this.recordError(error));
+    this.pushLook();
+    generator.stream(true);
+  }
+
+  /**
+   * loadModel: starts the new model beside the running one and swaps when it is
+   * ready, at the engine's output size, so outputs never stop or change size. The
+   * reply says the switch began; success or failure arrives in the state and errors.
+   */
+  private beginModelSwitch(dir: string, provider?: ExecutionProviderName): CommandResult {
+    if (this.switching) return { ok: false, error: engineError('model-load-failed', `A model is already being loaded (${this.modelStatus.switchingTo}); wait for it to finish.`) };
+    this.switching = true;
+    this.modelStatus = { ...this.modelStatus, switchingTo: dir };
+    this.publishState();
+    const size = { width: this.modelStatus.width, height: this.modelStatus.height };
+    void this.startGenerator(dir, size, provider).then(async (started) => {
+      this.switching = false;
+      const { switchingTo: _done, ...current } = this.modelStatus;
+      this.modelStatus = current;
+      if (!started.ok) {
+        this.recordError({ ...started.error, message: `${started.error.message} Still running ${current.name}.` });
+        return;
+      }
+      const old = this.generator;
+      old?.removeAllListeners();
+      this.attachGenerator(started.value, provider);
+      this.publishState();
+      await old?.stop();
+    });
+    return { ok: true };
+  }
+
   /** Loads a model folder and starts its worker; a Result, so the caller decides what a failure means. */
-  private async startGenerator(dir: string): Promise<Result<{ folder: ModelFolder; generator: Generator }>> {
+  private async startGenerator(
+    dir: string,
+    size?: { width: number; height: number },
+    provider = this.options.provider,
+  ): Promise<Result<{ folder: ModelFolder; generator: Generator }>> {
     const folder = loadModelFolder(dir);
     if (!folder.ok) return folder;
     const { manifest } = folder.value;
-    const width = this.options.width ?? manifest.nativeSize.width;
-    const height = this.options.height ?? manifest.nativeSize.height;
-    this.modelStatus = { id: manifest.id, name: manifest.name, status: 'loading', provider: null, fallbacks: [], width, height };
     const generator = await Generator.start({
       model: folder.value,
-      width,
-      height,
+      width: size?.width ?? this.options.width ?? manifest.nativeSize.width,
+      height: size?.height ?? this.options.height ?? manifest.nativeSize.height,
       showEpochMs: this.startedAtMs,
       maxFps: this.options.generatorMaxFps ?? this.rate.num / this.rate.den,
       ...(this.options.faultInjection ? { faultInjection: this.options.faultInjection } : {}),
-      ...(this.options.provider ? { onlyProvider: this.options.provider } : {}),
+      ...(provider ? { onlyProvider: provider } : {}),
     });
     return generator.ok ? ok({ folder: folder.value, generator: generator.value }) : generator;
   }

@@ -8,6 +8,7 @@ import type { EngineState, OutputStatus } from '../../../app/contract/index.js';
 import { useConsoleSnapshot, useEngine } from '../engine-context.js';
 import type { ConnectionStatus } from '../engine-store.js';
 import { formatCount, formatFps, formatMs, formatRate } from '../format.js';
+import { ModelPicker } from './ModelPicker.js';
 
 type Tone = 'ok' | 'warn' | 'bad' | 'idle';
 
@@ -66,9 +67,12 @@ export function StatusStrip() {
         <span className={`dot tone-${tone}`} aria-hidden />
         {connectionText}
       </Cell>
-      <Cell label="Model" testId="status-model" wide title={model ? `${model.name} (${model.id}) ${model.width}×${model.height}` : undefined}>
-        {model?.name ?? '–'}
-      </Cell>
+      <div className="status-cell status-cell--wide">
+        <span className="status-label">Model</span>
+        <span className="status-value tone-idle">
+          <ModelPicker model={model} disabled={connection !== 'open'} />
+        </span>
+      </div>
       <Cell
         label="Runs on"
         testId="status-provider"

@@ -1,0 +1,75 @@
+/**
+ * Switching the live model over the real WebSocket API (`loadModel`): the wall stays
+ * on the running model while the new one loads, then carries on with the new one at
+ * the same output size; a folder that does not load changes nothing and says why.
+ * Uses the built-in model and a random-weight SD-Turbo fixture (no real weights here).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClientHub } from '../../app/engine/control/client-hub.js';
+import { startConsoleServer, type ConsoleServer } from '../../app/engine/control/console-server.js';
+import { Engine } from '../../app/engine/engine.js';
+import { buildTurboFixture } from '../../models/fixtures/build-turbo-fixtures.js';
+import { connectTestClient, type TestClient } from '../helpers/engine-client.js';
+
+let engine: Engine;
+let server: ConsoleServer;
+let client: TestClient;
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  engine = await Engine.start({ width: 320, height: 180, configDir: null });
+  server = await startConsoleServer({ hub: new ClientHub(engine), staticDir: 'dist/renderer', port: 0 });
+  client = await connectTestClient(`ws://127.0.0.1:${server.port}/ws`);
+});
+
+afterAll(async () => {
+  client?.close();
+  await server?.close();
+  await engine?.stop();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function latestState() {
+  for (let i = client.events.length - 1; i >= 0; i--) {
+    const event = client.events[i];
+    if (event && (event.kind === 'state' || event.kind === 'hello')) return event.state;
+  }
+  throw new Error('no state');
+}
+
+describe('loadModel', () => {
+  it('keeps the running model and names the problem when the folder does not load', async () => {
+    const missing = path.join(tmpdir(), 'cyclorama-no-such-model');
+    expect(await client.connection.send({ type: 'loadModel', dir: missing })).toEqual({ ok: true });
+    await client.waitFor(() => client.events.find((e) => e.kind === 'error' && e.error.message.includes(missing)));
+    const state = latestState();
+    expect(state.model.id).toBe('cyclorama-builtin');
+    expect(state.model.status).toBe('running');
+    expect(state.model.switchingTo).toBeUndefined();
+    const error = client.events.find((e) => e.kind === 'error' && e.error.message.includes(missing));
+    expect(error?.kind === 'error' && error.error.message).toMatch(/Still running Cyclorama built-in/);
+  });
+
+  it('switches to another model without the outputs stopping or changing size', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cyclorama-switch-'));
+    dirs.push(dir);
+    buildTurboFixture(dir, { variant: 'sd', precision: 'fp32' });
+    await client.waitFor(() => client.frames.length > 5);
+    const before = latestState().outputs.find((o) => o.id === 'preview')!;
+    expect(await client.connection.send({ type: 'loadModel', dir })).toEqual({ ok: true });
+    const switched = await client.waitFor(() => (latestState().model.id !== 'cyclorama-builtin' ? latestState() : null), 20_000);
+    expect(switched.model.status).toBe('running');
+    expect([switched.model.width, switched.model.height]).toEqual([320, 180]);
+    const framesAtSwitch = client.frames.length;
+    await client.waitFor(() => client.frames.length > framesAtSwitch + 5, 10_000); // the new model's frames reach the console
+    const after = latestState().outputs.find((o) => o.id === 'preview')!;
+    expect(after.missedTicks).toBeLessThanOrEqual(before.missedTicks + 2); // the output clock did not stall
+    // A second switch while none is running is accepted; two at once are not.
+    expect((await client.connection.send({ type: 'loadModel', dir })).ok).toBe(true);
+    const busy = await client.connection.send({ type: 'loadModel', dir });
+    expect(busy.ok === false && busy.error.message).toMatch(/already being loaded/);
+  });
+});
