@@ -20,5 +20,9 @@ export default defineConfig({
     // The modulepreload polyfill is for old browsers; leaving it out keeps the entry
     // free of anything a strict CSP could object to.
     modulePreload: { polyfill: false },
+    // Two pages: the console, and the display output page (/output.html?output=ID).
+    rollupOptions: {
+      input: { main: 'renderer/index.html', output: 'renderer/output.html' },
+    },
   },
 });

@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { MAX_PROMPT_LENGTH } from './contract/commands.js';
 import { EXECUTION_PROVIDER_NAMES, type ExecutionProviderName } from './contract/providers.js';
 import { runHeadless } from './engine/headless.js';
+import { parseOscDestination } from './engine/control/osc-server.js';
 import { NDI_RATE_LABELS, ndiSettingsFromFlags, type NdiFlags } from './engine/ndi/flags.js';
 import { renderFrames } from './engine/render.js';
 
@@ -48,6 +49,10 @@ interface ServeFlags extends NdiFlags {
   provider?: ExecutionProviderName;
   prompt?: string;
   show?: string;
+  oscPort?: number;
+  oscHost?: string;
+  oscAllow?: string;
+  oscFeedback?: string[];
 }
 
 function serve(flags: ServeFlags): Promise<void> {
@@ -57,6 +62,16 @@ function serve(flags: ServeFlags): Promise<void> {
     port: flags.port,
     ...(flags.token ? { token: flags.token } : {}),
     staticDir: path.resolve(here, '..', 'renderer'),
+    ...(flags.oscPort !== undefined
+      ? {
+          osc: {
+            host: flags.oscHost ?? '127.0.0.1',
+            port: flags.oscPort,
+            ...(flags.oscAllow ? { allow: flags.oscAllow.split(',').map((ip) => ip.trim()).filter(Boolean) } : {}),
+            ...(flags.oscFeedback ? { feedback: flags.oscFeedback.map(parseOscDestination) } : {}),
+          },
+        }
+      : {}),
     engine: {
       ...(flags.model ? { modelDir: flags.model } : {}),
       ...(flags.provider ? { provider: flags.provider } : {}),
@@ -76,6 +91,17 @@ const addServeOptions = (command: Command) =>
     .option('--host <address>', 'address to listen on; anything but 127.0.0.1 needs --token', '127.0.0.1')
     .option('--port <n>', 'console/API port (0 picks a free one)', integer(0, 65535), 8420)
     .option('--token <secret>', 'access token required from remote consoles and control surfaces')
+    .option('--osc-port <n>', 'listen for OSC on this UDP port (e.g. 8421; off by default)', integer(0, 65535))
+    .option('--osc-host <address>', 'address the OSC listener binds (default 127.0.0.1; 0.0.0.0 for desks on the network)')
+    .option('--osc-allow <ips>', 'only accept OSC from these source IPs (comma separated)')
+    .option('--osc-feedback <host:port>', 'send OSC feedback (cues, panic, fps, prompt) here (repeatable)', (value: string, all: string[] = []) => {
+      try {
+        parseOscDestination(value);
+      } catch (error) {
+        throw new InvalidArgumentError((error as Error).message);
+      }
+      return [...all, value];
+    })
     .option('--prompt <text>', 'prompt to start with')
     .option('--show <file>', 'show file to open (.json; created on first save); edits autosave next to it')
     .addOption(modelOption())

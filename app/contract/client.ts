@@ -19,6 +19,8 @@ export function createEngineConnection(bridge: MessageBridge): EngineConnection 
   const pending = new Map<number, { resolve: (r: CommandResult) => void; timer: unknown }>();
   const eventListeners = new Set<Listener<[EngineEvent]>>();
   const frameListeners = new Set<Listener<[FrameHeader, Uint8Array]>>();
+  const standbyListeners = new Set<Listener<[FrameHeader, Uint8Array]>>();
+  const outputListeners = new Set<Listener<[FrameHeader, Uint8Array]>>();
   const statusListeners = new Set<Listener<['connecting' | 'open' | 'closed']>>();
 
   const reportUnreadable = (what: string) => {
@@ -72,7 +74,8 @@ export function createEngineConnection(bridge: MessageBridge): EngineConnection 
   bridge.onBinary((data) => {
     const frame = readFrame(data);
     if (!frame) return;
-    for (const l of frameListeners) l(frame.header, frame.pixels);
+    const stream = frame.header.stream;
+    for (const l of stream === 'standby' ? standbyListeners : stream === 'output' ? outputListeners : frameListeners) l(frame.header, frame.pixels);
   });
 
   const subscribe = <T>(set: Set<T>, listener: T) => {
@@ -94,6 +97,8 @@ export function createEngineConnection(bridge: MessageBridge): EngineConnection 
     },
     onEvent: (l) => subscribe(eventListeners, l),
     onFrame: (l) => subscribe(frameListeners, l),
+    onStandbyFrame: (l) => subscribe(standbyListeners, l),
+    onOutputFrame: (l) => subscribe(outputListeners, l),
     onConnectionChange: (l) => subscribe(statusListeners, l),
     close() {
       for (const [, call] of pending) clearTimeout(call.timer);

@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { MAX_PROMPT_LENGTH, transitionSchema } from './primitives.js';
 import { showCommandSchemas } from './show.js';
 import { ndiCommandSchemas } from './ndi.js';
+import { controlCommandSchemas } from './control.js';
+import { preflightCommandSchemas } from './preflight.js';
+import { displayCommandSchemas } from './display.js';
 import { EXECUTION_PROVIDER_NAMES } from './providers.js';
 
 export {
@@ -57,6 +60,12 @@ export const commandSchema = z.discriminatedUnion('type', [
   ...showCommandSchemas,
   // NDI outputs: add, rename/reconfigure, remove (contract/ndi.ts).
   ...ndiCommandSchemas,
+  // Show-ready preflight (contract/preflight.ts).
+  ...preflightCommandSchemas,
+  // Display outputs (contract/display.ts).
+  ...displayCommandSchemas,
+  // External control: access token rotation (contract/control.ts).
+  ...controlCommandSchemas,
 ]);
 
 export type Command = z.infer<typeof commandSchema>;

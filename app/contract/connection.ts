@@ -14,8 +14,12 @@ export interface EngineConnection {
   send(command: CommandInput): Promise<CommandResult>;
   /** Subscribes to events; returns an unsubscribe function. */
   onEvent(listener: (event: EngineEvent) => void): () => void;
-  /** Subscribes to preview frames; the pixel view is only valid during the call. */
+  /** Subscribes to program preview frames (the wall's picture, small); the pixel view is only valid during the call. */
   onFrame(listener: (header: FrameHeader, rgba: Uint8Array) => void): () => void;
+  /** Subscribes to standby preview stills (what GO will put on the wall); same rules as onFrame. */
+  onStandbyFrame(listener: (header: FrameHeader, rgba: Uint8Array) => void): () => void;
+  /** Subscribes to display-output frames (only a connection opened for one output gets them). */
+  onOutputFrame(listener: (header: FrameHeader, rgba: Uint8Array) => void): () => void;
   /** 'open' once the hello arrived; 'closed' while reconnecting. */
   onConnectionChange(listener: (status: 'connecting' | 'open' | 'closed') => void): () => void;
   close(): void;

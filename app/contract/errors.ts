@@ -16,6 +16,11 @@ export const ERROR_CODES = [
   'show-file', // a show file that cannot be read, parsed or written (message names file, field and line)
   'show-edit', // an edit or show command that cannot apply (unknown cue, nothing to undo, ...)
   'internal',
+  // External control (HTTP/OSC edges): missing or wrong token, no such endpoint, too large, too many.
+  'unauthorized',
+  'not-found',
+  'too-large',
+  'rate-limited',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { EXECUTION_PROVIDER_NAMES } from './providers.js';
 import { engineErrorSchema } from './errors.js';
 import { showStatusSchema } from './show.js';
+import { controlStatusSchema } from './control.js';
+import { preflightReportSchema } from './preflight.js';
 
 export const modelStatusSchema = z.object({
   id: z.string(),
@@ -47,6 +49,12 @@ export const outputStatusSchema = z.object({
   groups: z.string().optional(),
   /** NDI: the full source name receivers see, e.g. "HOST (Wall A)". */
   sourceName: z.string().optional(),
+  /** Display: the region of the canvas it shows (fractions 0..1); absent = all. */
+  crop: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).optional(),
+  /** Display: pages/windows showing it now. */
+  clients: z.number().int().optional(),
+  /** Display: the display it asked to open on (Electron). */
+  display: z.string().optional(),
 });
 
 export const programStatusSchema = z.object({
@@ -68,6 +76,21 @@ export const statsSchema = z.object({
   droppedFrames: z.number().int(),
   /** Frames discarded because their look was already replaced (stale after a change). */
   staleFrames: z.number().int(),
+  /**
+   * Memory, bytes. CPU side from the engine process (rss, heap) and the OS (used/total).
+   * gpuBytes: null unless the execution provider reports it (none of the bundled ones
+   * do: onnxruntime-node exposes no device memory query), shown as "n/a".
+   * Optional so older engines still parse.
+   */
+  memory: z
+    .object({
+      rssBytes: z.number(),
+      heapUsedBytes: z.number(),
+      systemUsedBytes: z.number(),
+      systemTotalBytes: z.number(),
+      gpuBytes: z.number().nullable(),
+    })
+    .optional(),
 });
 
 export const engineStateSchema = z.object({
@@ -81,6 +104,10 @@ export const engineStateSchema = z.object({
   recentErrors: z.array(engineErrorSchema.extend({ atMs: z.number() })),
   /** The show: cue list, timeline, file state (contract/show.ts). Optional so older engines still parse. */
   show: showStatusSchema.optional(),
+  /** The last show-ready preflight (contract/preflight.ts); absent until one ran. */
+  preflight: preflightReportSchema.optional(),
+  /** Network control: listeners, token, counters (contract/control.ts). Added by the control edge; absent over Electron IPC. */
+  control: controlStatusSchema.optional(),
 });
 
 export type ModelStatus = z.infer<typeof modelStatusSchema>;

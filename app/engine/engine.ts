@@ -27,6 +27,15 @@ import { OutputClock, RATE_29_97, type FrameRate } from './outputs/output-clock.
 import type { FrameSink } from './outputs/frame-sink.js';
 import { PreviewSink } from './outputs/preview-sink.js';
 import { NdiOutputs, type NdiSettings } from './outputs/ndi-outputs.js';
+import { freemem, totalmem } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import type { PreflightReport } from '../contract/preflight.js';
+import { providerCandidates } from './generate/execution-providers.js';
+import { gpuDevicePresent } from './generate/gpu-probe.js';
+import { providerLibraryInstalled, runPreflight, type PreflightInputs } from './preflight/preflight.js';
+import { StandbyPreview } from './preview/standby-preview.js';
+import { DisplayOutputs } from './outputs/display-outputs.js';
+import { lookTarget } from '../show/show-state.js';
 
 export const ENGINE_VERSION = '0.1.0';
 /** How many recent errors the state snapshot keeps. */
@@ -63,6 +72,10 @@ interface EngineEvents {
   event: [EngineEvent];
   /** Binary preview frame for consoles (see contract/frame-wire.ts). */
   preview: [Uint8Array];
+  /** Binary standby still for consoles' Preview monitor ('standby' stream, preview/standby-preview.ts). */
+  standby: [Uint8Array];
+  /** A display output's frame (output id, binary message on the 'output' stream), for the pages subscribed to it. */
+  display: [string, Uint8Array];
   /** Operational lines for the process log (NDI runtime chosen, outputs opened); not sent to consoles. */
   log: [string];
 }
@@ -91,6 +104,15 @@ export class Engine extends EventEmitter<EngineEvents> {
   private safePlate: { path: string; frame: TakenFrame['frame']; taken: boolean } | null = null;
   /** NDI senders, each on its own output clock (outputs/ndi-outputs.ts). */
   readonly ndi: NdiOutputs;
+  /** The live model's folder (preflight's intended provider, the standby preview's model). */
+  private liveFolder: ModelFolder | null = null;
+  /** The last show-ready preflight (preflight/preflight.ts); absent until one ran. */
+  private preflightReport: PreflightReport | undefined;
+  /** Second small generator rendering the standby cue (preview/standby-preview.ts); null until started or when it failed. */
+  private standbyPreview: StandbyPreview | null = null;
+  private standbyStarting: Promise<void> | null = null;
+  /** Display outputs (full-screen pages / Electron windows), each on its own output clock (outputs/display-outputs.ts). */
+  readonly displays: DisplayOutputs;
 
   private constructor(private readonly options: EngineOptions) {
     super();
@@ -114,6 +136,13 @@ export class Engine extends EventEmitter<EngineEvents> {
       level: () => this.outputLevelNow(),
       onError: (error) => this.recordError(error),
       log: (line) => this.emit('log', line),
+    });
+    this.displays = new DisplayOutputs({
+      rate: () => this.rate,
+      take: () => this.takeFrame(),
+      level: () => this.outputLevelNow(),
+      deliver: (id, message) => this.emit('display', id, message),
+      onError: (error) => this.recordError(error),
     });
     // The first look's "time to first frame" is the cold start.
     this.ttffPending = { lookId: this.program.lookId, receivedAtMs: this.startedAtMs };
@@ -142,6 +171,16 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Applies a validated command. `receivedAtMs` is when it reached the engine (for TTFF). */
   dispatch(command: Command, receivedAtMs = engineNowMs()): CommandResult {
     if (command.type === 'loadModel') return this.beginModelSwitch(command.dir, command.provider);
+    if (command.type === 'preflight') return this.beginPreflight();
+    if (command.type === 'addDisplayOutput' || command.type === 'removeDisplayOutput') {
+      let result;
+      if (command.type === 'addDisplayOutput') {
+        const { type: _type, ...spec } = command;
+        result = this.displays.add(spec);
+      } else result = this.displays.remove(command.id);
+      this.publishState();
+      return result.ok ? { ok: true } : { ok: false, error: result.error };
+    }
     const ndiResult = this.dispatchNdi(command);
     if (ndiResult) return ndiResult;
     const before = this.program;
@@ -252,10 +291,12 @@ export class Engine extends EventEmitter<EngineEvents> {
         lastTtffMs: this.lastTtffMs,
         droppedFrames: this.frames.dropped,
         staleFrames: this.frames.stale,
+        memory: memoryNow(),
       },
-      outputs: [...(this.clock?.statuses() ?? []), ...this.ndi.statuses()],
+      outputs: [...(this.clock?.statuses() ?? []), ...this.ndi.statuses(), ...this.displays.statuses()],
       recentErrors: [...this.recentErrors],
       show: this.show.status(now),
+      ...(this.preflightReport ? { preflight: this.preflightReport } : {}),
     };
   }
 
@@ -267,8 +308,12 @@ export class Engine extends EventEmitter<EngineEvents> {
   async stop(): Promise<void> {
     if (this.statsTimer) clearInterval(this.statsTimer);
     if (this.showTimer) clearInterval(this.showTimer);
+    await this.standbyStarting;
+    await this.standbyPreview?.stop();
+    this.standbyPreview = null;
     await this.show.flush();
     this.ndi.stop();
+    this.displays.stop();
     this.clock?.stop();
     this.frames.clear();
     await this.generator?.stop();
@@ -308,6 +353,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private attachGenerator({ folder, generator }: { folder: ModelFolder; generator: Generator }, provider = this.options.provider): void {
     const { manifest } = folder;
     this.generator = generator;
+    this.liveFolder = folder;
+    this.startStandbyPreview(folder, generator.ready.provider);
     this.modelStatus = {
       id: manifest.id,
       name: manifest.name,
@@ -412,6 +459,118 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private publishState(): void {
-    this.emit('event', { kind: 'state', state: this.state() });
+    const state = this.state();
+    this.requestStandbyStill(state);
+    this.emit('event', { kind: 'state', state });
   }
+
+  /** The standby cue's still, for a console that connects after it was rendered. */
+  standbyStill(): Uint8Array | null {
+    return this.standbyPreview?.current() ?? null;
+  }
+
+  /** (Re)starts the standby preview generator on the live model's folder; failures are reported, the wall is unaffected. */
+  private startStandbyPreview(folder: ModelFolder, provider: ExecutionProviderName): void {
+    const previous = this.standbyPreview;
+    this.standbyPreview = null;
+    const starting = (async () => {
+      await this.standbyStarting;
+      await previous?.stop();
+      const started = await StandbyPreview.start({ model: folder, showEpochMs: this.startedAtMs, provider });
+      if (!started.ok) {
+        this.recordError({ ...started.error, message: `Standby preview unavailable: ${started.error.message} The wall is unaffected.` });
+        return;
+      }
+      if (this.liveFolder !== folder) {
+        await started.value.stop();
+        return;
+      }
+      this.standbyPreview = started.value;
+      started.value.on('still', (still) => this.emit('standby', still));
+      started.value.on('error', (error) => this.recordError({ ...error, message: `Standby preview: ${error.message}` }));
+      this.requestStandbyStill(this.state());
+    })();
+    this.standbyStarting = starting;
+  }
+
+  /** Asks for a still of the standby cue when it (or its look) changed since the last request. */
+  private requestStandbyStill(state: EngineState): void {
+    if (!this.standbyPreview) return;
+    const show = state.show;
+    const cue = show?.standbyCueId ? show.document.cues.find((c) => c.id === show.standbyCueId) : undefined;
+    this.standbyPreview.request({
+      key: cue ? `${cue.id}\u0000${JSON.stringify(cue.look)}` : 'none',
+      look: cue ? lookTarget(cue.look) : null,
+      showTimeMs: engineNowMs() - this.startedAtMs,
+    });
+  }
+
+  /** preflight: starts the checks; the report (running, then finished) arrives in the state. One run at a time. */
+  private beginPreflight(): CommandResult {
+    if (this.preflightReport?.running) return { ok: true };
+    this.preflightReport = { running: true, startedAtMs: Date.now(), finishedAtMs: null, checks: this.preflightReport?.checks ?? [] };
+    this.publishState();
+    void runPreflight({
+      probeNdi: () => this.ndi.probeRuntime(),
+      state: () => this.state(),
+      intendedProvider: () => this.intendedProvider(),
+      measureTtff: (timeoutMs) => this.measureTtff(timeoutMs),
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    })
+      .then((checks) => {
+        this.preflightReport = { running: false, startedAtMs: this.preflightReport?.startedAtMs ?? Date.now(), finishedAtMs: Date.now(), checks };
+      })
+      .catch((error: Error) => {
+        this.preflightReport = { running: false, startedAtMs: this.preflightReport?.startedAtMs ?? Date.now(), finishedAtMs: Date.now(), checks: [] };
+        this.recordError(engineError('internal', `Preflight failed to run: ${error.message}`));
+      })
+      .finally(() => this.publishState());
+    return { ok: true };
+  }
+
+  /** The provider the live model should run on here: the first usable one of its manifest's list (or the one asked for). */
+  private intendedProvider(): ExecutionProviderName | null {
+    if (!this.liveFolder) return null;
+    // "In this build": bundled providers, and those whose provider library was installed (CUDA/TensorRT download at install).
+    const supported = ort.listSupportedBackends().filter((b) => b.bundled || providerLibraryInstalled(b.name));
+    const { candidates } = providerCandidates(this.liveFolder.manifest.preferredProviders, supported, this.options.provider, gpuDevicePresent());
+    return candidates[0] ?? null;
+  }
+
+  /**
+   * TTFF now: a no-op look change (the prompt on air again, as a cut) timed from here
+   * to its first output-ready frame (the lookOnAir event). Not while a panic holds the
+   * wall or the timeline drives it (the change would pause the timeline).
+   */
+  private measureTtff(timeoutMs: number): Promise<PreflightInputs['ttff']> {
+    if (this.program.panic.mode !== 'none') return Promise.resolve({ ok: false, reason: `Not measured: a ${this.program.panic.mode} panic is on.` });
+    if (this.show.status(engineNowMs()).driver === 'timeline') return Promise.resolve({ ok: false, reason: 'Not measured: the timeline drives the wall (a look change would pause it).' });
+    if (this.modelStatus.status !== 'running') return Promise.resolve({ ok: false, reason: `Not measured: the model is ${this.modelStatus.status}.` });
+    return new Promise((resolve) => {
+      const outcome = this.dispatch({ type: 'setPrompt', prompt: this.program.to.prompt, transition: { durationMs: 0, curve: 'linear' } });
+      if (!outcome.ok) {
+        resolve({ ok: false, reason: `Not measured: ${outcome.error.message}` });
+        return;
+      }
+      const lookId = this.program.lookId;
+      const onEvent = (event: EngineEvent) => {
+        if (event.kind !== 'lookOnAir' || event.lookId < lookId) return;
+        clearTimeout(timer);
+        this.off('event', onEvent);
+        resolve({ ok: true, ms: event.ttffMs });
+      };
+      const timer = setTimeout(() => {
+        this.off('event', onEvent);
+        resolve({ ok: false, reason: `No frame of the new look within ${timeoutMs} ms: the model is stalled or far too slow.` });
+      }, timeoutMs);
+      this.on('event', onEvent);
+    });
+  }
+}
+
+/** Memory for the health strip: the engine process and the machine. GPU memory: no bundled provider reports it (null, shown as n/a). */
+function memoryNow(): NonNullable<EngineState['stats']['memory']> {
+  const usage = process.memoryUsage();
+  const total = totalmem();
+  return { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, systemUsedBytes: total - freemem(), systemTotalBytes: total, gpuBytes: null };
 }

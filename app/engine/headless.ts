@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { ClientHub } from './control/client-hub.js';
 import { isLoopbackHost } from './control/access.js';
-import { startConsoleServer } from './control/console-server.js';
+import { startNetworkControl } from './control/network-control.js';
+import type { OscDestination } from './control/osc-server.js';
 import { Engine, type EngineOptions } from './engine.js';
 
 export interface HeadlessOptions {
@@ -14,6 +15,8 @@ export interface HeadlessOptions {
   token?: string;
   staticDir: string;
   engine: EngineOptions;
+  /** OSC listener (control/osc-server.ts); absent = no OSC. */
+  osc?: { host?: string; port: number; allow?: string[]; feedback?: OscDestination[] };
 }
 
 export async function runHeadless(options: HeadlessOptions): Promise<void> {
@@ -28,8 +31,22 @@ export async function runHeadless(options: HeadlessOptions): Promise<void> {
   const state = engine.state();
   log(`model ${state.model.name} ${state.model.status} on ${state.model.provider ?? 'no provider'} at ${state.model.width}x${state.model.height}`);
   const hub = new ClientHub(engine, log);
-  const server = await startConsoleServer({ hub, staticDir: options.staticDir, host: options.host, port: options.port, log, ...(token ? { token } : {}) });
+  const control = await startNetworkControl({
+    engine,
+    hub,
+    staticDir: options.staticDir,
+    host: options.host,
+    port: options.port,
+    log,
+    ...(token ? { token } : {}),
+    ...(options.osc ? { osc: options.osc } : {}),
+  });
+  const server = control.server;
   console.log(`Cyclorama console: ${server.url}${token ? `?token=${token}` : ''}`);
+  if (control.osc) {
+    const osc = control.osc.status();
+    console.log(`Cyclorama OSC: udp ${osc.host}:${osc.port}${osc.allow.length ? ` from ${osc.allow.join(',')}` : ''}${osc.feedback.length ? `, feedback to ${osc.feedback.join(',')}` : ''}`);
+  }
 
   await new Promise<void>((resolve) => {
     const shutdown = () => resolve();
@@ -37,6 +54,6 @@ export async function runHeadless(options: HeadlessOptions): Promise<void> {
     process.once('SIGTERM', shutdown);
   });
   log('shutting down');
-  await server.close();
+  await control.close();
   await engine.stop();
 }

@@ -39,10 +39,25 @@ engine.on('event', (event) => {
   }
 });
 
+// Display outputs for main's full-screen windows (app/main/display-windows.ts), on change only.
+let lastDisplays = '';
+engine.on('event', (event) => {
+  if (event.kind !== 'state') return;
+  const outputs = event.state.outputs.filter((o) => o.kind === 'display').map((o) => ({ id: o.id, name: o.name, ...(o.display ? { display: o.display } : {}) }));
+  const key = JSON.stringify(outputs);
+  if (key !== lastDisplays) {
+    lastDisplays = key;
+    parentPort.postMessage({ type: 'displays', outputs });
+  }
+});
+
 parentPort.on('message', ({ data, ports }) => {
   const port = ports[0];
   if ((data as { type?: unknown })?.type !== 'console-port' || !port) return;
+  // A display output window's port: that output's frames only (control/client-hub.ts).
+  const outputId = (data as { outputId?: unknown }).outputId;
   const handle = hub.attach({
+    ...(typeof outputId === 'string' && outputId.length <= 40 ? { outputId } : {}),
     sendText: (text) => port.postMessage(text),
     // A copy per frame: a MessagePort clones anyway, and the preview ring buffer is reused.
     sendBinary: (frame) => port.postMessage(frame.slice().buffer),

@@ -9,9 +9,11 @@ import { app, BrowserWindow, MessageChannelMain, session, utilityProcess, type U
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildEngineArgs, rememberProgram, type LastProgram } from './engine-restart.js';
+import { DisplayWindows, readDisplaysReport } from './display-windows.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererIndex = path.resolve(here, '../../renderer/index.html');
+const rendererOutput = path.resolve(here, '../../renderer/output.html');
 const preloadPath = path.resolve(here, '../preload/preload.cjs');
 const engineEntry = path.resolve(here, '../engine/utility-entry.js');
 
@@ -23,6 +25,8 @@ let consoleWindow: BrowserWindow | null = null;
 let engine: UtilityProcess | null = null;
 let lastProgram: LastProgram | null = null;
 const restarts: number[] = [];
+/** Display output windows (display-windows.ts); created once the app is ready. */
+let displayWindows: DisplayWindows | null = null;
 
 function createConsoleWindow(): BrowserWindow {
   const window = new BrowserWindow({
@@ -53,10 +57,13 @@ function startEngine(): void {
   engine.on('message', (message: unknown) => {
     const remembered = rememberProgram(message);
     if (remembered) lastProgram = remembered;
+    const displays = readDisplaysReport(message);
+    if (displays) displayWindows?.update(displays);
   });
   const { port1, port2 } = new MessageChannelMain();
   engine.postMessage({ type: 'console-port' }, [port1]);
   consoleWindow?.webContents.postMessage('engine-port', null, [port2]);
+  displayWindows?.reconnectAll();
   engine.on('exit', (code) => {
     engine = null;
     const now = Date.now();
@@ -75,10 +82,22 @@ app.whenReady().then(() => {
   // Deny every permission request (camera, notifications, ...): the console needs none.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   consoleWindow = createConsoleWindow();
+  displayWindows = new DisplayWindows({
+    outputPage: rendererOutput,
+    preload: preloadPath,
+    connect: (outputId, window) => {
+      if (!engine) return;
+      const pair = new MessageChannelMain();
+      engine.postMessage({ type: 'console-port', outputId }, [pair.port1]);
+      window.webContents.postMessage('engine-port', null, [pair.port2]);
+    },
+    log: (line) => console.log(`[displays] ${line}`),
+  });
   consoleWindow.webContents.on('did-finish-load', () => startEngine());
 });
 
 app.on('window-all-closed', () => {
+  displayWindows?.closeAll();
   engine?.kill();
   app.quit();
 });

@@ -3,7 +3,7 @@
  * under it on the left, show controls and alerts on the right. Also where the
  * keyboard shortcuts are bound, so each key and its button call the same thing.
  */
-import { useCallback, useRef } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { AlertList } from './components/AlertList.js';
 import { OutputsPanel } from './components/OutputsPanel.js';
 import { CueList } from './components/CueList.js';
@@ -15,6 +15,9 @@ import { ProgramMonitor } from './components/ProgramMonitor.js';
 import { PromptBar } from './components/PromptBar.js';
 import { SeedField } from './components/SeedField.js';
 import { StatusStrip } from './components/StatusStrip.js';
+import { HealthStrip } from './components/HealthStrip.js';
+import { PreflightButton, PreflightPanel } from './components/PreflightPanel.js';
+import { PreviewMonitor } from './components/PreviewMonitor.js';
 import { useConsoleSnapshot, useEngine } from './engine-context.js';
 import { useShortcuts } from './shortcuts.js';
 
@@ -32,6 +35,12 @@ export function App() {
   const restore = useCallback(() => void store.send({ type: 'restore' }), [store]);
   const back = useCallback(() => void store.send({ type: 'back' }), [store]);
   const safePlate = useCallback(() => void store.send({ type: 'panic', mode: 'safe-plate' }), [store]);
+  const [preflightOpen, setPreflightOpen] = useState(false);
+  const closePreflight = useCallback(() => setPreflightOpen(false), []);
+  const preflight = useCallback(() => {
+    setPreflightOpen(true);
+    void store.send({ type: 'preflight' });
+  }, [store]);
   /** Moves the standby up or down the cue list without firing. */
   const moveStandby = useCallback(
     (step: number) => {
@@ -56,14 +65,22 @@ export function App() {
     standbyNext: () => moveStandby(1),
     focusPrompt: () => promptRef.current?.select(),
     focusSeed: () => seedRef.current?.select(),
+    preflight,
   });
 
   return (
     <div className="console">
       <StatusStrip />
+      <HealthStrip>
+        <PreflightButton onRun={preflight} disabled={disconnected} />
+      </HealthStrip>
+      <PreflightPanel open={preflightOpen} onClose={closePreflight} />
       <main className="program-column">
         <ShowMenu disabled={disconnected} />
-        <ProgramMonitor />
+        <div className="monitors">
+          <PreviewMonitor />
+          <ProgramMonitor />
+        </div>
         <PromptBar inputRef={promptRef} />
         <Timeline disabled={disconnected} />
       </main>

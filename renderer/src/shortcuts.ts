@@ -9,7 +9,7 @@
  */
 import { useEffect, useRef } from 'react';
 
-export type ShortcutAction = 'go' | 'black' | 'freeze' | 'restore' | 'focusPrompt' | 'focusSeed' | 'back' | 'safePlate' | 'standbyPrevious' | 'standbyNext';
+export type ShortcutAction = 'go' | 'black' | 'freeze' | 'restore' | 'focusPrompt' | 'focusSeed' | 'back' | 'safePlate' | 'standbyPrevious' | 'standbyNext' | 'preflight';
 
 export interface ShortcutDef {
   /** KeyboardEvent.code values that trigger it (layout-independent for letters). */
@@ -30,6 +30,8 @@ export const SHORTCUTS: Record<ShortcutAction, ShortcutDef> = {
   safePlate: { codes: ['KeyX'], label: 'X' },
   standbyPrevious: { codes: ['ArrowUp'], label: '↑' },
   standbyNext: { codes: ['ArrowDown'], label: '↓' },
+  // Show-ready preflight (K for "check").
+  preflight: { codes: ['KeyK'], label: 'K' },
 };
 
 export function isTextField(target: EventTarget | null): boolean {

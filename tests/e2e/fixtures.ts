@@ -25,12 +25,12 @@ export interface RunningEngine {
   log(): string;
 }
 
-async function startEngine(): Promise<{ engine: RunningEngine; stop: () => Promise<void> }> {
+async function startEngine(extraEnv: Record<string, string> = {}): Promise<{ engine: RunningEngine; stop: () => Promise<void> }> {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run "npm run build" before the e2e tests.`);
   const child: ChildProcess = spawn(process.execPath, [cliPath, 'serve', '--port', '0'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...process.env, FORCE_COLOR: '0', ...extraEnv },
   });
   const lines: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -71,9 +71,11 @@ async function startEngine(): Promise<{ engine: RunningEngine; stop: () => Promi
   return { engine: { url, log: () => lines.join('\n') }, stop };
 }
 
-export const test = base.extend<{ engine: RunningEngine }>({
-  engine: async ({}, use, testInfo) => {
-    const { engine, stop } = await startEngine();
+export const test = base.extend<{ engine: RunningEngine; engineEnv: Record<string, string> }>({
+  /** Extra environment for the engine process (e.g. CYCLORAMA_NDI_RUNTIME); set with test.use. */
+  engineEnv: [{}, { option: true }],
+  engine: async ({ engineEnv }, use, testInfo) => {
+    const { engine, stop } = await startEngine(engineEnv);
     try {
       await use(engine);
     } finally {

@@ -15,7 +15,7 @@ test('a model folder that does not load is named in the alerts and the wall keep
   await page.getByLabel("Model folder on the engine's machine").fill(folder);
   await page.getByRole('button', { name: 'Load', exact: true }).click();
 
-  await expect(page.getByRole('region', { name: 'Alerts' })).toContainText(folder, { timeout: 10_000 });
+  await expect(page.getByRole('region', { name: 'Alerts' })).toContainText(folder, { timeout: 20_000 });
   await expect(page.getByTestId('status-model')).toHaveText('Cyclorama built-in backdrops');
   // Still live: two samples a second apart differ.
   const a = await sampleProgram(page);

@@ -39,7 +39,7 @@ describe('fake GPU failure mid-show', () => {
       const ticks = ticksAfter.freshFrames + ticksAfter.repeatedFrames - (ticksBefore.freshFrames + ticksBefore.repeatedFrames);
       expect(ticks).toBeGreaterThanOrEqual(25); // ~30 at 29.97 fps
       expect(ticksAfter.repeatedFrames).toBeGreaterThan(ticksBefore.repeatedFrames); // the last good frame, again
-      expect(ticksAfter.missedTicks).toBe(0);
+      expect(ticksAfter.missedTicks - ticksBefore.missedTicks).toBeLessThanOrEqual(2);
 
       // The picture on the console never went black.
       expect(previews.length).toBeGreaterThan(10);

@@ -4,7 +4,11 @@
  * Anything malformed is rejected with a named problem and changes nothing.
  * Preview frames fan out to every client that is keeping up (latest wins).
  */
+import { commandSchema, type Command } from '../../contract/commands.js';
+import type { CommandResult } from '../../contract/connection.js';
+import type { ControlStatus } from '../../contract/control.js';
 import { engineError } from '../../contract/errors.js';
+import type { EngineState } from '../../contract/state.js';
 import { clientMessageSchema, CONTRACT_VERSION, MAX_TEXT_MESSAGE_BYTES, type EngineEvent, type ReplyMessage } from '../../contract/messages.js';
 import { engineNowMs } from '../clock.js';
 import type { Engine } from '../engine.js';
@@ -15,6 +19,11 @@ export interface ClientPort {
   sendBinary(data: Uint8Array): void;
   /** True while earlier messages are still queued; preview frames are skipped then. */
   isBacklogged(): boolean;
+  /**
+   * A display output page (/output.html?output=ID): it gets that output's frames
+   * only (no console previews), and counts as one of its clients. Absent = a console.
+   */
+  outputId?: string;
 }
 
 export interface ClientHandle {
@@ -22,7 +31,18 @@ export interface ClientHandle {
   detach(): void;
 }
 
+/**
+ * The control plane behind the listeners (headless.ts builds it): its status goes
+ * into every state snapshot the hub sends, and it answers `rotateToken`.
+ */
+export interface ControlPlane {
+  status(): ControlStatus;
+  /** `requester`: the connection that asked (it stays connected), null for HTTP/OSC. */
+  rotateToken(requester: ClientPort | null): CommandResult;
+}
+
 export class ClientHub {
+  private control: ControlPlane | null = null;
   private readonly clients = new Set<ClientPort>();
   /** Preview frames skipped because a client was behind. */
   skippedPreviews = 0;
@@ -33,15 +53,54 @@ export class ClientHub {
   ) {
     engine.on('event', (event) => this.broadcastEvent(event));
     engine.on('preview', (frame) => this.broadcastFrame(frame));
+    // The standby still (Preview monitor): rare and small, same latest-wins rule.
+    engine.on('standby', (frame) => this.broadcastFrame(frame));
+    engine.on('display', (id, frame) => this.sendDisplayFrame(id, frame));
   }
 
   attach(port: ClientPort): ClientHandle {
     this.clients.add(port);
-    port.sendText(JSON.stringify({ kind: 'hello', contractVersion: CONTRACT_VERSION, state: this.engine.state() } satisfies EngineEvent));
+    port.sendText(JSON.stringify({ kind: 'hello', contractVersion: CONTRACT_VERSION, state: this.state() } satisfies EngineEvent));
+    const standby = port.outputId === undefined ? this.engine.standbyStill() : null;
+    if (standby) port.sendBinary(standby);
+    const outputId = port.outputId;
+    const watching = outputId !== undefined && this.engine.displays.subscribe(outputId, 1);
     return {
       receiveText: (text) => this.receive(port, text),
-      detach: () => void this.clients.delete(port),
+      detach: () => {
+        if (this.clients.delete(port) && watching) this.engine.displays.subscribe(outputId, -1);
+      },
     };
+  }
+
+  /** Installs the control plane (status in snapshots, token rotation). */
+  setControlPlane(control: ControlPlane | null): void {
+    this.control = control;
+  }
+
+  /** The engine's state with the control status added: what every transport sends. */
+  state(): EngineState {
+    return this.withControl(this.engine.state());
+  }
+
+  /**
+   * The receiving edge for sources without the JSON envelope (HTTP endpoints, OSC):
+   * validates `raw` against the same command schema and applies it the same way.
+   * `source` names the sender in log lines ("osc 10.0.0.5:9000", "http 127.0.0.1").
+   */
+  submit(raw: unknown, source: string, receivedAtMs = engineNowMs()): CommandResult {
+    const parsed = commandSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join('.') || '(command)';
+      const unknownType = issue?.code === 'invalid_union' && field === 'type';
+      this.log(`${source}: rejected command: ${field}: ${issue?.message}`);
+      return {
+        ok: false,
+        error: engineError(unknownType ? 'unknown-command' : 'invalid-message', `Invalid command: field "${field}": ${issue?.message ?? 'invalid'}.`, { field }),
+      };
+    }
+    return this.apply(parsed.data, receivedAtMs, null);
   }
 
   get clientCount(): number {
@@ -75,24 +134,46 @@ export class ClientHub {
       reply({ kind: 'reply', id: Number.isInteger(id) && (id as number) >= 0 ? id : null, ok: false, error: engineError(problem, `Invalid command: field "${field}": ${issue?.message ?? 'invalid'}.`, { field }) });
       return;
     }
-    let result;
-    try {
-      result = this.engine.dispatch(parsed.data.command, receivedAtMs);
-    } catch (error) {
-      // Unexpected: recorded and answered, never allowed to take the engine down.
-      this.log(`command ${parsed.data.command.type} failed: ${(error as Error).stack ?? error}`);
-      result = { ok: false as const, error: engineError('internal', `The engine could not apply ${parsed.data.command.type}: ${(error as Error).message}`) };
-    }
+    const result = this.apply(parsed.data.command, receivedAtMs, port);
     reply(result.ok ? { kind: 'reply', id: parsed.data.id, ok: true } : { kind: 'reply', id: parsed.data.id, ok: false, error: result.error });
   }
 
+  /** Applies a validated command: control-plane commands here, the rest in the engine. Never throws. */
+  private apply(command: Command, receivedAtMs: number, port: ClientPort | null): CommandResult {
+    try {
+      if (command.type === 'rotateToken') {
+        if (!this.control) return { ok: false, error: engineError('show-edit', 'Network control is not available here: there is no token to rotate.') };
+        return this.control.rotateToken(port);
+      }
+      return this.engine.dispatch(command, receivedAtMs);
+    } catch (error) {
+      // Unexpected: recorded and answered, never allowed to take the engine down.
+      this.log(`command ${command.type} failed: ${(error as Error).stack ?? error}`);
+      return { ok: false, error: engineError('internal', `The engine could not apply ${command.type}: ${(error as Error).message}`) };
+    }
+  }
+
+  private withControl(state: EngineState): EngineState {
+    return this.control ? { ...state, control: this.control.status() } : state;
+  }
+
   private broadcastEvent(event: EngineEvent): void {
-    const text = JSON.stringify(event);
+    const text = JSON.stringify(event.kind === 'state' ? { ...event, state: this.withControl(event.state) } : event);
     for (const client of this.clients) client.sendText(text);
+  }
+
+  /** A display output's frame, to the pages showing that output (latest wins, like previews). */
+  private sendDisplayFrame(id: string, frame: Uint8Array): void {
+    for (const client of this.clients) {
+      if (client.outputId !== id) continue;
+      if (client.isBacklogged()) this.skippedPreviews++;
+      else client.sendBinary(frame);
+    }
   }
 
   private broadcastFrame(frame: Uint8Array): void {
     for (const client of this.clients) {
+      if (client.outputId !== undefined) continue; // display pages get their output's frames only
       if (client.isBacklogged()) this.skippedPreviews++;
       else client.sendBinary(frame);
     }

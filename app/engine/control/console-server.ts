@@ -11,6 +11,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_TEXT_MESSAGE_BYTES } from '../../contract/messages.js';
 import type { ClientHub } from './client-hub.js';
 import { isLoopbackHost, tokenMatches } from './access.js';
+import type { HttpApi } from './http-api.js';
+import { tokenOf, type TokenStore } from './token-store.js';
 
 /** A console more than this far behind skips preview frames instead of queueing them. */
 const MAX_BUFFERED_BYTES = 1_000_000;
@@ -35,6 +37,10 @@ export interface ConsoleServerOptions {
   port?: number;
   /** Required for any host other than loopback. */
   token?: string;
+  /** A rotatable token (control/token-store.ts); used instead of `token` when given. */
+  tokens?: TokenStore;
+  /** The one-shot HTTP endpoints under /api/ (control/http-api.ts); absent = /api/* is 404. */
+  api?: HttpApi;
   log?: (line: string) => void;
 }
 
@@ -47,10 +53,24 @@ export interface ConsoleServer {
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => {});
-  if (!isLoopbackHost(host) && !options.token) {
+  const tokens = options.tokens;
+  if (!isLoopbackHost(host) && !options.token && !tokens?.current) {
     throw new Error(`Refusing to listen on ${host} without an access token: network control needs --token (or use 127.0.0.1).`);
   }
-  const authorised = (request: IncomingMessage) => isLoopbackHost(host) || tokenMatches(request, options.token as string);
+  const authorised = (request: IncomingMessage) =>
+    isLoopbackHost(host) || (tokens ? tokens.matches(tokenOf(request)) : tokenMatches(request, options.token as string));
+  /** Each socket with the token it connected with, so a rotation can drop the old ones. */
+  const socketTokens = new Map<WebSocket, { token: string | undefined; port: unknown }>();
+  tokens?.onRotate((token, keep) => {
+    if (isLoopbackHost(host)) return;
+    for (const [ws, info] of socketTokens) {
+      if (info.port === keep || info.token === token) continue;
+      log('dropping a connection that used the old access token');
+      ws.close(4001, 'access token rotated');
+      // A client that does not answer the close handshake is cut off.
+      setTimeout(() => ws.terminate(), 1000).unref();
+    }
+  });
 
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -58,7 +78,16 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     // can present its token); everything that reads or changes state needs the token.
     const isApi = url.pathname === '/healthz' || url.pathname.startsWith('/api/');
     if (isApi && !authorised(request)) {
-      response.writeHead(401, { 'content-type': 'text/plain' }).end('Access token required: add ?token=... or an Authorization: Bearer header.\n');
+      log(`http ${request.socket.remoteAddress ?? '?'}: 401 ${url.pathname} without a valid token`);
+      if (options.api) options.api.counters.rejected++;
+      response
+        .writeHead(401, { 'content-type': 'application/json; charset=utf-8' })
+        .end(JSON.stringify({ code: 'unauthorized', message: 'Access token required: add ?token=... or an Authorization: Bearer header.' }));
+      return;
+    }
+    if (url.pathname.startsWith('/api/')) {
+      if (options.api) options.api.handle(request, response, url.pathname);
+      else response.writeHead(404, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ code: 'not-found', message: 'No HTTP API here.' }));
       return;
     }
     if (url.pathname === '/healthz') {
@@ -75,15 +104,21 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => attachSocket(ws));
+    const given = tokenOf(request);
+    // /ws?output=ID: a display output page, fed that output's frames only (engine/outputs/display-outputs.ts).
+    const outputId = url.searchParams.get('output') ?? undefined;
+    sockets.handleUpgrade(request, socket, head, (ws) => attachSocket(ws, given, outputId));
   });
 
-  function attachSocket(ws: WebSocket): void {
-    const handle = options.hub.attach({
-      sendText: (text) => ws.readyState === ws.OPEN && ws.send(text),
-      sendBinary: (data) => ws.readyState === ws.OPEN && ws.send(data, { binary: true }),
+  function attachSocket(ws: WebSocket, token?: string, outputId?: string): void {
+    const port = {
+      ...(outputId ? { outputId } : {}),
+      sendText: (text: string) => ws.readyState === ws.OPEN && ws.send(text),
+      sendBinary: (data: Uint8Array) => ws.readyState === ws.OPEN && ws.send(data, { binary: true }),
       isBacklogged: () => ws.bufferedAmount > MAX_BUFFERED_BYTES,
-    });
+    };
+    socketTokens.set(ws, { token, port });
+    const handle = options.hub.attach(port);
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
         log('rejected a binary message from a client (commands are JSON text)');
@@ -91,7 +126,10 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       }
       handle.receiveText(data.toString());
     });
-    ws.on('close', () => handle.detach());
+    ws.on('close', () => {
+      socketTokens.delete(ws);
+      handle.detach();
+    });
     ws.on('error', (error) => log(`websocket error: ${error.message}`));
   }
 

@@ -7,8 +7,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { engineError } from '../../contract/errors.js';
+import { shippedResource } from '../resources.js';
 import { fail, ok, type Result } from '../result.js';
 import { builtinModelManifestSchema, turboModelManifestSchema, type ModelManifest, type TurboModelManifest } from './model-manifest.js';
 import { detectTurboLayout, looksLikeTurboFolder, type TurboLayout } from './turbo/turbo-folder.js';
@@ -34,15 +34,9 @@ export interface TurboModelFolder {
 
 export type ModelFolder = FrameModelFolder | TurboModelFolder;
 
-/** The model that ships in the repo (`models/builtin`), found from dist/ or from source. */
+/** The model that ships with Cyclorama (`models/builtin`), in a checkout or an installed app. */
 export function builtinModelDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  // app/engine/generate -> repo root; dist/app/engine/generate -> repo root
-  for (const up of ['../../..', '../../../..']) {
-    const candidate = path.resolve(here, up, 'models', 'builtin');
-    if (existsSync(path.join(candidate, 'model.json'))) return candidate;
-  }
-  return path.resolve(here, '../../..', 'models', 'builtin');
+  return shippedResource('models', 'builtin');
 }
 
 export function loadModelFolder(dir: string): Result<ModelFolder> {

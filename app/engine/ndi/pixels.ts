@@ -14,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { projectRoot } from './runtime.js';
+import { shippedNativeFile } from '../resources.js';
 
 export const KY = [11966, 40254, 4064] as const;
 export const KU = [-6596, -22189, 28785] as const;
@@ -162,7 +162,7 @@ export function rgbToYuv709(r: number, g: number, b: number): [number, number, n
 export const jsConverter: UyvyConverter = { kind: 'js', acceptsAddress: false, convert: convertRgbaToUyvyJs };
 
 export function addonPath(): string {
-  return path.join(projectRoot(), 'native', 'pixels', 'build', 'Release', 'cyclorama_pixels.node');
+  return shippedNativeFile('native', 'pixels', 'build', 'Release', 'cyclorama_pixels.node');
 }
 
 let chosen: { converter: UyvyConverter; note: string } | null = null;

@@ -20,6 +20,7 @@ import koffi, { type LibraryHandle } from 'koffi';
 import { engineError } from '../../contract/errors.js';
 import { fail, ok, type Result } from '../result.js';
 import { bindLibNdi, type LibNdi } from './libndi.js';
+import { shippedResource } from '../resources.js';
 
 export type NdiRuntimeSource = 'explicit' | 'installed' | 'bundled';
 
@@ -85,7 +86,7 @@ export function projectRoot(from = path.dirname(fileURLToPath(import.meta.url)))
 }
 
 export function bundledRuntimeDir(): string {
-  return path.join(projectRoot(), 'vendor', 'ndi', 'lib', BUNDLED_PLATFORM_DIRS[`${process.platform}-${process.arch}`] ?? 'none');
+  return shippedResource('vendor', 'ndi', 'lib', BUNDLED_PLATFORM_DIRS[`${process.platform}-${process.arch}`] ?? 'none');
 }
 
 function filesIn(dir: string, source: NdiRuntimeSource): Candidate[] {

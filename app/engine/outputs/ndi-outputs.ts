@@ -94,6 +94,12 @@ export class NdiOutputs {
       : { ok: false, message: this.runtime.error.message };
   }
 
+  /** Loads the runtime now if no output has yet (preflight) and says what was found. */
+  probeRuntime(): { ok: true; version: string; path: string; source: string } | { ok: false; message: string } {
+    this.ensureRuntime();
+    return this.runtimeInfo() ?? { ok: false, message: 'NDI runtime not loaded.' };
+  }
+
   add(spec: NdiOutputSpec): Result<string> {
     if (this.stopped) return fail(engineError('output-failed', 'The engine is stopping.'));
     const clash = this.nameClash(spec.name, null);

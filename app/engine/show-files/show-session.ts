@@ -227,6 +227,14 @@ export class ShowSession {
         const written = writeFileAtomicSync(target, wallLogCsv(this.wallLog));
         return written.ok ? { changed: false } : { changed: false, error: written.error };
       }
+      case 'fireCue':
+        // A surface that fires a cue that is not there must hear so, not a silent OK.
+        if (!this.show.cues.some((cue) => cue.number === command.number)) {
+          const numbers = this.show.cues.map((cue) => cue.number).join(', ') || 'none';
+          return { changed: false, error: engineError('show-edit', `No cue numbered ${command.number} in this show (cues: ${numbers}).`, { number: command.number }) };
+        }
+        this.state = reduceShow(this.show, this.state, command, nowMs);
+        return { changed: true };
       default: {
         const before = this.state;
         this.state = reduceShow(this.show, this.state, command, nowMs);

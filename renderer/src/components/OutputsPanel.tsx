@@ -72,7 +72,28 @@ function OutputRow({ output, disabled }: { output: OutputStatus; disabled: boole
           </button>
         </div>
       ) : null}
+      {output.kind === 'display' ? <DisplayActions output={output} disabled={disabled} /> : null}
     </li>
+  );
+}
+
+/** A display output: open its page (headless: in a browser on the processor's machine; the app opens windows itself), or remove it. */
+function DisplayActions({ output, disabled }: { output: OutputStatus; disabled: boolean }) {
+  const { store } = useEngine();
+  const token = new URLSearchParams(window.location.search).get('token');
+  const href = `output.html?output=${encodeURIComponent(output.id)}${token ? `&token=${encodeURIComponent(token)}` : ''}`;
+  return (
+    <div className="output-actions">
+      {window.location.protocol.startsWith('http') ? (
+        <a className="link-button" href={href} target="_blank" rel="noopener" data-testid="display-open">
+          Open page
+        </a>
+      ) : null}
+      <span>{output.clients ?? 0} showing</span>
+      <button type="button" className="link-button" disabled={disabled} onClick={() => void store.send({ type: 'removeDisplayOutput', id: output.id })}>
+        Remove
+      </button>
+    </div>
   );
 }
 
@@ -120,6 +141,7 @@ function AddNdiOutput({ disabled, existing }: { disabled: boolean; existing: num
 }
 
 export function OutputsPanel() {
+  const { store } = useEngine();
   const { connection, state } = useConsoleSnapshot();
   const disabled = connection !== 'open';
   const outputs = state?.outputs ?? [];
@@ -129,6 +151,16 @@ export function OutputsPanel() {
         <h2>
           Outputs <span className="outputs-count">{outputs.length}</span>
         </h2>
+        <button
+          type="button"
+          className="button button--small"
+          disabled={disabled}
+          data-testid="display-add"
+          title="Add a display output (960×540 transport, scaled on the display's GPU)"
+          onClick={() => void store.send({ type: 'addDisplayOutput', name: `Display ${outputs.filter((o) => o.kind === 'display').length + 1}` })}
+        >
+          + Display
+        </button>
       </div>
       <ul className="output-list">
         {outputs.map((output) => (

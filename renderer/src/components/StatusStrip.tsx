@@ -9,6 +9,7 @@ import { useConsoleSnapshot, useEngine } from '../engine-context.js';
 import type { ConnectionStatus } from '../engine-store.js';
 import { formatCount, formatFps, formatMs, formatRate } from '../format.js';
 import { ModelPicker } from './ModelPicker.js';
+import { RemoteControl } from './RemoteControl.js';
 
 type Tone = 'ok' | 'warn' | 'bad' | 'idle';
 
@@ -73,6 +74,7 @@ export function StatusStrip() {
           <ModelPicker model={model} disabled={connection !== 'open'} />
         </span>
       </div>
+      <RemoteControl control={state?.control} disabled={connection !== 'open'} />
       <Cell
         label="Runs on"
         testId="status-provider"

@@ -1,0 +1,53 @@
+/**
+ * External control: the status of the network listeners (console/API server,
+ * OSC) and the control-plane commands the receiving edge answers itself. Network
+ * control is off (everything on 127.0.0.1) unless the operator turns it on.
+ */
+import { z } from 'zod';
+
+/** Per-source counters of one listener; `rateLimited` counts messages dropped by its token buckets. */
+export const controlCountersSchema = z.object({
+  received: z.number().int(),
+  dispatched: z.number().int(),
+  rejected: z.number().int(),
+  rateLimited: z.number().int(),
+});
+export type ControlCounters = z.infer<typeof controlCountersSchema>;
+
+export const controlStatusSchema = z.object({
+  /** True when the console/API server listens beyond loopback (a token is then required). */
+  network: z.boolean(),
+  /** Address and port the console/API server listens on. */
+  host: z.string(),
+  port: z.number().int(),
+  /** The current access token; null when network control is off. */
+  token: z.string().nullable(),
+  /** URL a remote console opens (token included); null when network control is off. */
+  remoteUrl: z.string().nullable(),
+  http: controlCountersSchema,
+  /** OSC listener; null when OSC is off. */
+  osc: z
+    .object({
+      host: z.string(),
+      port: z.number().int(),
+      /** Source addresses allowed to send; empty = any (loopback only, unless network control is on). */
+      allow: z.array(z.string()),
+      /** Feedback destinations, "host:port". */
+      feedback: z.array(z.string()),
+      counters: controlCountersSchema,
+    })
+    .nullable(),
+  /** Token bucket per source and address: sustained rate and burst. */
+  rateLimit: z.object({ perSecond: z.number(), burst: z.number() }),
+});
+export type ControlStatus = z.infer<typeof controlStatusSchema>;
+
+/** Commands the control plane answers (spread into contract/commands.ts). */
+export const controlCommandSchemas = [
+  /**
+   * Issue a new access token: connections that used the old one are dropped (the
+   * console that asked stays and sees the new token in the state). Refused while
+   * network control is off.
+   */
+  z.object({ type: z.literal('rotateToken') }),
+] as const;

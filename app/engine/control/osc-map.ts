@@ -1,0 +1,129 @@
+/**
+ * The OSC address space: one pure function from an OSC message (address + typed
+ * arguments) to a contract command. The command is then validated by the same
+ * zod schema and dispatched through the same edge as the WebSocket (ClientHub.submit).
+ * docs/api/osc.md is the reference table; keep the two together.
+ *
+ * Trigger addresses (go, back, restore, panic/...) fire on no argument or a
+ * non-zero / true argument, and ignore 0 / false: a button on a control surface
+ * sends 1 when pressed and 0 when released, and the release must not fire twice.
+ */
+import type { CommandInput } from '../../contract/commands.js';
+
+/** Prefix of every address Cyclorama answers. */
+export const OSC_PREFIX = '/cyclorama';
+
+/** An OSC argument as decoded (osc-min's representation, narrowed to what we read). */
+export type OscArg = { type: string; value: unknown };
+
+export type OscMapping =
+  | { kind: 'command'; command: CommandInput }
+  /** A button release (argument 0/false): nothing to do, not an error. */
+  | { kind: 'release' }
+  /** Answered by the OSC listener itself (ping, feedback refresh). */
+  | { kind: 'local'; what: 'ping' | 'refresh' }
+  | { kind: 'error'; code: 'not-found' | 'invalid-message'; message: string };
+
+const fail = (message: string): OscMapping => ({ kind: 'error', code: 'invalid-message', message });
+
+function numberOf(arg: OscArg | undefined): number | undefined {
+  if (!arg) return undefined;
+  if ((arg.type === 'integer' || arg.type === 'float' || arg.type === 'double') && typeof arg.value === 'number' && Number.isFinite(arg.value)) return arg.value;
+  if (arg.type === 'bigint' && typeof arg.value === 'bigint') return Number(arg.value);
+  // Some desks send every argument as a string ("3", "1.5").
+  if ((arg.type === 'string' || arg.type === 'symbol') && typeof arg.value === 'string' && /^-?\d+(\.\d+)?$/.test(arg.value.trim())) return Number(arg.value);
+  return undefined;
+}
+
+function textOf(arg: OscArg | undefined): string | undefined {
+  if (!arg) return undefined;
+  if ((arg.type === 'string' || arg.type === 'symbol') && typeof arg.value === 'string') return arg.value;
+  if ((arg.type === 'integer' || arg.type === 'float' || arg.type === 'double') && typeof arg.value === 'number' && Number.isFinite(arg.value)) return String(arg.value);
+  return undefined;
+}
+
+/** Trigger: no argument or a non-zero/true first argument fires; 0/false is a release. */
+function trigger(args: readonly OscArg[], command: CommandInput): OscMapping {
+  if (args.length === 0) return { kind: 'command', command };
+  const first = args[0];
+  if (first?.type === 'null' || first?.type === 'bang' || first?.type === 'true') return { kind: 'command', command };
+  if (first?.type === 'false') return { kind: 'release' };
+  const n = numberOf(first);
+  if (n === undefined) return fail(`expects no argument or 1/0 (press/release), got ${first?.type}`);
+  return n === 0 ? { kind: 'release' } : { kind: 'command', command };
+}
+
+/** Maps one message. `address` is matched exactly (no OSC pattern wildcards: a wildcard GO is a footgun). */
+export function oscToCommand(address: string, args: readonly OscArg[]): OscMapping {
+  if (!address.startsWith(`${OSC_PREFIX}/`)) return { kind: 'error', code: 'not-found', message: `unknown address ${address} (Cyclorama answers ${OSC_PREFIX}/...)` };
+  const parts = address.slice(OSC_PREFIX.length + 1).split('/');
+  const path = parts.join('/');
+  switch (path) {
+    case 'go':
+      return trigger(args, { type: 'go' });
+    case 'back':
+      return trigger(args, { type: 'back' });
+    case 'restore':
+      return trigger(args, { type: 'restore' });
+    case 'panic/freeze':
+      return trigger(args, { type: 'panic', mode: 'freeze' });
+    case 'panic/plate':
+      return trigger(args, { type: 'panic', mode: 'safe-plate' });
+    case 'panic/black': {
+      if (args.length === 0) return { kind: 'command', command: { type: 'panic', mode: 'black' } };
+      const fadeMs = numberOf(args[0]);
+      if (fadeMs === undefined) return fail(`/panic/black takes an optional fade in ms, got ${args[0]?.type}`);
+      return { kind: 'command', command: { type: 'panic', mode: 'black', fadeMs: Math.round(fadeMs) } };
+    }
+    case 'cue/fire': {
+      const number = textOf(args[0]);
+      if (number === undefined) return fail('/cue/fire takes the cue number (string or number)');
+      return { kind: 'command', command: { type: 'fireCue', number } };
+    }
+    case 'cue/standby': {
+      const id = textOf(args[0]);
+      if (id === undefined) return fail('/cue/standby takes a cue id (string)');
+      return { kind: 'command', command: { type: 'standby', cueId: id } };
+    }
+    case 'prompt': {
+      const prompt = args[0]?.type === 'string' || args[0]?.type === 'symbol' ? (args[0].value as string) : undefined;
+      if (prompt === undefined) return fail(`/prompt takes a string, got ${args[0]?.type ?? 'nothing'}`);
+      if (args.length === 1) return { kind: 'command', command: { type: 'setPrompt', prompt } };
+      const ms = numberOf(args[1]);
+      if (ms === undefined) return fail(`/prompt takes an optional transition in ms, got ${args[1]?.type}`);
+      return { kind: 'command', command: { type: 'setPrompt', prompt, transition: { durationMs: Math.round(ms) } } };
+    }
+    case 'seed': {
+      const seed = numberOf(args[0]);
+      if (seed === undefined) return fail(`/seed takes an integer, got ${args[0]?.type ?? 'nothing'}`);
+      return { kind: 'command', command: { type: 'setSeed', seed } };
+    }
+    case 'timeline/play':
+      return trigger(args, { type: 'timelinePlay' });
+    case 'timeline/pause':
+      return trigger(args, { type: 'timelinePause' });
+    case 'timeline/stop':
+      return trigger(args, { type: 'timelineStop' });
+    case 'timeline/seek': {
+      const seconds = numberOf(args[0]);
+      if (seconds === undefined) return fail(`/timeline/seek takes a position in seconds, got ${args[0]?.type ?? 'nothing'}`);
+      return { kind: 'command', command: { type: 'timelineSeek', positionMs: Math.round(seconds * 1000) } };
+    }
+    case 'timeline/rate': {
+      const rate = numberOf(args[0]);
+      if (rate === undefined) return fail(`/timeline/rate takes a number, got ${args[0]?.type ?? 'nothing'}`);
+      return { kind: 'command', command: { type: 'timelineRate', rate } };
+    }
+    case 'ping':
+      return { kind: 'local', what: 'ping' };
+    case 'feedback/refresh':
+      return { kind: 'local', what: 'refresh' };
+    default: {
+      // QLab style, number in the address: /cyclorama/cue/3/fire
+      if (parts.length === 3 && parts[0] === 'cue' && parts[2] === 'fire' && parts[1]) {
+        return trigger(args, { type: 'fireCue', number: parts[1] });
+      }
+      return { kind: 'error', code: 'not-found', message: `unknown address ${address}` };
+    }
+  }
+}

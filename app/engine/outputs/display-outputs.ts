@@ -1,0 +1,102 @@
+/**
+ * The engine's display outputs: each a DisplayFrameSink on ITS OWN output clock at
+ * its own rate (as the NDI outputs: a slow page must not shift another output's
+ * ticks), all taking from the same ProgramFrames. Pages subscribe per output (the
+ * hub counts them); frames go only to those pages.
+ */
+import { DISPLAY_TRANSPORT_HEIGHT, DISPLAY_TRANSPORT_WIDTH, type Crop } from '../../contract/display.js';
+import { engineError, type EngineError } from '../../contract/errors.js';
+import type { OutputStatus } from '../../contract/state.js';
+import { engineNowMs } from '../clock.js';
+import type { TakenFrame } from '../frames/program-frames.js';
+import { fail, ok, type Result } from '../result.js';
+import { DisplayFrameSink } from './display-frame-sink.js';
+import { OutputClock, type FrameRate } from './output-clock.js';
+
+export interface DisplayOutputSpec {
+  name: string;
+  width?: number;
+  height?: number;
+  rate?: FrameRate;
+  crop?: Crop;
+  display?: string;
+}
+
+export interface DisplayOutputsOptions {
+  rate: () => FrameRate;
+  take: () => TakenFrame | null;
+  level: () => number;
+  deliver: (id: string, message: Uint8Array) => void;
+  onError: (error: EngineError) => void;
+}
+
+export class DisplayOutputs {
+  private readonly entries = new Map<string, { sink: DisplayFrameSink; clock: OutputClock }>();
+  private nextId = 1;
+
+  constructor(private readonly options: DisplayOutputsOptions) {}
+
+  add(spec: DisplayOutputSpec): Result<string> {
+    for (const { sink } of this.entries.values()) {
+      if (sink.name === spec.name) return fail(engineError('output-failed', `A display output is already called "${spec.name}".`, { output: sink.id }));
+    }
+    const id = `display-${this.nextId++}`;
+    const sink = new DisplayFrameSink(
+      {
+        id,
+        name: spec.name,
+        width: spec.width ?? DISPLAY_TRANSPORT_WIDTH,
+        height: spec.height ?? DISPLAY_TRANSPORT_HEIGHT,
+        rate: spec.rate ?? this.options.rate(),
+        ...(spec.crop ? { crop: spec.crop } : {}),
+        ...(spec.display ? { display: spec.display } : {}),
+      },
+      this.options.deliver,
+      engineNowMs,
+    );
+    const clock = new OutputClock({
+      rate: sink.config.rate,
+      take: this.options.take,
+      level: this.options.level,
+      onSinkError: (failed, error) =>
+        this.options.onError(engineError('output-failed', `Output "${failed.name}" failed: ${error.message}. Other outputs keep running.`, { output: failed.id })),
+    });
+    clock.addSink(sink);
+    clock.start();
+    this.entries.set(id, { sink, clock });
+    return ok(id);
+  }
+
+  remove(id: string): Result<void> {
+    const entry = this.entries.get(id);
+    if (!entry) return fail(engineError('output-failed', `No display output with id "${id}".`, { output: id }));
+    entry.clock.stop();
+    this.entries.delete(id);
+    return ok(undefined);
+  }
+
+  /** A page started (or stopped) showing an output; false when there is no such output. */
+  subscribe(id: string, delta: 1 | -1): boolean {
+    const entry = this.entries.get(id);
+    if (!entry) return false;
+    entry.sink.clients = Math.max(0, entry.sink.clients + delta);
+    return true;
+  }
+
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  sink(id: string): DisplayFrameSink | undefined {
+    return this.entries.get(id)?.sink;
+  }
+
+  statuses(): OutputStatus[] {
+    return [...this.entries.values()].map(({ clock }) => clock.statuses()[0]).filter((s): s is OutputStatus => s !== undefined);
+  }
+
+  stop(): void {
+    for (const { clock } of this.entries.values()) clock.stop();
+    this.entries.clear();
+  }
+}

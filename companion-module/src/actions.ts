@@ -1,0 +1,74 @@
+/**
+ * Actions: what a Stream Deck button can ask of Cyclorama. Each is data (name,
+ * options) plus a pure mapping from the button's options to one engine command,
+ * so the mapping is tested without Companion.
+ */
+import type { CompanionActionDefinitions, SomeCompanionActionInputField } from '@companion-module/base';
+import type { CommandReply, CycloramaCommand } from './protocol.js';
+
+type Options = Record<string, unknown>;
+
+interface ActionSpec {
+  name: string;
+  description?: string;
+  options: SomeCompanionActionInputField[];
+  command(options: Options): CycloramaCommand;
+}
+
+const num = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isFinite(value) ? value : Number(value) || fallback);
+
+export const ACTIONS = {
+  go: { name: 'GO', description: 'Fire the standby cue', options: [], command: () => ({ type: 'go' }) },
+  back: { name: 'BACK', description: 'Fire the previous cue', options: [], command: () => ({ type: 'back' }) },
+  fireCue: {
+    name: 'Fire cue by number',
+    options: [{ type: 'textinput', id: 'number', label: 'Cue number', default: '1' }],
+    command: (o) => ({ type: 'fireCue', number: String(o.number ?? '').trim() }),
+  },
+  black: {
+    name: 'Panic: fade to black',
+    options: [{ type: 'number', id: 'fadeMs', label: 'Fade (ms)', default: 1000, min: 0, max: 60000 }],
+    command: (o) => ({ type: 'panic', mode: 'black', fadeMs: Math.round(num(o.fadeMs, 0)) }),
+  },
+  freeze: { name: 'Panic: freeze', options: [], command: () => ({ type: 'panic', mode: 'freeze' }) },
+  safePlate: { name: 'Panic: safe plate', options: [], command: () => ({ type: 'panic', mode: 'safe-plate' }) },
+  restore: { name: 'Restore (undo panic)', options: [], command: () => ({ type: 'restore' }) },
+  prompt: {
+    name: 'Set prompt',
+    options: [
+      { type: 'textinput', id: 'prompt', label: 'Prompt', default: 'sunset over the desert', useVariables: true },
+      { type: 'number', id: 'transitionMs', label: 'Morph (ms, 0 = cut)', default: 2000, min: 0, max: 600000 },
+    ],
+    command: (o) => ({ type: 'setPrompt', prompt: String(o.prompt ?? ''), transition: { durationMs: Math.round(num(o.transitionMs, 0)) } }),
+  },
+  seed: {
+    name: 'Set seed',
+    options: [{ type: 'number', id: 'seed', label: 'Seed', default: 1, min: 0, max: 2147483647 }],
+    command: (o) => ({ type: 'setSeed', seed: Math.round(num(o.seed, 1)) }),
+  },
+  timelinePlay: { name: 'Timeline: play', options: [], command: () => ({ type: 'timelinePlay' }) },
+  timelinePause: { name: 'Timeline: pause', options: [], command: () => ({ type: 'timelinePause' }) },
+  timelineStop: { name: 'Timeline: stop', options: [], command: () => ({ type: 'timelineStop' }) },
+} satisfies Record<string, ActionSpec>;
+
+export type ActionId = keyof typeof ACTIONS;
+
+/** Companion's action definitions; `send` delivers a command, `onRejected` logs a refusal. */
+export function actionDefinitions(
+  send: (command: CycloramaCommand) => Promise<CommandReply>,
+  onRejected: (action: string, reply: CommandReply) => void,
+): CompanionActionDefinitions {
+  const definitions: CompanionActionDefinitions = {};
+  for (const [id, spec] of Object.entries(ACTIONS) as [ActionId, ActionSpec][]) {
+    definitions[id] = {
+      name: spec.name,
+      ...(spec.description ? { description: spec.description } : {}),
+      options: spec.options,
+      callback: async (action) => {
+        const reply = await send(spec.command(action.options));
+        if (!reply.ok) onRejected(spec.name, reply);
+      },
+    };
+  }
+  return definitions;
+}

@@ -1,0 +1,76 @@
+/**
+ * Feedbacks: button colours that follow Cyclorama's state (which cue is on
+ * standby, which is live, whether a panic holds the wall). Pure predicates over
+ * the latest state snapshot, so they are tested without Companion.
+ */
+import { combineRgb, type CompanionFeedbackDefinitions } from '@companion-module/base';
+import type { CycloramaState } from './protocol.js';
+
+function cueNumber(state: CycloramaState | null, which: 'standbyCueId' | 'currentCueId'): string | null {
+  const show = state?.show;
+  const id = show?.[which];
+  return show?.document.cues.find((cue) => cue.id === id)?.number ?? null;
+}
+
+export const FEEDBACKS = {
+  /** Cue number N is on standby (the next GO fires it). */
+  cueStandby: (state: CycloramaState | null, number: string) => cueNumber(state, 'standbyCueId') === number.trim(),
+  /** Cue number N is the live cue. */
+  cueLive: (state: CycloramaState | null, number: string) => cueNumber(state, 'currentCueId') === number.trim(),
+  /** A panic holds the wall (any mode, or one named mode). */
+  panicActive: (state: CycloramaState | null, mode: string) =>
+    !!state && state.program.panic !== 'none' && (mode === 'any' || state.program.panic === mode),
+  /** The engine's model is running (not loading or failed). */
+  modelRunning: (state: CycloramaState | null) => state?.model.status === 'running',
+};
+
+const LIVE = { bgcolor: combineRgb(180, 30, 30), color: combineRgb(255, 255, 255) };
+const STANDBY = { bgcolor: combineRgb(20, 110, 60), color: combineRgb(255, 255, 255) };
+const PANIC = { bgcolor: combineRgb(200, 140, 0), color: combineRgb(0, 0, 0) };
+
+export function feedbackDefinitions(getState: () => CycloramaState | null): CompanionFeedbackDefinitions {
+  const cueOption = [{ type: 'textinput' as const, id: 'number', label: 'Cue number', default: '1' }];
+  return {
+    cueStandby: {
+      type: 'boolean',
+      name: 'Cue is on standby',
+      defaultStyle: STANDBY,
+      options: cueOption,
+      callback: (feedback) => FEEDBACKS.cueStandby(getState(), String(feedback.options.number ?? '')),
+    },
+    cueLive: {
+      type: 'boolean',
+      name: 'Cue is live',
+      defaultStyle: LIVE,
+      options: cueOption,
+      callback: (feedback) => FEEDBACKS.cueLive(getState(), String(feedback.options.number ?? '')),
+    },
+    panicActive: {
+      type: 'boolean',
+      name: 'Panic is active',
+      defaultStyle: PANIC,
+      options: [
+        {
+          type: 'dropdown',
+          id: 'mode',
+          label: 'Mode',
+          default: 'any',
+          choices: [
+            { id: 'any', label: 'Any' },
+            { id: 'black', label: 'Black' },
+            { id: 'freeze', label: 'Freeze' },
+            { id: 'safe-plate', label: 'Safe plate' },
+          ],
+        },
+      ],
+      callback: (feedback) => FEEDBACKS.panicActive(getState(), String(feedback.options.mode ?? 'any')),
+    },
+    modelRunning: {
+      type: 'boolean',
+      name: 'Model is running',
+      defaultStyle: { bgcolor: combineRgb(0, 80, 40) },
+      options: [],
+      callback: () => FEEDBACKS.modelRunning(getState()),
+    },
+  };
+}

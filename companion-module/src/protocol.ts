@@ -1,0 +1,42 @@
+/**
+ * The part of Cyclorama's public WebSocket API this module uses (docs/api/websocket.md).
+ * Declared here rather than imported from the app, because a Companion module is
+ * built and shipped on its own; the integration test runs it against the real
+ * engine, so a drift between the two fails there.
+ */
+export type CycloramaCommand =
+  | { type: 'go' }
+  | { type: 'back' }
+  | { type: 'fireCue'; number: string }
+  | { type: 'panic'; mode: 'black' | 'freeze' | 'safe-plate'; fadeMs?: number }
+  | { type: 'restore' }
+  | { type: 'setPrompt'; prompt: string; transition?: { durationMs: number; curve?: 'linear' | 'ease-in-out' | 'ease-in' | 'ease-out' } }
+  | { type: 'setSeed'; seed: number }
+  | { type: 'timelinePlay' }
+  | { type: 'timelinePause' }
+  | { type: 'timelineStop' };
+
+export interface CycloramaCue {
+  id: string;
+  number: string;
+  name: string;
+  look: { prompt: string };
+}
+
+/** The fields of the engine's state snapshot the module reads. */
+export interface CycloramaState {
+  program: { prompt: string; seed: number; panic: 'none' | 'black' | 'freeze' | 'safe-plate' };
+  stats: { modelFps: number };
+  model: { name: string; status: string };
+  show?: {
+    document: { name: string; cues: CycloramaCue[] };
+    standbyCueId: string | null;
+    currentCueId: string | null;
+    timeline: { playing: boolean };
+  };
+}
+
+export interface CommandReply {
+  ok: boolean;
+  error?: { code: string; message: string };
+}
