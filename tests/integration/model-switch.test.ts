@@ -45,7 +45,8 @@ describe('loadModel', () => {
     const missing = path.join(tmpdir(), 'cyclorama-no-such-model');
     expect(await client.connection.send({ type: 'loadModel', dir: missing })).toEqual({ ok: true });
     await client.waitFor(() => client.events.find((e) => e.kind === 'error' && e.error.message.includes(missing)));
-    const state = latestState();
+    // The state that follows the error shows the switch over (it may arrive a message later).
+    const state = await client.waitFor(() => (latestState().model.switchingTo === undefined ? latestState() : null));
     expect(state.model.id).toBe('cyclorama-builtin');
     expect(state.model.status).toBe('running');
     expect(state.model.switchingTo).toBeUndefined();
