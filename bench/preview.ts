@@ -17,7 +17,7 @@ import { engineNowMs } from '../app/engine/clock.js';
 import { Engine } from '../app/engine/engine.js';
 import { builtinModelDir, loadModelFolder } from '../app/engine/generate/model-folder.js';
 import { StandbyPreview } from '../app/engine/preview/standby-preview.js';
-import { CropScaler } from '../app/engine/outputs/display-frame-sink.js';
+import { Downscaler } from '../app/engine/frames/downscale.js';
 
 const STILLS = Number(process.env.BENCH_PREVIEW_STILLS ?? 60);
 const PROMPTS = ['sunset over the desert', 'neon night city', 'underwater caustics', 'snow forest dawn', 'deep green forest moss', 'storm clouds'];
@@ -45,7 +45,7 @@ function displayScaleFigures(): void {
   const source = new Uint8Array(1920 * 1080 * 4);
   for (let i = 0; i < source.length; i++) source[i] = (i * 2654435761) >>> 24;
   for (const [width, height] of [[640, 360], [960, 540], [1920, 1080]] as const) {
-    const scaler = new CropScaler(1920, 1080, width, height);
+    const scaler = new Downscaler(1920, 1080, width, height);
     const target = new Uint8Array(width * height * 4);
     const times: number[] = [];
     for (let i = 0; i < 40; i++) {

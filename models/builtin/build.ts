@@ -22,6 +22,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GraphBuilder, attr } from '../onnx-builder.js';
 import { CONDITIONING_SIZE, SLOTS } from './conditioning-layout.js';
 import { vocabularyJson } from './vocabulary-source.js';
+import { mulberry32 } from '../../app/engine/generate/turbo/latent-math.js';
 
 /** Internal render grid; the graph upsamples it to outputSize. 16:9. */
 export const INTERNAL_WIDTH = 160;
@@ -54,17 +55,8 @@ const RAY_UNITS = 6;
 const MIX_UNITS = 10;
 const READOUT_UNITS = LAYER2_UNITS + MIX_UNITS;
 
-/** mulberry32: a tiny, well-mixed 32-bit PRNG; integer maths only, so identical everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG (mulberry32) the turbo pipeline's noise uses too: integer maths, identical everywhere. */
+const prng = mulberry32;
 
 /** Approximately normal (Irwin-Hall of 4 uniforms), unit variance. */
 function gaussian(rand: () => number): number {

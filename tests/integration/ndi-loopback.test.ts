@@ -125,7 +125,13 @@ describe('NDI loopback (libndi sender -> libndi receiver on 127.0.0.1, synthetic
     // The first output still runs at its own rate: clocks are per output.
     const full = outputs.statuses().find((s) => s.name === NAME_FULL)!;
     expect(full.rate).toEqual({ num: 60000, den: 1001 });
-    expect(full.missedTicks).toBeLessThan(10);
+    expect(full.status).toBe('running');
+    // It kept sending while the second output ran: its frame count still grows.
+    // (How many ticks a loaded machine misses is a speed figure: bench/ndi.ts prints it.)
+    const sentBefore = full.freshFrames + full.repeatedFrames;
+    await new Promise((r) => setTimeout(r, 300));
+    const after = outputs.statuses().find((s) => s.name === NAME_FULL)!;
+    expect(after.freshFrames + after.repeatedFrames).toBeGreaterThan(sentBefore);
   }, 40_000);
 
   it('a sender closed and reopened under the same name reaches the listening receiver again', async () => {

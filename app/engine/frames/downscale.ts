@@ -1,39 +1,40 @@
 /**
- * RGBA downscale for previews and thumbnails: each output pixel averages a 2x2
- * grid of samples spread over its source block (cheap, and smooth enough for a
- * monitor; the wall gets full-size frames). Writes into a caller's buffer:
- * nothing is allocated per frame. `level` scales the picture (black panic fades).
+ * RGBA downscale for previews, thumbnails and display outputs: each output pixel
+ * averages a 2x2 grid of samples spread over its source block (cheap, and smooth
+ * enough for a monitor), optionally of a crop region (a wall made of several
+ * processors). Tables are built once per size; `run` writes into the caller's
+ * buffer, so nothing is allocated per frame. `level` scales the picture (black panic).
  */
+import type { Crop } from '../../contract/display.js';
+
 export class Downscaler {
-  private readonly columns: Int32Array; // two source x offsets (in bytes) per output column
-  private readonly rows: Int32Array; // two source rows per output row
+  private readonly columns: Int32Array;
+  private readonly rows: Int32Array;
 
   constructor(
     readonly sourceWidth: number,
     readonly sourceHeight: number,
     readonly width: number,
     readonly height: number,
+    crop: Crop = { x: 0, y: 0, width: 1, height: 1 },
   ) {
-    this.columns = new Int32Array(width * 2);
-    for (let x = 0; x < width; x++) {
-      const x0 = (x * sourceWidth) / width;
-      const step = sourceWidth / width;
-      this.columns[x * 2] = Math.min(sourceWidth - 1, Math.floor(x0 + step * 0.25)) * 4;
-      this.columns[x * 2 + 1] = Math.min(sourceWidth - 1, Math.floor(x0 + step * 0.75)) * 4;
-    }
-    this.rows = new Int32Array(height * 2);
-    for (let y = 0; y < height; y++) {
-      const y0 = (y * sourceHeight) / height;
-      const step = sourceHeight / height;
-      this.rows[y * 2] = Math.min(sourceHeight - 1, Math.floor(y0 + step * 0.25));
-      this.rows[y * 2 + 1] = Math.min(sourceHeight - 1, Math.floor(y0 + step * 0.75));
-    }
+    const axis = (count: number, sourceSize: number, start: number, span: number, scale: number) => {
+      const table = new Int32Array(count * 2);
+      const x0 = start * sourceSize;
+      const step = (span * sourceSize) / count;
+      const last = Math.min(sourceSize - 1, Math.ceil((start + span) * sourceSize) - 1);
+      for (let i = 0; i < count; i++) {
+        table[i * 2] = Math.min(last, Math.floor(x0 + step * (i + 0.25))) * scale;
+        table[i * 2 + 1] = Math.min(last, Math.floor(x0 + step * (i + 0.75))) * scale;
+      }
+      return table;
+    };
+    this.columns = axis(width, sourceWidth, crop.x, crop.width, 4);
+    this.rows = axis(height, sourceHeight, crop.y, crop.height, 1);
   }
 
-  /** Downscales `source` (RGBA, sourceWidth x sourceHeight) into `target` (RGBA, width x height). */
   run(source: Uint8Array, target: Uint8Array, level = 1): void {
     const stride = this.sourceWidth * 4;
-    // level as 8.8 fixed point; the /4 of the average folds into the shift
     const gain = Math.round(Math.max(0, Math.min(1, level)) * 256);
     let out = 0;
     for (let y = 0; y < this.height; y++) {
@@ -43,11 +44,7 @@ export class Downscaler {
         const cA = this.columns[x * 2] as number;
         const cB = this.columns[x * 2 + 1] as number;
         for (let c = 0; c < 3; c++) {
-          const sum =
-            (source[rowA + cA + c] as number) +
-            (source[rowA + cB + c] as number) +
-            (source[rowB + cA + c] as number) +
-            (source[rowB + cB + c] as number);
+          const sum = (source[rowA + cA + c] as number) + (source[rowA + cB + c] as number) + (source[rowB + cA + c] as number) + (source[rowB + cB + c] as number);
           target[out + c] = (sum * gain) >> 10;
         }
         target[out + 3] = 255;

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFrame } from '../../../app/contract/frame-wire.js';
 import type { GeneratedFrame } from '../../../app/engine/generate/generator.js';
-import { CropScaler, DisplayFrameSink } from '../../../app/engine/outputs/display-frame-sink.js';
+import { Downscaler } from '../../../app/engine/frames/downscale.js';
+import { DisplayFrameSink } from '../../../app/engine/outputs/display-frame-sink.js';
 
 /** 8x4 source: left half red (200,0,0), right half blue (0,0,200). */
 function source(): Uint8Array {
@@ -12,19 +13,19 @@ function source(): Uint8Array {
 }
 const frame = (sequence: number): GeneratedFrame => ({ pixels: source(), width: 8, height: 4, lookId: 1, sequence, showTimeMs: 0, inferMs: 0, doneAtMs: 0, requestId: null });
 
-describe('CropScaler', () => {
+describe('Downscaler', () => {
   it('a right-half crop shows only the right half; the whole frame keeps both halves in place', () => {
     const target = new Uint8Array(2 * 2 * 4);
-    new CropScaler(8, 4, 2, 2, { x: 0.5, y: 0, width: 0.5, height: 1 }).run(source(), target);
+    new Downscaler(8, 4, 2, 2, { x: 0.5, y: 0, width: 0.5, height: 1 }).run(source(), target);
     for (let i = 0; i < 4; i++) expect([...target.subarray(i * 4, i * 4 + 4)]).toEqual([0, 0, 200, 255]);
-    new CropScaler(8, 4, 2, 2).run(source(), target);
+    new Downscaler(8, 4, 2, 2).run(source(), target);
     expect([...target.subarray(0, 4)]).toEqual([200, 0, 0, 255]);
     expect([...target.subarray(4, 8)]).toEqual([0, 0, 200, 255]);
   });
 
   it('applies the output level (black panic fades)', () => {
     const target = new Uint8Array(4);
-    new CropScaler(8, 4, 1, 1, { x: 0, y: 0, width: 0.5, height: 1 }).run(source(), target, 0.5);
+    new Downscaler(8, 4, 1, 1, { x: 0, y: 0, width: 0.5, height: 1 }).run(source(), target, 0.5);
     expect([...target]).toEqual([100, 0, 0, 255]);
   });
 });
