@@ -66,7 +66,17 @@ export function createEngineConnection(bridge: MessageBridge): EngineConnection 
     for (const l of eventListeners) l(message);
   });
 
+  /** Answers every call still waiting: its reply can no longer come (the connection dropped or was closed). */
+  const abandonPending = (why: string) => {
+    for (const [id, call] of pending) {
+      clearTimeout(call.timer);
+      pending.delete(id);
+      call.resolve({ ok: false, error: engineError('internal', why) });
+    }
+  };
+
   bridge.onStatus((status) => {
+    if (status === 'closed') abandonPending('The connection to the engine closed before it answered; the command may or may not have been applied.');
     // 'open' is announced by the hello, after the version check, not by the socket.
     if (status !== 'open') for (const l of statusListeners) l(status);
   });
@@ -101,8 +111,7 @@ export function createEngineConnection(bridge: MessageBridge): EngineConnection 
     onOutputFrame: (l) => subscribe(outputListeners, l),
     onConnectionChange: (l) => subscribe(statusListeners, l),
     close() {
-      for (const [, call] of pending) clearTimeout(call.timer);
-      pending.clear();
+      abandonPending('The connection was closed before the engine answered.');
       bridge.close();
     },
   };

@@ -87,11 +87,13 @@ describe('autosave survives SIGKILL', () => {
       }
     })();
     await new Promise((r) => setTimeout(r, killAfterMs));
+    // Listen before killing: the child may be gone before `editing` settles.
+    const exited = new Promise((r) => first.child.once('exit', r));
     first.child.kill('SIGKILL');
     killedAt = performance.now();
     await editing;
     client.close();
-    await new Promise((r) => first.child.once('exit', r));
+    await exited;
     expect(startedAt).toBeLessThan(killedAt);
 
     // Everything acknowledged a second or more before the kill must come back.
@@ -112,8 +114,9 @@ describe('autosave survives SIGKILL', () => {
     // Added cues are there too (every 5th edit added one).
     expect(doc.cues.length).toBeGreaterThanOrEqual(1 + Math.floor(mustHave!.n / 5));
     again.close();
+    const secondExited = new Promise((r) => second.child.once('exit', r));
     second.child.kill('SIGTERM');
-    await new Promise((r) => second.child.once('exit', r));
+    await secondExited;
   }, 120_000);
 });
 
