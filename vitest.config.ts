@@ -8,5 +8,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // A fresh config folder per test file (recent shows, saved outputs): see the file.
+    setupFiles: ['tests/helpers/fresh-config-dir.ts'],
   },
 });

@@ -14,6 +14,7 @@ import { MAX_PROMPT_LENGTH } from './contract/commands.js';
 import { EXECUTION_PROVIDER_NAMES, type ExecutionProviderName } from './contract/providers.js';
 import { runHeadless } from './engine/headless.js';
 import { parseOscDestination } from './engine/control/osc-server.js';
+import { OSC_TCP_FRAMINGS, type OscTcpFraming } from './engine/control/osc-tcp-framing.js';
 import { NDI_RATE_LABELS, ndiSettingsFromFlags, type NdiFlags } from './engine/ndi/flags.js';
 import { renderFrames } from './engine/render.js';
 
@@ -53,6 +54,12 @@ interface ServeFlags extends NdiFlags {
   oscHost?: string;
   oscAllow?: string;
   oscFeedback?: string[];
+  /** False with --no-osc-tcp. */
+  oscTcp: boolean;
+  oscTcpPort?: number;
+  oscTcpFraming?: OscTcpFraming;
+  /** False with --no-saved-outputs. */
+  savedOutputs: boolean;
 }
 
 function serve(flags: ServeFlags): Promise<void> {
@@ -69,6 +76,9 @@ function serve(flags: ServeFlags): Promise<void> {
             port: flags.oscPort,
             ...(flags.oscAllow ? { allow: flags.oscAllow.split(',').map((ip) => ip.trim()).filter(Boolean) } : {}),
             ...(flags.oscFeedback ? { feedback: flags.oscFeedback.map(parseOscDestination) } : {}),
+            tcp: flags.oscTcp
+              ? { ...(flags.oscTcpPort !== undefined ? { port: flags.oscTcpPort } : {}), ...(flags.oscTcpFraming ? { framing: flags.oscTcpFraming } : {}) }
+              : false,
           },
         }
       : {}),
@@ -78,6 +88,7 @@ function serve(flags: ServeFlags): Promise<void> {
       ...(flags.prompt ? { initialPrompt: flags.prompt } : {}),
       ...(flags.show ? { showPath: flags.show } : {}),
       ...(ndi ? { ndi } : {}),
+      ...(flags.savedOutputs === false ? { savedOutputs: false } : {}),
     },
   });
 }
@@ -91,7 +102,7 @@ const addServeOptions = (command: Command) =>
     .option('--host <address>', 'address to listen on; anything but 127.0.0.1 needs --token', '127.0.0.1')
     .option('--port <n>', 'console/API port (0 picks a free one)', integer(0, 65535), 8420)
     .option('--token <secret>', 'access token required from remote consoles and control surfaces')
-    .option('--osc-port <n>', 'listen for OSC on this UDP port (e.g. 8421; off by default)', integer(0, 65535))
+    .option('--osc-port <n>', 'listen for OSC on this UDP port, and TCP on the same number (e.g. 8421; off by default)', integer(0, 65535))
     .option('--osc-host <address>', 'address the OSC listener binds (default 127.0.0.1; 0.0.0.0 for desks on the network)')
     .option('--osc-allow <ips>', 'only accept OSC from these source IPs (comma separated)')
     .option('--osc-feedback <host:port>', 'send OSC feedback (cues, panic, fps, prompt) here (repeatable)', (value: string, all: string[] = []) => {
@@ -102,6 +113,9 @@ const addServeOptions = (command: Command) =>
       }
       return [...all, value];
     })
+    .option('--osc-tcp-port <n>', 'OSC over TCP on this port instead of the --osc-port number', integer(0, 65535))
+    .addOption(new Option('--osc-tcp-framing <framing>', 'OSC over TCP framing: slip (OSC 1.1, QLab/TouchOSC/Companion) or length (OSC 1.0 size prefix)').choices(OSC_TCP_FRAMINGS).default('slip'))
+    .option('--no-osc-tcp', 'OSC over UDP only: no TCP listener')
     .option('--prompt <text>', 'prompt to start with')
     .option('--show <file>', 'show file to open (.json; created on first save); edits autosave next to it')
     .addOption(modelOption())
@@ -112,7 +126,8 @@ const addServeOptions = (command: Command) =>
     .option('--ndi-groups <groups>', 'NDI groups the --ndi outputs are advertised in (comma separated)')
     .option('--ndi-extra-ips <ips>', 'NDI discovery without mDNS: IPs to look for sources on (comma separated)')
     .option('--ndi-discovery <servers>', 'NDI Discovery Server address(es), e.g. 10.0.0.2 (comma separated)')
-    .option('--ndi-runtime <dir>', 'use only the NDI runtime in this folder (default: installed, else the bundled one)');
+    .option('--ndi-runtime <dir>', 'use only the NDI runtime in this folder (default: installed, else the bundled one)')
+    .option('--no-saved-outputs', 'neither reopen the NDI/display outputs saved in the config folder (outputs.json) nor save changes');
 
 addServeOptions(
   program

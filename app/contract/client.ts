@@ -6,7 +6,7 @@
 import type { CommandInput } from './commands.js';
 import type { CommandResult, EngineConnection, MessageBridge } from './connection.js';
 import { engineError } from './errors.js';
-import { readFrame, type FrameHeader } from './frame-wire.js';
+import { readFrame, readThumbnail, type FrameHeader, type ThumbnailMessage } from './frame-wire.js';
 import { CONTRACT_VERSION, serverMessageSchema, type EngineEvent } from './messages.js';
 
 /** How long a command may wait for its reply before it is failed, in ms. */
@@ -21,6 +21,7 @@ export function createEngineConnection(bridge: MessageBridge): EngineConnection 
   const frameListeners = new Set<Listener<[FrameHeader, Uint8Array]>>();
   const standbyListeners = new Set<Listener<[FrameHeader, Uint8Array]>>();
   const outputListeners = new Set<Listener<[FrameHeader, Uint8Array]>>();
+  const thumbnailListeners = new Set<Listener<[ThumbnailMessage]>>();
   const statusListeners = new Set<Listener<['connecting' | 'open' | 'closed']>>();
 
   const reportUnreadable = (what: string) => {
@@ -83,7 +84,12 @@ export function createEngineConnection(bridge: MessageBridge): EngineConnection 
 
   bridge.onBinary((data) => {
     const frame = readFrame(data);
-    if (!frame) return;
+    if (!frame) {
+      // Not a frame: a cue thumbnail, or a stream of a newer engine (ignored).
+      const thumbnail = readThumbnail(data);
+      if (thumbnail) for (const l of thumbnailListeners) l(thumbnail);
+      return;
+    }
     const stream = frame.header.stream;
     for (const l of stream === 'standby' ? standbyListeners : stream === 'output' ? outputListeners : frameListeners) l(frame.header, frame.pixels);
   });
@@ -109,6 +115,7 @@ export function createEngineConnection(bridge: MessageBridge): EngineConnection 
     onFrame: (l) => subscribe(frameListeners, l),
     onStandbyFrame: (l) => subscribe(standbyListeners, l),
     onOutputFrame: (l) => subscribe(outputListeners, l),
+    onThumbnail: (l) => subscribe(thumbnailListeners, l),
     onConnectionChange: (l) => subscribe(statusListeners, l),
     close() {
       abandonPending('The connection was closed before the engine answered.');

@@ -11,6 +11,7 @@ import { ndiCommandSchemas } from './ndi.js';
 import { controlCommandSchemas } from './control.js';
 import { preflightCommandSchemas } from './preflight.js';
 import { displayCommandSchemas } from './display.js';
+import { outputCommandSchemas } from './outputs.js';
 import { EXECUTION_PROVIDER_NAMES } from './providers.js';
 
 export {
@@ -64,6 +65,8 @@ export const commandSchema = z.discriminatedUnion('type', [
   ...preflightCommandSchemas,
   // Display outputs (contract/display.ts).
   ...displayCommandSchemas,
+  // Output selection: carry the program or blank to black, per output (contract/outputs.ts).
+  ...outputCommandSchemas,
   // External control: access token rotation (contract/control.ts).
   ...controlCommandSchemas,
 ]);

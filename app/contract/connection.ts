@@ -5,7 +5,7 @@
 import type { CommandInput } from './commands.js';
 import type { EngineError } from './errors.js';
 import type { EngineEvent } from './messages.js';
-import type { FrameHeader } from './frame-wire.js';
+import type { FrameHeader, ThumbnailMessage } from './frame-wire.js';
 
 export type CommandResult = { ok: true } | { ok: false; error: EngineError };
 
@@ -20,6 +20,8 @@ export interface EngineConnection {
   onStandbyFrame(listener: (header: FrameHeader, rgba: Uint8Array) => void): () => void;
   /** Subscribes to display-output frames (only a connection opened for one output gets them). */
   onOutputFrame(listener: (header: FrameHeader, rgba: Uint8Array) => void): () => void;
+  /** Subscribes to cue thumbnails (contract/thumbnails.ts), addressed by look key; the pixel view is only valid during the call. */
+  onThumbnail(listener: (thumbnail: ThumbnailMessage) => void): () => void;
   /** 'open' once the hello arrived; 'closed' while reconnecting. */
   onConnectionChange(listener: (status: 'connecting' | 'open' | 'closed') => void): () => void;
   close(): void;

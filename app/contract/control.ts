@@ -34,7 +34,22 @@ export const controlStatusSchema = z.object({
       allow: z.array(z.string()),
       /** Feedback destinations, "host:port". */
       feedback: z.array(z.string()),
+      /** Counters of both transports: a UDP datagram and a TCP frame each count as one packet received. */
       counters: controlCountersSchema,
+      /**
+       * OSC over TCP on the same host: framing (`slip` = OSC 1.1, `length` = OSC 1.0
+       * int32 size prefix) and open connections; null when off. Absent from engines
+       * that predate it.
+       */
+      tcp: z
+        .object({
+          port: z.number().int(),
+          framing: z.enum(['slip', 'length']),
+          connections: z.number().int(),
+          maxConnections: z.number().int(),
+        })
+        .nullable()
+        .optional(),
     })
     .nullable(),
   /** Token bucket per source and address: sustained rate and burst. */

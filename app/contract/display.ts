@@ -41,3 +41,23 @@ export const displayCommandSchemas = [
   }),
   z.object({ type: z.literal('removeDisplayOutput'), id: outputIdSchema }),
 ] as const;
+
+/**
+ * A display attached to the app's machine, as Electron's screen API reports it
+ * (main sends the list to the engine at start and whenever one is plugged,
+ * unplugged or changed). The console offers these when adding a display output;
+ * `display` is then "x,y", its top-left in the virtual desktop (labels may repeat).
+ */
+export const attachedDisplaySchema = z.object({
+  label: z.string().max(200),
+  x: z.number().int().min(-100_000).max(100_000),
+  y: z.number().int().min(-100_000).max(100_000),
+  width: z.number().int().min(1).max(100_000),
+  height: z.number().int().min(1).max(100_000),
+  primary: z.boolean(),
+});
+export type AttachedDisplay = z.infer<typeof attachedDisplaySchema>;
+export const attachedDisplaysSchema = z.array(attachedDisplaySchema).max(32);
+
+/** The `display` value that picks this display for an output: its position (stable when labels repeat). */
+export const displayPosition = (display: Pick<AttachedDisplay, 'x' | 'y'>): string => `${display.x},${display.y}`;

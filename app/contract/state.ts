@@ -8,6 +8,7 @@ import { engineErrorSchema } from './errors.js';
 import { showStatusSchema } from './show.js';
 import { controlStatusSchema } from './control.js';
 import { preflightReportSchema } from './preflight.js';
+import { attachedDisplaysSchema } from './display.js';
 
 export const modelStatusSchema = z.object({
   id: z.string(),
@@ -37,6 +38,8 @@ export const outputStatusSchema = z.object({
   freshFrames: z.number().int(),
   repeatedFrames: z.number().int(),
   missedTicks: z.number().int(),
+  /** NDI and display outputs: false while deselected (blanked: sending black, see contract/outputs.ts). */
+  live: z.boolean().optional(),
   message: z.string().optional(),
   /** Output picture size, where the output has its own (NDI); frames are scaled to it. */
   width: z.number().int().optional(),
@@ -108,6 +111,8 @@ export const engineStateSchema = z.object({
   preflight: preflightReportSchema.optional(),
   /** Network control: listeners, token, counters (contract/control.ts). Added by the control edge; absent over Electron IPC. */
   control: controlStatusSchema.optional(),
+  /** Displays attached to the app's machine, for display outputs (contract/display.ts); absent on a headless node. */
+  displays: attachedDisplaysSchema.optional(),
 });
 
 export type ModelStatus = z.infer<typeof modelStatusSchema>;

@@ -13,6 +13,7 @@ import { engineError, type EngineError } from '../contract/errors.js';
 import { CONTRACT_VERSION, type EngineEvent } from '../contract/messages.js';
 import type { ExecutionProviderName } from '../contract/providers.js';
 import type { EngineState, ModelStatus } from '../contract/state.js';
+import type { AttachedDisplay } from '../contract/display.js';
 import { initialProgram, outputLevel, type ProgramState } from '../show/program.js';
 import { loadSafePlate } from './show-files/safe-plate.js';
 import { ShowSession } from './show-files/show-session.js';
@@ -26,7 +27,7 @@ import { ok, type Result } from './result.js';
 import { OutputClock, RATE_29_97, type FrameRate } from './outputs/output-clock.js';
 import type { FrameSink } from './outputs/frame-sink.js';
 import { PreviewSink } from './outputs/preview-sink.js';
-import { NdiOutputs, type NdiSettings } from './outputs/ndi-outputs.js';
+import { NdiOutputs, type NdiOutputSpec, type NdiSettings } from './outputs/ndi-outputs.js';
 import { freemem, totalmem } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { PreflightReport } from '../contract/preflight.js';
@@ -34,7 +35,10 @@ import { providerCandidates } from './generate/execution-providers.js';
 import { gpuDevicePresent } from './generate/gpu-probe.js';
 import { providerLibraryInstalled, runPreflight, type PreflightInputs } from './preflight/preflight.js';
 import { StandbyPreview } from './preview/standby-preview.js';
-import { DisplayOutputs } from './outputs/display-outputs.js';
+import { CueThumbnails } from './preview/cue-thumbnails.js';
+import { DisplayOutputs, type DisplayOutputSpec } from './outputs/display-outputs.js';
+import { dispatchOutputCommand } from './outputs/output-commands.js';
+import { readOutputRig, writeOutputRig } from './outputs/output-rig.js';
 import { lookTarget } from '../show/show-state.js';
 
 export const ENGINE_VERSION = '0.1.0';
@@ -64,8 +68,10 @@ export interface EngineOptions {
   ndi?: NdiSettings;
   /** Show file to open (created on first save); autosaved next to it. Absent = an untitled show. */
   showPath?: string;
-  /** Where the recent-shows list lives; null keeps it in memory (tests). Default: the user's config folder. */
+  /** Where the recent-shows list and the output rig live; null keeps them in memory (tests). Default: the user's config folder. */
   configDir?: string | null;
+  /** Reopen the outputs saved in the config folder at start, and save every change (outputs/output-rig.ts). Default true. */
+  savedOutputs?: boolean;
 }
 
 interface EngineEvents {
@@ -74,6 +80,8 @@ interface EngineEvents {
   preview: [Uint8Array];
   /** Binary standby still for consoles' Preview monitor ('standby' stream, preview/standby-preview.ts). */
   standby: [Uint8Array];
+  /** A cue thumbnail for consoles' cue list ('CYT1' message, preview/cue-thumbnails.ts). */
+  thumbnail: [Uint8Array];
   /** A display output's frame (output id, binary message on the 'output' stream), for the pages subscribed to it. */
   display: [string, Uint8Array];
   /** Operational lines for the process log (NDI runtime chosen, outputs opened); not sent to consoles. */
@@ -111,11 +119,22 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Second small generator rendering the standby cue (preview/standby-preview.ts); null until started or when it failed. */
   private standbyPreview: StandbyPreview | null = null;
   private standbyStarting: Promise<void> | null = null;
+  /** Every cue's look as a small still, made by the standby preview's renderer in its idle time. */
+  private readonly thumbnails = new CueThumbnails((message) => this.emit('thumbnail', message));
   /** Display outputs (full-screen pages / Electron windows), each on its own output clock (outputs/display-outputs.ts). */
   readonly displays: DisplayOutputs;
 
+  /** Displays attached to the app's machine (Electron main reports them); null on a headless node. */
+  private attachedDisplays: AttachedDisplay[] | null = null;
+  /** Config folder the output rig is saved in; null = outputs are not saved or restored. */
+  private readonly rigDir: string | null;
+  /** True while the saved rig is being reopened (one save at the end, not one per output). */
+  private restoringRig = false;
+
   private constructor(private readonly options: EngineOptions) {
     super();
+    const configDir = options.configDir === undefined ? defaultConfigDir() : options.configDir;
+    this.rigDir = options.savedOutputs === false ? null : configDir;
     this.startedAtMs = engineNowMs();
     this.rate = options.rate ?? RATE_29_97;
     this.program = initialProgram(this.startedAtMs, options.initialPrompt, options.initialSeed);
@@ -124,7 +143,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       nowMs: this.startedAtMs,
       program: this.program,
       rate: this.rate,
-      configDir: options.configDir === undefined ? defaultConfigDir() : options.configDir,
+      configDir,
       // Deferred: the session reports problems found while the engine is still being built.
       onError: (error) => queueMicrotask(() => this.recordError(error)),
       onChange: () => this.publishState(),
@@ -162,6 +181,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         const added = engine.ndi.add(spec);
         if (!added.ok) engine.recordError(added.error);
       }
+      engine.restoreOutputRig();
     });
     engine.statsTimer = setInterval(() => engine.publishState(), STATS_PERIOD_MS);
     engine.showTimer = setInterval(() => engine.tickShow(), SHOW_TICK_MS);
@@ -172,17 +192,12 @@ export class Engine extends EventEmitter<EngineEvents> {
   dispatch(command: Command, receivedAtMs = engineNowMs()): CommandResult {
     if (command.type === 'loadModel') return this.beginModelSwitch(command.dir, command.provider);
     if (command.type === 'preflight') return this.beginPreflight();
-    if (command.type === 'addDisplayOutput' || command.type === 'removeDisplayOutput') {
-      let result;
-      if (command.type === 'addDisplayOutput') {
-        const { type: _type, ...spec } = command;
-        result = this.displays.add(spec);
-      } else result = this.displays.remove(command.id);
+    const outputResult = dispatchOutputCommand(command, { ndi: this.ndi, displays: this.displays });
+    if (outputResult) {
+      if (outputResult.ok) this.saveOutputRig();
       this.publishState();
-      return result.ok ? { ok: true } : { ok: false, error: result.error };
+      return outputResult.ok ? { ok: true } : { ok: false, error: outputResult.error };
     }
-    const ndiResult = this.dispatchNdi(command);
-    if (ndiResult) return ndiResult;
     const before = this.program;
     const outcome = this.show.dispatch(command, receivedAtMs);
     this.applyProgram(before, receivedAtMs);
@@ -238,28 +253,40 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.program.panic.mode === 'safe-plate' && !this.safePlate ? 0 : outputLevel(this.program, engineNowMs());
   }
 
-  /** NDI output commands (contract/ndi.ts); null for any other command. */
-  private dispatchNdi(command: Command): CommandResult | null {
-    let result;
-    switch (command.type) {
-      case 'addNdiOutput': {
-        const { type: _type, ...spec } = command;
-        result = this.ndi.add(spec);
-        break;
-      }
-      case 'updateNdiOutput': {
-        const { type: _type, id, ...patch } = command;
-        result = this.ndi.update(id, patch);
-        break;
-      }
-      case 'removeNdiOutput':
-        result = this.ndi.remove(command.id);
-        break;
-      default:
-        return null;
-    }
+  /** The app's displays changed (plugged, unplugged, moved): consoles offer them for display outputs. */
+  setAttachedDisplays(displays: AttachedDisplay[]): void {
+    this.attachedDisplays = displays;
     this.publishState();
-    return result.ok ? { ok: true } : { ok: false, error: result.error };
+  }
+
+  /** Reopens the outputs saved in the config folder (after the --ndi ones: a name given on the command line wins). */
+  private restoreOutputRig(): void {
+    if (!this.rigDir) return;
+    const saved = readOutputRig(this.rigDir);
+    if (saved.error) this.recordError(saved.error);
+    if (saved.outputs.length === 0) return;
+    this.restoringRig = true;
+    const taken = new Set(this.state().outputs.map((o) => `${o.kind}:${o.name}`));
+    for (const entry of saved.outputs) {
+      if (taken.has(`${entry.kind}:${entry.name}`)) continue;
+      const { kind: _kind, live, ...spec } = entry;
+      const added = entry.kind === 'ndi' ? this.ndi.add(spec as NdiOutputSpec) : this.displays.add(spec as DisplayOutputSpec);
+      if (!added.ok) {
+        this.recordError(added.error);
+        continue;
+      }
+      if (!live) (entry.kind === 'ndi' ? this.ndi : this.displays).setLive(added.value, false);
+    }
+    this.restoringRig = false;
+    this.emit('log', `outputs: reopened ${saved.outputs.length} saved output(s) from ${this.rigDir}`);
+    this.saveOutputRig();
+    this.publishState();
+  }
+
+  private saveOutputRig(): void {
+    if (!this.rigDir || this.restoringRig) return;
+    const error = writeOutputRig(this.rigDir, [...this.ndi.rigEntries(), ...this.displays.rigEntries()]);
+    if (error) this.recordError(error);
   }
 
   /** What the outputs send this tick: the safe plate in a safe-plate panic, else the program frame. */
@@ -297,6 +324,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       recentErrors: [...this.recentErrors],
       show: this.show.status(now),
       ...(this.preflightReport ? { preflight: this.preflightReport } : {}),
+      ...(this.attachedDisplays ? { displays: this.attachedDisplays } : {}),
     };
   }
 
@@ -343,6 +371,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       level: () => this.outputLevelNow(),
       onSinkError: (sink, error) =>
         this.recordError(engineError('output-failed', `Output "${sink.name}" failed: ${error.message}. Other outputs keep running.`, { output: sink.id })),
+      selectable: false,
     });
     clock.addSink(new PreviewSink(generator.width, generator.height, (message) => this.emit('preview', message)));
     this.clock = clock;
@@ -469,6 +498,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.standbyPreview?.current() ?? null;
   }
 
+  /** Every cue's current thumbnail, for a console that connects later. */
+  cueThumbnails(): Uint8Array[] {
+    return this.thumbnails.messages();
+  }
+
   /** (Re)starts the standby preview generator on the live model's folder; failures are reported, the wall is unaffected. */
   private startStandbyPreview(folder: ModelFolder, provider: ExecutionProviderName): void {
     const previous = this.standbyPreview;
@@ -493,7 +527,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.standbyStarting = starting;
   }
 
-  /** Asks for a still of the standby cue when it (or its look) changed since the last request. */
+  /**
+   * Asks for a still of the standby cue when it (or its look) changed since the last
+   * request; then lets the cue thumbnails follow the cue list (queued behind it).
+   */
   private requestStandbyStill(state: EngineState): void {
     if (!this.standbyPreview) return;
     const show = state.show;
@@ -503,6 +540,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       look: cue ? lookTarget(cue.look) : null,
       showTimeMs: engineNowMs() - this.startedAtMs,
     });
+    this.thumbnails.update(this.standbyPreview, show?.document.cues ?? []);
   }
 
   /** preflight: starts the checks; the report (running, then finished) arrives in the state. One run at a time. */

@@ -7,6 +7,7 @@ import { ClientHub } from './control/client-hub.js';
 import { isLoopbackHost } from './control/access.js';
 import { startNetworkControl } from './control/network-control.js';
 import type { OscDestination } from './control/osc-server.js';
+import type { OscTcpOptions } from './control/osc-tcp-listener.js';
 import { Engine, type EngineOptions } from './engine.js';
 
 export interface HeadlessOptions {
@@ -16,7 +17,7 @@ export interface HeadlessOptions {
   staticDir: string;
   engine: EngineOptions;
   /** OSC listener (control/osc-server.ts); absent = no OSC. */
-  osc?: { host?: string; port: number; allow?: string[]; feedback?: OscDestination[] };
+  osc?: { host?: string; port: number; allow?: string[]; feedback?: OscDestination[]; tcp?: OscTcpOptions | false };
 }
 
 export async function runHeadless(options: HeadlessOptions): Promise<void> {
@@ -45,7 +46,8 @@ export async function runHeadless(options: HeadlessOptions): Promise<void> {
   console.log(`Cyclorama console: ${server.url}${token ? `?token=${token}` : ''}`);
   if (control.osc) {
     const osc = control.osc.status();
-    console.log(`Cyclorama OSC: udp ${osc.host}:${osc.port}${osc.allow.length ? ` from ${osc.allow.join(',')}` : ''}${osc.feedback.length ? `, feedback to ${osc.feedback.join(',')}` : ''}`);
+    const tcp = osc.tcp ? `, tcp ${osc.host}:${osc.tcp.port} (${osc.tcp.framing})` : '';
+    console.log(`Cyclorama OSC: udp ${osc.host}:${osc.port}${tcp}${osc.allow.length ? ` from ${osc.allow.join(',')}` : ''}${osc.feedback.length ? `, feedback to ${osc.feedback.join(',')}` : ''}`);
   }
 
   await new Promise<void>((resolve) => {

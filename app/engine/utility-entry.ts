@@ -4,6 +4,7 @@
  * folder never imports electron. Main sends a MessagePort for the console; the
  * engine speaks the same contract on it as on a WebSocket.
  */
+import { attachedDisplaysSchema } from '../contract/display.js';
 import { ClientHub } from './control/client-hub.js';
 import { Engine } from './engine.js';
 import { parseEngineArgs } from './engine-args.js';
@@ -52,6 +53,13 @@ engine.on('event', (event) => {
 });
 
 parentPort.on('message', ({ data, ports }) => {
+  // The displays attached to this machine (main's screen API), validated: it crosses a process edge.
+  if ((data as { type?: unknown })?.type === 'screens') {
+    const displays = attachedDisplaysSchema.safeParse((data as { displays?: unknown }).displays);
+    if (displays.success) engine.setAttachedDisplays(displays.data);
+    else console.error(`[engine] ignored a malformed display list from main: ${displays.error.issues[0]?.message ?? 'invalid'}`);
+    return;
+  }
   const port = ports[0];
   if ((data as { type?: unknown })?.type !== 'console-port' || !port) return;
   // A display output window's port: that output's frames only (control/client-hub.ts).

@@ -5,7 +5,7 @@
  * frames and commands never pass through this process. If the engine crashes,
  * main restarts it with the prompt and seed it last reported.
  */
-import { app, BrowserWindow, MessageChannelMain, session, utilityProcess, type UtilityProcess } from 'electron';
+import { app, BrowserWindow, MessageChannelMain, screen, session, utilityProcess, type UtilityProcess } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildEngineArgs, rememberProgram, type LastProgram } from './engine-restart.js';
@@ -50,6 +50,13 @@ function createConsoleWindow(): BrowserWindow {
   return window;
 }
 
+/** Tells the engine which displays are attached (the console offers them for display outputs). */
+function reportScreens(): void {
+  const primary = screen.getPrimaryDisplay();
+  const displays = screen.getAllDisplays().map((d) => ({ label: d.label || `Display ${d.id}`, x: d.bounds.x, y: d.bounds.y, width: d.bounds.width, height: d.bounds.height, primary: d.id === primary.id }));
+  engine?.postMessage({ type: 'screens', displays });
+}
+
 /** Starts the engine and hands it one end of a fresh port pair; the console window gets the other. */
 function startEngine(): void {
   engine = utilityProcess.fork(engineEntry, buildEngineArgs(lastProgram), { serviceName: 'Cyclorama engine', stdio: 'inherit' });
@@ -63,6 +70,7 @@ function startEngine(): void {
   const { port1, port2 } = new MessageChannelMain();
   engine.postMessage({ type: 'console-port' }, [port1]);
   consoleWindow?.webContents.postMessage('engine-port', null, [port2]);
+  reportScreens();
   displayWindows?.reconnectAll();
   engine.on('exit', (code) => {
     engine = null;
@@ -93,6 +101,9 @@ app.whenReady().then(() => {
     },
     log: (line) => console.log(`[displays] ${line}`),
   });
+  screen.on('display-added', reportScreens);
+  screen.on('display-removed', reportScreens);
+  screen.on('display-metrics-changed', reportScreens);
   consoleWindow.webContents.on('did-finish-load', () => startEngine());
 });
 

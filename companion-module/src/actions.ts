@@ -46,6 +46,25 @@ export const ACTIONS = {
     options: [{ type: 'number', id: 'seed', label: 'Seed', default: 1, min: 0, max: 2147483647 }],
     command: (o) => ({ type: 'setSeed', seed: Math.round(num(o.seed, 1)) }),
   },
+  selectOutput: {
+    name: 'Output: select / blank',
+    description: 'Put the program on an NDI or display output, or blank it to black (it keeps sending)',
+    options: [
+      { type: 'textinput', id: 'output', label: 'Output name (as in the console) or id', default: 'Wall A' },
+      {
+        type: 'dropdown',
+        id: 'mode',
+        label: 'Do',
+        default: 'toggle',
+        choices: [
+          { id: 'toggle', label: 'Toggle' },
+          { id: 'select', label: 'Select (program)' },
+          { id: 'blank', label: 'Blank (black)' },
+        ],
+      },
+    ],
+    command: (o) => ({ type: 'selectOutput', output: String(o.output ?? '').trim(), live: o.mode === 'select' ? true : o.mode === 'blank' ? false : 'toggle' }),
+  },
   timelinePlay: { name: 'Timeline: play', options: [], command: () => ({ type: 'timelinePlay' }) },
   timelinePause: { name: 'Timeline: pause', options: [], command: () => ({ type: 'timelinePause' }) },
   timelineStop: { name: 'Timeline: stop', options: [], command: () => ({ type: 'timelineStop' }) },

@@ -20,6 +20,9 @@ export const FEEDBACKS = {
   /** A panic holds the wall (any mode, or one named mode). */
   panicActive: (state: CycloramaState | null, mode: string) =>
     !!state && state.program.panic !== 'none' && (mode === 'any' || state.program.panic === mode),
+  /** The named (or id'd) output is blanked: sending black instead of the program. */
+  outputBlanked: (state: CycloramaState | null, output: string) =>
+    !!state && state.outputs.some((o) => (o.id === output.trim() || o.name === output.trim()) && o.live === false),
   /** The engine's model is running (not loading or failed). */
   modelRunning: (state: CycloramaState | null) => state?.model.status === 'running',
 };
@@ -64,6 +67,13 @@ export function feedbackDefinitions(getState: () => CycloramaState | null): Comp
         },
       ],
       callback: (feedback) => FEEDBACKS.panicActive(getState(), String(feedback.options.mode ?? 'any')),
+    },
+    outputBlanked: {
+      type: 'boolean',
+      name: 'Output is blanked',
+      defaultStyle: PANIC,
+      options: [{ type: 'textinput', id: 'output', label: 'Output name or id', default: 'Wall A' }],
+      callback: (feedback) => FEEDBACKS.outputBlanked(getState(), String(feedback.options.output ?? '')),
     },
     modelRunning: {
       type: 'boolean',

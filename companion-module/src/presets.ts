@@ -36,6 +36,10 @@ export function presetDefinitions(): CompanionPresetDefinitions {
       { feedbackId: 'panicActive', options: { mode: 'safe-plate' }, style: { bgcolor: combineRgb(200, 140, 0), color: BLACK } },
     ]),
     restore: button('Panic', 'RESTORE', combineRgb(40, 40, 40), 'restore'),
+    // Rename "Wall A" in the button's action and feedback to one of your outputs.
+    outputToggle: button('Outputs', 'WALL A\\nLIVE', combineRgb(20, 60, 40), 'selectOutput', { output: 'Wall A', mode: 'toggle' }, [
+      { feedbackId: 'outputBlanked', options: { output: 'Wall A' }, style: { text: 'WALL A\\nBLANKED', bgcolor: combineRgb(200, 140, 0), color: BLACK } },
+    ]),
   };
   for (let n = 1; n <= 8; n++) {
     presets[`cue${n}`] = button('Cues', `CUE\\n${n}`, combineRgb(30, 30, 36), 'fireCue', { number: String(n) }, [

@@ -14,7 +14,8 @@ export type CycloramaCommand =
   | { type: 'setSeed'; seed: number }
   | { type: 'timelinePlay' }
   | { type: 'timelinePause' }
-  | { type: 'timelineStop' };
+  | { type: 'timelineStop' }
+  | { type: 'selectOutput'; output: string; live: boolean | 'toggle' };
 
 export interface CycloramaCue {
   id: string;
@@ -28,6 +29,8 @@ export interface CycloramaState {
   program: { prompt: string; seed: number; panic: 'none' | 'black' | 'freeze' | 'safe-plate' };
   stats: { modelFps: number };
   model: { name: string; status: string };
+  /** `live` is false while an NDI/display output is blanked (absent for the console monitor). */
+  outputs: { id: string; kind: string; name: string; live?: boolean }[];
   show?: {
     document: { name: string; cues: CycloramaCue[] };
     standbyCueId: string | null;

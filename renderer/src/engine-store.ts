@@ -13,6 +13,7 @@ import type {
   EngineError,
   EngineState,
 } from '../../app/contract/index.js';
+import { createThumbnailStore, type ThumbnailStore } from './thumbnail-store.js';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed';
 
@@ -66,6 +67,8 @@ export interface EngineStore {
   send(command: CommandInput): Promise<CommandResult>;
   dismissAlert(key: string): void;
   dismissAll(): void;
+  /** Cue thumbnails by look key (thumbnail-store.ts), kept from the moment the connection exists. */
+  readonly thumbnails: ThumbnailStore;
   dispose(): void;
 }
 
@@ -86,6 +89,8 @@ export function createEngineStore(connection: EngineConnection, options: EngineS
   /** `key@atMs` of engine recentErrors already counted, so a resent snapshot is not "new". */
   const seenRecent = new Set<string>();
   let lastStateAtMs = 0;
+
+  const thumbnails = createThumbnailStore(connection);
 
   const update = (patch: Partial<ConsoleSnapshot>) => {
     snapshot = { ...snapshot, ...patch };
@@ -243,7 +248,9 @@ export function createEngineStore(connection: EngineConnection, options: EngineS
       for (const key of alerts.keys()) dismissedAt.set(key, now());
       update({ alerts: visibleAlerts() });
     },
+    thumbnails,
     dispose() {
+      thumbnails.dispose();
       clearInterval(poll);
       clearHelloTimer();
       for (const u of unsubscribers) u();

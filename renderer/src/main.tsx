@@ -3,13 +3,14 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createEngineConnection } from '../../app/contract/index.js';
 import { App } from './App.js';
+import { TokenGuard } from './components/TokenGuard.js';
 import { EngineProvider } from './engine-context.js';
 import { createEngineStore } from './engine-store.js';
 import { chooseBridge } from './transport.js';
 import './styles.css';
 
 // Created once, outside React: StrictMode's double effects must not open two sockets.
-const { bridge, description, onTransportStatus } = chooseBridge();
+const { bridge, description, onTransportStatus, onTokenRevoked } = chooseBridge();
 const connection = createEngineConnection(bridge);
 const store = createEngineStore(connection, { onTransportStatus });
 
@@ -19,6 +20,7 @@ createRoot(rootElement).render(
   <StrictMode>
     <EngineProvider handle={{ connection, store, transport: description }}>
       <App />
+      <TokenGuard onTokenRevoked={onTokenRevoked} />
     </EngineProvider>
   </StrictMode>,
 );

@@ -32,18 +32,43 @@ export interface ChosenBridge {
    * say "reached the engine but could not understand it" instead of spinning.
    */
   onTransportStatus(listener: (status: BridgeStatus) => void): void;
+  /** The engine closed the socket because this console's access token was rotated (close code 4001). */
+  onTokenRevoked(listener: () => void): void;
 }
 
 export function chooseBridge(): ChosenBridge {
-  if (window.cycloramaBridge) return withStatusTap(window.cycloramaBridge, 'Electron IPC');
+  if (window.cycloramaBridge) return withStatusTap(window.cycloramaBridge, 'Electron IPC', () => {});
   const url = engineWebSocketUrl(window.location);
-  if (url === null) return withStatusTap(deadBridge(), 'none (opened from disk without the app)');
+  if (url === null) return withStatusTap(deadBridge(), 'none (opened from disk without the app)', () => {});
+  const revoked: Array<() => void> = [];
+  // The URL is read again on every (re)connect, so a token put in the page's URL
+  // (setPageToken: after a rotation) is the one the next attempt uses.
+  const bridge = createWebSocketBridge(() => engineWebSocketUrl(window.location) ?? url, {
+    onClose: (code) => {
+      if (code === TOKEN_REVOKED_CLOSE_CODE) revoked.forEach((l) => l());
+    },
+  });
   // The description is shown to operators: never show the token.
-  return withStatusTap(createWebSocketBridge(url), url.replace(/\?token=.*$/, '?token=…'));
+  return withStatusTap(bridge, url.replace(/\?token=.*$/, '?token=…'), (l) => void revoked.push(l));
+}
+
+/** Close code the engine uses when it drops a connection whose token was rotated (control/console-server.ts). */
+export const TOKEN_REVOKED_CLOSE_CODE = 4001;
+
+/** The token this page was opened with (`?token=`), or null (local console, Electron). */
+export function pageToken(): string | null {
+  return new URLSearchParams(window.location.search).get('token');
+}
+
+/** Puts a new token in the page's URL without reloading: reconnects and a reload then use it. */
+export function setPageToken(token: string): void {
+  const next = new URL(window.location.href);
+  next.searchParams.set('token', token);
+  window.history.replaceState(window.history.state, '', next);
 }
 
 /** Wraps a bridge so its status reaches any number of listeners (a bridge may keep only one). */
-function withStatusTap(inner: MessageBridge, description: string): ChosenBridge {
+function withStatusTap(inner: MessageBridge, description: string, onTokenRevoked: ChosenBridge['onTokenRevoked']): ChosenBridge {
   const listeners: Array<(status: BridgeStatus) => void> = [];
   inner.onStatus((status) => listeners.forEach((l) => l(status)));
   const bridge: MessageBridge = {
@@ -53,7 +78,7 @@ function withStatusTap(inner: MessageBridge, description: string): ChosenBridge 
     onStatus: (l) => void listeners.push(l),
     close: () => inner.close(),
   };
-  return { bridge, description, onTransportStatus: (l) => void listeners.push(l) };
+  return { bridge, description, onTransportStatus: (l) => void listeners.push(l), onTokenRevoked };
 }
 
 /**
@@ -74,7 +99,7 @@ export function engineWebSocketUrl(location: Pick<Location, 'protocol' | 'host' 
  * purpose: replaying a queued GO or Black minutes later would be worse than
  * losing it, and the connection layer fails the call with a visible error.
  */
-export function createWebSocketBridge(url: string): MessageBridge {
+export function createWebSocketBridge(url: string | (() => string), options: { onClose?: (code: number) => void } = {}): MessageBridge {
   const textListeners: Array<(text: string) => void> = [];
   const binaryListeners: Array<(data: ArrayBuffer) => void> = [];
   const statusListeners: Array<(status: BridgeStatus) => void> = [];
@@ -90,7 +115,7 @@ export function createWebSocketBridge(url: string): MessageBridge {
   const connect = () => {
     retryTimer = undefined;
     report('connecting');
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(typeof url === 'function' ? url() : url);
     ws.binaryType = 'arraybuffer';
     socket = ws;
     ws.onopen = () => {
@@ -103,8 +128,9 @@ export function createWebSocketBridge(url: string): MessageBridge {
       else if (data instanceof ArrayBuffer) for (const l of binaryListeners) l(data);
     };
     // 'error' is always followed by 'close'; reconnecting is handled there once.
-    ws.onclose = () => {
+    ws.onclose = (event: CloseEvent) => {
       if (socket === ws) socket = null;
+      options.onClose?.(event.code);
       report('closed');
       if (closedByUs) return;
       retryTimer = setTimeout(connect, delayMs);

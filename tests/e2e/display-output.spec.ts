@@ -88,3 +88,44 @@ test('a display output page shows the program frames (pixels match the Program m
     client.close();
   }
 });
+
+test("the Outputs panel's LIVE button blanks one output to black (still ticking) and puts the program back", async ({ page, engine, context }) => {
+  await openConsole(page, engine);
+  await waitForLivePicture(page);
+  const client = await connectTestClient(`${engine.url.replace(/^http/, 'ws')}ws`);
+  try {
+    expect((await client.connection.send({ type: 'addDisplayOutput', name: 'Ceiling', width: 320, height: 180 })).ok).toBe(true);
+    const output = await context.newPage();
+    await output.setViewportSize({ width: 320, height: 180 });
+    await output.goto(`${engine.url}output.html?output=display-1`);
+    const frames = async () => Number(await output.evaluate(() => document.body.dataset.frames ?? '0'));
+    await expect.poll(frames, { timeout: 10_000 }).toBeGreaterThan(5);
+    const brightness = async () => {
+      const sample = await sampleOutput(output, 32, 18);
+      return Math.max(...sample.mean);
+    };
+    expect(await brightness()).toBeGreaterThan(20);
+
+    const toggle = page.locator('[data-output-id="display-1"]').getByTestId('output-live');
+    await expect(toggle).toHaveText('LIVE');
+    await toggle.click();
+    await expect(toggle).toHaveText('BLANKED');
+    await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+    await expect(page.getByTestId('health-output-display-1')).toContainText('BLANKED');
+    // The console's own monitor is not an output that can be blanked.
+    await expect(page.locator('[data-output-id="preview"]').getByTestId('output-live')).toHaveCount(0);
+    // Black on the output page, which keeps receiving frames; the console's program monitor keeps the picture.
+    await expect.poll(brightness, { timeout: 5000 }).toBeLessThan(1);
+    const before = await frames();
+    await expect.poll(frames, { timeout: 5000 }).toBeGreaterThan(before);
+    expect(Math.max(...(await sampleProgram(page)).mean)).toBeGreaterThan(20);
+    await page.screenshot({ path: test.info().outputPath('output-blanked.png') });
+
+    await toggle.click();
+    await expect(toggle).toHaveText('LIVE');
+    await expect.poll(brightness, { timeout: 5000 }).toBeGreaterThan(20);
+    await output.close();
+  } finally {
+    client.close();
+  }
+});

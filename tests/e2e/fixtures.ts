@@ -5,7 +5,8 @@
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -25,13 +26,22 @@ export interface RunningEngine {
   log(): string;
 }
 
+/** Removes the engine's config folder once its process is gone. */
+async function exitedCleanup(child: ChildProcess, configDir: string): Promise<void> {
+  await new Promise((resolve) => child.once('exit', resolve));
+  rmSync(configDir, { recursive: true, force: true });
+}
+
 async function startEngine(extraEnv: Record<string, string> = {}): Promise<{ engine: RunningEngine; stop: () => Promise<void> }> {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run "npm run build" before the e2e tests.`);
+  // Each engine gets its own config folder: saved outputs and recent shows never leak between tests or into the user's.
+  const configDir = mkdtempSync(path.join(os.tmpdir(), 'cyclorama-e2e-config-'));
   const child: ChildProcess = spawn(process.execPath, [cliPath, 'serve', '--port', '0'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FORCE_COLOR: '0', ...extraEnv },
+    env: { ...process.env, FORCE_COLOR: '0', CYCLORAMA_CONFIG_DIR: configDir, ...extraEnv },
   });
+  void exitedCleanup(child, configDir);
   const lines: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 

@@ -3,6 +3,7 @@
  * with the cue editor, run it with GO (Space), and check the program canvas
  * pixels follow each cue; then the timeline and the safe plate buttons.
  */
+import type { Locator } from '@playwright/test';
 import { brightness, expect, meanDistance, openConsole, sampleProgram, test, waitForLivePicture, type CanvasSample } from './fixtures.js';
 
 const CUES = ['snow white winter morning', 'neon night city, magenta and cyan', 'deep green forest moss'];
@@ -26,6 +27,22 @@ test('build a three-cue show in the console and run it with GO: the program foll
   }
   // The first cue stands by.
   await expect(page.getByTestId('cue-row-1')).toHaveClass(/is-standby/);
+
+  // Each row shows its cue's look as a thumbnail: three different pictures, read from the canvases.
+  const thumbnails: CanvasSample[] = [];
+  for (const number of ['1', '2', '3']) {
+    const canvas = page.getByTestId(`cue-row-${number}`).getByTestId('cue-thumbnail');
+    await expect(canvas, `cue ${number}'s thumbnail is its current look`).toHaveAttribute('data-thumbnail', 'ready', { timeout: 30_000 });
+    const thumbnail = await sampleCanvas(canvas);
+    expect([thumbnail.width, thumbnail.height]).toEqual([160, 90]);
+    expect(brightness(thumbnail), `cue ${number}'s thumbnail is a picture`).toBeGreaterThan(8);
+    thumbnails.push(thumbnail);
+  }
+  for (const [a, b] of [[0, 1], [0, 2], [1, 2]] as const) {
+    const distance = meanDistance(thumbnails[a]!, thumbnails[b]!);
+    test.info().annotations.push({ type: `thumbnail ${a + 1} vs ${b + 1}`, description: `mean distance ${distance.toFixed(1)}` });
+    expect(distance, `thumbnails of cues ${a + 1} and ${b + 1} differ`).toBeGreaterThan(MIN_MEAN_DISTANCE);
+  }
 
   const pictures: CanvasSample[] = [];
   for (const [index, prompt] of CUES.entries()) {
@@ -87,3 +104,18 @@ test('the timeline adds keyframes, plays, and drives the wall; safe plate and re
   await page.keyboard.press('r');
   await waitForLivePicture(page, 5000);
 });
+
+/** A canvas's pixels, sampled like the program canvas (fixtures.ts): what the operator sees, not the DOM. */
+async function sampleCanvas(canvas: Locator): Promise<CanvasSample> {
+  return canvas.evaluate((element) => {
+    const c = element as HTMLCanvasElement;
+    const { data, width, height } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+    let r = 0, g = 0, b = 0;
+    for (let i = 0; i < data.length; i += 4) { r += data[i]!; g += data[i + 1]!; b += data[i + 2]!; }
+    const n = width * height;
+    const grid: number[] = [];
+    const step = Math.max(1, Math.floor(Math.min(width, height) / 24));
+    for (let y = Math.floor(step / 2); y < height; y += step) for (let x = Math.floor(step / 2); x < width; x += step) { const i = (y * width + x) * 4; grid.push(data[i]!, data[i + 1]!, data[i + 2]!); }
+    return { width, height, mean: [r / n, g / n, b / n] as [number, number, number], grid };
+  });
+}

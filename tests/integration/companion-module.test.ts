@@ -2,8 +2,8 @@
  * The Companion module's logic against a real headless engine on loopback: its
  * client, every action's command (validated by the engine's real schemas), the
  * feedback predicates on live state, and presets that only name real actions and
- * feedbacks. Companion's InstanceBase itself needs the Companion host to run, so
- * companion-module/src/main.ts (wiring only) is type-checked, not run, here.
+ * feedbacks. companion-module/src/main.ts (the InstanceBase glue) runs as Companion
+ * runs it, in a child process on Companion's IPC protocol, in companion-host.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandSchema } from '../../app/contract/commands.js';
@@ -60,7 +60,7 @@ afterAll(async () => {
 
 describe('Companion module', () => {
   it('maps every action to a command the engine accepts', () => {
-    const samples: Record<string, Record<string, unknown>> = { fireCue: { number: '2' }, prompt: { prompt: 'fog', transitionMs: 500 }, seed: { seed: 9 }, black: { fadeMs: 250 } };
+    const samples: Record<string, Record<string, unknown>> = { selectOutput: { output: 'Wall A', mode: 'blank' }, fireCue: { number: '2' }, prompt: { prompt: 'fog', transitionMs: 500 }, seed: { seed: 9 }, black: { fadeMs: 250 } };
     for (const [id, spec] of Object.entries(ACTIONS)) {
       const command = spec.command(samples[id] ?? {});
       expect(commandSchema.safeParse(command).success, `${id} -> ${JSON.stringify(command)}`).toBe(true);
@@ -93,6 +93,20 @@ describe('Companion module', () => {
     await waitFor(() => !FEEDBACKS.panicActive(state(), 'any'));
     const feedback = feedbackDefinitions(state).panicActive!;
     expect(feedback.type === 'boolean' && (await feedback.callback({ options: { mode: 'any' } } as never, {} as never))).toBe(false);
+  });
+
+  it('selects and blanks an output by name, with the blanked feedback following', async () => {
+    engine.dispatch(commandSchema.parse({ type: 'addDisplayOutput', name: 'Wall A' }));
+    await waitFor(() => state()?.outputs.some((o) => o.name === 'Wall A'));
+    expect(FEEDBACKS.outputBlanked(state(), 'Wall A')).toBe(false);
+    await press('selectOutput', { output: 'Wall A', mode: 'blank' });
+    await waitFor(() => FEEDBACKS.outputBlanked(state(), 'Wall A'));
+    expect(engine.state().outputs.find((o) => o.name === 'Wall A')?.live).toBe(false);
+    await press('selectOutput', { output: 'Wall A', mode: 'toggle' });
+    await waitFor(() => !FEEDBACKS.outputBlanked(state(), 'Wall A'));
+    expect(engine.state().outputs.find((o) => o.name === 'Wall A')?.live).toBe(true);
+    await press('selectOutput', { output: 'Floor', mode: 'select' });
+    expect(rejected.at(-1)).toMatch(/Output: select \/ blank: No NDI or display output "Floor"/);
   });
 
   it('logs a refused command instead of failing silently', async () => {

@@ -54,6 +54,16 @@ describe('HTTP API', () => {
     expect(s.program.panic).toBe('none');
     expect(s.control?.network).toBe(false);
     expect(s.control?.token).toBeNull();
+    // Output selection by name in the path (URL-encoded).
+    expect((await post('/api/command', { type: 'addDisplayOutput', name: 'Wall A' })).status).toBe(200);
+    const live = async () => (await state()).outputs.find((o) => o.name === 'Wall A')?.live;
+    expect((await post('/api/output/Wall%20A/blank')).status).toBe(200);
+    expect(await live()).toBe(false);
+    expect((await post('/api/output/Wall%20A/toggle')).status).toBe(200);
+    expect(await live()).toBe(true);
+    const missing = await post('/api/output/Floor/select');
+    expect(missing.status).toBe(409);
+    expect(((await missing.json()) as { message: string }).message).toMatch(/No NDI or display output "Floor"/);
   });
 
   it('refuses bad requests with a JSON {code, message} and changes nothing', async () => {

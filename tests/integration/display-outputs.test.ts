@@ -60,4 +60,53 @@ describe('display outputs', () => {
     expect(send({ type: 'removeDisplayOutput', id: 'display-9' }).ok).toBe(false);
     for (const h of handles) h.detach();
   });
+
+  it('selectOutput blanks one output to black at its rate while the others keep the picture, by name or id', async () => {
+    expect(send({ type: 'addDisplayOutput', name: 'Ceiling', width: 64, height: 36 }).ok).toBe(true);
+    expect(send({ type: 'addDisplayOutput', name: 'Back wall', width: 64, height: 36 }).ok).toBe(true);
+    const outputs = engine.state().outputs;
+    const ceilingId = outputs.find((o) => o.name === 'Ceiling')!.id;
+    const backId = outputs.find((o) => o.name === 'Back wall')!.id;
+    const ceiling = port(ceilingId);
+    const back = port(backId);
+    const handles = [hub.attach(ceiling), hub.attach(back)];
+    /** Brightest RGB value in the newest frame a page got. */
+    const brightest = (p: { frames: Uint8Array[] }) => {
+      const pixels = readFrame(p.frames.at(-1)!)!.pixels;
+      let max = 0;
+      for (let i = 0; i < pixels.length; i += 4) max = Math.max(max, pixels[i]!, pixels[i + 1]!, pixels[i + 2]!);
+      return max;
+    };
+    const framesAfter = async (p: { frames: Uint8Array[] }, ms: number) => {
+      const n = p.frames.length;
+      await sleep(ms);
+      return p.frames.length - n;
+    };
+    await sleep(500);
+    expect(brightest(ceiling)).toBeGreaterThan(20);
+
+    expect(send({ type: 'selectOutput', output: 'Ceiling', live: false })).toEqual({ ok: true });
+    expect(engine.state().outputs.find((o) => o.id === ceilingId)!.live).toBe(false);
+    // Still sending (receivers keep their lock), black; the other output unchanged.
+    expect(await framesAfter(ceiling, 500)).toBeGreaterThan(0);
+    expect(brightest(ceiling)).toBe(0);
+    expect(brightest(back)).toBeGreaterThan(20);
+    expect(engine.state().outputs.find((o) => o.id === backId)!.live).toBe(true);
+
+    // Toggle by id brings the picture back.
+    expect(send({ type: 'selectOutput', output: ceilingId, live: 'toggle' })).toEqual({ ok: true });
+    await sleep(500);
+    expect(brightest(ceiling)).toBeGreaterThan(20);
+    expect(engine.state().outputs.find((o) => o.id === ceilingId)!.live).toBe(true);
+
+    // Unknown names are refused, listing what exists; a name two outputs share is refused as ambiguous.
+    const unknown = send({ type: 'selectOutput', output: 'Floor', live: false });
+    expect(unknown.ok).toBe(false);
+    expect(unknown.ok ? '' : unknown.error.message).toMatch(/No NDI or display output "Floor".*"Ceiling"/);
+    expect(send({ type: 'addNdiOutput', name: 'Ceiling', width: 64, height: 36 }).ok).toBe(true);
+    const ambiguous = send({ type: 'selectOutput', output: 'Ceiling', live: false });
+    expect(ambiguous.ok ? '' : ambiguous.error.message).toMatch(/Two outputs are called "Ceiling".*select one by its id/);
+    expect(engine.state().outputs.filter((o) => o.name === 'Ceiling').every((o) => o.live === true)).toBe(true);
+    for (const h of handles) h.detach();
+  });
 });

@@ -27,10 +27,10 @@ let engine: Engine;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const send = (command: CommandInput) => engine.dispatch(commandSchema.parse(command));
 const ndiOutputs = (): OutputStatus[] => engine.state().outputs.filter((o) => o.kind === 'ndi');
-async function until<T>(probe: () => T | null | undefined | false, timeoutMs = 15_000): Promise<T> {
+async function until<T>(probe: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value) return value;
     if (Date.now() > end) throw new Error('timed out');
     await sleep(50);
@@ -100,6 +100,19 @@ describe('NDI outputs in the engine', () => {
       receiver.setTally(true, false);
       const onAir = await until(() => ndiOutputs().find((o) => o.name === NAME && o.tally?.program));
       expect(onAir.tally).toEqual({ program: true, preview: false });
+      // Deselected: the sender keeps sending at its rate, black (UYVY luma 16), so the receiver keeps its lock.
+      expect(send({ type: 'selectOutput', output: NAME, live: false })).toEqual({ ok: true });
+      const lumaMax = (data: Uint8Array) => {
+        let max = 0;
+        for (let i = 1; i < data.length; i += 2) max = Math.max(max, data[i]!);
+        return max;
+      };
+      const black = await until(async () => {
+        const next = await receiver.next(2000);
+        return next && lumaMax(next.data) <= 16 ? next : null;
+      });
+      expect([black.width, black.height]).toEqual([320, 180]);
+      expect(ndiOutputs().find((o) => o.name === NAME)!.live).toBe(false);
     } finally {
       receiver.close();
     }
@@ -112,6 +125,10 @@ describe('NDI outputs in the engine', () => {
     const renamed = ndiOutputs().find((o) => o.id === id)!;
     expect(renamed.name).toBe(RENAMED);
     expect(renamed.rate).toEqual({ num: 30000, den: 1001 });
+    // The sender was recreated; it stays deselected until selected again.
+    expect(renamed.live).toBe(false);
+    expect(send({ type: 'selectOutput', output: id, live: true })).toEqual({ ok: true });
+    expect(ndiOutputs().find((o) => o.id === id)!.live).toBe(true);
     const runtime = loadNdiRuntime();
     if (!runtime.ok) throw new Error(runtime.error.message);
     expect(await findNdiSource(runtime.value.lib, (s) => s.name.endsWith(`(${RENAMED})`), { extraIps: '127.0.0.1' })).not.toBeNull();

@@ -55,6 +55,8 @@ export class ClientHub {
     engine.on('preview', (frame) => this.broadcastFrame(frame));
     // The standby still (Preview monitor): rare and small, same latest-wins rule.
     engine.on('standby', (frame) => this.broadcastFrame(frame));
+    // Cue thumbnails: each is a different picture, so none is skipped for a client that is behind.
+    engine.on('thumbnail', (message) => this.sendToConsoles(message));
     engine.on('display', (id, frame) => this.sendDisplayFrame(id, frame));
   }
 
@@ -63,6 +65,7 @@ export class ClientHub {
     port.sendText(JSON.stringify({ kind: 'hello', contractVersion: CONTRACT_VERSION, state: this.state() } satisfies EngineEvent));
     const standby = port.outputId === undefined ? this.engine.standbyStill() : null;
     if (standby) port.sendBinary(standby);
+    if (port.outputId === undefined) for (const thumbnail of this.engine.cueThumbnails()) port.sendBinary(thumbnail);
     const outputId = port.outputId;
     const watching = outputId !== undefined && this.engine.displays.subscribe(outputId, 1);
     return {
@@ -169,6 +172,10 @@ export class ClientHub {
       if (client.isBacklogged()) this.skippedPreviews++;
       else client.sendBinary(frame);
     }
+  }
+
+  private sendToConsoles(message: Uint8Array): void {
+    for (const client of this.clients) if (client.outputId === undefined) client.sendBinary(message);
   }
 
   private broadcastFrame(frame: Uint8Array): void {

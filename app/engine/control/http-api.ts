@@ -43,6 +43,11 @@ const ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/api\/timeline\/pause$/, command: () => ({ type: 'timelinePause' }) },
   { method: 'POST', pattern: /^\/api\/timeline\/stop$/, command: () => ({ type: 'timelineStop' }) },
   { method: 'POST', pattern: /^\/api\/timeline\/seek$/, command: (b) => ({ type: 'timelineSeek', positionMs: num(b.positionMs) }) },
+  {
+    method: 'POST',
+    pattern: /^\/api\/output\/([^/]{1,100})\/(select|blank|toggle)$/,
+    command: (_b, m) => ({ type: 'selectOutput', output: decodeURIComponent(m[1] as string), live: m[2] === 'toggle' ? 'toggle' : m[2] === 'select' }),
+  },
   { method: 'POST', pattern: /^\/api\/token\/rotate$/, command: () => ({ type: 'rotateToken' }) },
   /** Any contract command as its JSON (the same object the WebSocket carries in `command`). */
   { method: 'POST', pattern: /^\/api\/command$/, command: (b) => b },

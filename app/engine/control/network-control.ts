@@ -13,6 +13,7 @@ import type { ClientHub } from './client-hub.js';
 import { startConsoleServer, type ConsoleServer } from './console-server.js';
 import { createHttpApi, type HttpApi } from './http-api.js';
 import { OscServer, type OscDestination } from './osc-server.js';
+import type { OscTcpOptions } from './osc-tcp-listener.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { newToken, TokenStore } from './token-store.js';
 
@@ -26,8 +27,8 @@ export interface NetworkControlOptions {
   port?: number;
   /** Access token for network control; one is generated when network control is on and none is given. */
   token?: string;
-  /** OSC listener; absent = no OSC. */
-  osc?: { host?: string; port: number; allow?: string[]; feedback?: OscDestination[] };
+  /** OSC listener; absent = no OSC. `tcp`: absent = OSC over TCP on the same port number too, false = UDP only. */
+  osc?: { host?: string; port: number; allow?: string[]; feedback?: OscDestination[]; tcp?: OscTcpOptions | false };
   rateLimit?: RateLimitOptions;
   log?: (line: string) => void;
 }
@@ -69,6 +70,7 @@ export async function startNetworkControl(options: NetworkControlOptions): Promi
         port: options.osc.port,
         ...(options.osc.allow ? { allow: options.osc.allow } : {}),
         ...(options.osc.feedback ? { feedback: options.osc.feedback } : {}),
+        ...(options.osc.tcp !== undefined ? { tcp: options.osc.tcp } : {}),
         ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
         log,
       });

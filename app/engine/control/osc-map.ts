@@ -114,6 +114,19 @@ export function oscToCommand(address: string, args: readonly OscArg[]): OscMappi
       if (rate === undefined) return fail(`/timeline/rate takes a number, got ${args[0]?.type ?? 'nothing'}`);
       return { kind: 'command', command: { type: 'timelineRate', rate } };
     }
+    case 'output/select':
+    case 'output/toggle': {
+      const output = textOf(args[0]);
+      if (output === undefined) return fail(`/${path} takes the output's name or id (string), got ${args[0]?.type ?? 'nothing'}`);
+      if (path === 'output/toggle') return { kind: 'command', command: { type: 'selectOutput', output, live: 'toggle' } };
+      // Second argument: 1/true selects (carries the program), 0/false blanks; absent selects.
+      const second = args[1];
+      if (second === undefined || second.type === 'true') return { kind: 'command', command: { type: 'selectOutput', output, live: true } };
+      if (second.type === 'false') return { kind: 'command', command: { type: 'selectOutput', output, live: false } };
+      const live = numberOf(second);
+      if (live === undefined) return fail(`/output/select takes an optional 1 (select) or 0 (blank) after the name, got ${second.type}`);
+      return { kind: 'command', command: { type: 'selectOutput', output, live: live !== 0 } };
+    }
     case 'ping':
       return { kind: 'local', what: 'ping' };
     case 'feedback/refresh':

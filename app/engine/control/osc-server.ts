@@ -1,8 +1,14 @@
 /**
- * OSC over UDP: the listener control desks, QLab and Companion talk to, and the
- * feedback it sends back to surfaces. Every message is mapped by osc-map.ts onto
- * a contract command and goes through ClientHub.submit (the same zod validation
- * and engine.dispatch path as the WebSocket).
+ * OSC over UDP and TCP: the listener control desks, QLab and Companion talk to,
+ * and the feedback it sends back to surfaces. Every message is mapped by
+ * osc-map.ts onto a contract command and goes through ClientHub.submit (the same
+ * zod validation and engine.dispatch path as the WebSocket).
+ *
+ * A UDP datagram and a TCP frame (osc-tcp-listener.ts) are one packet each and
+ * take the same path from there: same size limit, decoding, allow list, rate
+ * limiter (keyed by source IP and address, whichever transport it came on) and
+ * counters. Replies go back the way the packet came; feedback goes to the
+ * configured UDP destinations and to every TCP connection.
  *
  * Safe by default: binds 127.0.0.1; sources can be limited to an allow list; a
  * token bucket per source and address caps what any one button can do; packets
@@ -20,6 +26,8 @@ import type { Engine } from '../engine.js';
 import { isLoopbackHost } from './access.js';
 import type { ClientHub } from './client-hub.js';
 import { OSC_PREFIX, oscToCommand, type OscArg } from './osc-map.js';
+import type { OscTcpFraming } from './osc-tcp-framing.js';
+import { DEFAULT_MAX_TCP_CONNECTIONS, normaliseIp, OscTcpListener, type OscTcpConnection, type OscTcpOptions } from './osc-tcp-listener.js';
 import { RateLimiter, throttledLog, type RateLimitOptions } from './rate-limit.js';
 
 /** Largest packet accepted, bytes. A long prompt fits with room to spare; anything bigger is refused unread. */
@@ -52,16 +60,44 @@ export interface OscServerOptions {
   allow?: string[];
   /** Where state feedback (and /cyclorama/error) is sent. */
   feedback?: OscDestination[];
+  /**
+   * OSC over TCP on the same host, with the same allow list, limiter and counters.
+   * Absent = on, on the UDP port's number, SLIP framing; false = UDP only.
+   */
+  tcp?: OscTcpOptions | false;
   rateLimit?: RateLimitOptions;
   log?: (line: string) => void;
+}
+
+/** What the control status reports about the TCP listener. */
+export interface OscTcpStatus {
+  port: number;
+  framing: OscTcpFraming;
+  connections: number;
+  maxConnections: number;
 }
 
 type FeedbackValue = string | number;
 /** Feedback sent as OSC floats even when the value is whole. */
 const FLOAT_ADDRESSES = new Set([`${OSC_PREFIX}/fps`, `${OSC_PREFIX}/output/fps`]);
 
-function normaliseIp(ip: string): string {
-  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+export interface OscMessageInput {
+  address: string;
+  args: OscArgInput[];
+}
+
+/** Where a packet came from and how to answer it: a UDP datagram's source, or a TCP connection. */
+interface OscSender {
+  /** Normalised source IP: the allow list and the rate limiter key on it. */
+  ip: string;
+  /** Names the sender in log lines and as the command source. */
+  label: string;
+  reply(packet: Uint8Array): void;
+}
+
+export function encodeOscMessage(message: OscMessageInput): Uint8Array {
+  const view = toBuffer({ address: message.address, args: message.args });
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
 
 export class OscServer {
@@ -73,6 +109,7 @@ export class OscServer {
   private readonly allow: Set<string>;
   private readonly feedback: OscDestination[];
   private readonly lastSent = new Map<string, FeedbackValue>();
+  private tcp: OscTcpListener | null = null;
   private readonly onEngineEvent = (event: EngineEvent) => {
     if (event.kind === 'state') this.sendFeedback(event.state, false);
   };
@@ -86,7 +123,7 @@ export class OscServer {
     this.allow = new Set((options.allow ?? []).map(normaliseIp));
     this.feedback = options.feedback ?? [];
     this.socket = dgram.createSocket({ type: this.host.includes(':') ? 'udp6' : 'udp4' });
-    this.socket.on('message', (data, rinfo) => this.receive(data, rinfo));
+    this.socket.on('message', (data, rinfo) => this.receiveDatagram(data, rinfo));
     this.socket.on('error', (error) => this.log(`osc socket error: ${error.message}`));
   }
 
@@ -106,6 +143,12 @@ export class OscServer {
     } catch {
       /* the OS cap applies */
     }
+    try {
+      if (options.tcp !== false) server.tcp = await server.startTcp(options.tcp ?? {});
+    } catch (error) {
+      await new Promise<void>((resolve) => server.socket.close(() => resolve()));
+      throw error;
+    }
     if (!isLoopbackHost(server.host) && server.allow.size === 0) {
       server.log(`OSC listens on ${server.host}:${server.port} for any source: limit it with --osc-allow <ip,...>`);
     }
@@ -114,37 +157,84 @@ export class OscServer {
     return server;
   }
 
-  status(): { host: string; port: number; allow: string[]; feedback: string[]; counters: ControlCounters } {
+  status(): { host: string; port: number; allow: string[]; feedback: string[]; counters: ControlCounters; tcp: OscTcpStatus | null } {
     return {
       host: this.host,
       port: this.port,
       allow: [...this.allow],
       feedback: this.feedback.map((d) => `${d.host}:${d.port}`),
       counters: { ...this.counters },
+      tcp: this.tcp
+        ? { port: this.tcp.port, framing: this.tcp.framing, connections: this.tcp.connectionCount, maxConnections: this.tcp.maxConnections }
+        : null,
     };
   }
 
   async stop(): Promise<void> {
     this.options.engine.off('event', this.onEngineEvent);
-    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+    await Promise.all([new Promise<void>((resolve) => this.socket.close(() => resolve())), this.tcp?.stop()]);
   }
 
-  private receive(data: Buffer, rinfo: dgram.RemoteInfo): void {
+  /**
+   * The TCP listener, on the UDP port's number unless told otherwise. When that
+   * default number is taken for TCP, OSC carries on over UDP alone (with a log
+   * line) rather than failing a node that ran fine before TCP existed; a port
+   * asked for explicitly must be had.
+   */
+  private async startTcp(tcp: OscTcpOptions): Promise<OscTcpListener | null> {
+    const port = tcp.port ?? this.port;
+    try {
+      return await OscTcpListener.start({
+        host: this.host,
+        port,
+        framing: tcp.framing ?? 'slip',
+        maxConnections: tcp.maxConnections ?? DEFAULT_MAX_TCP_CONNECTIONS,
+        maxFrameBytes: MAX_OSC_PACKET_BYTES,
+        allow: this.allow,
+        onPacket: (packet, from) => this.receivePacket(packet, this.tcpSender(from), engineNowMs()),
+        onConnect: (connection) => this.sendFeedbackTo(connection),
+        onOversized: (connection, message) => {
+          this.counters.received++; // as an oversized datagram is
+          this.reject(this.tcpSender(connection), 'too-large', `${message}; connection closed`);
+        },
+        onRefused: () => this.counters.rejected++,
+        log: this.log,
+      });
+    } catch (error) {
+      if (tcp.port !== undefined) throw error;
+      this.log(`OSC over TCP is off: port ${port} on ${this.host}: ${(error as Error).message} (choose one with --osc-tcp-port)`);
+      return null;
+    }
+  }
+
+  private tcpSender(connection: OscTcpConnection): OscSender {
+    return { ip: connection.ip, label: connection.label, reply: (packet) => connection.send(packet) };
+  }
+
+  private receiveDatagram(data: Buffer, rinfo: dgram.RemoteInfo): void {
     const receivedAtMs = engineNowMs();
-    const sourceIp = normaliseIp(rinfo.address);
-    const source = `osc ${sourceIp}:${rinfo.port}`;
-    this.counters.received++;
-    if (this.allow.size > 0 && !this.allow.has(sourceIp)) {
+    const ip = normaliseIp(rinfo.address);
+    const sender: OscSender = { ip, label: `osc ${ip}:${rinfo.port}`, reply: (packet) => this.sendUdp(packet, [{ host: rinfo.address, port: rinfo.port }]) };
+    if (this.allow.size > 0 && !this.allow.has(ip)) {
       // Not answered: a refused source learns nothing.
+      this.counters.received++;
       this.counters.rejected++;
-      this.log(`${source}: ignored, not in the OSC allow list`);
+      this.log(`${sender.label}: ignored, not in the OSC allow list`);
       return;
     }
-    const reject = (code: string, message: string) => {
-      this.counters.rejected++;
-      this.log(`${source}: rejected: ${message}`);
-      this.sendError(code, message, rinfo);
-    };
+    this.receivePacket(data, sender, receivedAtMs);
+  }
+
+  private reject(sender: OscSender, code: string, message: string): void {
+    this.counters.rejected++;
+    this.log(`${sender.label}: rejected: ${message}`);
+    this.sendError(code, message, sender);
+  }
+
+  /** One packet (a datagram or a TCP frame) from an allowed sender. */
+  private receivePacket(data: Uint8Array, sender: OscSender, receivedAtMs: number): void {
+    this.counters.received++;
+    const reject = (code: string, message: string) => this.reject(sender, code, message);
     if (data.length > MAX_OSC_PACKET_BYTES) return reject('too-large', `packet of ${data.length} bytes (limit ${MAX_OSC_PACKET_BYTES})`);
     let packet: OscPacketOutput;
     try {
@@ -163,11 +253,12 @@ export class OscServer {
       return p.elements.every((element) => collect(element, depth + 1));
     };
     if (!collect(packet, 0)) return reject('too-large', `bundle too large or too deep (limit ${MAX_MESSAGES_PER_PACKET} messages, depth ${MAX_BUNDLE_DEPTH})`);
-    for (const { address, args } of messages) this.handleMessage(address, args, source, sourceIp, rinfo, receivedAtMs);
+    for (const { address, args } of messages) this.handleMessage(address, args, sender, receivedAtMs);
   }
 
-  private handleMessage(address: string, args: OscArg[], source: string, sourceIp: string, rinfo: dgram.RemoteInfo, receivedAtMs: number): void {
-    if (!this.limiter.take(`${sourceIp}|${address}`, receivedAtMs)) {
+  private handleMessage(address: string, args: OscArg[], sender: OscSender, receivedAtMs: number): void {
+    const source = sender.label;
+    if (!this.limiter.take(`${sender.ip}|${address}`, receivedAtMs)) {
       this.counters.rateLimited++;
       this.log(`${source}: ${address} rate limited (${this.limiter.perSecond}/s, burst ${this.limiter.burst})`);
       return;
@@ -177,13 +268,13 @@ export class OscServer {
       case 'release':
         return;
       case 'local':
-        if (mapped.what === 'ping') this.send([{ address: `${OSC_PREFIX}/pong`, args: [] }], [{ host: rinfo.address, port: rinfo.port }]);
+        if (mapped.what === 'ping') sender.reply(encodeOscMessage({ address: `${OSC_PREFIX}/pong`, args: [] }));
         else this.sendFeedback(this.options.hub.state(), true);
         return;
       case 'error':
         this.counters.rejected++;
         this.log(`${source}: rejected ${address}: ${mapped.message}`);
-        this.sendError(mapped.code, `${address}: ${mapped.message}`, rinfo);
+        this.sendError(mapped.code, `${address}: ${mapped.message}`, sender);
         return;
       case 'command': {
         const result = this.options.hub.submit(mapped.command, source, receivedAtMs);
@@ -193,39 +284,59 @@ export class OscServer {
         }
         this.counters.rejected++;
         this.log(`${source}: ${address} refused: ${result.error.message}`);
-        this.sendError(result.error.code, `${address}: ${result.error.message}`, rinfo);
+        this.sendError(result.error.code, `${address}: ${result.error.message}`, sender);
       }
     }
   }
 
-  /** /cyclorama/error <code> <message>, to the sender and the feedback destinations; at most a few per second per source. */
-  private sendError(code: string, message: string, rinfo: dgram.RemoteInfo): void {
-    if (!this.errorReplies.take(rinfo.address, engineNowMs())) return;
-    const to = [{ host: rinfo.address, port: rinfo.port }, ...this.feedback];
-    this.send([{ address: `${OSC_PREFIX}/error`, args: [{ type: 'string', value: code }, { type: 'string', value: message.slice(0, 500) }] }], to);
+  /**
+   * /cyclorama/error <code> <message>, to the sender and the UDP feedback destinations
+   * (not to other TCP connections: one surface's mistakes are not another's
+   * business); at most a few per second per source.
+   */
+  private sendError(code: string, message: string, sender: OscSender): void {
+    if (!this.errorReplies.take(sender.ip, engineNowMs())) return;
+    const packet = encodeOscMessage({ address: `${OSC_PREFIX}/error`, args: [{ type: 'string', value: code }, { type: 'string', value: message.slice(0, 500) }] });
+    sender.reply(packet);
+    this.sendUdp(packet, this.feedback);
   }
 
-  /** Sends the feedback values that changed since the last send (all of them when `all`). */
+  /**
+   * Sends the feedback values that changed since the last send (all of them when
+   * `all`) to every UDP destination and TCP connection. `lastSent` is kept current
+   * even while nobody listens, so it is always what every listener has last seen.
+   */
   private sendFeedback(state: EngineState, all: boolean): void {
-    if (this.feedback.length === 0) return;
-    const values = feedbackValues(state);
-    const changed: { address: string; args: OscArgInput[] }[] = [];
-    for (const [address, value] of values) {
+    const listening = this.feedback.length > 0 || (this.tcp?.connectionCount ?? 0) > 0;
+    for (const [address, value] of feedbackValues(state)) {
       if (!all && this.lastSent.get(address) === value) continue;
       this.lastSent.set(address, value);
-      const arg: OscArgInput = typeof value === 'string' ? { type: 'string', value } : !FLOAT_ADDRESSES.has(address) && Number.isInteger(value) ? { type: 'integer', value } : { type: 'float', value };
-      changed.push({ address, args: [arg] });
+      if (!listening) continue;
+      const packet = encodeOscMessage(feedbackMessage(address, value));
+      this.sendUdp(packet, this.feedback);
+      this.tcp?.broadcast(packet);
     }
-    if (changed.length > 0) this.send(changed, this.feedback);
   }
 
-  private send(messages: { address: string; args: OscArgInput[] }[], to: OscDestination[]): void {
-    for (const message of messages) {
-      const view = toBuffer({ address: message.address, args: message.args });
-      const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-      for (const d of to) this.socket.send(bytes, d.port, d.host, (error) => error && this.log(`osc feedback to ${d.host}:${d.port}: ${error.message}`));
-    }
+  /**
+   * A connection that just opened (not yet in the broadcast set) gets every value
+   * at once, so a surface shows the show's state without waiting for a change:
+   * the others are brought up to date first, then it is sent the same values.
+   */
+  private sendFeedbackTo(connection: OscTcpConnection): void {
+    this.sendFeedback(this.options.hub.state(), false);
+    for (const [address, value] of this.lastSent) connection.send(encodeOscMessage(feedbackMessage(address, value)));
   }
+
+  private sendUdp(packet: Uint8Array, to: OscDestination[]): void {
+    for (const d of to) this.socket.send(packet, d.port, d.host, (error) => error && this.log(`osc feedback to ${d.host}:${d.port}: ${error.message}`));
+  }
+}
+
+/** One feedback value as an OSC message: strings as `s`, whole numbers as `i`, the rest (and fps) as `f`. */
+export function feedbackMessage(address: string, value: FeedbackValue): OscMessageInput {
+  const arg: OscArgInput = typeof value === 'string' ? { type: 'string', value } : !FLOAT_ADDRESSES.has(address) && Number.isInteger(value) ? { type: 'integer', value } : { type: 'float', value };
+  return { address, args: [arg] };
 }
 
 /**

@@ -12,6 +12,7 @@ import type { TakenFrame } from '../frames/program-frames.js';
 import { fail, ok, type Result } from '../result.js';
 import { DisplayFrameSink } from './display-frame-sink.js';
 import { OutputClock, type FrameRate } from './output-clock.js';
+import type { RigEntry } from './output-rig.js';
 
 export interface DisplayOutputSpec {
   name: string;
@@ -81,6 +82,21 @@ export class DisplayOutputs {
     if (!entry) return false;
     entry.sink.clients = Math.max(0, entry.sink.clients + delta);
     return true;
+  }
+
+  /** Selects or blanks an output (contract/outputs.ts); false when there is no such output. */
+  setLive(id: string, live: boolean): boolean {
+    const entry = this.entries.get(id);
+    entry?.clock.setLive(live);
+    return entry !== undefined;
+  }
+
+  /** What the output rig saves (outputs/output-rig.ts), in creation order. */
+  rigEntries(): RigEntry[] {
+    return [...this.entries.values()].map(({ sink, clock }) => {
+      const { name, width, height, rate, crop, display } = sink.config;
+      return { kind: 'display' as const, name, width, height, rate, ...(crop ? { crop } : {}), ...(display ? { display } : {}), live: clock.isLive };
+    });
   }
 
   has(id: string): boolean {

@@ -22,6 +22,7 @@ import { loadNdiRuntime, type NdiRuntime } from '../ndi/runtime.js';
 import { fail, ok, type Result } from '../result.js';
 import { NdiFrameSink, type NdiOutputConfig } from './ndi-frame-sink.js';
 import { OutputClock, type FrameRate } from './output-clock.js';
+import type { RigEntry } from './output-rig.js';
 
 /** What a user asks for; missing fields take the engine's frame size and rate. */
 export interface NdiOutputSpec {
@@ -55,6 +56,8 @@ interface Entry {
   sink: NdiFrameSink | null;
   /** Why it is not sending (no runtime, sender refused). */
   message: string | null;
+  /** Selected (carries the program) or blanked; kept across a sender re-creation. */
+  live: boolean;
 }
 
 export class NdiOutputs {
@@ -106,7 +109,7 @@ export class NdiOutputs {
     if (clash) return fail(clash);
     const id = `ndi-${this.nextId++}`;
     const config = this.configFor(id, spec);
-    const entry: Entry = { config, clock: null, sink: null, message: null };
+    const entry: Entry = { config, clock: null, sink: null, message: null, live: true };
     this.entries.set(id, entry);
     this.open(entry);
     return ok(id);
@@ -143,6 +146,29 @@ export class NdiOutputs {
     return ok(undefined);
   }
 
+  /** Selects or blanks an output (contract/outputs.ts); false when there is no such output. */
+  setLive(id: string, live: boolean): boolean {
+    const entry = this.entries.get(id);
+    if (!entry) return false;
+    entry.live = live;
+    entry.clock?.setLive(live);
+    return true;
+  }
+
+  /** What the output rig saves (outputs/output-rig.ts), in creation order. */
+  rigEntries(): RigEntry[] {
+    return [...this.entries.values()].map(({ config, live }) => ({
+      kind: 'ndi' as const,
+      name: config.name,
+      width: config.width,
+      height: config.height,
+      rate: config.rate,
+      ...(config.groups ? { groups: config.groups } : {}),
+      ...(config.filter ? { filter: config.filter } : {}),
+      live,
+    }));
+  }
+
   /** Ids and configs, in creation order. */
   list(): NdiOutputConfig[] {
     return [...this.entries.values()].map((e) => e.config);
@@ -162,6 +188,7 @@ export class NdiOutputs {
         freshFrames: 0,
         repeatedFrames: 0,
         missedTicks: 0,
+        live: entry.live,
         width: entry.config.width,
         height: entry.config.height,
         connections: 0,
@@ -199,6 +226,7 @@ export class NdiOutputs {
         this.options.onError(engineError('output-failed', `Output "${failed.name}" failed: ${error.message}. Other outputs keep running.`, { output: failed.id })),
     });
     clock.addSink(sink);
+    clock.setLive(entry.live);
     entry.sink = sink;
     entry.clock = clock;
     entry.message = null;

@@ -24,6 +24,8 @@ export interface OutputClockOptions {
   take: () => TakenFrame | null;
   level: () => number;
   onSinkError: (sink: FrameSink, error: Error) => void;
+  /** Whether the output can be deselected (blanked); the console's monitor always shows program. Default true. */
+  selectable?: boolean;
 }
 
 export class OutputClock {
@@ -39,6 +41,8 @@ export class OutputClock {
   private lastSequence = -1;
   /** Tick times of the last second, for a measured fps. */
   private readonly recentTicks: number[] = [];
+  /** False while the output is deselected (blanked): it keeps ticking, at level 0. */
+  private live = true;
 
   constructor(private readonly options: OutputClockOptions) {}
 
@@ -48,6 +52,15 @@ export class OutputClock {
 
   addSink(sink: FrameSink): void {
     this.sinks.set(sink.id, { sink, failed: false });
+  }
+
+  /** Selects (carries the program) or blanks the output; blanked outputs still send, black, to keep receivers locked. */
+  setLive(live: boolean): void {
+    this.live = live;
+  }
+
+  get isLive(): boolean {
+    return this.live;
   }
 
   removeSink(id: string): void {
@@ -82,6 +95,7 @@ export class OutputClock {
       freshFrames: this.fresh,
       repeatedFrames: this.repeated,
       missedTicks: this.missed,
+      ...(this.options.selectable === false ? {} : { live: this.live }),
       // A sink may add what only it knows (NDI: connections, tally, size) or report its own failure.
       ...sink.status?.(),
     }));
@@ -107,7 +121,7 @@ export class OutputClock {
       if (fresh) this.fresh++;
       else this.repeated++;
       this.recentTicks.push(now);
-      const level = this.options.level();
+      const level = this.live ? this.options.level() : 0;
       for (const entry of this.sinks.values()) {
         try {
           entry.sink.send({ frame: taken.frame, fresh, level, tick: this.tick });

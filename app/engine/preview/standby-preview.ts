@@ -1,5 +1,6 @@
 /**
- * The standby preview: what GO will put on the wall, rendered before GO.
+ * The standby preview: what GO will put on the wall, rendered before GO; and, in
+ * its idle time, the cue list's thumbnails (cue-thumbnails.ts).
  *
  * A second, small Generator (its own inference worker, the live model's folder, at
  * 384x216) in stepped mode: whenever the standby cue or its look changes, one still
@@ -10,6 +11,11 @@
  * `npm run bench:preview`), while a second live stream would compete with the wall's
  * model for the same cores. Requests are latest-wins: at most one render in flight,
  * and only the newest waiting request is rendered after it.
+ *
+ * The same worker renders cue thumbnails (a thumbnail is a still of a cue's look,
+ * downscaled): one more model thread would compete with the live model, and this one
+ * is idle between standby changes. still-queue.ts decides the order: the standby
+ * still always first, thumbnails after it, paced to half the thread.
  */
 import { EventEmitter } from 'node:events';
 import { FRAME_HEADER_BYTES, writeFrameHeader } from '../../contract/frame-wire.js';
@@ -21,6 +27,7 @@ import { Generator } from '../generate/generator.js';
 import type { ModelFolder } from '../generate/model-folder.js';
 import type { Result } from '../result.js';
 import { ok } from '../result.js';
+import { StillQueue, type ThumbnailJob } from './still-queue.js';
 
 /** Standby still size: the console's monitor tile size (same as the program preview). */
 export const STANDBY_WIDTH = 384;
@@ -35,23 +42,41 @@ export interface StandbyRequest {
   showTimeMs: number;
 }
 
+/** A rendered still at the renderer's size; the pixel view is only valid during the call (its buffer goes back to the worker). */
+export interface RenderedStill {
+  pixels: Uint8Array;
+  width: number;
+  height: number;
+  showTimeMs: number;
+}
+
 interface StandbyEvents {
   /** A finished still as a binary frame message ('standby' stream). */
   still: [Uint8Array];
+  /** A thumbnail job's still, under its look key (cue-thumbnails.ts downscales it). */
+  thumbnail: [string, RenderedStill];
   error: [EngineError];
 }
 
 export class StandbyPreview extends EventEmitter<StandbyEvents> {
   private busy = false;
-  private waiting: StandbyRequest | null = null;
+  private readonly queue = new StillQueue<StandbyRequest>();
+  /** Wakes the pump when paced thumbnails may go on. */
+  private wakeTimer: NodeJS.Timeout | null = null;
   private lastKey: string | null = null;
   private sequence = 0;
   private latest: Uint8Array | null = null;
   /** Milliseconds the last still took, request to message (inference + copy). */
   lastRenderMs: number | null = null;
+  /** Milliseconds the last thumbnail took, render start to its listeners done (inference + downscale + message). */
+  lastThumbnailMs: number | null = null;
   private stopped = false;
 
-  private constructor(private readonly generator: Generator) {
+  private constructor(
+    private readonly generator: Generator,
+    /** The model's id (state.model.id): part of every thumbnail's look key. */
+    readonly modelId: string,
+  ) {
     super();
   }
 
@@ -66,7 +91,7 @@ export class StandbyPreview extends EventEmitter<StandbyEvents> {
       maxFps: 1,
       ...(options.provider ? { onlyProvider: options.provider } : {}),
     });
-    return started.ok ? ok(new StandbyPreview(started.value)) : started;
+    return started.ok ? ok(new StandbyPreview(started.value, options.model.manifest.id)) : started;
   }
 
   get provider(): ExecutionProviderName {
@@ -83,19 +108,33 @@ export class StandbyPreview extends EventEmitter<StandbyEvents> {
     this.lastKey = request.key;
     if (!request.look) {
       this.latest = null;
-      this.waiting = null;
+      this.queue.setStandby(null);
       return;
     }
-    this.waiting = request;
+    this.queue.setStandby(request);
     void this.pump();
+  }
+
+  /** Thumbnails to make in idle time, ahead of those already waiting; each arrives as a 'thumbnail' event. */
+  requestThumbnails(jobs: readonly ThumbnailJob[]): void {
+    if (this.stopped || jobs.length === 0) return;
+    this.queue.addThumbnails(jobs);
+    void this.pump();
+  }
+
+  /** Thumbnails no longer wanted (their cue was edited or deleted): dropped if not started yet. */
+  cancelThumbnails(keys: readonly string[]): void {
+    this.queue.cancelThumbnails(keys);
+  }
+
+  get waitingThumbnails(): number {
+    return this.queue.waitingThumbnails;
   }
 
   /** Renders one still now and resolves with it (bench, tests); goes through the same path. */
   async renderOnce(look: LookTarget, showTimeMs: number): Promise<Result<Uint8Array>> {
     const started = engineNowMs();
-    this.sequence++;
-    this.generator.setLook({ lookId: this.sequence, from: null, to: look, transition: { durationMs: 0, curve: 'linear' }, startedAtMs: 0 });
-    const frame = await this.generator.renderAt(showTimeMs);
+    const frame = await this.render(look, showTimeMs);
     if (!frame.ok) return frame;
     const { width, height } = frame.value;
     const message = new Uint8Array(FRAME_HEADER_BYTES + width * height * 4);
@@ -106,32 +145,74 @@ export class StandbyPreview extends EventEmitter<StandbyEvents> {
     return ok(message);
   }
 
+  /** One frame of `look` at `showTimeMs`, owned by the caller until released. */
+  private render(look: LookTarget, showTimeMs: number) {
+    this.sequence++;
+    this.generator.setLook({ lookId: this.sequence, from: null, to: look, transition: { durationMs: 0, curve: 'linear' }, startedAtMs: 0 });
+    return this.generator.renderAt(showTimeMs);
+  }
+
   private async pump(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     try {
-      while (this.waiting && !this.stopped) {
-        const { key, look, showTimeMs } = this.waiting;
-        this.waiting = null;
-        if (!look) continue;
-        const still = await this.renderOnce(look, showTimeMs);
-        if (this.stopped) return;
-        if (!still.ok) {
-          this.emit('error', still.error);
-          continue;
+      while (!this.stopped) {
+        const next = this.queue.next(engineNowMs());
+        if (next.kind === 'idle') break;
+        if (next.kind === 'wait') {
+          this.wakeAt(next.untilMs);
+          break;
         }
-        // A newer request (or a cleared standby) replaced this one while it rendered.
-        if (this.lastKey !== key) continue;
-        this.latest = still.value;
-        this.emit('still', still.value);
+        if (next.kind === 'thumbnail') await this.renderThumbnail(next.job);
+        else await this.renderStandby(next.request);
       }
     } finally {
       this.busy = false;
     }
   }
 
+  private wakeAt(untilMs: number): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = null;
+      void this.pump();
+    }, Math.max(1, untilMs - engineNowMs()));
+  }
+
+  private async renderThumbnail(job: ThumbnailJob): Promise<void> {
+    const started = engineNowMs();
+    const frame = await this.render(job.look, job.showTimeMs);
+    if (this.stopped) return;
+    if (!frame.ok) this.emit('error', frame.error);
+    else {
+      try {
+        this.emit('thumbnail', job.key, frame.value);
+      } finally {
+        this.generator.release(frame.value);
+      }
+    }
+    const done = engineNowMs();
+    this.lastThumbnailMs = done - started;
+    this.queue.thumbnailDone(done - started, done);
+  }
+
+  private async renderStandby({ key, look, showTimeMs }: StandbyRequest): Promise<void> {
+    if (!look) return;
+    const still = await this.renderOnce(look, showTimeMs);
+    if (this.stopped) return;
+    if (!still.ok) {
+      this.emit('error', still.error);
+      return;
+    }
+    // A newer request (or a cleared standby) replaced this one while it rendered.
+    if (this.lastKey !== key) return;
+    this.latest = still.value;
+    this.emit('still', still.value);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.removeAllListeners();
     await this.generator.stop();
   }

@@ -9,6 +9,7 @@ import type { Cue, ShowStatus } from '../../../app/contract/index.js';
 import { MAX_TRANSITION_MS } from '../../../app/contract/index.js';
 import { useConsoleSnapshot, useEngine } from '../engine-context.js';
 import { SHORTCUTS } from '../shortcuts.js';
+import { CueThumbnail } from './CueThumbnail.js';
 import { Kbd } from './Kbd.js';
 import './show.css';
 
@@ -76,6 +77,7 @@ export function CueList({ onBack, disabled }: { onBack: () => void; disabled: bo
                   {standby ? '▶' : live ? '●' : ''}
                 </span>
                 <span className="cue-number">{cue.number}</span>
+                <CueThumbnail look={cue.look} modelId={state?.model.id} />
                 <span className="cue-text">{cue.name || cue.look.prompt}</span>
                 <span className="cue-meta">
                   {(cue.transition.durationMs / 1000).toFixed(1)}s{cue.continueMode === 'auto-continue' ? ' ⤵' : cue.continueMode === 'auto-follow' ? ' ↧' : ''}

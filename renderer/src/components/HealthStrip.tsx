@@ -51,6 +51,7 @@ export function HealthStrip({ children }: { children?: ReactNode }) {
           >
             <span className="health-chip-name">{o.kind === 'preview' ? 'Console' : o.name}</span>
             {formatFps(o.fps)}/{formatRate(o.rate)}
+            {o.live === false ? <span className="health-chip-blanked"> BLANKED</span> : null}
           </span>
         ))}
       </div>

@@ -5,7 +5,7 @@
  * validates (names unique, widths even) and failures show in the alerts.
  */
 import { useState, type FormEvent } from 'react';
-import { STANDARD_FRAME_RATES, type OutputStatus } from '../../../app/contract/index.js';
+import { displayPosition, STANDARD_FRAME_RATES, type AttachedDisplay, type OutputStatus } from '../../../app/contract/index.js';
 import { useConsoleSnapshot, useEngine } from '../engine-context.js';
 import './outputs.css';
 
@@ -46,6 +46,7 @@ function OutputRow({ output, disabled }: { output: OutputStatus; disabled: boole
             {output.name}
           </span>
         )}
+        {output.live !== undefined ? <LiveToggle output={output} disabled={disabled} /> : null}
         <span className={`output-status output-status--${output.status}`}>{output.status}</span>
       </div>
       <div className="output-figures">
@@ -56,6 +57,7 @@ function OutputRow({ output, disabled }: { output: OutputStatus; disabled: boole
         ) : null}
         <span title={`${output.rate.num}/${output.rate.den}`}>@{rateLabel(output.rate)}</span>
         <span data-testid="output-fps">{output.fps} fps</span>
+        {output.display ? <span data-testid="output-display">on {output.display}</span> : null}
         {output.missedTicks > 0 ? <span className="output-missed">{output.missedTicks} missed</span> : null}
         {isNdi ? <span data-testid="output-connections">{output.connections ?? 0} connected</span> : null}
         {output.tally?.program ? <span className="tally tally--program">PGM</span> : null}
@@ -74,6 +76,29 @@ function OutputRow({ output, disabled }: { output: OutputStatus; disabled: boole
       ) : null}
       {output.kind === 'display' ? <DisplayActions output={output} disabled={disabled} /> : null}
     </li>
+  );
+}
+
+/**
+ * Selects the output (it carries the program) or blanks it (black at its rate; the
+ * receiver or processor keeps its lock). Blanked is loud on purpose: a dark wall
+ * must never be a mystery in the room.
+ */
+function LiveToggle({ output, disabled }: { output: OutputStatus; disabled: boolean }) {
+  const { store } = useEngine();
+  const live = output.live !== false;
+  return (
+    <button
+      type="button"
+      className={`output-live ${live ? 'output-live--on' : 'output-live--blanked'}`}
+      aria-pressed={live}
+      data-testid="output-live"
+      title={live ? 'Carrying the program. Click to blank this output to black (it keeps sending).' : 'Blanked: sending black. Click to put the program back on this output.'}
+      disabled={disabled}
+      onClick={() => void store.send({ type: 'selectOutput', output: output.id, live: !live })}
+    >
+      {live ? 'LIVE' : 'BLANKED'}
+    </button>
   );
 }
 
@@ -140,6 +165,61 @@ function AddNdiOutput({ disabled, existing }: { disabled: boolean; existing: num
   );
 }
 
+/** "Display N", or the display's own label, made unique among the display outputs. */
+function displayOutputName(outputs: readonly OutputStatus[], base?: string): string {
+  const taken = new Set(outputs.filter((o) => o.kind === 'display').map((o) => o.name));
+  const first = base?.trim() || `Display ${taken.size + 1}`;
+  if (!taken.has(first)) return first;
+  for (let n = 2; ; n++) if (!taken.has(`${first} ${n}`)) return `${first} ${n}`;
+}
+
+/**
+ * "+ Display". In the app (the engine knows the attached displays) it opens a list
+ * of them, the non-primary ones first (the console is on the primary): one click
+ * puts an output on that display, found again by its position after a replug.
+ * On a headless node there is no list: the output is a page to open anywhere.
+ */
+function AddDisplayOutput({ disabled, outputs, displays }: { disabled: boolean; outputs: readonly OutputStatus[]; displays: readonly AttachedDisplay[] | undefined }) {
+  const { store } = useEngine();
+  const [open, setOpen] = useState(false);
+  const add = (display?: AttachedDisplay) => {
+    setOpen(false);
+    void store.send({ type: 'addDisplayOutput', name: displayOutputName(outputs, display?.label), ...(display ? { display: displayPosition(display) } : {}) });
+  };
+  const ordered = [...(displays ?? [])].sort((a, b) => Number(a.primary) - Number(b.primary));
+  return (
+    <div className="display-add" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+      <button
+        type="button"
+        className="button button--small"
+        disabled={disabled}
+        data-testid="display-add"
+        aria-expanded={displays ? open : undefined}
+        title={displays ? 'Put a display output on one of the attached displays' : 'Add a display output (960×540 transport, scaled on the display\'s GPU)'}
+        onClick={() => (displays ? setOpen(!open) : add())}
+      >
+        + Display
+      </button>
+      {open && displays ? (
+        <ul className="display-picker" role="menu" aria-label="Attached displays" data-testid="display-picker">
+          {ordered.length === 0 ? <li className="display-picker-empty">No displays reported</li> : null}
+          {ordered.map((d) => (
+            <li key={displayPosition(d)} role="none">
+              <button type="button" role="menuitem" className="display-picker-item" onClick={() => add(d)} autoFocus={d === ordered[0]}>
+                <span className="display-picker-label">{d.label}</span>
+                <span className="display-picker-detail">
+                  {d.width}×{d.height} at {displayPosition(d)}
+                  {d.primary ? ' · primary (console)' : ''}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
 export function OutputsPanel() {
   const { store } = useEngine();
   const { connection, state } = useConsoleSnapshot();
@@ -151,16 +231,7 @@ export function OutputsPanel() {
         <h2>
           Outputs <span className="outputs-count">{outputs.length}</span>
         </h2>
-        <button
-          type="button"
-          className="button button--small"
-          disabled={disabled}
-          data-testid="display-add"
-          title="Add a display output (960×540 transport, scaled on the display's GPU)"
-          onClick={() => void store.send({ type: 'addDisplayOutput', name: `Display ${outputs.filter((o) => o.kind === 'display').length + 1}` })}
-        >
-          + Display
-        </button>
+        <AddDisplayOutput disabled={disabled} outputs={outputs} displays={state?.displays} />
       </div>
       <ul className="output-list">
         {outputs.map((output) => (

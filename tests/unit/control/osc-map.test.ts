@@ -18,6 +18,17 @@ describe('OSC address map', () => {
     expect(oscToCommand('/cyclorama/seed', [s('12')])).toEqual({ kind: 'command', command: { type: 'setSeed', seed: 12 } });
   });
 
+  it('maps output selection by name, with 1/0 or true/false and a toggle', () => {
+    const select = (output: string, live: boolean | 'toggle') => ({ kind: 'command', command: { type: 'selectOutput', output, live } });
+    expect(oscToCommand('/cyclorama/output/select', [s('Wall A')])).toEqual(select('Wall A', true));
+    expect(oscToCommand('/cyclorama/output/select', [s('Wall A'), i(0)])).toEqual(select('Wall A', false));
+    expect(oscToCommand('/cyclorama/output/select', [s('ndi-2'), { type: 'true', value: true }])).toEqual(select('ndi-2', true));
+    expect(oscToCommand('/cyclorama/output/select', [s('Wall A'), { type: 'false', value: false }])).toEqual(select('Wall A', false));
+    expect(oscToCommand('/cyclorama/output/toggle', [s('Ceiling')])).toEqual(select('Ceiling', 'toggle'));
+    expect(oscToCommand('/cyclorama/output/select', [])).toMatchObject({ kind: 'error', code: 'invalid-message' });
+    expect(oscToCommand('/cyclorama/output/select', [s('Wall A'), s('on')])).toMatchObject({ kind: 'error', code: 'invalid-message' });
+  });
+
   it('treats 0/false on a trigger as a button release', () => {
     expect(oscToCommand('/cyclorama/go', [i(0)]).kind).toBe('release');
     expect(oscToCommand('/cyclorama/go', [{ type: 'false', value: false }]).kind).toBe('release');

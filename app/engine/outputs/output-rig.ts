@@ -1,0 +1,77 @@
+/**
+ * The output rig: the NDI and display outputs this machine feeds, saved in the
+ * config folder (outputs.json) on every change and opened again when the engine
+ * starts. Outputs belong to the machine and its cabling, not to a show: after a
+ * crash, a restart of the app or a reboot, the walls come back as they were,
+ * blanked ones still blanked (a crash must not light a wall the operator darkened).
+ *
+ * Each entry is validated with the same schema as the command that adds it, so a
+ * hand-edited file gets the same field-by-field errors as a bad command. A file
+ * that cannot be read is moved aside (outputs.json.broken), never overwritten.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { displayCommandSchemas } from '../../contract/display.js';
+import { engineError, type EngineError } from '../../contract/errors.js';
+import { ndiCommandSchemas } from '../../contract/ndi.js';
+import { writeFileAtomicSync } from '../show-files/show-store.js';
+import type { DisplayOutputSpec } from './display-outputs.js';
+import type { NdiOutputSpec } from './ndi-outputs.js';
+
+export const OUTPUT_RIG_FILE = 'outputs.json';
+
+const [addNdiOutput] = ndiCommandSchemas;
+const [addDisplayOutput] = displayCommandSchemas;
+
+const rigEntrySchema = z.discriminatedUnion('kind', [
+  addNdiOutput.omit({ type: true }).extend({ kind: z.literal('ndi'), live: z.boolean().default(true) }),
+  addDisplayOutput.omit({ type: true }).extend({ kind: z.literal('display'), live: z.boolean().default(true) }),
+]);
+const rigFileSchema = z.object({ version: z.literal(1), outputs: z.array(rigEntrySchema).max(64) });
+
+export type RigEntry = ({ kind: 'ndi' } & NdiOutputSpec & { live: boolean }) | ({ kind: 'display' } & DisplayOutputSpec & { live: boolean });
+
+export interface RigRead {
+  outputs: RigEntry[];
+  /** Why the saved rig was not used (the file was moved aside); null when it was fine or absent. */
+  error: EngineError | null;
+}
+
+export function readOutputRig(configDir: string): RigRead {
+  const file = path.join(configDir, OUTPUT_RIG_FILE);
+  if (!existsSync(file)) return { outputs: [], error: null };
+  let problem: string;
+  try {
+    const parsed = rigFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    if (parsed.success) return { outputs: parsed.data.outputs as RigEntry[], error: null };
+    const issue = parsed.error.issues[0];
+    problem = `field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`;
+  } catch (error) {
+    problem = (error as Error).message;
+  }
+  const aside = `${file}.broken`;
+  try {
+    renameSync(file, aside);
+  } catch {
+    /* reported below either way; the next save then replaces it */
+  }
+  return {
+    outputs: [],
+    error: engineError(
+      'output-failed',
+      `The saved outputs (${file}) could not be read (${problem}). Starting with no saved outputs; the file was kept as ${aside}: fix it and move it back, or add the outputs again.`,
+      { path: file },
+    ),
+  };
+}
+
+export function writeOutputRig(configDir: string, outputs: readonly RigEntry[]): EngineError | null {
+  try {
+    mkdirSync(configDir, { recursive: true });
+  } catch (error) {
+    return engineError('output-failed', `Could not save the outputs in ${configDir}: ${(error as Error).message}. They run, but will not come back after a restart.`);
+  }
+  const written = writeFileAtomicSync(path.join(configDir, OUTPUT_RIG_FILE), `${JSON.stringify({ version: 1, outputs }, null, 2)}\n`);
+  return written.ok ? null : engineError('output-failed', `${written.error.message} The outputs run, but will not come back after a restart.`);
+}
