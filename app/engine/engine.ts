@@ -27,7 +27,7 @@ import { ok, type Result } from './result.js';
 import { OutputClock, RATE_29_97, type FrameRate } from './outputs/output-clock.js';
 import type { FrameSink } from './outputs/frame-sink.js';
 import { PreviewSink } from './outputs/preview-sink.js';
-import { NdiOutputs, type NdiOutputSpec, type NdiSettings } from './outputs/ndi-outputs.js';
+import { NdiOutputs, type NdiSettings } from './outputs/ndi-outputs.js';
 import { freemem, totalmem } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { PreflightReport } from '../contract/preflight.js';
@@ -36,9 +36,9 @@ import { gpuDevicePresent } from './generate/gpu-probe.js';
 import { providerLibraryInstalled, runPreflight, type PreflightInputs } from './preflight/preflight.js';
 import { StandbyPreview } from './preview/standby-preview.js';
 import { CueThumbnails } from './preview/cue-thumbnails.js';
-import { DisplayOutputs, type DisplayOutputSpec } from './outputs/display-outputs.js';
-import { dispatchOutputCommand } from './outputs/output-commands.js';
-import { readOutputRig, writeOutputRig } from './outputs/output-rig.js';
+import { DisplayOutputs } from './outputs/display-outputs.js';
+import { dispatchOutputCommand, type OutputGroups } from './outputs/output-commands.js';
+import { reopenSavedOutputs, saveOutputs } from './outputs/output-rig.js';
 import { lookTarget } from '../show/show-state.js';
 
 export const ENGINE_VERSION = '0.1.0';
@@ -128,8 +128,6 @@ export class Engine extends EventEmitter<EngineEvents> {
   private attachedDisplays: AttachedDisplay[] | null = null;
   /** Config folder the output rig is saved in; null = outputs are not saved or restored. */
   private readonly rigDir: string | null;
-  /** True while the saved rig is being reopened (one save at the end, not one per output). */
-  private restoringRig = false;
 
   private constructor(private readonly options: EngineOptions) {
     super();
@@ -192,7 +190,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   dispatch(command: Command, receivedAtMs = engineNowMs()): CommandResult {
     if (command.type === 'loadModel') return this.beginModelSwitch(command.dir, command.provider);
     if (command.type === 'preflight') return this.beginPreflight();
-    const outputResult = dispatchOutputCommand(command, { ndi: this.ndi, displays: this.displays });
+    const outputResult = dispatchOutputCommand(command, this.outputGroups());
     if (outputResult) {
       if (outputResult.ok) this.saveOutputRig();
       this.publishState();
@@ -259,34 +257,23 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.publishState();
   }
 
-  /** Reopens the outputs saved in the config folder (after the --ndi ones: a name given on the command line wins). */
+  /** Reopens the outputs saved in the config folder (outputs/output-rig.ts), then saves what is open now. */
   private restoreOutputRig(): void {
     if (!this.rigDir) return;
-    const saved = readOutputRig(this.rigDir);
-    if (saved.error) this.recordError(saved.error);
-    if (saved.outputs.length === 0) return;
-    this.restoringRig = true;
-    const taken = new Set(this.state().outputs.map((o) => `${o.kind}:${o.name}`));
-    for (const entry of saved.outputs) {
-      if (taken.has(`${entry.kind}:${entry.name}`)) continue;
-      const { kind: _kind, live, ...spec } = entry;
-      const added = entry.kind === 'ndi' ? this.ndi.add(spec as NdiOutputSpec) : this.displays.add(spec as DisplayOutputSpec);
-      if (!added.ok) {
-        this.recordError(added.error);
-        continue;
-      }
-      if (!live) (entry.kind === 'ndi' ? this.ndi : this.displays).setLive(added.value, false);
-    }
-    this.restoringRig = false;
-    this.emit('log', `outputs: reopened ${saved.outputs.length} saved output(s) from ${this.rigDir}`);
+    const reopened = reopenSavedOutputs(this.rigDir, this.outputGroups(), { onError: (error) => this.recordError(error) });
+    if (reopened === 0) return;
+    this.emit('log', `outputs: reopened ${reopened} saved output(s) from ${this.rigDir}`);
     this.saveOutputRig();
     this.publishState();
   }
 
   private saveOutputRig(): void {
-    if (!this.rigDir || this.restoringRig) return;
-    const error = writeOutputRig(this.rigDir, [...this.ndi.rigEntries(), ...this.displays.rigEntries()]);
+    const error = this.rigDir ? saveOutputs(this.rigDir, this.outputGroups()) : null;
     if (error) this.recordError(error);
+  }
+
+  private outputGroups(): OutputGroups {
+    return { ndi: this.ndi, displays: this.displays };
   }
 
   /** What the outputs send this tick: the safe plate in a safe-plate panic, else the program frame. */

@@ -4,6 +4,7 @@
  * Assertions read canvas pixels, not DOM text, wherever the picture is the point.
  */
 import path from 'node:path';
+import { connectTestClient } from '../helpers/engine-client.js';
 import {
   brightness,
   expect,
@@ -104,8 +105,21 @@ test('Freeze holds the picture still and Restore lets it move again', async ({ p
 
 test('console screenshots for review (1920x1080, 1280x800)', async ({ page, engine }) => {
   await openConsole(page, engine);
-  await takePrompt(page, 'underwater coral reef, sun rays');
+  // A show in progress: three cues (one live, the next on standby with its preview), two outputs, one blanked.
+  const client = await connectTestClient(`${engine.url.replace(/^http/, 'ws')}ws`);
+  try {
+    for (const prompt of ['harbour at dawn, fog', 'underwater coral reef, sun rays', 'neon city street at night, rain']) {
+      expect((await client.connection.send({ type: 'addCue', patch: { prompt, transition: { durationMs: 0 } } })).ok).toBe(true);
+    }
+    expect((await client.connection.send({ type: 'go' })).ok).toBe(true);
+    expect((await client.connection.send({ type: 'addDisplayOutput', name: 'Wall left' })).ok).toBe(true);
+    expect((await client.connection.send({ type: 'addDisplayOutput', name: 'Ceiling' })).ok).toBe(true);
+    expect((await client.connection.send({ type: 'selectOutput', output: 'Ceiling', live: false })).ok).toBe(true);
+  } finally {
+    client.close();
+  }
   await waitForLivePicture(page);
+  for (const n of [1, 2, 3]) await expect(page.getByTestId(`cue-row-${n}`).getByTestId('cue-thumbnail')).toHaveAttribute('data-thumbnail', 'ready', { timeout: 30_000 });
   for (const [width, height] of [
     [1920, 1080],
     [1280, 800],

@@ -18,6 +18,7 @@ import { ndiCommandSchemas } from '../../contract/ndi.js';
 import { writeFileAtomicSync } from '../show-files/show-store.js';
 import type { DisplayOutputSpec } from './display-outputs.js';
 import type { NdiOutputSpec } from './ndi-outputs.js';
+import type { OutputGroups } from './output-commands.js';
 
 export const OUTPUT_RIG_FILE = 'outputs.json';
 
@@ -74,4 +75,34 @@ export function writeOutputRig(configDir: string, outputs: readonly RigEntry[]):
   }
   const written = writeFileAtomicSync(path.join(configDir, OUTPUT_RIG_FILE), `${JSON.stringify({ version: 1, outputs }, null, 2)}\n`);
   return written.ok ? null : engineError('output-failed', `${written.error.message} The outputs run, but will not come back after a restart.`);
+}
+
+/** Saves the engine's NDI and display outputs as they are now; an error (disk full, no folder) comes back as a value. */
+export function saveOutputs(configDir: string, outputs: OutputGroups): EngineError | null {
+  return writeOutputRig(configDir, [...outputs.ndi.rigEntries(), ...outputs.displays.rigEntries()]);
+}
+
+/**
+ * Reopens the saved outputs, blanked ones blanked. Outputs already open under the
+ * same name (the --ndi ones from the command line) win; an output that fails to
+ * open is reported and the others still open. Returns how many were reopened.
+ */
+export function reopenSavedOutputs(configDir: string, outputs: OutputGroups, report: { onError: (error: EngineError) => void }): number {
+  const saved = readOutputRig(configDir);
+  if (saved.error) report.onError(saved.error);
+  const open = new Set([...outputs.ndi.statuses(), ...outputs.displays.statuses()].map((o) => `${o.kind}:${o.name}`));
+  let reopened = 0;
+  for (const entry of saved.outputs) {
+    if (open.has(`${entry.kind}:${entry.name}`)) continue;
+    const { kind: _kind, live, ...spec } = entry;
+    const group = entry.kind === 'ndi' ? outputs.ndi : outputs.displays;
+    const added = entry.kind === 'ndi' ? outputs.ndi.add(spec as NdiOutputSpec) : outputs.displays.add(spec as DisplayOutputSpec);
+    if (!added.ok) {
+      report.onError(added.error);
+      continue;
+    }
+    if (!live) group.setLive(added.value, false);
+    reopened++;
+  }
+  return reopened;
 }

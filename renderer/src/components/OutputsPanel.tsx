@@ -122,7 +122,7 @@ function DisplayActions({ output, disabled }: { output: OutputStatus; disabled: 
   );
 }
 
-function AddNdiOutput({ disabled, existing }: { disabled: boolean; existing: number }) {
+function AddNdiOutput({ disabled, existing, onDone }: { disabled: boolean; existing: number; onDone: () => void }) {
   const { store } = useEngine();
   const [name, setName] = useState('');
   const [size, setSize] = useState('');
@@ -139,11 +139,12 @@ function AddNdiOutput({ disabled, existing }: { disabled: boolean; existing: num
       ...(chosen ? { rate: { num: chosen.num, den: chosen.den } } : {}),
     });
     setName('');
+    onDone();
   };
 
   return (
-    <form className="output-add" onSubmit={add} aria-label="Add NDI output">
-      <input className="input input--compact" aria-label="NDI name" placeholder="NDI name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} disabled={disabled} />
+    <form className="output-add" onSubmit={add} aria-label="Add NDI output" onKeyDown={(e) => e.key === 'Escape' && onDone()}>
+      <input className="input input--compact" aria-label="NDI name" placeholder="NDI name" autoFocus value={name} onChange={(e) => setName(e.target.value)} maxLength={100} disabled={disabled} />
       <select className="input input--compact" aria-label="Size" value={size} onChange={(e) => setSize(e.target.value)} disabled={disabled}>
         {SIZES.map((s) => (
           <option key={s.value} value={s.value}>
@@ -225,20 +226,27 @@ export function OutputsPanel() {
   const { connection, state } = useConsoleSnapshot();
   const disabled = connection !== 'open';
   const outputs = state?.outputs ?? [];
+  // The add-NDI form opens on demand: folded away, the panel's height goes to the outputs themselves.
+  const [addingNdi, setAddingNdi] = useState(false);
   return (
     <section className="outputs-panel" aria-label="Outputs">
       <div className="panel-head">
         <h2>
           Outputs <span className="outputs-count">{outputs.length}</span>
         </h2>
-        <AddDisplayOutput disabled={disabled} outputs={outputs} displays={state?.displays} />
+        <div className="panel-actions">
+          <button type="button" className="button button--small" disabled={disabled} aria-expanded={addingNdi} data-testid="ndi-add-open" onClick={() => setAddingNdi(!addingNdi)}>
+            + NDI
+          </button>
+          <AddDisplayOutput disabled={disabled} outputs={outputs} displays={state?.displays} />
+        </div>
       </div>
       <ul className="output-list">
         {outputs.map((output) => (
           <OutputRow key={`${output.id}:${output.name}`} output={output} disabled={disabled} />
         ))}
       </ul>
-      <AddNdiOutput disabled={disabled} existing={outputs.filter((o) => o.kind === 'ndi').length} />
+      {addingNdi ? <AddNdiOutput disabled={disabled} existing={outputs.filter((o) => o.kind === 'ndi').length} onDone={() => setAddingNdi(false)} /> : null}
     </section>
   );
 }
