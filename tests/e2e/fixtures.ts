@@ -3,7 +3,7 @@
  * serve --port 0`), found by the URL line it prints, stopped after the test.
  * Nothing is built here: run `npm run build` first.
  */
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -109,12 +109,17 @@ export interface CanvasSample {
 }
 
 /** Reads the program canvas pixels (not the DOM): the test sees what an operator sees. */
-export async function sampleProgram(page: Page): Promise<CanvasSample> {
-  return page.getByTestId('program-canvas').evaluate((element) => {
-    const canvas = element as HTMLCanvasElement;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new Error('program canvas has no 2d context');
-    const { data, width, height } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+export function sampleProgram(page: Page): Promise<CanvasSample> {
+  return sampleCanvas(page.getByTestId('program-canvas'));
+}
+
+/** Any 2D canvas of the console (program, preview, a cue thumbnail), sampled the same way. */
+export async function sampleCanvas(canvas: Locator): Promise<CanvasSample> {
+  return canvas.evaluate((element) => {
+    const c = element as HTMLCanvasElement;
+    const ctx = c.getContext('2d');
+    if (!ctx) throw new Error('canvas has no 2d context');
+    const { data, width, height } = ctx.getImageData(0, 0, c.width, c.height);
     let r = 0;
     let g = 0;
     let b = 0;

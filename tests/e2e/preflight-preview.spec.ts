@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, meanDistance, openConsole, sampleProgram, test, waitForLivePicture, type CanvasSample } from './fixtures.js';
+import { expect, meanDistance, openConsole, sampleCanvas, sampleProgram, test, waitForLivePicture, type CanvasSample } from './fixtures.js';
 
 const emptyNdiDir = mkdtempSync(path.join(tmpdir(), 'cyclorama-e2e-no-ndi-'));
 test.afterAll(() => rmSync(emptyNdiDir, { recursive: true, force: true }));
@@ -16,19 +16,7 @@ test.afterAll(() => rmSync(emptyNdiDir, { recursive: true, force: true }));
 test.use({ engineEnv: { CYCLORAMA_NDI_RUNTIME: emptyNdiDir } });
 
 /** The preview canvas, sampled like the program one. */
-async function samplePreview(page: Page): Promise<CanvasSample> {
-  return page.getByTestId('preview-canvas').evaluate((element) => {
-    const canvas = element as HTMLCanvasElement;
-    const { data, width, height } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-    let r = 0, g = 0, b = 0;
-    for (let i = 0; i < data.length; i += 4) { r += data[i]!; g += data[i + 1]!; b += data[i + 2]!; }
-    const n = width * height;
-    const grid: number[] = [];
-    const step = Math.max(1, Math.floor(Math.min(width, height) / 24));
-    for (let y = Math.floor(step / 2); y < height; y += step) for (let x = Math.floor(step / 2); x < width; x += step) { const i = (y * width + x) * 4; grid.push(data[i]!, data[i + 1]!, data[i + 2]!); }
-    return { width, height, mean: [r / n, g / n, b / n] as [number, number, number], grid };
-  });
-}
+const samplePreview = (page: Page): Promise<CanvasSample> => sampleCanvas(page.getByTestId('preview-canvas'));
 
 test('preflight turns the NDI item red when the NDI runtime is hidden; the rest report, keyboard reachable', async ({ page, engine }) => {
   await openConsole(page, engine);

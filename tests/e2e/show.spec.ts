@@ -3,8 +3,7 @@
  * with the cue editor, run it with GO (Space), and check the program canvas
  * pixels follow each cue; then the timeline and the safe plate buttons.
  */
-import type { Locator } from '@playwright/test';
-import { brightness, expect, meanDistance, openConsole, sampleProgram, test, waitForLivePicture, type CanvasSample } from './fixtures.js';
+import { brightness, expect, meanDistance, openConsole, sampleCanvas, sampleProgram, test, waitForLivePicture, type CanvasSample } from './fixtures.js';
 
 const CUES = ['snow white winter morning', 'neon night city, magenta and cyan', 'deep green forest moss'];
 /** Mean-colour distance (0..441) that counts as a different picture. */
@@ -105,17 +104,3 @@ test('the timeline adds keyframes, plays, and drives the wall; safe plate and re
   await waitForLivePicture(page, 5000);
 });
 
-/** A canvas's pixels, sampled like the program canvas (fixtures.ts): what the operator sees, not the DOM. */
-async function sampleCanvas(canvas: Locator): Promise<CanvasSample> {
-  return canvas.evaluate((element) => {
-    const c = element as HTMLCanvasElement;
-    const { data, width, height } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
-    let r = 0, g = 0, b = 0;
-    for (let i = 0; i < data.length; i += 4) { r += data[i]!; g += data[i + 1]!; b += data[i + 2]!; }
-    const n = width * height;
-    const grid: number[] = [];
-    const step = Math.max(1, Math.floor(Math.min(width, height) / 24));
-    for (let y = Math.floor(step / 2); y < height; y += step) for (let x = Math.floor(step / 2); x < width; x += step) { const i = (y * width + x) * 4; grid.push(data[i]!, data[i + 1]!, data[i + 2]!); }
-    return { width, height, mean: [r / n, g / n, b / n] as [number, number, number], grid };
-  });
-}

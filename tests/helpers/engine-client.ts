@@ -7,6 +7,7 @@ import { createEngineConnection } from '../../app/contract/client.js';
 import type { EngineConnection, MessageBridge } from '../../app/contract/connection.js';
 import type { EngineEvent } from '../../app/contract/messages.js';
 import type { FrameHeader } from '../../app/contract/frame-wire.js';
+import { waitUntil } from './wait.js';
 
 export interface ReceivedFrame {
   header: FrameHeader;
@@ -60,15 +61,7 @@ export async function connectTestClient(url: string): Promise<TestClient> {
     socket.once('open', () => resolve());
     socket.once('error', reject);
   });
-  const waitFor = async <T>(predicate: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> => {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const value = predicate();
-      if (value) return value;
-      if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
+  const waitFor = <T>(predicate: () => T | undefined | null | false, timeoutMs = 10_000) => waitUntil(predicate, { timeoutMs, intervalMs: 10 });
   return { connection, socket, events, frames, rawReplies, waitFor, close: () => socket.close() };
 }
 

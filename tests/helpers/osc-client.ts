@@ -1,6 +1,7 @@
 /** A tiny OSC peer on loopback for tests: sends messages/packets and keeps what arrives. */
 import dgram from 'node:dgram';
 import { fromBuffer, toBuffer, type OscArgInput, type OscMessageOutput, type OscPacketInput } from 'osc-min';
+import { waitUntil } from './wait.js';
 
 export interface OscPeer {
   port: number;
@@ -37,15 +38,7 @@ export async function oscPeer(target: number): Promise<OscPeer> {
     send: (address, args = []) => sendRaw(encode({ address, args })),
     sendPacket: (packet) => sendRaw(encode(packet)),
     sendRaw,
-    async waitFor(predicate, timeoutMs = 10_000) {
-      const deadline = performance.now() + timeoutMs;
-      for (;;) {
-        const value = predicate();
-        if (value) return value;
-        if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    },
+    waitFor: (predicate, timeoutMs = 10_000) => waitUntil(predicate, { timeoutMs, intervalMs: 10 }),
     close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
   };
 }

@@ -6,6 +6,7 @@ import net from 'node:net';
 import { fromBuffer, type OscArgInput, type OscMessageOutput, type OscPacketInput } from 'osc-min';
 import { createFrameDecoder, encodeFrame, type OscTcpFraming } from '../../app/engine/control/osc-tcp-framing.js';
 import { encode } from './osc-client.js';
+import { waitUntil } from './wait.js';
 
 export interface OscTcpPeer {
   socket: net.Socket;
@@ -63,15 +64,7 @@ export async function oscTcpPeer(port: number, framing: OscTcpFraming = 'slip'):
     sendRaw,
     frame,
     count: (address) => received.filter((m) => m.address === address).length,
-    async waitFor(predicate, timeoutMs = 10_000) {
-      const deadline = performance.now() + timeoutMs;
-      for (;;) {
-        const value = predicate();
-        if (value) return value;
-        if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    },
+    waitFor: (predicate, timeoutMs = 10_000) => waitUntil(predicate, { timeoutMs, intervalMs: 10 }),
     async close() {
       if (closedFlag) return;
       socket.end();

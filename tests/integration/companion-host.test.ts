@@ -43,6 +43,7 @@ import { ACTIONS } from '../../companion-module/src/actions.js';
 import type { ModuleConfig } from '../../companion-module/src/config.js';
 import { FEEDBACKS } from '../../companion-module/src/feedbacks.js';
 import { presetDefinitions } from '../../companion-module/src/presets.js';
+import { waitUntil, type Probe } from '../helpers/wait.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MODULE_DIR = path.join(ROOT, 'companion-module');
@@ -139,17 +140,13 @@ let server: ConsoleServer;
 let guarded: ConsoleServer;
 let companion: StandInCompanion;
 
-async function waitFor<T>(what: string, predicate: () => T | null | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = predicate();
-    if (value) return value;
-    if (performance.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}; module logs and statuses: ${JSON.stringify(companion?.received.filter((c) => c.name === 'log-message' || c.name === 'set-status'))}\nmodule output:\n${companion?.output}`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Waits for `predicate`; on a timeout the error carries the module's log, statuses and output. */
+const waitFor = <T>(what: string, predicate: Probe<T>, timeoutMs = 15_000) =>
+  waitUntil(predicate, {
+    timeoutMs,
+    what: () =>
+      `${what}; module logs and statuses: ${JSON.stringify(companion?.received.filter((c) => c.name === 'log-message' || c.name === 'set-status'))}\nmodule output:\n${companion?.output}`,
+  });
 
 const config = (overrides: Partial<ModuleConfig> = {}): ModuleConfig => ({ host: '127.0.0.1', port: server.port, token: '', ...overrides });
 

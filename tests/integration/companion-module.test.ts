@@ -15,6 +15,7 @@ import { CycloramaClient, type ConnectionStatus } from '../../companion-module/s
 import { FEEDBACKS, feedbackDefinitions } from '../../companion-module/src/feedbacks.js';
 import { presetDefinitions } from '../../companion-module/src/presets.js';
 import type { CycloramaState } from '../../companion-module/src/protocol.js';
+import { waitUntil, type Probe } from '../helpers/wait.js';
 
 let engine: Engine;
 let server: ConsoleServer;
@@ -22,15 +23,7 @@ let client: CycloramaClient;
 const statuses: ConnectionStatus[] = [];
 const rejected: string[] = [];
 
-async function waitFor<T>(predicate: () => T | null | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = predicate();
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const waitFor = <T>(predicate: Probe<T>, timeoutMs = 10_000) => waitUntil(predicate, { timeoutMs });
 
 /** Runs a Companion action the way Companion would: its callback with the button's options. */
 async function press(id: keyof typeof ACTIONS, options: Record<string, unknown> = {}) {

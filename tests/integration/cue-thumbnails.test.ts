@@ -18,6 +18,7 @@ import { builtinModelDir, loadModelFolder } from '../../app/engine/generate/mode
 import { StandbyPreview } from '../../app/engine/preview/standby-preview.js';
 import { lookTarget } from '../../app/show/show-state.js';
 import { meanAbsDiff, meanRgb, rgbDistance } from '../helpers/engine-client.js';
+import { waitUntil, type Probe } from '../helpers/wait.js';
 
 const PROMPTS = ['snow white winter morning', 'neon night city, magenta and cyan', 'deep green forest moss'];
 
@@ -27,15 +28,7 @@ let server: ConsoleServer;
 const delivered: ThumbnailMessage[] = [];
 const send = (command: CommandInput) => engine.dispatch(commandSchema.parse(command));
 
-async function until<T>(probe: () => T | null | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(probe: Probe<T>, timeoutMs = 30_000) => waitUntil(probe, { timeoutMs, intervalMs: 50 });
 
 const cues = (): Cue[] => engine.state().show!.document.cues;
 const keyOf = (cue: Cue) => thumbnailKey(cue.look, engine.state().model.id);

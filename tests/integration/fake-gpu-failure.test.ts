@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../app/engine/engine.js';
 import { readFrame } from '../../app/contract/frame-wire.js';
+import { waitUntil } from '../helpers/wait.js';
 
 describe('fake GPU failure mid-show', () => {
   it('holds the last good frame, reports the failure and recovers', async () => {
@@ -21,13 +22,7 @@ describe('fake GPU failure mid-show', () => {
       previews.push({ lookId: frame.header.lookId, sequence: frame.header.sequence, mean: sum / (frame.pixels.length / 4), at: performance.now() });
     });
     try {
-      const waitFor = async (predicate: () => boolean, timeoutMs: number) => {
-        const deadline = performance.now() + timeoutMs;
-        while (!predicate()) {
-          if (performance.now() > deadline) throw new Error('timed out');
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      };
+      const waitFor = (predicate: () => boolean, timeoutMs: number) => waitUntil(predicate, { timeoutMs });
       await waitFor(() => engine.state().recentErrors.some((e) => e.code === 'model-run-failed'), 10_000);
       const failure = engine.state().recentErrors.find((e) => e.code === 'model-run-failed');
       expect(failure?.message).toMatch(/injected fault.*last good frame/);

@@ -14,6 +14,7 @@ import { Engine } from '../../app/engine/engine.js';
 import { NdiReceiver, findNdiSource } from '../../app/engine/ndi/receiver.js';
 import { loadNdiRuntime } from '../../app/engine/ndi/runtime.js';
 import { removeNdiMarkers } from '../helpers/ndi-pattern.js';
+import { waitUntil, type Probe } from '../helpers/wait.js';
 
 const NAME = `Cyclorama Engine Out ${process.pid}`;
 const RENAMED = `Cyclorama Engine Renamed ${process.pid}`;
@@ -27,15 +28,7 @@ let engine: Engine;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const send = (command: CommandInput) => engine.dispatch(commandSchema.parse(command));
 const ndiOutputs = (): OutputStatus[] => engine.state().outputs.filter((o) => o.kind === 'ndi');
-async function until<T>(probe: () => T | null | undefined | false | Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error('timed out');
-    await sleep(50);
-  }
-}
+const until = <T>(probe: Probe<T>, timeoutMs = 15_000) => waitUntil(probe, { timeoutMs, intervalMs: 50 });
 
 beforeAll(async () => {
   engine = await Engine.start({ configDir: null, width: 640, height: 360, ndi: { extraIps: '127.0.0.1', configDir } });

@@ -12,6 +12,7 @@ import { commandSchema, type CommandInput } from '../../app/contract/commands.js
 import { readFrame } from '../../app/contract/frame-wire.js';
 import type { PreflightReport } from '../../app/contract/preflight.js';
 import { Engine } from '../../app/engine/engine.js';
+import { waitUntil, type Probe } from '../helpers/wait.js';
 
 const emptyDir = mkdtempSync(path.join(tmpdir(), 'cyclorama-no-ndi-'));
 const showDir = mkdtempSync(path.join(tmpdir(), 'cyclorama-preflight-show-'));
@@ -19,15 +20,7 @@ let engine: Engine;
 const stills: Uint8Array[] = [];
 const send = (command: CommandInput) => engine.dispatch(commandSchema.parse(command));
 
-async function until<T>(probe: () => T | null | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = <T>(probe: Probe<T>, timeoutMs = 20_000) => waitUntil(probe, { timeoutMs, intervalMs: 50 });
 
 async function preflight(): Promise<PreflightReport> {
   const startedAfter = Date.now();
