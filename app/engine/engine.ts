@@ -24,7 +24,7 @@ import { ProgramFrames } from './frames/program-frames.js';
 import { Generator, type GeneratedFrame } from './generate/generator.js';
 import { builtinModelDir, loadModelFolder, type ModelFolder } from './generate/model-folder.js';
 import { ok, type Result } from './result.js';
-import { OutputClock, RATE_29_97, type FrameRate } from './outputs/output-clock.js';
+import { OutputClock, RATE_29_97, sinkFailure, type FrameRate } from './outputs/output-clock.js';
 import type { FrameSink } from './outputs/frame-sink.js';
 import { PreviewSink } from './outputs/preview-sink.js';
 import { NdiOutputs, type NdiSettings } from './outputs/ndi-outputs.js';
@@ -356,8 +356,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       take: () => this.takeFrame(),
       // A safe-plate panic without a plate shows black.
       level: () => this.outputLevelNow(),
-      onSinkError: (sink, error) =>
-        this.recordError(engineError('output-failed', `Output "${sink.name}" failed: ${error.message}. Other outputs keep running.`, { output: sink.id })),
+      onSinkError: (sink, error) => this.recordError(sinkFailure(sink, error)),
       selectable: false,
     });
     clock.addSink(new PreviewSink(generator.width, generator.height, (message) => this.emit('preview', message)));

@@ -5,25 +5,14 @@
  * them (`engine.setAttachedDisplays`). Everything else is real: the console in
  * Chromium, the contract, the engine adding the display output.
  */
-import path from 'node:path';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import { expect, openConsole, test } from './fixtures.js';
-import type { Engine } from '../../app/engine/engine.js';
-import type { ConsoleServer } from '../../app/engine/control/console-server.js';
-
-const dist = path.resolve('dist/app/engine');
+import { startInProcessEngine } from './in-process-engine.js';
 
 test('fake Electron screens: "+ Display" lists the attached displays and puts an output on the chosen one', async ({ page }) => {
-  const configDir = mkdtempSync(path.join(os.tmpdir(), 'cyclorama-screens-'));
-  const { Engine: EngineClass } = (await import(path.join(dist, 'engine.js'))) as { Engine: typeof Engine };
-  const { ClientHub } = (await import(path.join(dist, 'control/client-hub.js'))) as typeof import('../../app/engine/control/client-hub.js');
-  const { startConsoleServer } = (await import(path.join(dist, 'control/console-server.js'))) as typeof import('../../app/engine/control/console-server.js');
-  const engine = await EngineClass.start({ width: 320, height: 180, configDir });
-  let server: ConsoleServer | null = null;
+  const running = await startInProcessEngine({ engine: { width: 320, height: 180 } });
+  const { engine } = running;
   try {
-    server = await startConsoleServer({ hub: new ClientHub(engine), staticDir: path.resolve('dist/renderer'), port: 0 });
-    await openConsole(page, { url: `http://127.0.0.1:${server.port}/`, log: () => '' });
+    await openConsole(page, { url: running.url, log: () => '' });
 
     // Headless (no display list): "+ Display" adds a page output at once.
     await page.getByTestId('display-add').click();
@@ -53,8 +42,6 @@ test('fake Electron screens: "+ Display" lists the attached displays and puts an
     await expect(picker).toHaveCount(0);
     expect(engine.state().outputs.filter((o) => o.kind === 'display')).toHaveLength(2);
   } finally {
-    await server?.close();
-    await engine.stop();
-    rmSync(configDir, { recursive: true, force: true });
+    await running.stop();
   }
 });

@@ -5,25 +5,15 @@
  * reload still gets in); another console is dropped and asks for the new token,
  * instead of retrying the old one for ever, and reconnects once given it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Engine } from '../../app/engine/engine.js';
-import type { NetworkControl } from '../../app/engine/control/network-control.js';
 import { expect, test } from './fixtures.js';
-
-const dist = path.resolve('dist/app/engine');
+import { startInProcessEngine } from './in-process-engine.js';
 
 test('rotating the token: the rotating console adopts it, another one is asked for it and reconnects', async ({ page, context }) => {
-  const configDir = mkdtempSync(path.join(os.tmpdir(), 'cyclorama-token-'));
-  const { Engine: EngineClass } = (await import(path.join(dist, 'engine.js'))) as { Engine: typeof Engine };
-  const { ClientHub } = (await import(path.join(dist, 'control/client-hub.js'))) as typeof import('../../app/engine/control/client-hub.js');
-  const { startNetworkControl } = (await import(path.join(dist, 'control/network-control.js'))) as typeof import('../../app/engine/control/network-control.js');
-  const engine = await EngineClass.start({ width: 160, height: 90, configDir });
-  let control: NetworkControl | null = null;
+  // Bound to every interface, as `serve --host 0.0.0.0 --token` is: the token is checked even on loopback.
+  const running = await startInProcessEngine({ host: '0.0.0.0', token: 'first-token' });
+  const { control } = running;
   try {
-    control = await startNetworkControl({ engine, hub: new ClientHub(engine), staticDir: path.resolve('dist/renderer'), host: '0.0.0.0', port: 0, token: 'first-token' });
-    const base = `http://127.0.0.1:${control.server.port}/`;
+    const base = running.url;
     const connected = (p: typeof page) => expect(p.getByTestId('status-connection')).toHaveText(/Connected/, { timeout: 20_000 });
 
     await page.goto(`${base}?token=first-token`);
@@ -35,7 +25,7 @@ test('rotating the token: the rotating console adopts it, another one is asked f
     // Rotate from the first console (Control panel).
     await page.getByTestId('status-control').click();
     await page.getByRole('button', { name: 'Rotate token' }).click();
-    await expect.poll(() => control!.tokens.current).not.toBe('first-token');
+    await expect.poll(() => control.tokens.current).not.toBe('first-token');
     const next = control.tokens.current!;
     await expect.poll(() => new URL(page.url()).searchParams.get('token')).toBe(next);
     await expect(page.getByTestId('token-guard')).toHaveCount(0);
@@ -56,8 +46,6 @@ test('rotating the token: the rotating console adopts it, another one is asked f
     await connected(page);
     await other.close();
   } finally {
-    await control?.close();
-    await engine.stop();
-    rmSync(configDir, { recursive: true, force: true });
+    await running.stop();
   }
 });

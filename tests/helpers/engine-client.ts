@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { createEngineConnection } from '../../app/contract/client.js';
 import type { EngineConnection, MessageBridge } from '../../app/contract/connection.js';
 import type { EngineEvent } from '../../app/contract/messages.js';
+import type { EngineState } from '../../app/contract/state.js';
 import type { FrameHeader } from '../../app/contract/frame-wire.js';
 import { waitUntil } from './wait.js';
 
@@ -23,6 +24,8 @@ export interface TestClient {
   /** Raw text replies, for tests that send malformed messages by hand. */
   rawReplies: unknown[];
   waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
+  /** The newest state snapshot received (from a state or hello event); throws before the first. */
+  latestState(): EngineState;
   close(): void;
 }
 
@@ -62,7 +65,14 @@ export async function connectTestClient(url: string): Promise<TestClient> {
     socket.once('error', reject);
   });
   const waitFor = <T>(predicate: () => T | undefined | null | false, timeoutMs = 10_000) => waitUntil(predicate, { timeoutMs, intervalMs: 10 });
-  return { connection, socket, events, frames, rawReplies, waitFor, close: () => socket.close() };
+  const latestState = (): EngineState => {
+    for (let i = events.length - 1; i >= 0; i--) {
+      const event = events[i];
+      if (event && (event.kind === 'state' || event.kind === 'hello')) return event.state;
+    }
+    throw new Error('no state received');
+  };
+  return { connection, socket, events, frames, rawReplies, waitFor, latestState, close: () => socket.close() };
 }
 
 /** Mean R, G, B of an RGBA buffer. */

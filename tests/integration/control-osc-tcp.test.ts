@@ -47,13 +47,7 @@ async function connect(port = control.osc!.status().tcp!.port, framing: OscTcpFr
   return peer;
 }
 
-function lastState(): EngineState {
-  for (let i = client.events.length - 1; i >= 0; i--) {
-    const event = client.events[i];
-    if (event && (event.kind === 'state' || event.kind === 'hello')) return event.state;
-  }
-  throw new Error('no state received');
-}
+const lastState = (): EngineState => client.latestState();
 const show = () => lastState().show!;
 
 /** The last value sent to `address` on this connection. */

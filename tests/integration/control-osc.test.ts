@@ -46,13 +46,7 @@ afterAll(async () => {
   await engine?.stop();
 });
 
-function lastState(): EngineState {
-  for (let i = client.events.length - 1; i >= 0; i--) {
-    const event = client.events[i];
-    if (event && (event.kind === 'state' || event.kind === 'hello')) return event.state;
-  }
-  throw new Error('no state received');
-}
+const lastState = (): EngineState => client.latestState();
 const show = () => lastState().show!;
 const P = '/cyclorama';
 

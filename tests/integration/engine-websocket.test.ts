@@ -28,13 +28,7 @@ afterAll(async () => {
   await engine?.stop();
 });
 
-function lastState() {
-  for (let i = client.events.length - 1; i >= 0; i--) {
-    const event = client.events[i];
-    if (event && (event.kind === 'state' || event.kind === 'hello')) return event.state;
-  }
-  throw new Error('no state received');
-}
+const lastState = () => client.latestState();
 
 describe('engine over WebSocket', () => {
   it('greets with the contract version and a state naming the model and provider', async () => {

@@ -35,13 +35,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function lastState(): EngineState {
-  for (let i = client.events.length - 1; i >= 0; i--) {
-    const event = client.events[i];
-    if (event && (event.kind === 'state' || event.kind === 'hello')) return event.state;
-  }
-  throw new Error('no state received');
-}
+const lastState = (): EngineState => client.latestState();
 const show = () => lastState().show!;
 const send = (command: Parameters<TestClient['connection']['send']>[0]) => client.connection.send(command);
 

@@ -11,7 +11,7 @@ import { engineNowMs } from '../clock.js';
 import type { TakenFrame } from '../frames/program-frames.js';
 import { fail, ok, type Result } from '../result.js';
 import { DisplayFrameSink } from './display-frame-sink.js';
-import { OutputClock, type FrameRate } from './output-clock.js';
+import { OutputClock, sinkFailure, type FrameRate } from './output-clock.js';
 import type { RigEntry } from './output-rig.js';
 
 export interface DisplayOutputSpec {
@@ -59,8 +59,7 @@ export class DisplayOutputs {
       rate: sink.config.rate,
       take: this.options.take,
       level: this.options.level,
-      onSinkError: (failed, error) =>
-        this.options.onError(engineError('output-failed', `Output "${failed.name}" failed: ${error.message}. Other outputs keep running.`, { output: failed.id })),
+      onSinkError: (failed, error) => this.options.onError(sinkFailure(failed, error)),
     });
     clock.addSink(sink);
     clock.start();

@@ -21,7 +21,7 @@ import { uyvyConverter, type ScaleFilter } from '../ndi/pixels.js';
 import { loadNdiRuntime, type NdiRuntime } from '../ndi/runtime.js';
 import { fail, ok, type Result } from '../result.js';
 import { NdiFrameSink, type NdiOutputConfig } from './ndi-frame-sink.js';
-import { OutputClock, type FrameRate } from './output-clock.js';
+import { OutputClock, sinkFailure, type FrameRate } from './output-clock.js';
 import type { RigEntry } from './output-rig.js';
 
 /** What a user asks for; missing fields take the engine's frame size and rate. */
@@ -222,8 +222,7 @@ export class NdiOutputs {
       rate: entry.config.rate,
       take: this.options.take,
       level: this.options.level,
-      onSinkError: (failed, error) =>
-        this.options.onError(engineError('output-failed', `Output "${failed.name}" failed: ${error.message}. Other outputs keep running.`, { output: failed.id })),
+      onSinkError: (failed, error) => this.options.onError(sinkFailure(failed, error)),
     });
     clock.addSink(sink);
     clock.setLive(entry.live);

@@ -5,6 +5,7 @@
  * drift). A tick that is more than one period late is counted as missed and
  * skipped rather than sent in a burst.
  */
+import { engineError, type EngineError } from '../../contract/errors.js';
 import type { OutputStatus } from '../../contract/state.js';
 import { engineNowMs } from '../clock.js';
 import type { TakenFrame } from '../frames/program-frames.js';
@@ -26,6 +27,11 @@ export interface OutputClockOptions {
   onSinkError: (sink: FrameSink, error: Error) => void;
   /** Whether the output can be deselected (blanked); the console's monitor always shows program. Default true. */
   selectable?: boolean;
+}
+
+/** The error an output clock reports when one of its sinks throws: the others keep running. */
+export function sinkFailure(sink: FrameSink, error: Error): EngineError {
+  return engineError('output-failed', `Output "${sink.name}" failed: ${error.message}. Other outputs keep running.`, { output: sink.id });
 }
 
 export class OutputClock {
