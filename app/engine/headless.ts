@@ -5,10 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { ClientHub } from './control/client-hub.js';
 import { isLoopbackHost } from './control/access.js';
-import { startNetworkControl } from './control/network-control.js';
+import { startNetworkControl, type NetworkControl } from './control/network-control.js';
 import type { OscDestination } from './control/osc-server.js';
 import type { OscTcpOptions } from './control/osc-tcp-listener.js';
 import { Engine, type EngineOptions } from './engine.js';
+import { explainListenError, startupErrorLine, StartupProblem, type Listener } from './startup-problems.js';
 
 export interface HeadlessOptions {
   host: string;
@@ -25,23 +26,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<void> {
   // Opening the node to the network without a token would let anyone on the LAN drive the wall.
   const token = options.token ?? (isLoopbackHost(options.host) ? undefined : randomBytes(16).toString('hex'));
   const engine = await Engine.start(options.engine);
-  engine.on('event', (event) => {
-    if (event.kind === 'error') log(`${event.error.code}: ${event.error.message}`);
-  });
-  engine.on('log', log);
-  const state = engine.state();
-  log(`model ${state.model.name} ${state.model.status} on ${state.model.provider ?? 'no provider'} at ${state.model.width}x${state.model.height}`);
-  const hub = new ClientHub(engine, log);
-  const control = await startNetworkControl({
-    engine,
-    hub,
-    staticDir: options.staticDir,
-    host: options.host,
-    port: options.port,
-    log,
-    ...(token ? { token } : {}),
-    ...(options.osc ? { osc: options.osc } : {}),
-  });
+  const { control, stopLogging } = await startControl(engine, { ...options, ...(token ? { token } : {}) }, log);
   const server = control.server;
   console.log(`Cyclorama console: ${server.url}${token ? `?token=${token}` : ''}`);
   if (control.osc) {
@@ -49,6 +34,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<void> {
     const tcp = osc.tcp ? `, tcp ${osc.host}:${osc.tcp.port} (${osc.tcp.framing})` : '';
     console.log(`Cyclorama OSC: udp ${osc.host}:${osc.port}${tcp}${osc.allow.length ? ` from ${osc.allow.join(',')}` : ''}${osc.feedback.length ? `, feedback to ${osc.feedback.join(',')}` : ''}`);
   }
+  stopLogging();
 
   await new Promise<void>((resolve) => {
     const shutdown = () => resolve();
@@ -58,4 +44,67 @@ export async function runHeadless(options: HeadlessOptions): Promise<void> {
   log('shutting down');
   await control.close();
   await engine.stop();
+}
+
+/**
+ * Logs the engine (every startup error with what to do), then opens the control
+ * listeners. A listener that cannot open stops the engine cleanly (its worker
+ * threads, onnxruntime, libndi: exiting with them alive aborts natively) and
+ * becomes a StartupProblem: one line for the CLI to print.
+ */
+export async function startControl(
+  engine: Engine,
+  options: Omit<HeadlessOptions, 'engine'>,
+  log: (line: string) => void,
+): Promise<{ control: NetworkControl; stopLogging: () => void }> {
+  const stopLogging = logStartupErrors(engine, log);
+  engine.on('log', log);
+  const state = engine.state();
+  log(`model ${state.model.name} ${state.model.status} on ${state.model.provider ?? 'no provider'} at ${state.model.width}x${state.model.height}`);
+  const hub = new ClientHub(engine, log);
+  try {
+    const control = await startNetworkControl({
+      engine,
+      hub,
+      staticDir: options.staticDir,
+      host: options.host,
+      port: options.port,
+      log,
+      ...(options.token ? { token: options.token } : {}),
+      ...(options.osc ? { osc: options.osc } : {}),
+    });
+    return { control, stopLogging };
+  } catch (error) {
+    await engine.stop();
+    throw new StartupProblem(explainListenError(error, failedListener(error, options)));
+  }
+}
+
+/**
+ * Every engine error goes to the log. Those recorded while the engine started
+ * (before anyone listened: a show file that cannot be read, a model folder that
+ * fails) are taken from the state, and until `stop` is called (the node is up)
+ * each line also says what to do. They stay in the state for the console.
+ */
+export function logStartupErrors(engine: Engine, log: (line: string) => void): () => void {
+  let starting = true;
+  for (const error of engine.state().recentErrors) log(startupErrorLine(error));
+  engine.on('event', (event) => {
+    if (event.kind === 'error') log(starting ? startupErrorLine(event.error) : `${event.error.code}: ${event.error.message}`);
+  });
+  return () => {
+    // NDI outputs and the saved rig open on the engine's next turn: still startup.
+    setImmediate(() => (starting = false));
+  };
+}
+
+/** Which listener an error came from: OSC binds UDP ('bind') and its TCP port is its own; the rest is the console. */
+function failedListener(error: unknown, options: Omit<HeadlessOptions, 'engine'>): Listener {
+  const { syscall, port } = error as { syscall?: string; port?: number };
+  const osc = options.osc;
+  if (osc && syscall === 'bind') return { kind: 'osc-udp', host: osc.host ?? '127.0.0.1', port: osc.port };
+  if (osc && osc.tcp !== false && port !== undefined && port !== options.port && port === (osc.tcp?.port ?? osc.port)) {
+    return { kind: 'osc-tcp', host: osc.host ?? '127.0.0.1', port };
+  }
+  return { kind: 'console', host: options.host, port: options.port };
 }

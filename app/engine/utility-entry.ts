@@ -6,8 +6,12 @@
  */
 import { attachedDisplaysSchema } from '../contract/display.js';
 import { ClientHub } from './control/client-hub.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Engine } from './engine.js';
-import { parseEngineArgs } from './engine-args.js';
+import { CONTROL_FLAGS, controlSettingsFromFlags, engineOptionsFromFlags, NODE_FLAGS, parseFlags } from './engine-args.js';
+import { logStartupErrors, startControl } from './headless.js';
+import { StartupProblem } from './startup-problems.js';
 
 interface PortLike {
   postMessage(message: unknown): void;
@@ -26,8 +30,31 @@ if (!parentPort) {
   process.exit(2);
 }
 
-const engine = await Engine.start(parseEngineArgs(process.argv.slice(2)));
-const hub = new ClientHub(engine, (line) => console.log(`[engine] ${line}`));
+const log = (line: string) => console.log(`[engine] ${line}`);
+// The flags `cyclorama start` was given, passed on by main (app/main/engine-flags.ts); the same table as serve's.
+let flags: ReturnType<typeof parseFlags<typeof NODE_FLAGS>>;
+try {
+  flags = parseFlags(NODE_FLAGS, process.argv.slice(2));
+} catch (error) {
+  console.error(`cyclorama engine: ${(error as Error).message}`);
+  process.exit(2);
+}
+const engine = await Engine.start(engineOptionsFromFlags(flags));
+const hub = new ClientHub(engine, log);
+
+// Network control (remote consoles, HTTP, OSC) only when a control flag was given: the app's own console needs none.
+const wantsControl = Object.keys(CONTROL_FLAGS).some((key) => process.argv.includes(CONTROL_FLAGS[key as keyof typeof CONTROL_FLAGS].flag.split(' ')[0] as string));
+const control = wantsControl
+  ? await startControl(engine, { ...controlSettingsFromFlags(flags), staticDir: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../renderer') }, log).catch((error: unknown) => {
+      console.error(`cyclorama: ${error instanceof StartupProblem ? error.message : (error as Error).message}`);
+      parentPort.postMessage({ type: 'startup-failed', message: (error as Error).message });
+      process.exit(1);
+    })
+  : (logStartupErrors(engine, log)(), null);
+if (control) {
+  control.stopLogging();
+  console.log(`Cyclorama console: ${control.control.server.url}${control.control.tokens.current ? `?token=${control.control.tokens.current}` : ''}`);
+}
 
 let lastReported = '';
 engine.on('event', (event) => {
@@ -52,7 +79,18 @@ engine.on('event', (event) => {
   }
 });
 
+/** A deliberate stop (main quits): close cleanly, so the next start begins fresh (no last-session resume). */
+async function stopAndExit(): Promise<void> {
+  await control?.control.close();
+  await engine.stop();
+  process.exit(0);
+}
+
 parentPort.on('message', ({ data, ports }) => {
+  if ((data as { type?: unknown })?.type === 'stop') {
+    void stopAndExit();
+    return;
+  }
   // The displays attached to this machine (main's screen API), validated: it crosses a process edge.
   if ((data as { type?: unknown })?.type === 'screens') {
     const displays = attachedDisplaysSchema.safeParse((data as { displays?: unknown }).displays);
