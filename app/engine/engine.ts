@@ -40,6 +40,7 @@ import { DisplayOutputs } from './outputs/display-outputs.js';
 import { dispatchOutputCommand, type OutputGroups } from './outputs/output-commands.js';
 import { reopenSavedOutputs, saveOutputs } from './outputs/output-rig.js';
 import { lookTarget } from '../show/show-state.js';
+import { openLastSession, type LastSessionKeeper } from './show-files/last-session.js';
 
 export const ENGINE_VERSION = '0.1.0';
 /** How many recent errors the state snapshot keeps. */
@@ -72,6 +73,8 @@ export interface EngineOptions {
   configDir?: string | null;
   /** Reopen the outputs saved in the config folder at start, and save every change (outputs/output-rig.ts). Default true. */
   savedOutputs?: boolean;
+  /** Keep last-session.json in the config folder and resume from it when started without showPath/modelDir (show-files/last-session.ts). The CLI turns it on; default off. */
+  lastSession?: boolean;
 }
 
 interface EngineEvents {
@@ -128,6 +131,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private attachedDisplays: AttachedDisplay[] | null = null;
   /** Config folder the output rig is saved in; null = outputs are not saved or restored. */
   private readonly rigDir: string | null;
+  /** last-session.json keeper (show-files/last-session.ts); null when off. */
+  private lastSession: LastSessionKeeper | null = null;
 
   private constructor(private readonly options: EngineOptions) {
     super();
@@ -170,11 +175,21 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Starts the engine. It always comes up: a model that fails is reported in the state, not thrown. */
   static async start(options: EngineOptions = {}): Promise<Engine> {
-    const engine = new Engine(options);
+    // Last session (show-files/last-session.ts): a start after a crash or kill comes back where it was.
+    const lastSession = openLastSession(options);
+    const engine = new Engine(lastSession.options);
+    engine.lastSession = lastSession.attach({
+      session: engine.show,
+      onState: (listener) => engine.on('event', (event) => event.kind === 'state' && listener(event.state)),
+      modelDir: () => engine.liveFolder?.dir ?? null,
+      onError: (error) => engine.recordError(error),
+      log: (line) => engine.emit('log', line),
+    });
     await engine.loadModel();
     // Next turn of the loop, so callers of start() have their log/event listeners on
     // for the NDI runtime's lines (or its one "not found" message).
     setImmediate(() => {
+      engine.lastSession?.announce();
       for (const spec of options.ndi?.outputs ?? []) {
         const added = engine.ndi.add(spec);
         if (!added.ok) engine.recordError(added.error);
@@ -327,6 +342,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     await this.standbyPreview?.stop();
     this.standbyPreview = null;
     await this.show.flush();
+    await this.lastSession?.close();
     this.ndi.stop();
     this.displays.stop();
     this.clock?.stop();
