@@ -56,17 +56,6 @@ if (control) {
   console.log(`Cyclorama console: ${control.control.server.url}${control.control.tokens.current ? `?token=${control.control.tokens.current}` : ''}`);
 }
 
-let lastReported = '';
-engine.on('event', (event) => {
-  if (event.kind !== 'state') return;
-  const { prompt, seed } = event.state.program;
-  const key = `${seed}\u0000${prompt}`;
-  if (key !== lastReported) {
-    lastReported = key;
-    parentPort.postMessage({ type: 'program', prompt, seed });
-  }
-});
-
 // Display outputs for main's full-screen windows (app/main/display-windows.ts), on change only.
 let lastDisplays = '';
 engine.on('event', (event) => {

@@ -1,9 +1,10 @@
 /**
  * Display output windows (Electron main): one borderless, full-screen window per
- * display output, on the display it asked for, loading the same output page a
- * browser gets (renderer/output.html?output=ID) with the same sandboxed preload
- * bridge. Frames go engine -> window over a MessagePort of their own; main only
- * places windows.
+ * display output, on the display it asked for. Frames go engine -> window over a
+ * MessagePort of their own; this module only decides which window goes where.
+ * Electron's parts come in as arguments (the screen, a window factory), so the
+ * placement rules are tested with stand-ins (tests/unit/main/display-windows.test.ts);
+ * main.ts passes the real `screen` and windows from windows.ts.
  *
  * Displays are named by label (e.g. "DELL U2720Q") or by position "x,y" (the
  * display's top-left in the virtual desktop, stable across replugs where labels are
@@ -11,7 +12,6 @@
  * When a display is unplugged its windows close; when it comes back (or another
  * display matches) they reopen and ask the engine for a new port.
  */
-import { BrowserWindow, screen, type Display } from 'electron';
 import { z } from 'zod';
 
 /** The utility process posts the display outputs whenever the list changes. */
@@ -26,8 +26,30 @@ export function readDisplaysReport(message: unknown): DisplayOutputReport[] | nu
   return parsed.success ? parsed.data.outputs : null;
 }
 
+/** What this module reads of Electron's Display. */
+export interface DisplayLike {
+  id: number;
+  label: string;
+  bounds: { x: number; y: number; width: number; height: number };
+}
+
+/** What this module uses of Electron's `screen` (the real one satisfies it). */
+export interface ScreenLike {
+  getAllDisplays(): DisplayLike[];
+  getPrimaryDisplay(): DisplayLike;
+  on(event: 'display-added', listener: (event: unknown, display: DisplayLike) => void): unknown;
+  on(event: 'display-removed', listener: (event: unknown, display: DisplayLike) => void): unknown;
+  on(event: 'display-metrics-changed', listener: (event: unknown, display: DisplayLike) => void): unknown;
+}
+
+/** What this module does to an output window. */
+export interface OutputWindowLike {
+  destroy(): void;
+  setBounds(bounds: DisplayLike['bounds']): void;
+}
+
 /** Picks the display an output asked for: label, "x,y" position, or the first non-primary display. */
-export function chooseDisplay(wanted: string | undefined, displays: readonly Display[], primary: Display): Display | null {
+export function chooseDisplay<D extends DisplayLike>(wanted: string | undefined, displays: readonly D[], primary: DisplayLike): D | null {
   if (wanted) {
     const position = /^\s*(-?\d+)\s*,\s*(-?\d+)\s*$/.exec(wanted);
     if (position) return displays.find((d) => d.bounds.x === Number(position[1]) && d.bounds.y === Number(position[2])) ?? null;
@@ -36,20 +58,21 @@ export function chooseDisplay(wanted: string | undefined, displays: readonly Dis
   return displays.find((d) => d.id !== primary.id) ?? null;
 }
 
-export interface DisplayWindowsOptions {
-  outputPage: string;
-  preload: string;
+export interface DisplayWindowsOptions<W extends OutputWindowLike> {
+  screen: ScreenLike;
+  /** Opens the full-screen window of an output on a display; the window asks for its port (connect) once loaded. */
+  createWindow: (output: DisplayOutputReport, display: DisplayLike) => W;
   /** Asks the engine for a port for this output and hands the other end to the window. */
-  connect: (outputId: string, window: BrowserWindow) => void;
+  connect: (outputId: string, window: W) => void;
   log: (line: string) => void;
 }
 
-export class DisplayWindows {
+export class DisplayWindows<W extends OutputWindowLike> {
   private wanted: DisplayOutputReport[] = [];
-  private readonly windows = new Map<string, { window: BrowserWindow; displayId: number }>();
+  private readonly windows = new Map<string, { window: W; displayId: number }>();
 
-  constructor(private readonly options: DisplayWindowsOptions) {
-    screen.on('display-removed', (_event, display) => {
+  constructor(private readonly options: DisplayWindowsOptions<W>) {
+    options.screen.on('display-removed', (_event, display) => {
       for (const [id, entry] of this.windows) {
         if (entry.displayId === display.id) {
           this.options.log(`display "${display.label}" removed: closing output ${id}; it reopens when the display is back`);
@@ -58,8 +81,8 @@ export class DisplayWindows {
         }
       }
     });
-    screen.on('display-added', () => this.reconcile());
-    screen.on('display-metrics-changed', (_event, display) => {
+    options.screen.on('display-added', () => this.reconcile());
+    options.screen.on('display-metrics-changed', (_event, display) => {
       for (const entry of this.windows.values()) if (entry.displayId === display.id) entry.window.setBounds(display.bounds);
     });
   }
@@ -80,9 +103,14 @@ export class DisplayWindows {
     this.windows.clear();
   }
 
+  /** Output id -> the display id its window is on (for the log and tests). */
+  placements(): Map<string, number> {
+    return new Map([...this.windows].map(([id, entry]) => [id, entry.displayId]));
+  }
+
   private reconcile(): void {
-    const displays = screen.getAllDisplays();
-    const primary = screen.getPrimaryDisplay();
+    const displays = this.options.screen.getAllDisplays();
+    const primary = this.options.screen.getPrimaryDisplay();
     for (const [id, entry] of this.windows) {
       if (!this.wanted.some((o) => o.id === id)) {
         entry.window.destroy();
@@ -96,30 +124,9 @@ export class DisplayWindows {
         this.options.log(`output ${output.id} ("${output.name}"): display ${output.display ? `"${output.display}"` : '(a second one)'} not connected; waiting for it`);
         continue;
       }
-      this.windows.set(output.id, { window: this.open(output, display), displayId: display.id });
+      const { x, y, width, height } = display.bounds;
+      this.windows.set(output.id, { window: this.options.createWindow(output, display), displayId: display.id });
+      this.options.log(`output ${output.id} ("${output.name}") on display "${display.label}" at ${x},${y} ${width}x${height}`);
     }
-  }
-
-  private open(output: DisplayOutputReport, display: Display): BrowserWindow {
-    const { x, y, width, height } = display.bounds;
-    const window = new BrowserWindow({
-      x,
-      y,
-      width,
-      height,
-      frame: false,
-      fullscreen: true,
-      backgroundColor: '#000000',
-      title: `Cyclorama output: ${output.name}`,
-      show: false,
-      webPreferences: { preload: this.options.preload, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
-    });
-    window.webContents.on('will-navigate', (event) => event.preventDefault());
-    window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-    window.once('ready-to-show', () => window.showInactive());
-    window.webContents.on('did-finish-load', () => this.options.connect(output.id, window));
-    void window.loadFile(this.options.outputPage, { query: { output: output.id } });
-    this.options.log(`output ${output.id} ("${output.name}") on display "${display.label}" at ${x},${y} ${width}x${height}`);
-    return window;
   }
 }

@@ -1,15 +1,20 @@
 /**
- * Electron main process: windows and the engine's lifecycle, nothing more.
- * The engine runs in a utility process (plain Node, see engine/utility-entry.ts);
- * the console talks to it over a MessagePort that main hands to both ends, so
- * frames and commands never pass through this process. If the engine crashes,
- * main restarts it with the prompt and seed it last reported.
+ * Electron main process: wiring only. The engine runs in a utility process
+ * (plain Node, engine/utility-entry.ts) started with every flag `cyclorama start`
+ * was given (engine-flags.ts); the console talks to it over a MessagePort that
+ * main hands to both ends, so frames and commands never pass through this
+ * process. A crashed engine is restarted where it was (engine-process.ts,
+ * restart-policy.ts); a deliberate quit stops it cleanly and does not restart it.
  */
-import { app, BrowserWindow, MessageChannelMain, screen, session, utilityProcess, type UtilityProcess } from 'electron';
+import { app, MessageChannelMain, screen, session, utilityProcess } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildEngineArgs, rememberProgram, type LastProgram } from './engine-restart.js';
-import { DisplayWindows, readDisplaysReport } from './display-windows.js';
+import { DisplayWindows } from './display-windows.js';
+import { EngineProcess } from './engine-process.js';
+import { startFlagsFromArgv } from './engine-flags.js';
+import { RestartPolicy } from './restart-policy.js';
+import type { NodeFlags } from '../engine/engine-args.js';
+import { openConsoleWindow, openOutputWindow } from './windows.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererIndex = path.resolve(here, '../../renderer/index.html');
@@ -17,98 +22,63 @@ const rendererOutput = path.resolve(here, '../../renderer/output.html');
 const preloadPath = path.resolve(here, '../preload/preload.cjs');
 const engineEntry = path.resolve(here, '../engine/utility-entry.js');
 
-/** Restarts allowed inside RESTART_WINDOW_MS before giving up (a crash loop helps nobody). */
-const MAX_RESTARTS = 5;
-const RESTART_WINDOW_MS = 60_000;
-
-let consoleWindow: BrowserWindow | null = null;
-let engine: UtilityProcess | null = null;
-let lastProgram: LastProgram | null = null;
-const restarts: number[] = [];
-/** Display output windows (display-windows.ts); created once the app is ready. */
-let displayWindows: DisplayWindows | null = null;
-
-function createConsoleWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1440,
-    height: 900,
-    backgroundColor: '#0b0d10',
-    title: 'Cyclorama',
-    webPreferences: {
-      preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
-  });
-  // The console is a local page: no navigation away, no new windows.
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  void window.loadFile(rendererIndex);
-  return window;
+let startFlags: NodeFlags;
+try {
+  startFlags = startFlagsFromArgv(process.argv);
+} catch (error) {
+  console.error(`cyclorama: ${(error as Error).message}`);
+  app.exit(1);
+  throw error;
 }
 
 /** Tells the engine which displays are attached (the console offers them for display outputs). */
-function reportScreens(): void {
+function reportScreens(engine: EngineProcess<Electron.MessagePortMain>): void {
   const primary = screen.getPrimaryDisplay();
   const displays = screen.getAllDisplays().map((d) => ({ label: d.label || `Display ${d.id}`, x: d.bounds.x, y: d.bounds.y, width: d.bounds.width, height: d.bounds.height, primary: d.id === primary.id }));
-  engine?.postMessage({ type: 'screens', displays });
-}
-
-/** Starts the engine and hands it one end of a fresh port pair; the console window gets the other. */
-function startEngine(): void {
-  engine = utilityProcess.fork(engineEntry, buildEngineArgs(lastProgram), { serviceName: 'Cyclorama engine', stdio: 'inherit' });
-  // The engine reports its program to main (not through the console's port) so a restart can resume it.
-  engine.on('message', (message: unknown) => {
-    const remembered = rememberProgram(message);
-    if (remembered) lastProgram = remembered;
-    const displays = readDisplaysReport(message);
-    if (displays) displayWindows?.update(displays);
-  });
-  const { port1, port2 } = new MessageChannelMain();
-  engine.postMessage({ type: 'console-port' }, [port1]);
-  consoleWindow?.webContents.postMessage('engine-port', null, [port2]);
-  reportScreens();
-  displayWindows?.reconnectAll();
-  engine.on('exit', (code) => {
-    engine = null;
-    const now = Date.now();
-    restarts.push(now);
-    while (restarts.length > 0 && (restarts[0] as number) < now - RESTART_WINDOW_MS) restarts.shift();
-    if (app.isReady() && restarts.length <= MAX_RESTARTS) {
-      console.error(`Cyclorama engine exited (code ${code}); restarting with the last program.`);
-      startEngine();
-    } else {
-      console.error(`Cyclorama engine exited (code ${code}) ${restarts.length} times in a minute; not restarting.`);
-    }
-  });
+  engine.post({ type: 'screens', displays });
 }
 
 app.whenReady().then(() => {
   // Deny every permission request (camera, notifications, ...): the console needs none.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  consoleWindow = createConsoleWindow();
-  displayWindows = new DisplayWindows({
-    outputPage: rendererOutput,
-    preload: preloadPath,
-    connect: (outputId, window) => {
-      if (!engine) return;
-      const pair = new MessageChannelMain();
-      engine.postMessage({ type: 'console-port', outputId }, [pair.port1]);
-      window.webContents.postMessage('engine-port', null, [pair.port2]);
-    },
+  const consoleWindow = openConsoleWindow(rendererIndex, preloadPath);
+  const connectOutput = (outputId: string, window: Electron.BrowserWindow) => {
+    const port = engine.outputPort(outputId);
+    if (port) window.webContents.postMessage('engine-port', null, [port]);
+  };
+  const displayWindows = new DisplayWindows({
+    screen,
+    createWindow: (output, display) => openOutputWindow(rendererOutput, preloadPath, output, display, (window) => connectOutput(output.id, window)),
+    connect: connectOutput,
     log: (line) => console.log(`[displays] ${line}`),
   });
-  screen.on('display-added', reportScreens);
-  screen.on('display-removed', reportScreens);
-  screen.on('display-metrics-changed', reportScreens);
-  consoleWindow.webContents.on('did-finish-load', () => startEngine());
-});
+  const engine: EngineProcess<Electron.MessagePortMain> = new EngineProcess({
+    fork: (args) => utilityProcess.fork(engineEntry, args, { serviceName: 'Cyclorama engine', stdio: 'inherit' }),
+    channel: () => new MessageChannelMain(),
+    startFlags,
+    policy: new RestartPolicy(),
+    now: () => Date.now(),
+    onConsolePort: (port) => consoleWindow.webContents.postMessage('engine-port', null, [port]),
+    onStarted: () => {
+      reportScreens(engine);
+      displayWindows.reconnectAll();
+    },
+    onDisplays: (outputs) => displayWindows.update(outputs),
+    log: (line) => console.error(line),
+  });
+  screen.on('display-added', () => reportScreens(engine));
+  screen.on('display-removed', () => reportScreens(engine));
+  screen.on('display-metrics-changed', () => reportScreens(engine));
+  consoleWindow.webContents.once('did-finish-load', () => engine.start());
 
-app.on('window-all-closed', () => {
-  displayWindows?.closeAll();
-  engine?.kill();
-  app.quit();
+  // A deliberate quit: stop the engine cleanly (its show autosave, its outputs), never restart it.
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting || !engine.running) return;
+    event.preventDefault();
+    quitting = true;
+    displayWindows.closeAll();
+    void engine.stop().finally(() => app.quit());
+  });
+  app.on('window-all-closed', () => app.quit());
 });

@@ -52,7 +52,7 @@ describe('a start after kill -9 comes back where the engine was', () => {
     }
     expect(await client.connection.send({ type: 'saveShow' })).toEqual({ ok: true });
     expect(await client.connection.send({ type: 'fireCue', number: '2' })).toEqual({ ok: true });
-    const cues = await client.waitFor(() => showOf(client)?.currentCueId && showOf(client)!.document.cues);
+    const cues = await client.waitFor(() => (showOf(client)?.currentCueId ? showOf(client)!.document.cues : null));
     const [, cue2, cue3] = cues;
     expect(client.latestState().show?.currentCueId).toBe(cue2!.id);
     // An edit after the save: autosaved, not saved.

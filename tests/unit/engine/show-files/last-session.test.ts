@@ -84,9 +84,9 @@ describe('resumeFrom', () => {
 
   it('does not reopen a show file that is gone, unless its autosave is there', () => {
     const gone = path.join(dir, 'gone.json');
-    expect(resumeFrom({}, session({ showPath: gone })).showPath).toBeUndefined();
+    expect(resumeFrom<{ showPath?: string }>({}, session({ showPath: gone })).showPath).toBeUndefined();
     writeFileSync(`${gone}.autosave`, serializeShow(threeCueShow()));
-    expect(resumeFrom({}, session({ showPath: gone })).showPath).toBe(gone);
+    expect(resumeFrom<{ showPath?: string }>({}, session({ showPath: gone })).showPath).toBe(gone);
   });
 });
 
