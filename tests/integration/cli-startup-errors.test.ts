@@ -7,6 +7,7 @@
  * what to do, and stay in the state for the console. Run `npm run build` first.
  */
 import dgram from 'node:dgram';
+import net from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,6 +64,17 @@ describe('cyclorama serve: startup errors are one clear line and a clean exit', 
     try {
       const failing = cli('serve', '--port', '0', '--osc-port', String(oscPort), '--no-saved-outputs');
       await expectCleanFailure(failing, new RegExp(`OSC port ${oscPort} \\(UDP\\).* in use by another program.*--osc-port N`));
+    } finally {
+      blocker.close();
+    }
+  }, 120_000);
+
+  it('an OSC-over-TCP port asked for that is in use', async () => {
+    const blocker = net.createServer();
+    const tcpPort = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)));
+    try {
+      const failing = cli('serve', '--port', '0', '--osc-port', '0', '--osc-tcp-port', String(tcpPort), '--no-saved-outputs');
+      await expectCleanFailure(failing, new RegExp(`OSC port ${tcpPort} \\(TCP\\).* in use by another program.*--osc-tcp-port N, or --no-osc-tcp`));
     } finally {
       blocker.close();
     }
