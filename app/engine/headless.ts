@@ -56,12 +56,12 @@ export async function startControl(
   engine: Engine,
   options: Omit<HeadlessOptions, 'engine'>,
   log: (line: string) => void,
+  hub: ClientHub = new ClientHub(engine, log),
 ): Promise<{ control: NetworkControl; stopLogging: () => void }> {
   const stopLogging = logStartupErrors(engine, log);
   engine.on('log', log);
   const state = engine.state();
   log(`model ${state.model.name} ${state.model.status} on ${state.model.provider ?? 'no provider'} at ${state.model.width}x${state.model.height}`);
-  const hub = new ClientHub(engine, log);
   try {
     const control = await startNetworkControl({
       engine,

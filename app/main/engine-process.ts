@@ -40,6 +40,12 @@ export interface EngineProcessOptions<P> {
   stopTimeoutMs?: number;
 }
 
+/** The utility process reports a startup problem (one line, engine/startup-problems.ts) before it exits. */
+function readStartupFailure(message: unknown): string | null {
+  const m = message as { type?: unknown; message?: unknown } | null;
+  return m?.type === 'startup-failed' && typeof m.message === 'string' ? m.message.slice(0, 500) : null;
+}
+
 /** A clean stop writes the show's pending autosave and closes the outputs; a few seconds is plenty. */
 const STOP_TIMEOUT_MS = 5000;
 
@@ -63,6 +69,12 @@ export class EngineProcess<P> {
     child.on('message', (message) => {
       const displays = readDisplaysReport(message);
       if (displays) this.options.onDisplays(displays);
+      const failed = readStartupFailure(message);
+      if (failed !== null) {
+        // The same flags would fail again (a port in use, a bad host): say so once, do not restart.
+        this.options.policy.deliberateStop();
+        this.options.log(`Cyclorama engine could not start: ${failed} Not restarting; fix the flag and start Cyclorama again.`);
+      }
     });
     this.exited = new Promise((resolve) =>
       child.on('exit', (code) => {

@@ -60,6 +60,16 @@ describe('EngineProcess with a stand-in for Electron utilityProcess', () => {
     expect(logs[0]).toMatch(/code 134.*restarting/);
   });
 
+  it('does not restart an engine that reported it cannot start with these flags', () => {
+    const { engine, utility, logs } = setup(flags);
+    engine.start();
+    const child = utility.forked[0]!;
+    child.send({ type: 'startup-failed', message: 'port 8420 on 127.0.0.1 is in use by another program (another Cyclorama node?): stop it or pass --port N (0 picks a free one)' });
+    child.exit(1);
+    expect(utility.forked).toHaveLength(1);
+    expect(logs[0]).toMatch(/could not start: port 8420 .* in use.*Not restarting/);
+  });
+
   it('a deliberate stop asks the engine to stop cleanly and does not restart it', async () => {
     const { engine, utility, logs } = setup(flags);
     engine.start();
