@@ -71,6 +71,7 @@ engine.on('event', (event) => {
 
 /** A deliberate stop (main quits): close cleanly, so the next start begins fresh (no last-session resume). */
 async function stopAndExit(): Promise<void> {
+  log('stopping (asked by main)');
   await control?.control.close();
   await engine.stop();
   process.exit(0);

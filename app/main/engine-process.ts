@@ -46,8 +46,8 @@ function readStartupFailure(message: unknown): string | null {
   return m?.type === 'startup-failed' && typeof m.message === 'string' ? m.message.slice(0, 500) : null;
 }
 
-/** A clean stop writes the show's pending autosave and closes the outputs; a few seconds is plenty. */
-const STOP_TIMEOUT_MS = 5000;
+/** A clean stop writes the show's pending autosave and closes the outputs; a few seconds is plenty (a loaded machine is slower). */
+const STOP_TIMEOUT_MS = 10_000;
 
 export class EngineProcess<P> {
   private child: UtilityProcessLike<P> | null = null;
