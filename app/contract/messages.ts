@@ -22,11 +22,20 @@ export const clientMessageSchema = z.object({
 });
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
+/**
+ * What a successful reply may carry besides ok: only what the caller asked for
+ * and nobody else may see (the new token goes to the console that rotated it, and
+ * never into the state every client receives).
+ */
+export const replyDataSchema = z.object({ token: z.string().optional() });
+export type ReplyData = z.infer<typeof replyDataSchema>;
+
 export const replyMessageSchema = z.object({
   kind: z.literal('reply'),
   id: z.number().int().nonnegative().nullable(),
   ok: z.boolean(),
   error: engineErrorSchema.optional(),
+  data: replyDataSchema.optional(),
 });
 
 export const engineEventSchema = z.discriminatedUnion('kind', [

@@ -39,6 +39,7 @@ import { CueThumbnails } from './preview/cue-thumbnails.js';
 import { DisplayOutputs } from './outputs/display-outputs.js';
 import { dispatchOutputCommand, type OutputGroups } from './outputs/output-commands.js';
 import { reopenSavedOutputs, saveOutputs } from './outputs/output-rig.js';
+import { OutputBudget, type OutputBudgetOptions, type OutputLoad } from './outputs/output-budget.js';
 import { lookTarget } from '../show/show-state.js';
 
 export const ENGINE_VERSION = '0.1.0';
@@ -72,6 +73,8 @@ export interface EngineOptions {
   configDir?: string | null;
   /** Reopen the outputs saved in the config folder at start, and save every change (outputs/output-rig.ts). Default true. */
   savedOutputs?: boolean;
+  /** What the outputs may send together (outputs/output-budget.ts); default from the machine's cores. */
+  outputBudget?: OutputBudgetOptions;
 }
 
 interface EngineEvents {
@@ -128,11 +131,14 @@ export class Engine extends EventEmitter<EngineEvents> {
   private attachedDisplays: AttachedDisplay[] | null = null;
   /** Config folder the output rig is saved in; null = outputs are not saved or restored. */
   private readonly rigDir: string | null;
+  /** What the machine can carry in outputs (outputs/output-budget.ts): every output added or changed passes it. */
+  private readonly outputBudget: OutputBudget;
 
   private constructor(private readonly options: EngineOptions) {
     super();
     const configDir = options.configDir === undefined ? defaultConfigDir() : options.configDir;
     this.rigDir = options.savedOutputs === false ? null : configDir;
+    this.outputBudget = new OutputBudget(options.outputBudget);
     this.startedAtMs = engineNowMs();
     this.rate = options.rate ?? RATE_29_97;
     this.program = initialProgram(this.startedAtMs, options.initialPrompt, options.initialSeed);
@@ -153,6 +159,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       level: () => this.outputLevelNow(),
       onError: (error) => this.recordError(error),
       log: (line) => this.emit('log', line),
+      admit: (candidate) => this.outputBudget.admit(candidate, this.outputLoads()),
     });
     this.displays = new DisplayOutputs({
       rate: () => this.rate,
@@ -160,6 +167,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       level: () => this.outputLevelNow(),
       deliver: (id, message) => this.emit('display', id, message),
       onError: (error) => this.recordError(error),
+      admit: (candidate) => this.outputBudget.admit(candidate, this.outputLoads()),
     });
     // The first look's "time to first frame" is the cold start.
     this.ttffPending = { lookId: this.program.lookId, receivedAtMs: this.startedAtMs };
@@ -270,6 +278,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   private saveOutputRig(): void {
     const error = this.rigDir ? saveOutputs(this.rigDir, this.outputGroups()) : null;
     if (error) this.recordError(error);
+  }
+
+  /** What every NDI and display output sends now (the output budget's input). */
+  private outputLoads(): OutputLoad[] {
+    return [...this.ndi.loads(), ...this.displays.loads()];
   }
 
   private outputGroups(): OutputGroups {
