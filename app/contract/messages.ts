@@ -8,8 +8,8 @@ import { commandSchema } from './commands.js';
 import { engineErrorSchema } from './errors.js';
 import { engineStateSchema } from './state.js';
 
-/** Bumped on any breaking change of commands, events or state. */
-export const CONTRACT_VERSION = 1;
+/** Bumped on any breaking change of commands, events or state. 2: the access token left the state (control.tokenRequired; rotateToken replies with it). */
+export const CONTRACT_VERSION = 2;
 
 /** Largest text message either side accepts, in bytes. Commands are tiny. */
 export const MAX_TEXT_MESSAGE_BYTES = 64 * 1024;
