@@ -102,7 +102,7 @@ describe('fuzzing the network edges (bounded)', () => {
     const osc = control.osc!;
     const target = osc.status().port;
     const sender = dgram.createSocket('udp4');
-    const valid = encode({ oscType: 'message', address: '/cyclorama/prompt', args: [{ type: 'string', value: 'fuzzed' }] });
+    const valid = encode({ address: '/cyclorama/prompt', args: [{ type: 'string', value: 'fuzzed' }] });
     const received = () => osc.status().counters.received;
     const before = received();
     let sent = 0;
