@@ -5,6 +5,11 @@
  *
  * JSON.parse cannot do either (its error position differs between engines and it
  * keeps no positions), hence this small recursive-descent parser (RFC 8259).
+ * It is slower than JSON.parse: show-file.ts parses with JSON.parse and runs this
+ * only to place an error, recording just the one path it needs (`only`).
+ *
+ * Messages never quote the text (a path may name any file on the machine; its
+ * bytes must not come back in an error): they say what was expected, and where.
  */
 
 export type JsonPath = readonly (string | number)[];
@@ -43,7 +48,13 @@ class JsonSyntaxError extends Error {
   }
 }
 
-export function parseJsonWithPositions(text: string): LocatedJson {
+export interface LocateOptions {
+  /** Record positions only for this path and its parents (fast on large texts); absent = every value. */
+  only?: JsonPath;
+}
+
+export function parseJsonWithPositions(text: string, options: LocateOptions = {}): LocatedJson {
+  const only = options.only;
   const positions = new Map<string, JsonPosition>();
   // Line starts, for offset -> line/column.
   const lineStarts = [0];
@@ -70,7 +81,8 @@ export function parseJsonWithPositions(text: string): LocatedJson {
       else break;
     }
   };
-  const describe = (at: number) => (at >= text.length ? 'the end of the file' : `"${text[at]}"`);
+  // What was found, without quoting it (see the header).
+  const describe = (at: number) => (at >= text.length ? 'the end of the file' : 'something else');
 
   const parseString = (): string => {
     if (text[i] !== '"') fail(`expected a string, found ${describe(i)}`);
@@ -104,9 +116,16 @@ export function parseJsonWithPositions(text: string): LocatedJson {
     }
   };
 
-  const parseValue = (path: (string | number)[], at: number): unknown => {
+  /** The path of a child, or null when positions are not recorded below it (off the `only` path). */
+  const child = (path: (string | number)[] | null, step: string | number): (string | number)[] | null => {
+    if (path === null) return null;
+    if (only !== undefined && (path.length >= only.length || String(only[path.length]) !== String(step))) return null;
+    return [...path, step];
+  };
+
+  const parseValue = (path: (string | number)[] | null, at: number): unknown => {
     skip();
-    if (!positions.has(pathKey(path))) positions.set(pathKey(path), toPosition(at));
+    if (path !== null && !positions.has(pathKey(path))) positions.set(pathKey(path), toPosition(at));
     const ch = text[i];
     if (ch === '{') {
       i++;
@@ -121,11 +140,11 @@ export function parseJsonWithPositions(text: string): LocatedJson {
         const keyAt = i;
         const key = parseString();
         skip();
-        if (text[i] !== ':') fail(`expected ":" after "${key}", found ${describe(i)}`);
+        if (text[i] !== ':') fail(`expected ":" after a key, found ${describe(i)}`);
         i++;
         skip();
         // A member is located at its key: that is the line an operator looks for.
-        obj[key] = parseValue([...path, key], keyAt);
+        Object.defineProperty(obj, key, { value: parseValue(child(path, key), keyAt), enumerable: true, writable: true, configurable: true });
         skip();
         if (text[i] === ',') {
           i++;
@@ -148,7 +167,7 @@ export function parseJsonWithPositions(text: string): LocatedJson {
       }
       for (;;) {
         skip();
-        arr.push(parseValue([...path, arr.length], i));
+        arr.push(parseValue(child(path, arr.length), i));
         skip();
         if (text[i] === ',') {
           i++;
@@ -177,14 +196,14 @@ export function parseJsonWithPositions(text: string): LocatedJson {
         return value;
       }
     }
-    return fail(`unexpected ${describe(i)}`);
+    return fail(i >= text.length ? 'unexpected end of the file' : 'expected a value (object, list, string, number, true, false or null)');
   };
 
   try {
     skip();
     const value = parseValue([], i);
     skip();
-    if (i < text.length) fail(`unexpected ${describe(i)} after the end of the JSON`);
+    if (i < text.length) fail('more text after the end of the JSON');
     return { ok: true, value, positions };
   } catch (error) {
     if (error instanceof JsonSyntaxError) return { ok: false, message: error.message, position: toPosition(error.offset) };

@@ -9,7 +9,15 @@
  * while a write is in flight are written right after it, so no edit waits more
  * than about delay + one write. Saving the show removes the autosave; a start
  * that finds an autosave differing from its show file offers it (recoverShow).
+ * While that offer stands, autosaves go to a second file (pendingAutosavePathFor),
+ * so the offered work survives edits made before Recover/Discard and a second crash.
  * An untitled show (no path) is not autosaved: Save As gives it a home.
+ *
+ * File policy (issue 13): a show file that failed to load (newer, broken, not a
+ * regular file, too large) is never silently replaced: the show stays bound to it
+ * read-only (status.readOnly says why), Save refuses, Save As elsewhere works. No
+ * save or wall-log export replaces an existing file that is not this show's own
+ * without the command's `overwrite: true`.
  */
 import path from 'node:path';
 import type { Command } from '../../contract/commands.js';
@@ -21,7 +29,7 @@ import { applyEdit, isEditCommand } from '../../show/show-edit.js';
 import { emptyShow, serializeShow } from '../../show/show-file.js';
 import { initialShowState, reconcileShowState, reduceShow, resolveShow, tickShow, timelinePosition, type ShowState } from '../../show/show-state.js';
 import { formatTimecode, wallLogCsv, type WallLogEntry } from '../../show/wall-log.js';
-import { autosavePathFor, findRecovery, pushRecent, readRecent, readShowFile, removeFile, saveShowFile, writeFileAtomic, writeFileAtomicSync } from './show-store.js';
+import { autosavePathFor, findRecovery, pendingAutosavePathFor, pushRecent, readRecent, readShowFile, removeFile, saveShowFile, writeFileAtomic, writeFileAtomicSync } from './show-store.js';
 
 /** Delay from an edit to its autosave write, ms: short enough that a kill loses < 1 s. */
 export const AUTOSAVE_DELAY_MS = 200;
@@ -61,6 +69,8 @@ export class ShowSession {
   private savedText: string;
   private dirtyCache: { show: Show; dirty: boolean } | null = null;
   private recovery: { path: string; savedAtMs: number; show: Show } | null = null;
+  /** The show's file failed to load: bound to it, but Save will not replace it (see the header). */
+  private readOnly: { reason: string } | null = null;
   private recent: string[];
   private lastAutosaveAtMs: number | null = null;
   private readonly wallLog: WallLogEntry[] = [];
@@ -78,8 +88,11 @@ export class ShowSession {
       const read = readShowFile(this.path);
       if (read.ok) show = read.value.show;
       else {
-        // A show file that does not exist yet is a new show; one that is broken is reported.
-        if (!read.error.message.includes('ENOENT')) options.onError(read.error);
+        // A show file that does not exist yet is a new show there; one that failed to load is reported and kept read-only.
+        if (read.error.details?.reason !== 'missing') {
+          this.readOnly = { reason: read.error.message };
+          options.onError(read.error);
+        }
         show = { ...show, name: path.basename(this.path).replace(/(\.cyclorama)?\.json$/i, '') };
       }
       this.recovery = findRecovery(this.path);
@@ -135,6 +148,7 @@ export class ShowSession {
       currentCueId: this.state.currentCueId,
       driver: this.state.driver,
       timeline: { positionMs: at.positionMs, playing: at.playing, rate: this.state.transport.rate, atMs: this.wallNow() },
+      readOnly: this.readOnly,
       recovery: this.recovery ? { path: this.recovery.path, savedAtMs: this.recovery.savedAtMs } : null,
       recent: this.recent,
       lastAutosaveAtMs: this.lastAutosaveAtMs,
@@ -193,15 +207,27 @@ export class ShowSession {
         const target = command.path ? path.resolve(command.path) : this.path;
         if (!target) return { changed: false, error: engineError('show-edit', 'This show has no file yet: Save As with a file name ending in .json.') };
         if (!/\.json$/i.test(target)) return { changed: false, error: engineError('show-file', `Show files end in .json: ${target}.`, { path: target }) };
-        const saved = saveShowFile(target, this.show);
+        const ownFile = target === this.path;
+        if (ownFile && this.readOnly && !command.overwrite) {
+          return {
+            changed: false,
+            error: engineError('show-file', `${target} failed to load, so Save will not replace it (${this.readOnly.reason}). Use Save As to save this show to another file, or save with overwrite to replace it.`, { path: target, overwritable: true, readOnly: true }),
+          };
+        }
+        // Only this show's own, loaded file is replaced without asking.
+        const saved = saveShowFile(target, this.show, { replace: command.overwrite === true || (ownFile && !this.readOnly) });
         if (!saved.ok) return { changed: false, error: saved.error };
         this.cancelAutosave();
-        if (this.path) removeFile(autosavePathFor(this.path));
-        removeFile(autosavePathFor(target));
+        if (this.path) {
+          removeFile(pendingAutosavePathFor(this.path));
+          // An offered recovery stays until the operator decides; the session's own autosave is saved now.
+          if (!this.recovery) removeFile(autosavePathFor(this.path));
+        }
+        if (target !== this.path) removeFile(autosavePathFor(target));
         this.path = target;
+        this.readOnly = null;
         this.savedText = serializeShow(this.show);
         this.dirtyCache = null;
-        this.recovery = null;
         this.rememberRecent(target);
         return { changed: true };
       }
@@ -209,6 +235,8 @@ export class ShowSession {
         if (!this.recovery) return { changed: false, error: engineError('show-edit', 'No autosave to recover.') };
         const recovered = this.recovery.show;
         this.recovery = null;
+        // Decided: the edits made meanwhile are in the undo history; autosaves go to the usual file again.
+        if (this.path) removeFile(pendingAutosavePathFor(this.path));
         // Recorded as an edit: undo goes back to the file as saved.
         this.commit(record(this.history, recovered));
         return { changed: true };
@@ -216,6 +244,11 @@ export class ShowSession {
       case 'discardRecovery':
         if (this.recovery) removeFile(this.recovery.path);
         this.recovery = null;
+        if (this.path) {
+          removeFile(pendingAutosavePathFor(this.path));
+          // The edits made while the offer stood move to the usual autosave file.
+          if (this.isDirty()) this.scheduleAutosave();
+        }
         return { changed: true };
       case 'exportWallLog': {
         const target = command.path
@@ -224,7 +257,7 @@ export class ShowSession {
             ? this.path.replace(/(\.cyclorama)?\.json$/i, '') + '.wall-log.csv'
             : path.resolve(`wall-log-${new Date(this.wallNow()).toISOString().replace(/[:.]/g, '-')}.csv`);
         if (!/\.csv$/i.test(target)) return { changed: false, error: engineError('show-file', `Wall logs are written as .csv: ${target}.`, { path: target }) };
-        const written = writeFileAtomicSync(target, wallLogCsv(this.wallLog));
+        const written = writeFileAtomicSync(target, wallLogCsv(this.wallLog), { replace: command.overwrite === true });
         return written.ok ? { changed: false } : { changed: false, error: written.error };
       }
       case 'fireCue':
@@ -256,6 +289,7 @@ export class ShowSession {
     this.savedText = serializeShow(show);
     this.dirtyCache = null;
     this.recovery = null;
+    this.readOnly = null;
     // The wall keeps its look: a new show starts with its first cue on standby.
     this.state = initialShowState(show, nowMs, this.state.program);
   }
@@ -295,7 +329,9 @@ export class ShowSession {
     const file = this.path;
     if (!file) return;
     const text = serializeShow(this.show);
-    this.autosaveWrite = writeFileAtomic(autosavePathFor(file), text).then((result) => {
+    // While a recovery is offered, its file is left alone (the header).
+    const target = this.recovery?.path === autosavePathFor(file) ? pendingAutosavePathFor(file) : autosavePathFor(file);
+    this.autosaveWrite = writeFileAtomic(target, text).then((result) => {
       this.autosaveWrite = null;
       if (!result.ok) this.options.onError(result.error);
       else this.lastAutosaveAtMs = this.wallNow();
