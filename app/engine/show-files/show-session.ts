@@ -90,7 +90,7 @@ export class ShowSession {
       else {
         // A show file that does not exist yet is a new show there; one that failed to load is reported and kept read-only.
         if (read.error.details?.reason !== 'missing') {
-          this.readOnly = { reason: read.error.message };
+          this.readOnly = { reason: read.error.message.replace(/ The current show stays loaded\.$/, '') };
           options.onError(read.error);
         }
         show = { ...show, name: path.basename(this.path).replace(/(\.cyclorama)?\.json$/i, '') };
