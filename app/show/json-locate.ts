@@ -51,10 +51,13 @@ class JsonSyntaxError extends Error {
 export interface LocateOptions {
   /** Record positions only for this path and its parents (fast on large texts); absent = every value. */
   only?: JsonPath;
+  /** Only check the syntax and record positions; `value` comes back null (no objects or lists built: fast on large texts). */
+  scanOnly?: boolean;
 }
 
 export function parseJsonWithPositions(text: string, options: LocateOptions = {}): LocatedJson {
   const only = options.only;
+  const scanOnly = options.scanOnly === true;
   const positions = new Map<string, JsonPosition>();
   // Line starts, for offset -> line/column.
   const lineStarts = [0];
@@ -89,14 +92,18 @@ export function parseJsonWithPositions(text: string, options: LocateOptions = {}
     const start = i;
     i++;
     let out = '';
+    // Plain runs are sliced whole (not added a character at a time): large files stay linear and fast.
+    let run = i;
     for (;;) {
       if (i >= text.length) fail('unterminated string', start);
-      const ch = text[i] as string;
-      if (ch === '"') {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        out += text.slice(run, i);
         i++;
         return out;
       }
-      if (ch === '\\') {
+      if (c === 92) {
+        out += text.slice(run, i);
         const esc = text[i + 1];
         const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
         if (esc !== undefined && esc in simple) {
@@ -108,12 +115,42 @@ export function parseJsonWithPositions(text: string, options: LocateOptions = {}
         } else {
           fail('invalid escape in string');
         }
+        run = i;
         continue;
       }
-      if (ch.charCodeAt(0) < 32) fail('control character in string (escape it)');
-      out += ch;
+      if (c < 32) fail('control character in string (escape it)');
       i++;
     }
+  };
+
+  const isDigit = (at: number) => {
+    const c = text.charCodeAt(at);
+    return c >= 48 && c <= 57;
+  };
+  /** A number per RFC 8259 at `i`, scanned by hand (a regex over a slice per number was the slow part); null when there is none. */
+  const parseNumber = (): number | null => {
+    const start = i;
+    let j = i;
+    if (text.charCodeAt(j) === 45) j++;
+    if (text.charCodeAt(j) === 48) j++;
+    else if (isDigit(j)) while (isDigit(j)) j++;
+    else return null;
+    if (text.charCodeAt(j) === 46 && isDigit(j + 1)) {
+      j++;
+      while (isDigit(j)) j++;
+    }
+    const e = text.charCodeAt(j);
+    if (e === 101 || e === 69) {
+      let k = j + 1;
+      const sign = text.charCodeAt(k);
+      if (sign === 43 || sign === 45) k++;
+      if (isDigit(k)) {
+        while (isDigit(k)) k++;
+        j = k;
+      }
+    }
+    i = j;
+    return Number(text.slice(start, j));
   };
 
   /** The path of a child, or null when positions are not recorded below it (off the `only` path). */
@@ -144,7 +181,9 @@ export function parseJsonWithPositions(text: string, options: LocateOptions = {}
         i++;
         skip();
         // A member is located at its key: that is the line an operator looks for.
-        Object.defineProperty(obj, key, { value: parseValue(child(path, key), keyAt), enumerable: true, writable: true, configurable: true });
+        const member = parseValue(child(path, key), keyAt);
+        // defineProperty: a "__proto__" key is data, not the object's prototype.
+        if (!scanOnly) Object.defineProperty(obj, key, { value: member, enumerable: true, writable: true, configurable: true });
         skip();
         if (text[i] === ',') {
           i++;
@@ -160,6 +199,7 @@ export function parseJsonWithPositions(text: string, options: LocateOptions = {}
     if (ch === '[') {
       i++;
       const arr: unknown[] = [];
+      let length = 0;
       skip();
       if (text[i] === ']') {
         i++;
@@ -167,7 +207,9 @@ export function parseJsonWithPositions(text: string, options: LocateOptions = {}
       }
       for (;;) {
         skip();
-        arr.push(parseValue(child(path, arr.length), i));
+        const item = parseValue(child(path, length), i);
+        length++;
+        if (!scanOnly) arr.push(item);
         skip();
         if (text[i] === ',') {
           i++;
@@ -181,11 +223,8 @@ export function parseJsonWithPositions(text: string, options: LocateOptions = {}
       }
     }
     if (ch === '"') return parseString();
-    const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (number && number[0].length > 0) {
-      i += number[0].length;
-      return Number(number[0]);
-    }
+    const number = parseNumber();
+    if (number !== null) return number;
     for (const [word, value] of [
       ['true', true],
       ['false', false],
@@ -204,7 +243,7 @@ export function parseJsonWithPositions(text: string, options: LocateOptions = {}
     const value = parseValue([], i);
     skip();
     if (i < text.length) fail('more text after the end of the JSON');
-    return { ok: true, value, positions };
+    return { ok: true, value: scanOnly ? null : value, positions };
   } catch (error) {
     if (error instanceof JsonSyntaxError) return { ok: false, message: error.message, position: toPosition(error.offset) };
     // Very deep nesting overflows the stack: still a value, at the start.

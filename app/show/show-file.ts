@@ -14,7 +14,7 @@
  * quote the file's text: an operator may point at any file on the machine.
  */
 import type { z } from 'zod';
-import { SHOW_FILE_VERSION, showSchema, showV1Schema, type Show, type ShowV1 } from '../contract/show.js';
+import { MAX_CUES, MAX_KEYFRAMES, SHOW_FILE_VERSION, showSchema, showV1Schema, type Show, type ShowV1 } from '../contract/show.js';
 import { parseJsonWithPositions, positionOf, type JsonPath } from './json-locate.js';
 
 /** Deepest nesting of objects and lists accepted. A show is 5 deep (show.cues[].look.params); 32 leaves room for what may come. */
@@ -104,13 +104,13 @@ export function parseShowFile(text: string): ShowFileResult {
     value = JSON.parse(text);
   } catch {
     // JSON.parse's message quotes the text; ours says where, without quoting.
-    const where = parseJsonWithPositions(text, { only: [] });
+    const where = parseJsonWithPositions(text, { only: [], scanOnly: true });
     if (!where.ok) return { ok: false, error: { field: '(file)', line: where.position.line, message: `not valid JSON at line ${where.position.line}, column ${where.position.column}: ${where.message}` } };
     return { ok: false, error: { field: '(file)', line: null, message: 'not valid JSON' } };
   }
   const located = (path: JsonPath, message: string): ShowFileError => {
     const field = path.length === 0 ? '(show)' : path.join('.');
-    const where = parseJsonWithPositions(text, { only: path });
+    const where = parseJsonWithPositions(text, { only: path, scanOnly: true });
     return { field, line: where.ok ? (positionOf(where.positions, path)?.line ?? null) : null, message };
   };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -125,6 +125,12 @@ export function parseShowFile(text: string): ShowFileResult {
       ok: false,
       error: located(['version'], `this show was saved by a newer Cyclorama (file version ${version}; this one reads up to ${SHOW_FILE_VERSION}). Open it with that version or newer.`),
     };
+  }
+  // Lists longer than a show may hold are refused before the schema walks every element.
+  for (const [list, max, what] of [[['cues'], MAX_CUES, 'cues'], [['timeline', 'keyframes'], MAX_KEYFRAMES, 'keyframes']] as const) {
+    let node: unknown = value;
+    for (const step of list) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[step] : undefined;
+    if (Array.isArray(node) && node.length > max) return { ok: false, error: located(list, `${list.join('.')}: a show holds at most ${max} ${what} (this file has ${node.length})`) };
   }
   const entry = VERSIONS[version];
   if (!entry) return { ok: false, error: located(['version'], `unknown show file version ${version}`) };

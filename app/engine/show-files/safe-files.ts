@@ -123,7 +123,7 @@ export function readRegularTextSync(file: string, maxBytes: number): ReadOutcome
 }
 
 /** The same off the engine thread (libuv's pool does the reading). */
-export async function readRegularText(file: string, maxBytes: number): Promise<ReadOutcome<string>> {
+export async function readRegularFile(file: string, maxBytes: number): Promise<ReadOutcome<Buffer>> {
   let handle;
   try {
     handle = await open(file, READ_FLAGS);
@@ -143,12 +143,18 @@ export async function readRegularText(file: string, maxBytes: number): Promise<R
       length += bytesRead;
       if (length > maxBytes) return { ok: false, failure: { kind: 'too-large', message: `too large (over ${formatBytes(maxBytes)}, the limit)`, sizeBytes: length, maxBytes } };
     }
-    return { ok: true, value: buffer.toString('utf8', 0, length) };
+    return { ok: true, value: buffer.subarray(0, length) };
   } catch (error) {
     return { ok: false, failure: openFailure(error) };
   } finally {
     await handle.close();
   }
+}
+
+/** The same as text (UTF-8). */
+export async function readRegularText(file: string, maxBytes: number): Promise<ReadOutcome<string>> {
+  const read = await readRegularFile(file, maxBytes);
+  return read.ok ? { ok: true, value: read.value.toString('utf8') } : read;
 }
 
 /** Whether anything (file, folder, link, even a dangling one) is at `file`. */

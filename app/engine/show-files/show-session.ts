@@ -29,7 +29,7 @@ import { applyEdit, isEditCommand } from '../../show/show-edit.js';
 import { emptyShow, serializeShow } from '../../show/show-file.js';
 import { initialShowState, reconcileShowState, reduceShow, resolveShow, tickShow, timelinePosition, type ShowState } from '../../show/show-state.js';
 import { formatTimecode, wallLogCsv, type WallLogEntry } from '../../show/wall-log.js';
-import { autosavePathFor, findRecovery, pendingAutosavePathFor, pushRecent, readRecent, readShowFile, removeFile, saveShowFile, writeFileAtomic, writeFileAtomicSync } from './show-store.js';
+import { autosavePathFor, findRecovery, pendingAutosavePathFor, pushRecent, readRecent, readShowFile, readShowFileAsync, findRecoveryAsync, removeFile, type Recovery, type ShowRead, saveShowFile, writeFileAtomic, writeFileAtomicSync } from './show-store.js';
 
 /** Delay from an edit to its autosave write, ms: short enough that a kill loses < 1 s. */
 export const AUTOSAVE_DELAY_MS = 200;
@@ -68,7 +68,7 @@ export class ShowSession {
   /** File text of the show as last loaded or saved; dirty = the present serializes differently. */
   private savedText: string;
   private dirtyCache: { show: Show; dirty: boolean } | null = null;
-  private recovery: { path: string; savedAtMs: number; show: Show } | null = null;
+  private recovery: Recovery | null = null;
   /** The show's file failed to load: bound to it, but Save will not replace it (see the header). */
   private readOnly: { reason: string } | null = null;
   private recent: string[];
@@ -196,12 +196,7 @@ export class ShowSession {
       case 'openShow': {
         const file = path.resolve(command.path);
         const read = readShowFile(file);
-        if (!read.ok) return { changed: false, error: read.error };
-        void this.flush();
-        this.replaceShow(read.value.show, file, nowMs);
-        this.recovery = findRecovery(file);
-        this.rememberRecent(file);
-        return { changed: true };
+        return this.opened(file, read, read.ok ? findRecovery(file) : null, nowMs);
       }
       case 'saveShow': {
         const target = command.path ? path.resolve(command.path) : this.path;
@@ -274,6 +269,31 @@ export class ShowSession {
         return { changed: this.state !== before };
       }
     }
+  }
+
+  /**
+   * openShow off the engine thread (async read, large files parsed in a worker):
+   * the same outcome as dispatching openShow, for callers that can wait for the
+   * reply. `nowMs()` is read when the file is ready, not when it was asked for.
+   */
+  async openShowAsync(filePath: string, nowMs: () => number): Promise<SessionOutcome> {
+    const file = path.resolve(filePath);
+    const read = await readShowFileAsync(file);
+    const recovery = read.ok ? await findRecoveryAsync(file) : null;
+    const before = this.state;
+    const outcome = this.opened(file, read, recovery, nowMs());
+    this.afterStateChange(before, null);
+    return outcome;
+  }
+
+  /** A read show file becomes the session's show (or its error the reply; the current show stays). */
+  private opened(file: string, read: ShowRead, recovery: Recovery | null, nowMs: number): SessionOutcome {
+    if (!read.ok) return { changed: false, error: read.error };
+    void this.flush();
+    this.replaceShow(read.value.show, file, nowMs);
+    this.recovery = recovery;
+    this.rememberRecent(file);
+    return { changed: true };
   }
 
   private commit(history: History<Show>): void {

@@ -5,13 +5,15 @@
  * to the show, and the recent-shows list. All failures are values.
  */
 import { mkdirSync, statSync, unlinkSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { engineError, type EngineError } from '../../contract/errors.js';
 import type { Show } from '../../contract/show.js';
-import { parseShowFile, serializeShow } from '../../show/show-file.js';
+import { parseShowFile, serializeShow, type ShowFileResult } from '../../show/show-file.js';
 import { fail, ok, type Result } from '../result.js';
-import { RECENT_SHOWS_MAX_BYTES, SHOW_FILE_MAX_BYTES, readRegularTextSync, writeFileAtomic as writeAtomic, writeFileAtomicSync as writeAtomicSync, type ReadFailure } from './safe-files.js';
+import { parseShowFileOffThread } from './show-parse.js';
+import { RECENT_SHOWS_MAX_BYTES, SHOW_FILE_MAX_BYTES, readRegularFile, readRegularText, readRegularTextSync, writeFileAtomic as writeAtomic, writeFileAtomicSync as writeAtomicSync, type ReadFailure } from './safe-files.js';
 
 /** The autosave of a show lives next to it: `NAME.cyclorama.json` -> `NAME.cyclorama.json.autosave`. */
 export function autosavePathFor(showPath: string): string {
@@ -41,17 +43,29 @@ export function showReadError(file: string, failure: ReadFailure): EngineError {
   }
 }
 
-/** Reads and validates a show file. The error names the file, the field and the line, never the file's content. */
-export function readShowFile(file: string): Result<{ show: Show; migratedFrom: number | null }> {
-  const read = readRegularTextSync(file, SHOW_FILE_MAX_BYTES);
-  if (!read.ok) return fail(showReadError(file, read.failure));
-  const parsed = parseShowFile(read.value);
+export type ShowRead = Result<{ show: Show; migratedFrom: number | null }>;
+
+function fromParsed(file: string, parsed: ShowFileResult): ShowRead {
   if (!parsed.ok) {
     const { field, line, message } = parsed.error;
     const where = line === null ? `field "${field}"` : `line ${line}, field "${field}"`;
     return fail(engineError('show-file', `${path.basename(file)}: ${where}: ${message}. The current show stays loaded.`, { path: file, field, line, reason: 'invalid' }));
   }
   return ok({ show: parsed.show, migratedFrom: parsed.migratedFrom });
+}
+
+/** Reads and validates a show file. The error names the file, the field and the line, never the file's content. */
+export function readShowFile(file: string): ShowRead {
+  const read = readRegularTextSync(file, SHOW_FILE_MAX_BYTES);
+  if (!read.ok) return fail(showReadError(file, read.failure));
+  return fromParsed(file, parseShowFile(read.value));
+}
+
+/** The same off the engine thread: async read, and a large text parsed in a worker (show-parse.ts). */
+export async function readShowFileAsync(file: string): Promise<ShowRead> {
+  const read = await readRegularFile(file, SHOW_FILE_MAX_BYTES);
+  if (!read.ok) return fail(showReadError(file, read.failure));
+  return fromParsed(file, await parseShowFileOffThread(read.value));
 }
 
 /** Writes `text` so that `file` is always either the old or the new content. `replace: false` refuses an existing file. */
@@ -72,8 +86,10 @@ export function saveShowFile(file: string, show: Show, options: { replace?: bool
   return writeFileAtomicSync(file, serializeShow(show), options);
 }
 
+export type Recovery = { path: string; savedAtMs: number; show: Show };
+
 /** An autosave worth offering: it exists, is a valid show, and differs from the show file. */
-export function findRecovery(showPath: string): { path: string; savedAtMs: number; show: Show } | null {
+export function findRecovery(showPath: string): Recovery | null {
   const autosave = autosavePathFor(showPath);
   let savedAtMs: number;
   try {
@@ -85,6 +101,22 @@ export function findRecovery(showPath: string): { path: string; savedAtMs: numbe
   if (!read.ok) return null;
   const current = readRegularTextSync(showPath, SHOW_FILE_MAX_BYTES);
   // No show file yet (or an unreadable one): the autosave is all there is.
+  if (current.ok && current.value === serializeShow(read.value.show)) return null;
+  return { path: autosave, savedAtMs, show: read.value.show };
+}
+
+/** The same off the engine thread. */
+export async function findRecoveryAsync(showPath: string): Promise<Recovery | null> {
+  const autosave = autosavePathFor(showPath);
+  let savedAtMs: number;
+  try {
+    savedAtMs = (await stat(autosave)).mtimeMs;
+  } catch {
+    return null;
+  }
+  const read = await readShowFileAsync(autosave);
+  if (!read.ok) return null;
+  const current = await readRegularText(showPath, SHOW_FILE_MAX_BYTES);
   if (current.ok && current.value === serializeShow(read.value.show)) return null;
   return { path: autosave, savedAtMs, show: read.value.show };
 }

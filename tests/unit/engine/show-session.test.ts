@@ -298,3 +298,34 @@ describe('openShow errors say what is wrong without quoting other files', () => 
     expect(opened.error?.message).not.toContain('ENOENT');
   });
 });
+
+describe('openShow off the engine thread (openShowAsync)', () => {
+  it('opens a large show with the event loop still turning, and answers errors as dispatch does', async () => {
+    const big = path.join(dir, 'big-show.json');
+    const show = emptyShow('Big');
+    show.cues = Array.from({ length: 500 }, (_, i) => ({ id: `c${i + 1}`, number: String(i + 1), name: '', look: { prompt: 'p'.repeat(900), seed: i, params: {} }, transition: { durationMs: 0, curve: 'linear' as const }, notes: '', continueMode: 'none' as const, delayMs: 0 }));
+    writeFileSync(big, serializeShow(show));
+    const s = session(null);
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 1);
+    try {
+      expect(await s.openShowAsync(big, () => 0)).toEqual({ changed: true });
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(turns).toBeGreaterThan(0);
+    expect(s.show.cues).toHaveLength(500);
+    expect(s.status(0).path).toBe(big);
+    // A pathological 15 MB file: an error value, parsed in the worker.
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, '[' + '1,'.repeat(7 * 1024 * 1024) + '}');
+    const refused = await s.openShowAsync(bad, () => 0);
+    expect(refused.error?.message).toMatch(/not valid JSON at line 1, column \d+/);
+    expect(s.status(0).path).toBe(big);
+    expect((await s.openShowAsync(path.join(dir, 'missing.json'), () => 0)).error?.message).toContain('No show file at');
+    const huge = path.join(dir, 'huge.json');
+    writeFileSync(huge, '');
+    truncateSync(huge, 17 * 1024 * 1024);
+    expect((await s.openShowAsync(huge, () => 0)).error?.message).toMatch(/too large/);
+  });
+});
