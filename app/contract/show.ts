@@ -226,6 +226,6 @@ export const showCommandSchemas = [
   /** Load the autosave offered at start (state.show.recovery), or drop the offer. */
   z.object({ type: z.literal('recoverShow') }),
   z.object({ type: z.literal('discardRecovery') }),
-  /** Write the wall log as CSV to `path` (default: next to the show file, or the working folder); an existing file only with `overwrite: true` (as saveShow). */
+  /** Write the wall log as CSV to `path` (default: next to the show file; an untitled show needs a path); an existing file only with `overwrite: true` (as saveShow). */
   z.object({ type: z.literal('exportWallLog'), path: pathSchema.optional(), overwrite: z.boolean().optional() }),
 ] as const;

@@ -246,11 +246,9 @@ export class ShowSession {
         }
         return { changed: true };
       case 'exportWallLog': {
-        const target = command.path
-          ? path.resolve(command.path)
-          : this.path
-            ? this.path.replace(/(\.cyclorama)?\.json$/i, '') + '.wall-log.csv'
-            : path.resolve(`wall-log-${new Date(this.wallNow()).toISOString().replace(/[:.]/g, '-')}.csv`);
+        // Written only where the operator chose: the path given, or next to the show file they chose (never the engine's working folder).
+        const target = command.path ? path.resolve(command.path) : this.path ? this.path.replace(/(\.cyclorama)?\.json$/i, '') + '.wall-log.csv' : null;
+        if (!target) return { changed: false, error: engineError('show-edit', 'This show has no file yet, so the wall log has no folder to go in: Save As first (the log is written next to the show), or give the log a path.') };
         if (!/\.csv$/i.test(target)) return { changed: false, error: engineError('show-file', `Wall logs are written as .csv: ${target}.`, { path: target }) };
         const written = writeFileAtomicSync(target, wallLogCsv(this.wallLog), { replace: command.overwrite === true });
         return written.ok ? { changed: false } : { changed: false, error: written.error };

@@ -87,7 +87,7 @@ export function ShowMenu({ disabled }: { disabled: boolean }) {
       <button type="button" className="button button--small" data-testid="show-redo" disabled={disabled || !show?.canRedo} onClick={() => void store.send({ type: 'redo' })} title="Redo (Ctrl+Shift+Z)">
         Redo
       </button>
-      <button type="button" className="button button--small" data-testid="wall-log-export" disabled={disabled} onClick={() => void sendWrite({ type: 'exportWallLog' })} title={`${show?.wallLogEntries ?? 0} entries; written next to the show file`}>
+      <button type="button" className="button button--small" data-testid="wall-log-export" disabled={disabled || !show?.path} onClick={() => void sendWrite({ type: 'exportWallLog' })} title={show?.path ? `${show.wallLogEntries} entries; written next to the show file` : 'Save the show first: the wall log is written next to its file'}>
         Log CSV
       </button>
       {readOnly ? (

@@ -230,6 +230,15 @@ describe('no overwrite of a file that is not this show\'s without overwrite: tru
     expect(s.dispatch(cmd({ type: 'exportWallLog', path: csv, overwrite: true }), 0).error).toBeUndefined();
     expect(readFileSync(csv, 'utf8')).toMatch(/^time_utc,/);
   });
+
+  it('an untitled show writes its wall log only to a path the operator gives, never the working folder', () => {
+    const s = session(null);
+    const before = readdirSync(process.cwd());
+    const refused = s.dispatch(cmd({ type: 'exportWallLog' }), 0);
+    expect(refused.error?.message).toMatch(/no file yet.*Save As first.*give the log a path/);
+    expect(readdirSync(process.cwd())).toEqual(before);
+    expect(s.dispatch(cmd({ type: 'exportWallLog', path: path.join(dir, 'log.csv') }), 0).error).toBeUndefined();
+  });
 });
 
 describe('autosave temp files', () => {
