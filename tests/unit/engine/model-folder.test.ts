@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { providerCandidates } from '../../../app/engine/generate/execution-providers.js';
 import { builtinModelDir, loadModelFolder } from '../../../app/engine/generate/model-folder.js';
+import { makeFifo } from '../../helpers/fifo.js';
 
 const dirs: string[] = [];
 function folder(files: Record<string, string>): string {
@@ -40,6 +41,27 @@ describe('model folders', () => {
     if (!result.ok) expect(result.error.message).toContain('nativeSize.width');
     const broken = loadModelFolder(folder({ 'model.json': '{ "id": ' }));
     expect(!broken.ok && broken.error.message).toContain('not valid JSON');
+  });
+
+  it('refuses a FIFO named model.json at once instead of waiting for a writer', () => {
+    const dir = folder({});
+    const fifo = makeFifo(path.join(dir, 'model.json'), '{"schemaVersion": 1');
+    try {
+      const result = loadModelFolder(dir);
+      expect(!result.ok && result.error.message).toMatch(/model\.json is not a regular file \(it is a named pipe/);
+    } finally {
+      fifo.close();
+    }
+  });
+
+  it('refuses an oversized model.json by its size, and never quotes it in a JSON error', () => {
+    const dir = folder({ 'model.json': '' });
+    truncateSync(path.join(dir, 'model.json'), 5 * 1024 * 1024);
+    const big = loadModelFolder(dir);
+    expect(!big.ok && big.error.message).toMatch(/too large \(5(\.0)? MB; the limit is 1(\.0)? MB\)/);
+    const quoted = loadModelFolder(folder({ 'model.json': '\u00a7 not json' }));
+    expect(!quoted.ok && quoted.error.message).toContain('not valid JSON');
+    expect(!quoted.ok && quoted.error.message).not.toContain('\u00a7');
   });
 
   it('names a graph file the manifest promises but the folder lacks', () => {

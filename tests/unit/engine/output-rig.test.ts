@@ -1,9 +1,10 @@
 /** The saved output rig file: round trip, validation with the add-command schemas, broken files kept aside. */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OUTPUT_RIG_FILE, readOutputRig, writeOutputRig, type RigEntry } from '../../../app/engine/outputs/output-rig.js';
+import { makeFifo } from '../../helpers/fifo.js';
 
 let dir: string;
 beforeEach(() => {
@@ -44,5 +45,25 @@ describe('output rig file', () => {
     expect(read.outputs).toEqual([]);
     expect(read.error?.code).toBe('output-failed');
     expect(read.error?.message).toMatch(/could not be read/);
+  });
+
+  it('refuses a FIFO as outputs.json at once (no wait for a writer) and moves it aside', () => {
+    const fifo = makeFifo(path.join(dir, OUTPUT_RIG_FILE), JSON.stringify({ version: 1, outputs: [] }));
+    try {
+      const read = readOutputRig(dir);
+      expect(read.outputs).toEqual([]);
+      expect(read.error?.message).toMatch(/not a regular file \(it is a named pipe/);
+    } finally {
+      fifo.close();
+    }
+  });
+
+  it('refuses an oversized outputs.json by its size', () => {
+    const file = path.join(dir, OUTPUT_RIG_FILE);
+    writeFileSync(file, '');
+    truncateSync(file, 3 * 1024 * 1024);
+    const read = readOutputRig(dir);
+    expect(read.outputs).toEqual([]);
+    expect(read.error?.message).toMatch(/too large \(3(\.0)? MB; the limit is 1(\.0)? MB\)/);
   });
 });
