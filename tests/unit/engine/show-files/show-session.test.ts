@@ -7,10 +7,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSy
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commandSchema, type CommandInput } from '../../../app/contract/commands.js';
-import type { EngineError } from '../../../app/contract/errors.js';
-import { ShowSession } from '../../../app/engine/show-files/show-session.js';
-import { autosavePathFor } from '../../../app/engine/show-files/show-store.js';
+import { commandSchema, type CommandInput } from '../../../../app/contract/commands.js';
+import type { EngineError } from '../../../../app/contract/errors.js';
+import { ShowSession } from '../../../../app/engine/show-files/show-session.js';
+import { autosavePathFor } from '../../../../app/engine/show-files/show-store.js';
 
 let dir: string;
 let errors: EngineError[];

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OUTPUT_RIG_FILE, readOutputRig, writeOutputRig, type RigEntry } from '../../../app/engine/outputs/output-rig.js';
+import { OUTPUT_RIG_FILE, readOutputRig, writeOutputRig, type RigEntry } from '../../../../app/engine/outputs/output-rig.js';
 
 let dir: string;
 beforeEach(() => {

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClipTokenizer, clipVocabularyFromMerges, loadClipTokenizer, parseMerges } from '../../../app/engine/generate/clip-tokenizer.js';
+import { ClipTokenizer, clipVocabularyFromMerges, loadClipTokenizer, parseMerges } from '../../../../app/engine/generate/clip-tokenizer.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const BPE_DIR = path.resolve(REPO, '..', 'shared', 'data', 'clip-bpe');
 const BPE_FILE = path.join(BPE_DIR, 'bpe_simple_vocab_16e6.txt.gz');
 

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { providerCandidates } from '../../../app/engine/generate/execution-providers.js';
-import { builtinModelDir, loadModelFolder } from '../../../app/engine/generate/model-folder.js';
+import { providerCandidates } from '../../../../app/engine/generate/execution-providers.js';
+import { builtinModelDir, loadModelFolder } from '../../../../app/engine/generate/model-folder.js';
 
 const dirs: string[] = [];
 function folder(files: Record<string, string>): string {
