@@ -1,7 +1,7 @@
 /**
  * Show documents: the cue list, the timeline and the show settings, as saved in
  * a show file and as the console sees them. One zod declaration gives the types,
- * the file validation and the command validation (STYLE.md: declared once).
+ * the file validation and the command validation (CONTRIBUTING.md: declared once, types derived).
  *
  * Times are integer milliseconds. Ids are short strings made by the show model
  * (deterministic: `c1`, `c2`, ... / `k1`, ...), never random, so tests can name them.

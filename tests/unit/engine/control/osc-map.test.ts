@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { oscToCommand } from '../../../app/engine/control/osc-map.js';
-import { RateLimiter } from '../../../app/engine/control/rate-limit.js';
+import { oscToCommand } from '../../../../app/engine/control/osc-map.js';
+import { RateLimiter } from '../../../../app/engine/control/rate-limit.js';
 
 const i = (value: number) => ({ type: 'integer', value });
 const f = (value: number) => ({ type: 'float', value });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cosineSimilarity, fromHalf, gaussianNoise, mulberry32, slerp, toHalf } from '../../../app/engine/generate/turbo/latent-math.js';
-import { alphasCumprod, stepForStrength, TURBO_SCHEDULE } from '../../../app/engine/generate/turbo/schedule.js';
+import { cosineSimilarity, fromHalf, gaussianNoise, mulberry32, slerp, toHalf } from '../../../../../app/engine/generate/turbo/latent-math.js';
+import { alphasCumprod, stepForStrength, TURBO_SCHEDULE } from '../../../../../app/engine/generate/turbo/schedule.js';
 
 const norm = (v: Float32Array, start = 0, end = v.length) => {
   let s = 0;

@@ -7,11 +7,11 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builtinModelManifestSchema } from '../../../app/engine/generate/model-manifest.js';
-import { encodePrompt, loadBuiltinVocabulary, type Vocabulary } from '../../../app/engine/generate/builtin-text-encoder.js';
-import { buildBuiltinModel, buildBuiltinVocabularyText } from '../../../models/builtin/build.js';
+import { builtinModelManifestSchema } from '../../../../app/engine/generate/model-manifest.js';
+import { encodePrompt, loadBuiltinVocabulary, type Vocabulary } from '../../../../app/engine/generate/builtin-text-encoder.js';
+import { buildBuiltinModel, buildBuiltinVocabularyText } from '../../../../models/builtin/build.js';
 
-const FOLDER = join(import.meta.dirname, '..', '..', '..', 'models', 'builtin');
+const FOLDER = join(import.meta.dirname, '..', '..', '..', '..', 'models', 'builtin');
 const MODEL_PATH = join(FOLDER, 'model.onnx');
 
 let session: ort.InferenceSession;

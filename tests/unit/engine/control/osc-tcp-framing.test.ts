@@ -18,7 +18,7 @@ import {
   slipEncode,
   type FrameDecoder,
   type OscTcpFraming,
-} from '../../../app/engine/control/osc-tcp-framing.js';
+} from '../../../../app/engine/control/osc-tcp-framing.js';
 
 const concat = (parts: Uint8Array[]): Uint8Array => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

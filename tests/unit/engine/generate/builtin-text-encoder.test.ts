@@ -10,10 +10,10 @@ import {
   loadBuiltinVocabulary,
   tokenize,
   type Vocabulary,
-} from '../../../app/engine/generate/builtin-text-encoder.js';
-import { CONDITIONING_SIZE, SLOTS } from '../../../models/builtin/conditioning-layout.js';
+} from '../../../../app/engine/generate/builtin-text-encoder.js';
+import { CONDITIONING_SIZE, SLOTS } from '../../../../models/builtin/conditioning-layout.js';
 
-const VOCAB_PATH = join(import.meta.dirname, '..', '..', '..', 'models', 'builtin', 'vocab.json');
+const VOCAB_PATH = join(import.meta.dirname, '..', '..', '..', '..', 'models', 'builtin', 'vocab.json');
 let vocab: Vocabulary;
 
 beforeAll(() => {

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { builtinModelDir, loadModelFolder } from '../../../app/engine/generate/model-folder.js';
-import { generationSize } from '../../../app/engine/generate/pipelines/turbo-diffusion.js';
-import { buildTurboFixture } from '../../../models/fixtures/build-turbo-fixtures.js';
+import { builtinModelDir, loadModelFolder } from '../../../../../app/engine/generate/model-folder.js';
+import { generationSize } from '../../../../../app/engine/generate/pipelines/turbo-diffusion.js';
+import { buildTurboFixture } from '../../../../../models/fixtures/build-turbo-fixtures.js';
 
 const dirs: string[] = [];
 function fixture(options: Parameters<typeof buildTurboFixture>[1]): string {

@@ -1,9 +1,9 @@
 /** Display output sink: the crop scaler picks the right region, repeats are not rescaled, nothing is made without a page. */
 import { describe, expect, it } from 'vitest';
-import { readFrame } from '../../../app/contract/frame-wire.js';
-import type { GeneratedFrame } from '../../../app/engine/generate/generator.js';
-import { Downscaler } from '../../../app/engine/frames/downscale.js';
-import { DisplayFrameSink } from '../../../app/engine/outputs/display-frame-sink.js';
+import { readFrame } from '../../../../app/contract/frame-wire.js';
+import type { GeneratedFrame } from '../../../../app/engine/generate/generator.js';
+import { Downscaler } from '../../../../app/engine/frames/downscale.js';
+import { DisplayFrameSink } from '../../../../app/engine/outputs/display-frame-sink.js';
 
 /** 8x4 source: left half red (200,0,0), right half blue (0,0,200). */
 function source(): Uint8Array {

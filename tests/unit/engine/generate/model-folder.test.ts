@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { providerCandidates } from '../../../app/engine/generate/execution-providers.js';
-import { builtinModelDir, loadModelFolder } from '../../../app/engine/generate/model-folder.js';
-import { makeFifo } from '../../helpers/fifo.js';
+import { providerCandidates } from '../../../../app/engine/generate/execution-providers.js';
+import { builtinModelDir, loadModelFolder } from '../../../../app/engine/generate/model-folder.js';
+import { makeFifo } from '../../../helpers/fifo.js';
 
 const dirs: string[] = [];
 function folder(files: Record<string, string>): string {

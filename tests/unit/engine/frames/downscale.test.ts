@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Downscaler } from '../../../app/engine/frames/downscale.js';
+import { Downscaler } from '../../../../app/engine/frames/downscale.js';
 
 describe('preview downscale', () => {
   it('keeps a left/right split where it was and averages within blocks', () => {

@@ -4,9 +4,9 @@
  * still first, thumbnails newest-batch first and paced).
  */
 import { describe, expect, it } from 'vitest';
-import { thumbnailKey } from '../../../app/contract/thumbnails.js';
-import { StillQueue, THUMBNAIL_DUTY, type ThumbnailJob } from '../../../app/engine/preview/still-queue.js';
-import { ThumbnailCache, type CueLook } from '../../../app/engine/preview/thumbnail-cache.js';
+import { thumbnailKey } from '../../../../app/contract/thumbnails.js';
+import { StillQueue, THUMBNAIL_DUTY, type ThumbnailJob } from '../../../../app/engine/preview/still-queue.js';
+import { ThumbnailCache, type CueLook } from '../../../../app/engine/preview/thumbnail-cache.js';
 
 const cue = (id: string, prompt: string, seed = 1, params: Record<string, number> = {}): CueLook => ({ id, look: { prompt, seed, params } });
 const MODEL = 'cyclorama-builtin';

@@ -1,7 +1,7 @@
 /** RGBA -> UYVY (BT.709 limited range): reference values, native addon = JS fallback byte for byte, scaling and level. */
 import { describe, expect, it } from 'vitest';
-import { convertRgbaToUyvyJs, rgbToYuv709, uyvyConverter, type ConvertArgs } from '../../../app/engine/ndi/pixels.js';
-import { barsAndRamp } from '../../helpers/ndi-pattern.js';
+import { convertRgbaToUyvyJs, rgbToYuv709, uyvyConverter, type ConvertArgs } from '../../../../app/engine/ndi/pixels.js';
+import { barsAndRamp } from '../../../helpers/ndi-pattern.js';
 
 function solid(width: number, height: number, r: number, g: number, b: number): Uint8Array {
   const rgba = new Uint8Array(width * height * 4);

@@ -1,5 +1,6 @@
 /**
- * A small, deterministic ONNX graph builder used by the model build scripts.
+ * A small, deterministic ONNX graph builder: the turbo post-process graph at run time
+ * (generate/turbo/postprocess-graph.ts) and the model build scripts in models/.
  *
  * Nodes are named and numbered in the order they are added, initializers are
  * stored as little-endian raw data, and the protobuf is written by onnx-proto

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileS
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OUTPUT_RIG_FILE, readOutputRig, writeOutputRig, type RigEntry } from '../../../app/engine/outputs/output-rig.js';
-import { makeFifo } from '../../helpers/fifo.js';
+import { OUTPUT_RIG_FILE, readOutputRig, writeOutputRig, type RigEntry } from '../../../../app/engine/outputs/output-rig.js';
+import { makeFifo } from '../../../helpers/fifo.js';
 
 let dir: string;
 beforeEach(() => {

@@ -4,10 +4,10 @@
  * whichever clock happened to take it first. Real timers, synthetic frames (no model).
  */
 import { describe, expect, it } from 'vitest';
-import { ProgramFrames } from '../../../app/engine/frames/program-frames.js';
-import type { FrameSink, OutputTick } from '../../../app/engine/outputs/frame-sink.js';
-import { OutputClock } from '../../../app/engine/outputs/output-clock.js';
-import { syntheticFrame } from '../../helpers/ndi-pattern.js';
+import { ProgramFrames } from '../../../../app/engine/frames/program-frames.js';
+import type { FrameSink, OutputTick } from '../../../../app/engine/outputs/frame-sink.js';
+import { OutputClock } from '../../../../app/engine/outputs/output-clock.js';
+import { syntheticFrame } from '../../../helpers/ndi-pattern.js';
 
 class RecordingSink implements FrameSink {
   readonly kind = 'null' as const;

@@ -7,13 +7,13 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commandSchema, type CommandInput } from '../../../app/contract/commands.js';
-import type { EngineError } from '../../../app/contract/errors.js';
-import { SHOW_FILE_VERSION } from '../../../app/contract/show.js';
-import { emptyShow, serializeShow } from '../../../app/show/show-file.js';
-import { makeFifo } from '../../helpers/fifo.js';
-import { ShowSession } from '../../../app/engine/show-files/show-session.js';
-import { autosavePathFor } from '../../../app/engine/show-files/show-store.js';
+import { commandSchema, type CommandInput } from '../../../../app/contract/commands.js';
+import type { EngineError } from '../../../../app/contract/errors.js';
+import { SHOW_FILE_VERSION } from '../../../../app/contract/show.js';
+import { emptyShow, serializeShow } from '../../../../app/show/show-file.js';
+import { makeFifo } from '../../../helpers/fifo.js';
+import { ShowSession } from '../../../../app/engine/show-files/show-session.js';
+import { autosavePathFor } from '../../../../app/engine/show-files/show-store.js';
 
 let dir: string;
 let errors: EngineError[];

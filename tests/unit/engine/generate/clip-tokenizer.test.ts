@@ -1,6 +1,6 @@
 /**
- * The CLIP BPE tokenizer against CLIP's real merge list (../shared/data/clip-bpe,
- * beside the repo as CI clones it) and the widely published reference ids.
+ * The CLIP BPE tokenizer against CLIP's real merge list (tests/fixtures/clip-bpe,
+ * with its licence and source) and the widely published reference ids.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,10 +8,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClipTokenizer, clipVocabularyFromMerges, loadClipTokenizer, parseMerges } from '../../../app/engine/generate/clip-tokenizer.js';
+import { ClipTokenizer, clipVocabularyFromMerges, loadClipTokenizer, parseMerges } from '../../../../app/engine/generate/clip-tokenizer.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const BPE_DIR = path.resolve(REPO, '..', 'shared', 'data', 'clip-bpe');
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const BPE_DIR = path.join(REPO, 'tests', 'fixtures', 'clip-bpe');
 const BPE_FILE = path.join(BPE_DIR, 'bpe_simple_vocab_16e6.txt.gz');
 
 let merges: string[];
@@ -21,7 +21,7 @@ const dirs: string[] = [];
 
 beforeAll(() => {
   if (!existsSync(BPE_FILE)) {
-    throw new Error(`CLIP merge list not found at ${BPE_FILE}: the tests expect the shared data folder beside the repo (../shared/data/clip-bpe), as CI clones it.`);
+    throw new Error(`CLIP merge list not found at ${BPE_FILE}: it is committed in the repository (tests/fixtures/clip-bpe); restore it with git checkout.`);
   }
   // As the data README says: a header line, then CLIP's merges 1 .. 48894.
   const lines = gunzipSync(readFileSync(BPE_FILE)).toString('utf8').split('\n');

@@ -1,7 +1,7 @@
 /** The preflight checks at explicit inputs: each one green, and red with a reason and an action. */
 import { describe, expect, it } from 'vitest';
-import type { OutputStatus } from '../../../app/contract/state.js';
-import { evaluatePreflight, type PreflightInputs } from '../../../app/engine/preflight/preflight.js';
+import type { OutputStatus } from '../../../../app/contract/state.js';
+import { evaluatePreflight, type PreflightInputs } from '../../../../app/engine/preflight/preflight.js';
 
 const output = (patch: Partial<OutputStatus> = {}): OutputStatus => ({
   id: 'preview', kind: 'preview', name: 'Console program monitor', status: 'running',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProgramFrames } from '../../../app/engine/frames/program-frames.js';
-import type { GeneratedFrame } from '../../../app/engine/generate/generator.js';
+import { ProgramFrames } from '../../../../app/engine/frames/program-frames.js';
+import type { GeneratedFrame } from '../../../../app/engine/generate/generator.js';
 
 function frame(sequence: number, lookId: number): GeneratedFrame {
   return { pixels: new Uint8Array(4), width: 1, height: 1, lookId, sequence, showTimeMs: 0, inferMs: 0, doneAtMs: 0, requestId: null };

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyNdiDiscovery, ndiConfigJson } from '../../../app/engine/ndi/discovery.js';
-import { ndiSettingsFromFlags, parseNdiRate, parseNdiSize } from '../../../app/engine/ndi/flags.js';
-import { runtimeCandidates } from '../../../app/engine/ndi/runtime.js';
+import { applyNdiDiscovery, ndiConfigJson } from '../../../../app/engine/ndi/discovery.js';
+import { ndiSettingsFromFlags, parseNdiRate, parseNdiSize } from '../../../../app/engine/ndi/flags.js';
+import { runtimeCandidates } from '../../../../app/engine/ndi/runtime.js';
 
 describe('NDI settings', () => {
   it('turns --ndi flags into outputs with rational rates', () => {
