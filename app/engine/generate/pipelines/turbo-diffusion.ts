@@ -16,7 +16,8 @@
  * than `similarity` (cosine), the UNet and VAE are skipped and the last decoded
  * image is post-processed again (at most MAX_SKIPS in a row).
  *
- * Look parameters (LookTarget.params, else the folder's defaults):
+ * Look parameters (the look's params, blended during a transition by show/look-resolver.ts
+ * exactly as resolveShow reports them; the folder's defaults for names neither look sets):
  *   strength   (0, 1]  noise level of the img2img step; 1 = text-to-image, no feedback (default 0.5)
  *   similarity [0, 2]  skip threshold on the latent cosine similarity; > 1 never skips (default 0.995)
  *   motion     >= 0    noise drift in noise fields per second of show time; 0 = still (default 0)
@@ -28,10 +29,11 @@ import { buildPostprocessGraph, POSTPROCESS_INPUT, POSTPROCESS_OUTPUT } from '..
 import { cosineSimilarity, fromHalfArray, gaussianNoise, slerp, toHalf, toHalfArray } from '../turbo/latent-math.js';
 import { alphasCumprod, stepForStrength } from '../turbo/schedule.js';
 import type { ExecutionProviderName } from '../../../contract/providers.js';
+import { resolveLookAt } from '../../../show/look-resolver.js';
 import type { TurboLayout } from '../turbo/turbo-folder.js';
 import type { WorkerLook } from '../worker-protocol.js';
 import type { PipelineCommon } from './frame-model.js';
-import { lookWeight, openOnFirstProvider, type FramePipeline, type PipelineLoad } from './pipeline.js';
+import { openOnFirstProvider, type FramePipeline, type PipelineLoad } from './pipeline.js';
 
 /** Most UNet runs skipped in a row: a converged picture is still refreshed now and then. */
 export const MAX_SKIPS = 30;
@@ -151,6 +153,8 @@ class FloatInput {
 
 export class TurboDiffusionPipeline implements FramePipeline {
   readonly stats: TurboStats = { textEncoderRuns: 0, unetRuns: 0, unetSkips: 0, decoderRuns: 0 };
+  /** The look parameters the last frame was made with (resolved and blended), for tests and the bench. */
+  lastParams: Readonly<Record<string, number>> | null = null;
   private sessions: Sessions | null = null;
   private look: WorkerLook | null = null;
   private readonly cumprod: Float64Array;
@@ -467,9 +471,12 @@ export class TurboDiffusionPipeline implements FramePipeline {
     const sessions = this.sessions;
     const look = this.look;
     if (!sessions || !look) throw new Error('turbo pipeline not loaded or no look');
-    const params = { ...this.layout.defaults, ...(look.to.params ?? {}) };
-    const weight = lookWeight(look, clockMs);
-    const from = look.from && weight < 1 ? look.from : null;
+    // The show's resolver: the weight of `to`, and the params blended as resolveShow reports them;
+    // the folder's defaults fill the names neither look sets.
+    const resolved = resolveLookAt(look, clockMs);
+    const { mix: weight, from } = resolved;
+    const params = { ...this.layout.defaults, ...resolved.params };
+    this.lastParams = params;
 
     // Text conditioning: cached per prompt; a transition slerps the two embeddings token by token.
     const conditioningKey = from ? `${from.prompt}\u0000${look.to.prompt}\u0000${weight}` : look.to.prompt;
