@@ -5,7 +5,8 @@
  * computed once per prompt; a transition blends two conditionings linearly.
  */
 import * as ort from 'onnxruntime-node';
-import { encodePrompt, loadBuiltinVocabulary, type Vocabulary } from '../builtin-text-encoder.js';
+import { encodePrompt } from '../builtin-text-encoder.js';
+import { loadBuiltinVocabulary, type Vocabulary } from '../builtin-vocabulary.js';
 import type { ExecutionProviderName } from '../../../contract/providers.js';
 import { lookMix } from '../../../show/look-resolver.js';
 import type { PipelineModel, WorkerLook } from '../worker-protocol.js';
