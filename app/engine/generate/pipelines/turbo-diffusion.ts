@@ -70,8 +70,7 @@ interface Loaded {
 
 export class TurboDiffusionPipeline implements FramePipeline {
   readonly stats: TurboStats = { textEncoderRuns: 0, unetRuns: 0, unetSkips: 0, decoderRuns: 0 };
-  /** The look parameters the last frame was made with (resolved and blended), for tests and the bench. */
-  lastParams: Readonly<Record<string, number>> | null = null;
+  private params: Readonly<Record<string, number>> | null = null;
   private loaded: Loaded | null = null;
   private look: WorkerLook | null = null;
   private readonly cumprod: Float64Array;
@@ -94,6 +93,11 @@ export class TurboDiffusionPipeline implements FramePipeline {
   /** Latent [channels, height, width] the UNet runs at (fixed by the graph, or from the output's aspect). */
   get latentShape(): [number, number, number] {
     return [LATENT_CHANNELS, this.loaded?.buffers.latentHeight ?? 0, this.loaded?.buffers.latentWidth ?? 0];
+  }
+
+  /** The look parameters the last frame was made with (resolved, blended, defaults filled in), for tests; null before one. */
+  get lastParams(): Readonly<Record<string, number>> | null {
+    return this.params;
   }
 
   /** The latent of the last frame (x0), for tests; a copy. */
@@ -133,7 +137,7 @@ export class TurboDiffusionPipeline implements FramePipeline {
     const resolved = resolveLookAt(look, clockMs);
     const { mix: weight, from } = resolved;
     const params = { ...this.layout.defaults, ...resolved.params };
-    this.lastParams = params;
+    this.params = params;
 
     const conditioningKey = await this.textConditioning(loaded, look.to, from, weight);
     const noiseKey = this.noise(loaded, look.to, from, weight, showTimeMs, params.motion);
