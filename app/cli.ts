@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { MAX_PROMPT_LENGTH } from './contract/commands.js';
 import { EXECUTION_PROVIDER_NAMES, type ExecutionProviderName } from './contract/providers.js';
 import { runHeadless } from './engine/headless.js';
-import { parseOscDestination } from './engine/control/osc-server.js';
+import { parseOscDestination } from './engine/control/osc-feedback.js';
 import { OSC_TCP_FRAMINGS, type OscTcpFraming } from './engine/control/osc-tcp-framing.js';
 import { NDI_RATE_LABELS, ndiSettingsFromFlags, type NdiFlags } from './engine/ndi/flags.js';
 import { renderFrames } from './engine/render.js';

@@ -4,7 +4,7 @@
  */
 import type { ExecutionProviderName } from '../../contract/providers.js';
 import type { Transition } from '../../contract/commands.js';
-import type { LookTarget } from '../../show/program.js';
+import type { LookTarget } from '../../show/look-resolver.js';
 import type { TurboLayout } from './turbo/turbo-folder.js';
 
 /** A look as the worker sees it: targets plus the transition timing, evaluated per frame. */

@@ -3,14 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  compileBuiltinVocabulary,
-  encodePrompt,
-  fnv1a,
-  loadBuiltinVocabulary,
-  tokenize,
-  type Vocabulary,
-} from '../../../../app/engine/generate/builtin-text-encoder.js';
+import { encodePrompt, fnv1a, tokenize } from '../../../../app/engine/generate/builtin-text-encoder.js';
+import { compileBuiltinVocabulary, loadBuiltinVocabulary, type Vocabulary } from '../../../../app/engine/generate/builtin-vocabulary.js';
 import { CONDITIONING_SIZE, SLOTS } from '../../../../models/builtin/conditioning-layout.js';
 
 const VOCAB_PATH = join(import.meta.dirname, '..', '..', '..', '..', 'models', 'builtin', 'vocab.json');

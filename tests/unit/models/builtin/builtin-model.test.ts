@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinModelManifestSchema } from '../../../../app/engine/generate/model-manifest.js';
-import { encodePrompt, loadBuiltinVocabulary, type Vocabulary } from '../../../../app/engine/generate/builtin-text-encoder.js';
+import { encodePrompt } from '../../../../app/engine/generate/builtin-text-encoder.js';
+import { loadBuiltinVocabulary, type Vocabulary } from '../../../../app/engine/generate/builtin-vocabulary.js';
 import { buildBuiltinModel, buildBuiltinVocabularyText } from '../../../../models/builtin/build.js';
 
 const FOLDER = join(import.meta.dirname, '..', '..', '..', '..', 'models', 'builtin');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtinModelDir, loadModelFolder } from '../../../../../app/engine/generate/model-folder.js';
-import { generationSize } from '../../../../../app/engine/generate/pipelines/turbo-diffusion.js';
+import { generationSize } from '../../../../../app/engine/generate/turbo/turbo-buffers.js';
 import { buildTurboFixture } from '../../../../../models/fixtures/build-turbo-fixtures.js';
 
 const dirs: string[] = [];
