@@ -7,6 +7,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { setPriority } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
@@ -28,6 +29,9 @@ export interface InferenceLink {
 const fromSource = import.meta.url.endsWith('.ts');
 const tsxLoader = () => pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
 
+/** Niceness of the inference process (POSIX nice, 0..19 above the engine's; Windows maps it to a priority class). */
+export const INFERENCE_NICENESS = 5;
+
 /** The file descriptor number the ring gets in the inference process (after stdin, stdout, stderr, ipc). */
 export const RING_FD_IN_CHILD = 4;
 
@@ -44,6 +48,15 @@ export function spawnInferenceProcess(ringFd: number, label: string[]): Inferenc
     stdio: ['ignore', 'inherit', 'inherit', 'ipc', ringFd],
     serialization: 'advanced',
   });
+  // Outputs first: where the model and the output clocks share CPU cores (the CPU provider,
+  // a model loading after a restart), the scheduler should favour the engine's clocks.
+  if (child.pid !== undefined) {
+    try {
+      setPriority(child.pid, INFERENCE_NICENESS);
+    } catch {
+      // not allowed here: same priority as the engine, as with the worker thread
+    }
+  }
   return processLink(child);
 }
 
