@@ -138,9 +138,10 @@ async function launch(init: Extract<ToWorker, { type: 'init' }>, shared: SharedF
   return { ok: false, message: outcome.type === 'crashed' ? outcome.message : 'unexpected reply from the inference loop', fallbacks: [] };
 }
 
-/** The shared ring, or why not (logged by the caller: a visible fallback). */
+/** The shared ring, or why not (logged by the caller: a visible fallback). CYCLORAMA_INFERENCE=thread forces the fallback. */
 function sharedFrames(frameBytes: number, forceWorkerThread: boolean): SharedFrames | { reason: string } {
   if (forceWorkerThread) return { reason: 'worker thread requested' };
+  if (process.env.CYCLORAMA_INFERENCE === 'thread') return { reason: 'CYCLORAMA_INFERENCE=thread' };
   try {
     const ring = SharedFrameRing.create(frameBytes, DEFAULT_FRAME_BUFFERS);
     return { ring, slots: new FrameSlots(DEFAULT_FRAME_BUFFERS), holders: new Map() };
