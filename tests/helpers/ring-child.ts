@@ -1,7 +1,8 @@
 /**
  * A second process on the shared frame ring (tests/integration/shared-frame-ring.test.ts):
  * attaches the ring from fd 4 and answers { read: slot } with the slot's byte sum and
- * first bytes, and { write: slot, value } by filling the slot with the value.
+ * first bytes, and { write: slot, value } by filling the slot with the value. Its ring
+ * access (mapped or copied) follows CYCLORAMA_SHM, as the inference process's does.
  */
 import { SharedFrameRing } from '../../app/engine/generate/shared-frame-ring.js';
 
@@ -10,8 +11,10 @@ const ring = SharedFrameRing.attach(4, frameBytes, slotStride, slotCount);
 process.on('message', (message: { read?: number; write?: number; value?: number }) => {
   if (message.write !== undefined) {
     new Uint8Array(ring.slot(message.write)).fill(message.value ?? 0);
+    ring.publish(message.write);
     process.send?.({ wrote: message.write });
   } else if (message.read !== undefined) {
+    ring.fetch(message.read);
     const bytes = new Uint8Array(ring.slot(message.read));
     let sum = 0;
     for (const b of bytes) sum += b;
@@ -19,4 +22,4 @@ process.on('message', (message: { read?: number; write?: number; value?: number 
   }
 });
 process.on('disconnect', () => process.exit(0));
-process.send?.({ ready: true });
+process.send?.({ ready: true, access: ring.access });

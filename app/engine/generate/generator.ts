@@ -190,6 +190,7 @@ export class Generator extends EventEmitter<GeneratorEvents> {
     const frameBytes = options.width * options.height * 4;
     const sharedOrWhy = sharedFrames(frameBytes, options.forceWorkerThread ?? false);
     const shared = 'ring' in sharedOrWhy ? sharedOrWhy : null;
+    if (shared?.ring.access === 'copied') log('Inference runs in its own process; frames are copied through the shared ring (this runtime refuses external ArrayBuffers), one copy a frame.');
     if (!shared) log(`Inference runs in a worker thread of the engine, not its own process (${(sharedOrWhy as { reason: string }).reason}): a crash of the model will stop the outputs too.`);
     const frames: FrameBuffers = shared
       ? { kind: 'shared', fd: RING_FD_IN_CHILD, slotStride: shared.ring.slotStride, slotCount: shared.ring.slots.length, granted: [] }
@@ -386,6 +387,7 @@ export class Generator extends EventEmitter<GeneratorEvents> {
   private framePixels(link: InferenceLink, ref: FrameRef): Uint8Array | null {
     if ('slot' in ref) {
       if (!this.shared?.slots.filled(ref.slot)) return null; // a slot it was not granted: ignore
+      this.shared.ring.fetch(ref.slot);
       return new Uint8Array(this.shared.ring.slot(ref.slot));
     }
     this.bufferLinks.set(ref.buffer, link);

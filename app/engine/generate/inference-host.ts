@@ -33,7 +33,11 @@ serveInference({
     const pool = FramePool.of(frameBytes, granted.map((slot) => ring.slot(slot)));
     return {
       pool,
-      send: (buffer, message) => void send({ ...message, frame: { slot: ring.indexOf(buffer) } } satisfies FromWorker),
+      send: (buffer, message) => {
+        const slot = ring.indexOf(buffer);
+        ring.publish(slot);
+        void send({ ...message, frame: { slot } } satisfies FromWorker);
+      },
       recycled: (frame) => {
         if ('slot' in frame) pool.give(ring.slot(frame.slot));
       },

@@ -9,6 +9,14 @@
  * long as a descriptor or a mapping does, so no process death, not even the
  * engine's, leaves it behind. The inference process inherits the descriptor.
  *
+ * Two ways to reach the ring, chosen per process (they share the same file bytes):
+ *  - `mapped`: each slot is an ArrayBuffer over the shared pages (no copy at all);
+ *  - `copied`: where V8 refuses external ArrayBuffers (Electron's memory cage, or
+ *    CYCLORAMA_SHM=copy), each slot has a private ArrayBuffer and `publish` / `fetch`
+ *    copy it to / from the shared file (one memcpy a frame on each side, still no pipe).
+ * Callers always `publish` after writing a slot and `fetch` before reading one; in
+ * mapped mode both do nothing.
+ *
  * Who owns which slot is frame-slots.ts's job; this module only maps memory.
  */
 import { randomBytes } from 'node:crypto';
@@ -18,10 +26,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { shippedNativeFile } from '../resources.js';
 
+/** An open mapping of the whole file (copied mode), unmapped when collected. */
+type Region = { readonly __region: unique symbol };
+
 interface ShmAddon {
   map(fd: number, offset: number, length: number): ArrayBuffer;
+  open(fd: number, length: number): Region;
+  read(region: Region, offset: number, dst: Uint8Array): void;
+  write(region: Region, offset: number, src: Uint8Array): void;
   pageSize(): number;
 }
+
+export type RingAccess = 'mapped' | 'copied';
 
 export function shmAddonPath(): string {
   return shippedNativeFile('native', 'shm', 'build', 'Release', 'cyclorama_shm.node');
@@ -54,9 +70,25 @@ export class SharedFrameRing {
     readonly frameBytes: number,
     /** Bytes between slot starts: mmap offsets must be page multiples. */
     readonly slotStride: number,
-    /** One ArrayBuffer of exactly `frameBytes` per slot, over the shared pages. */
+    /** One ArrayBuffer of exactly `frameBytes` per slot: over the shared pages (mapped) or private (copied). */
     readonly slots: ArrayBuffer[],
+    /** The whole file, in copied mode. */
+    private readonly region: { addon: ShmAddon; region: Region } | null,
   ) {}
+
+  get access(): RingAccess {
+    return this.region ? 'copied' : 'mapped';
+  }
+
+  /** After writing slot `index`: make it visible to the other process (copied mode). */
+  publish(index: number): void {
+    if (this.region) this.region.addon.write(this.region.region, index * this.slotStride, new Uint8Array(this.slot(index)));
+  }
+
+  /** Before reading slot `index`: take what the other process wrote (copied mode). */
+  fetch(index: number): void {
+    if (this.region) this.region.addon.read(this.region.region, index * this.slotStride, new Uint8Array(this.slot(index)));
+  }
 
   /** Engine side: a new ring of `slotCount` frames; throws with the reason when it cannot be made. */
   static create(frameBytes: number, slotCount: number): SharedFrameRing {
@@ -86,8 +118,18 @@ export class SharedFrameRing {
 
   private static mapSlots(addon: ShmAddon, fd: number, frameBytes: number, slotStride: number, slotCount: number): SharedFrameRing {
     const slots: ArrayBuffer[] = [];
-    for (let i = 0; i < slotCount; i++) slots.push(addon.map(fd, i * slotStride, frameBytes));
-    return new SharedFrameRing(fd, frameBytes, slotStride, slots);
+    if (process.env.CYCLORAMA_SHM !== 'copy') {
+      try {
+        for (let i = 0; i < slotCount; i++) slots.push(addon.map(fd, i * slotStride, frameBytes));
+        return new SharedFrameRing(fd, frameBytes, slotStride, slots, null);
+      } catch {
+        // External ArrayBuffers refused (V8 memory cage): the same file, by copy.
+        slots.length = 0;
+      }
+    }
+    const region = addon.open(fd, slotStride * slotCount);
+    for (let i = 0; i < slotCount; i++) slots.push(new ArrayBuffer(frameBytes));
+    return new SharedFrameRing(fd, frameBytes, slotStride, slots, { addon, region });
   }
 
   slot(index: number): ArrayBuffer {
