@@ -12,6 +12,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandSchema, type CommandInput } from '../../app/contract/commands.js';
 import type { OutputStatus } from '../../app/contract/state.js';
@@ -130,6 +131,9 @@ describe('a crash of the model with a real NDI receiver watching', () => {
       const beforeChroma = meanChroma(received.at(-1)!);
       const watchFrom = received.length - 1;
 
+      // How long the engine thread (this process) was stalled at most across the crash: blocking vs a busy machine.
+      const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+      loopDelay.enable();
       const killedAtMs = performance.now();
       process.kill(pid!, 'SIGKILL');
       await waitUntil(() => engine.state().recentErrors.find((e) => /inference process stopped \(killed by SIGKILL\)/.test(e.message)), {
@@ -156,6 +160,7 @@ describe('a crash of the model with a real NDI receiver watching', () => {
         { timeoutMs: 30_000, what: 'the new prompt on the receiver' },
       );
       const after = ndiOutput()!;
+      loopDelay.disable();
       watching = false;
       await watcher;
 
@@ -164,7 +169,7 @@ describe('a crash of the model with a real NDI receiver watching', () => {
       console.log(
         `FIGURES inference-crash missedTicks=${missed} longestReceiverGapMs=${longestGapMs.toFixed(1)} restartToFreshFramesMs=${restartMs.toFixed(0)} ` +
           `framesWatched=${received.length - watchFrom} minConnections=${minConnections} chromaMove=${changed.toFixed(1)} ` +
-          `quietWindow1500ms: missedTicks=${quietMissed} longestGapMs=${quietGapMs.toFixed(1)}`,
+          `quietWindow1500ms: missedTicks=${quietMissed} longestGapMs=${quietGapMs.toFixed(1)} engineLoopMaxStallMs=${(loopDelay.max / 1e6).toFixed(1)}`,
       );
       expect(minConnections).toBe(1); // the same connection throughout: no reconnect
       expect(after.connections).toBe(1);
