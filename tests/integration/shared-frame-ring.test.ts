@@ -168,6 +168,23 @@ describe('shared frame ring', () => {
     await waitUntil(() => afterKill.some((f) => f.pixels.buffer === wall.pixels.buffer), { timeoutMs: 30_000, what: 'the released slot reused' });
   }, 90_000);
 
+  it('a crash loop backs off and says so', async () => {
+    const logs: string[] = [];
+    const generator = await startGenerator({ log: (line) => logs.push(line) });
+    const errors: string[] = [];
+    let restarts = 0;
+    generator.on('runFailed', (e) => errors.push(e.message));
+    generator.on('restarted', () => restarts++);
+    process.kill(generator.inferencePid as number, 'SIGKILL');
+    await waitUntil(() => restarts === 1, { timeoutMs: 30_000, what: 'the first restart' });
+    process.kill(generator.inferencePid as number, 'SIGKILL'); // dies again at once: a loop
+    await waitUntil(() => errors.length === 2, { timeoutMs: 10_000, what: 'the second crash report' });
+    expect(errors[0]).toMatch(/restarting the model on cpu now\.$/);
+    expect(errors[1]).toMatch(/restarting the model on cpu in 0\.5 s \(2 failures in a row\)\.$/);
+    expect(logs.some((l) => /in 0\.5 s \(2 failures in a row\)/.test(l))).toBe(true);
+    await waitUntil(() => restarts === 2, { timeoutMs: 30_000, what: 'the second restart' });
+  }, 90_000);
+
   it('the worker-thread fallback is logged, and still makes frames', async () => {
     const logs: string[] = [];
     const generator = await startGenerator({ forceWorkerThread: true, log: (line) => logs.push(line) });
