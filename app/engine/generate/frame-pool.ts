@@ -10,7 +10,8 @@
  *
  * Measured with onnxruntime-node 1.30 (see the closing note of the generator issue):
  *  - SharedArrayBuffer-backed outputs are rejected ("Invalid argument"): hence
- *    transfer, not shared memory;
+ *    transfer in the worker thread, and in the inference process a plain (external)
+ *    ArrayBuffer over the shared pages, not a SharedArrayBuffer;
  *  - the binding still copies every output into a fresh ArrayBuffer for its return
  *    value, preallocated or not. We ignore that copy; it is garbage of the worker's
  *    heap, collected there, off the engine thread that runs the output clock.
