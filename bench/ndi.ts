@@ -84,7 +84,7 @@ async function sendFigures(): Promise<void> {
   print('ndi_send_call_ms_per_frame', convertMs / FRAMES, 'ms');
   console.log(`# ${FRAMES} frames 1920x1080 UYVY async in ${wallS.toFixed(1)} s (${(FRAMES / wallS).toFixed(2)} fps paced at 59.94)`);
   console.log(
-    '# grandiose not measured: grandiose-mac installs only with "overrides": {"pkg-prebuilds": "1.0.0"} in package.json and a node-gyp build of its addon (its git dependency fails offline); that would change the main install, so it is left out. DESIGN.md measured grandiose at 5.1 ms/frame UYVY vs 4.4 ms through libndi directly.',
+    '# grandiose not measured: grandiose-mac installs only with "overrides": {"pkg-prebuilds": "1.0.0"} in package.json and a node-gyp build of its addon (its git dependency fails offline); that would change the main install, so it is left out. Measured once by hand on a dev machine: grandiose 5.1 ms/frame UYVY vs 4.4 ms through libndi directly (bench/README.md).',
   );
 }
 

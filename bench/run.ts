@@ -7,7 +7,8 @@ import * as ort from 'onnxruntime-node';
 import { commandSchema } from '../app/contract/commands.js';
 import { engineNowMs } from '../app/engine/clock.js';
 import { Engine } from '../app/engine/engine.js';
-import { encodePrompt, loadBuiltinVocabulary } from '../app/engine/generate/builtin-text-encoder.js';
+import { encodePrompt } from '../app/engine/generate/builtin-text-encoder.js';
+import { loadBuiltinVocabulary } from '../app/engine/generate/builtin-vocabulary.js';
 import { builtinModelDir, loadModelFolder } from '../app/engine/generate/model-folder.js';
 
 const WIDTH = 1920;

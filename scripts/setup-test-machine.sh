@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# System packages the tests need on Debian bookworm (run as root, or with sudo):
+# System packages the tests need on Debian bookworm. Run it as you are: as root it calls
+# apt-get directly; as a user it uses sudo (and asks only when something is missing):
 #  - chromium: the console's end-to-end tests drive Debian's Chromium (Playwright's
 #    own browser download does not work offline);
 #  - mesa-vulkan-drivers from bookworm-backports: lavapipe, a software Vulkan driver,
@@ -7,7 +8,7 @@
 #    Mesa 22 lacks Vulkan features Dawn requires);
 #  - a C compiler, for the NDI pixel addon (native/pixels; without one NDI uses a
 #    slower pure-JS conversion, and its byte-for-byte test against the addon fails).
-# Idempotent: does nothing when both are already there.
+# Idempotent: does nothing when all three are already there.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
@@ -17,11 +18,26 @@ command -v cc >/dev/null 2>&1 || need_cc=1
 dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null | grep -q bpo12 || need_mesa=1
 [ "$need_chromium$need_mesa$need_cc" = "000" ] && { echo "test packages: already installed"; exit 0; }
 
-if [ "$need_mesa" = 1 ] && ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
-  echo "deb http://deb.debian.org/debian bookworm-backports main" > /etc/apt/sources.list.d/bookworm-backports.list
+# Elevate only for the commands that need it: root runs them as they are, a user goes
+# through sudo (DEBIAN_FRONTEND passed on explicitly: sudo drops the environment).
+if [ "$(id -u)" = 0 ]; then
+  as_root() { "$@"; }
+elif command -v sudo >/dev/null 2>&1; then
+  as_root() { sudo DEBIAN_FRONTEND=noninteractive "$@"; }
+else
+  missing=""
+  [ "$need_chromium" = 1 ] && missing="$missing chromium"
+  [ "$need_cc" = 1 ] && missing="$missing gcc libc6-dev"
+  [ "$need_mesa" = 1 ] && missing="$missing mesa-vulkan-drivers/bookworm-backports libvulkan1"
+  echo "setup-test-machine: not root and no sudo; as root, install:$missing (then run this again)" >&2
+  exit 1
 fi
-apt-get update -qq
-[ "$need_chromium" = 1 ] && apt-get install -y -qq chromium >/dev/null
-[ "$need_cc" = 1 ] && apt-get install -y -qq gcc libc6-dev >/dev/null
-[ "$need_mesa" = 1 ] && apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers libvulkan1 >/dev/null
+
+if [ "$need_mesa" = 1 ] && ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  echo "deb http://deb.debian.org/debian bookworm-backports main" | as_root tee /etc/apt/sources.list.d/bookworm-backports.list >/dev/null
+fi
+as_root apt-get update -qq
+[ "$need_chromium" = 1 ] && as_root apt-get install -y -qq chromium >/dev/null
+[ "$need_cc" = 1 ] && as_root apt-get install -y -qq gcc libc6-dev >/dev/null
+[ "$need_mesa" = 1 ] && as_root apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers libvulkan1 >/dev/null
 echo "test packages: $(cc --version | head -1), chromium $(chromium --version 2>/dev/null | awk '{print $2}'), mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers)"

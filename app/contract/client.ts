@@ -50,7 +50,7 @@ export function createEngineConnection(bridge: MessageBridge): EngineConnection 
       if (call) {
         pending.delete(message.id as number);
         clearTimeout(call.timer);
-        call.resolve(message.ok ? { ok: true } : { ok: false, error: message.error ?? engineError('internal', 'rejected') });
+        call.resolve(message.ok ? { ok: true, ...(message.data ? { data: message.data } : {}) } : { ok: false, error: message.error ?? engineError('internal', 'rejected') });
       }
       return;
     }

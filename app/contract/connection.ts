@@ -4,10 +4,11 @@
  */
 import type { CommandInput } from './commands.js';
 import type { EngineError } from './errors.js';
-import type { EngineEvent } from './messages.js';
+import type { EngineEvent, ReplyData } from './messages.js';
 import type { FrameHeader, ThumbnailMessage } from './frame-wire.js';
 
-export type CommandResult = { ok: true } | { ok: false; error: EngineError };
+/** `data`: what the caller alone gets back (messages.ts ReplyData), e.g. the token a rotateToken issued. */
+export type CommandResult = { ok: true; data?: ReplyData } | { ok: false; error: EngineError };
 
 export interface EngineConnection {
   /** Sends a command; resolves when the engine has applied or rejected it. */

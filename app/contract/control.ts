@@ -20,9 +20,14 @@ export const controlStatusSchema = z.object({
   /** Address and port the console/API server listens on. */
   host: z.string(),
   port: z.number().int(),
-  /** The current access token; null when network control is off. */
-  token: z.string().nullable(),
-  /** URL a remote console opens (token included); null when network control is off. */
+  /**
+   * True when every client must present the access token (always with network
+   * control, and on loopback when the operator gave one). The token itself is never
+   * in the state: it is printed once at start and returned only to the console that
+   * rotates it (the rotateToken reply's data).
+   */
+  tokenRequired: z.boolean(),
+  /** URL a remote console opens (without the token: add ?token=... from the startup line); null when network control is off. */
   remoteUrl: z.string().nullable(),
   http: controlCountersSchema,
   /** OSC listener; null when OSC is off. */
@@ -61,8 +66,8 @@ export type ControlStatus = z.infer<typeof controlStatusSchema>;
 export const controlCommandSchemas = [
   /**
    * Issue a new access token: connections that used the old one are dropped (the
-   * console that asked stays and sees the new token in the state). Refused while
-   * network control is off.
+   * console that asked stays, and gets the new token in the reply's data). Refused
+   * while the node has no token.
    */
   z.object({ type: z.literal('rotateToken') }),
 ] as const;

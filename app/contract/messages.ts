@@ -8,8 +8,8 @@ import { commandSchema } from './commands.js';
 import { engineErrorSchema } from './errors.js';
 import { engineStateSchema } from './state.js';
 
-/** Bumped on any breaking change of commands, events or state. */
-export const CONTRACT_VERSION = 1;
+/** Bumped on any breaking change of commands, events or state. 2: the access token left the state (control.tokenRequired; rotateToken replies with it). */
+export const CONTRACT_VERSION = 2;
 
 /** Largest text message either side accepts, in bytes. Commands are tiny. */
 export const MAX_TEXT_MESSAGE_BYTES = 64 * 1024;
@@ -22,11 +22,20 @@ export const clientMessageSchema = z.object({
 });
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
+/**
+ * What a successful reply may carry besides ok: only what the caller asked for
+ * and nobody else may see (the new token goes to the console that rotated it, and
+ * never into the state every client receives).
+ */
+export const replyDataSchema = z.object({ token: z.string().optional() });
+export type ReplyData = z.infer<typeof replyDataSchema>;
+
 export const replyMessageSchema = z.object({
   kind: z.literal('reply'),
   id: z.number().int().nonnegative().nullable(),
   ok: z.boolean(),
   error: engineErrorSchema.optional(),
+  data: replyDataSchema.optional(),
 });
 
 export const engineEventSchema = z.discriminatedUnion('kind', [

@@ -1,7 +1,7 @@
 /**
  * Show documents: the cue list, the timeline and the show settings, as saved in
  * a show file and as the console sees them. One zod declaration gives the types,
- * the file validation and the command validation (STYLE.md: declared once).
+ * the file validation and the command validation (CONTRIBUTING.md: declared once, types derived).
  *
  * Times are integer milliseconds. Ids are short strings made by the show model
  * (deterministic: `c1`, `c2`, ... / `k1`, ...), never random, so tests can name them.
@@ -131,6 +131,13 @@ export const showStatusSchema = z.object({
     /** Engine wall-clock ms (Date.now()) the position was read at, to extrapolate between snapshots. */
     atMs: z.number(),
   }),
+  /**
+   * The show's file failed to load (newer version, broken, not a regular file, too
+   * large): the show is bound to it read-only, so Save refuses (Save As to another
+   * file works) and the file is never silently replaced. `reason` says why, for the
+   * console. null (or absent, from older engines) when the file is fine.
+   */
+  readOnly: z.object({ reason: z.string() }).nullable().optional(),
   /** An autosave newer than the show file was found at start: offered, not applied. */
   recovery: z.object({ path: z.string(), savedAtMs: z.number() }).nullable(),
   recent: z.array(z.string()),
@@ -209,11 +216,16 @@ export const showCommandSchemas = [
   z.object({ type: z.literal('newShow') }),
   /** Open a show file; a broken or newer file is refused with field and line and the current show stays. */
   z.object({ type: z.literal('openShow'), path: pathSchema }),
-  /** Save to the show's file, or to `path` (save-as; the show then lives there). */
-  z.object({ type: z.literal('saveShow'), path: pathSchema.optional() }),
+  /**
+   * Save to the show's file, or to `path` (save-as; the show then lives there). An
+   * existing file that is not this show's own (or this show's file that failed to
+   * load) is replaced only with `overwrite: true`; without it the reply is a
+   * 'show-file' error with `details.overwritable: true`, and the console asks first.
+   */
+  z.object({ type: z.literal('saveShow'), path: pathSchema.optional(), overwrite: z.boolean().optional() }),
   /** Load the autosave offered at start (state.show.recovery), or drop the offer. */
   z.object({ type: z.literal('recoverShow') }),
   z.object({ type: z.literal('discardRecovery') }),
-  /** Write the wall log as CSV to `path` (default: next to the show file, or the working folder). */
-  z.object({ type: z.literal('exportWallLog'), path: pathSchema.optional() }),
+  /** Write the wall log as CSV to `path` (default: next to the show file; an untitled show needs a path); an existing file only with `overwrite: true` (as saveShow). */
+  z.object({ type: z.literal('exportWallLog'), path: pathSchema.optional(), overwrite: z.boolean().optional() }),
 ] as const;

@@ -12,7 +12,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { MAX_PROMPT_LENGTH } from '../contract/commands.js';
 import { EXECUTION_PROVIDER_NAMES } from '../contract/providers.js';
-import { parseOscDestination, type OscDestination } from './control/osc-server.js';
+import { parseOscDestination, type OscDestination } from './control/osc-feedback.js';
 import { OSC_TCP_FRAMINGS } from './control/osc-tcp-framing.js';
 import type { OscTcpOptions } from './control/osc-tcp-listener.js';
 import type { EngineOptions } from './engine.js';

@@ -39,6 +39,7 @@ import { CueThumbnails } from './preview/cue-thumbnails.js';
 import { DisplayOutputs } from './outputs/display-outputs.js';
 import { dispatchOutputCommand, type OutputGroups } from './outputs/output-commands.js';
 import { reopenSavedOutputs, saveOutputs } from './outputs/output-rig.js';
+import { OutputBudget, type OutputBudgetOptions, type OutputLoad } from './outputs/output-budget.js';
 import { lookTarget } from '../show/show-state.js';
 import { openLastSession, type LastSessionKeeper } from './show-files/last-session.js';
 
@@ -75,6 +76,8 @@ export interface EngineOptions {
   savedOutputs?: boolean;
   /** Keep last-session.json in the config folder and resume from it when started without showPath/modelDir (show-files/last-session.ts). The CLI turns it on; default off. */
   lastSession?: boolean;
+  /** What the outputs may send together (outputs/output-budget.ts); default from the machine's cores. */
+  outputBudget?: OutputBudgetOptions;
 }
 
 interface EngineEvents {
@@ -133,11 +136,14 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly rigDir: string | null;
   /** last-session.json keeper (show-files/last-session.ts); null when off. */
   private lastSession: LastSessionKeeper | null = null;
+  /** What the machine can carry in outputs (outputs/output-budget.ts): every output added or changed passes it. */
+  private readonly outputBudget: OutputBudget;
 
   private constructor(private readonly options: EngineOptions) {
     super();
     const configDir = options.configDir === undefined ? defaultConfigDir() : options.configDir;
     this.rigDir = options.savedOutputs === false ? null : configDir;
+    this.outputBudget = new OutputBudget(options.outputBudget);
     this.startedAtMs = engineNowMs();
     this.rate = options.rate ?? RATE_29_97;
     this.program = initialProgram(this.startedAtMs, options.initialPrompt, options.initialSeed);
@@ -158,6 +164,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       level: () => this.outputLevelNow(),
       onError: (error) => this.recordError(error),
       log: (line) => this.emit('log', line),
+      admit: (candidate) => this.outputBudget.admit(candidate, this.outputLoads()),
     });
     this.displays = new DisplayOutputs({
       rate: () => this.rate,
@@ -165,6 +172,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       level: () => this.outputLevelNow(),
       deliver: (id, message) => this.emit('display', id, message),
       onError: (error) => this.recordError(error),
+      admit: (candidate) => this.outputBudget.admit(candidate, this.outputLoads()),
     });
     // The first look's "time to first frame" is the cold start.
     this.ttffPending = { lookId: this.program.lookId, receivedAtMs: this.startedAtMs };
@@ -285,6 +293,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   private saveOutputRig(): void {
     const error = this.rigDir ? saveOutputs(this.rigDir, this.outputGroups()) : null;
     if (error) this.recordError(error);
+  }
+
+  /** What every NDI and display output sends now (the output budget's input). */
+  private outputLoads(): OutputLoad[] {
+    return [...this.ndi.loads(), ...this.displays.loads()];
   }
 
   private outputGroups(): OutputGroups {

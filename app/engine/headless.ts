@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { ClientHub } from './control/client-hub.js';
 import { isLoopbackHost } from './control/access.js';
 import { startNetworkControl, type NetworkControl } from './control/network-control.js';
-import type { OscDestination } from './control/osc-server.js';
+import type { OscDestination } from './control/osc-feedback.js';
 import type { OscTcpOptions } from './control/osc-tcp-listener.js';
 import { Engine, type EngineOptions } from './engine.js';
 import { explainListenError, startupErrorLine, StartupProblem, type Listener } from './startup-problems.js';

@@ -1,4 +1,4 @@
-/** Expected failures are values, not exceptions (STYLE.md): a model that will not load is a Result. */
+/** Expected failures are values, not exceptions (CONTRIBUTING.md): a model that will not load is a Result. */
 import type { EngineError } from '../contract/errors.js';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: EngineError };

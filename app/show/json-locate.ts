@@ -5,6 +5,11 @@
  *
  * JSON.parse cannot do either (its error position differs between engines and it
  * keeps no positions), hence this small recursive-descent parser (RFC 8259).
+ * It is slower than JSON.parse: show-file.ts parses with JSON.parse and runs this
+ * only to place an error, recording just the one path it needs (`only`).
+ *
+ * Messages never quote the text (a path may name any file on the machine; its
+ * bytes must not come back in an error): they say what was expected, and where.
  */
 
 export type JsonPath = readonly (string | number)[];
@@ -43,7 +48,16 @@ class JsonSyntaxError extends Error {
   }
 }
 
-export function parseJsonWithPositions(text: string): LocatedJson {
+export interface LocateOptions {
+  /** Record positions only for this path and its parents (fast on large texts); absent = every value. */
+  only?: JsonPath;
+  /** Only check the syntax and record positions; `value` comes back null (no objects or lists built: fast on large texts). */
+  scanOnly?: boolean;
+}
+
+export function parseJsonWithPositions(text: string, options: LocateOptions = {}): LocatedJson {
+  const only = options.only;
+  const scanOnly = options.scanOnly === true;
   const positions = new Map<string, JsonPosition>();
   // Line starts, for offset -> line/column.
   const lineStarts = [0];
@@ -70,21 +84,26 @@ export function parseJsonWithPositions(text: string): LocatedJson {
       else break;
     }
   };
-  const describe = (at: number) => (at >= text.length ? 'the end of the file' : `"${text[at]}"`);
+  // What was found, without quoting it (see the header).
+  const describe = (at: number) => (at >= text.length ? 'the end of the file' : 'something else');
 
   const parseString = (): string => {
     if (text[i] !== '"') fail(`expected a string, found ${describe(i)}`);
     const start = i;
     i++;
     let out = '';
+    // Plain runs are sliced whole (not added a character at a time): large files stay linear and fast.
+    let run = i;
     for (;;) {
       if (i >= text.length) fail('unterminated string', start);
-      const ch = text[i] as string;
-      if (ch === '"') {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        out += text.slice(run, i);
         i++;
         return out;
       }
-      if (ch === '\\') {
+      if (c === 92) {
+        out += text.slice(run, i);
         const esc = text[i + 1];
         const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
         if (esc !== undefined && esc in simple) {
@@ -96,17 +115,54 @@ export function parseJsonWithPositions(text: string): LocatedJson {
         } else {
           fail('invalid escape in string');
         }
+        run = i;
         continue;
       }
-      if (ch.charCodeAt(0) < 32) fail('control character in string (escape it)');
-      out += ch;
+      if (c < 32) fail('control character in string (escape it)');
       i++;
     }
   };
 
-  const parseValue = (path: (string | number)[], at: number): unknown => {
+  const isDigit = (at: number) => {
+    const c = text.charCodeAt(at);
+    return c >= 48 && c <= 57;
+  };
+  /** A number per RFC 8259 at `i`, scanned by hand (a regex over a slice per number was the slow part); null when there is none. */
+  const parseNumber = (): number | null => {
+    const start = i;
+    let j = i;
+    if (text.charCodeAt(j) === 45) j++;
+    if (text.charCodeAt(j) === 48) j++;
+    else if (isDigit(j)) while (isDigit(j)) j++;
+    else return null;
+    if (text.charCodeAt(j) === 46 && isDigit(j + 1)) {
+      j++;
+      while (isDigit(j)) j++;
+    }
+    const e = text.charCodeAt(j);
+    if (e === 101 || e === 69) {
+      let k = j + 1;
+      const sign = text.charCodeAt(k);
+      if (sign === 43 || sign === 45) k++;
+      if (isDigit(k)) {
+        while (isDigit(k)) k++;
+        j = k;
+      }
+    }
+    i = j;
+    return Number(text.slice(start, j));
+  };
+
+  /** The path of a child, or null when positions are not recorded below it (off the `only` path). */
+  const child = (path: (string | number)[] | null, step: string | number): (string | number)[] | null => {
+    if (path === null) return null;
+    if (only !== undefined && (path.length >= only.length || String(only[path.length]) !== String(step))) return null;
+    return [...path, step];
+  };
+
+  const parseValue = (path: (string | number)[] | null, at: number): unknown => {
     skip();
-    if (!positions.has(pathKey(path))) positions.set(pathKey(path), toPosition(at));
+    if (path !== null && !positions.has(pathKey(path))) positions.set(pathKey(path), toPosition(at));
     const ch = text[i];
     if (ch === '{') {
       i++;
@@ -121,11 +177,13 @@ export function parseJsonWithPositions(text: string): LocatedJson {
         const keyAt = i;
         const key = parseString();
         skip();
-        if (text[i] !== ':') fail(`expected ":" after "${key}", found ${describe(i)}`);
+        if (text[i] !== ':') fail(`expected ":" after a key, found ${describe(i)}`);
         i++;
         skip();
         // A member is located at its key: that is the line an operator looks for.
-        obj[key] = parseValue([...path, key], keyAt);
+        const member = parseValue(child(path, key), keyAt);
+        // defineProperty: a "__proto__" key is data, not the object's prototype.
+        if (!scanOnly) Object.defineProperty(obj, key, { value: member, enumerable: true, writable: true, configurable: true });
         skip();
         if (text[i] === ',') {
           i++;
@@ -141,6 +199,7 @@ export function parseJsonWithPositions(text: string): LocatedJson {
     if (ch === '[') {
       i++;
       const arr: unknown[] = [];
+      let length = 0;
       skip();
       if (text[i] === ']') {
         i++;
@@ -148,7 +207,9 @@ export function parseJsonWithPositions(text: string): LocatedJson {
       }
       for (;;) {
         skip();
-        arr.push(parseValue([...path, arr.length], i));
+        const item = parseValue(child(path, length), i);
+        length++;
+        if (!scanOnly) arr.push(item);
         skip();
         if (text[i] === ',') {
           i++;
@@ -162,11 +223,8 @@ export function parseJsonWithPositions(text: string): LocatedJson {
       }
     }
     if (ch === '"') return parseString();
-    const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (number && number[0].length > 0) {
-      i += number[0].length;
-      return Number(number[0]);
-    }
+    const number = parseNumber();
+    if (number !== null) return number;
     for (const [word, value] of [
       ['true', true],
       ['false', false],
@@ -177,15 +235,15 @@ export function parseJsonWithPositions(text: string): LocatedJson {
         return value;
       }
     }
-    return fail(`unexpected ${describe(i)}`);
+    return fail(i >= text.length ? 'unexpected end of the file' : 'expected a value (object, list, string, number, true, false or null)');
   };
 
   try {
     skip();
     const value = parseValue([], i);
     skip();
-    if (i < text.length) fail(`unexpected ${describe(i)} after the end of the JSON`);
-    return { ok: true, value, positions };
+    if (i < text.length) fail('more text after the end of the JSON');
+    return { ok: true, value: scanOnly ? null : value, positions };
   } catch (error) {
     if (error instanceof JsonSyntaxError) return { ok: false, message: error.message, position: toPosition(error.offset) };
     // Very deep nesting overflows the stack: still a value, at the start.

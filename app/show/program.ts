@@ -8,16 +8,7 @@
  * and time-to-first-frame can be measured honestly.
  */
 import type { Command, Transition } from '../contract/commands.js';
-import { transitionWeight } from './curves.js';
-
-export interface LookTarget {
-  prompt: string;
-  seed: number;
-  /** Show control (cues, keyframes) may add these; the generator uses what its model supports. */
-  negativePrompt?: string;
-  /** Model parameters by name. */
-  params?: Record<string, number>;
-}
+import { resolveLookAt, type LookTarget, type ResolvedLook } from './look-resolver.js';
 
 /** Output state a panic puts the wall in ('safe-plate' shows the show's still image). */
 export type PanicMode = 'none' | 'black' | 'freeze' | 'safe-plate';
@@ -38,15 +29,6 @@ export interface ProgramState {
   holdMix?: number | null;
 }
 
-/** What the generator needs for one instant. */
-export interface ResolvedLook {
-  lookId: number;
-  from: LookTarget | null;
-  to: LookTarget;
-  /** Weight of `to` in [0, 1]; 1 once the transition is done. */
-  mix: number;
-}
-
 export const DEFAULT_PROMPT = 'soft studio grey, gentle light';
 /** Live prompt edits morph over this long unless the command says otherwise. */
 export const DEFAULT_LIVE_TRANSITION: Transition = { durationMs: 0, curve: 'ease-in-out' };
@@ -62,15 +44,9 @@ export function initialProgram(nowMs: number, prompt = DEFAULT_PROMPT, seed = 1)
   };
 }
 
-/** Resolves the look at `nowMs`: the blend between the previous and the current target. */
+/** The program's look at `nowMs` (look-resolver.ts: the same resolver the inference worker runs). */
 export function resolveLook(state: ProgramState, nowMs: number): ResolvedLook {
-  const mix =
-    state.from === null
-      ? 1
-      : state.holdMix !== undefined && state.holdMix !== null
-        ? state.holdMix
-        : transitionWeight(state.transition.curve, nowMs - state.startedAtMs, state.transition.durationMs);
-  return { lookId: state.lookId, from: mix >= 1 ? null : state.from, to: state.to, mix };
+  return resolveLookAt(state, nowMs);
 }
 
 /**

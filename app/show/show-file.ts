@@ -6,10 +6,19 @@
  * Migrations: each step takes version N's validated document to version N+1.
  * A file is validated against its own version's schema first (so an error names
  * a field and line that exist in the file), then migrated step by step.
+ *
+ * Cost is bounded for any text (the engine reads at most 16 MB, engine/show-files/
+ * safe-files.ts): a linear nesting-depth check first (deep nesting would recurse),
+ * then the native JSON.parse; the slower line-tracking parser (json-locate.ts) runs
+ * only to place an error, and records just the one path it needs. Errors never
+ * quote the file's text: an operator may point at any file on the machine.
  */
 import type { z } from 'zod';
-import { SHOW_FILE_VERSION, showSchema, showV1Schema, type Show, type ShowV1 } from '../contract/show.js';
-import { parseJsonWithPositions, positionOf, type JsonPath, type JsonPosition } from './json-locate.js';
+import { MAX_CUES, MAX_KEYFRAMES, SHOW_FILE_VERSION, showSchema, showV1Schema, type Show, type ShowV1 } from '../contract/show.js';
+import { parseJsonWithPositions, positionOf, type JsonPath } from './json-locate.js';
+
+/** Deepest nesting of objects and lists accepted. A show is 5 deep (show.cues[].look.params); 32 leaves room for what may come. */
+export const MAX_SHOW_JSON_DEPTH = 32;
 
 export interface ShowFileError {
   /** Dotted path of the offending field ("cues.2.transition.durationMs"), or "(file)" for syntax. */
@@ -56,39 +65,81 @@ const VERSIONS: Record<number, { schema: z.ZodType; up?: (doc: never) => unknown
   2: { schema: showSchema },
 };
 
-function located(positions: Map<string, JsonPosition>, path: JsonPath, message: string): ShowFileError {
-  const field = path.length === 0 ? '(show)' : path.join('.');
-  return { field, line: positionOf(positions, path)?.line ?? null, message };
+/** 1-based line of `offset` in `text`. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/**
+ * Offset of the first bracket nested deeper than `limit`, or -1. Linear, no
+ * recursion: strings are skipped (a bracket inside a string does not count).
+ */
+export function excessNestingAt(text: string, limit: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > limit) return i;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return -1;
 }
 
 /** Parses show file text. Never throws: a bad file is an error value naming field and line. */
 export function parseShowFile(text: string): ShowFileResult {
-  const parsed = parseJsonWithPositions(text);
-  if (!parsed.ok) {
-    return { ok: false, error: { field: '(file)', line: parsed.position.line, message: `not valid JSON at line ${parsed.position.line}, column ${parsed.position.column}: ${parsed.message}` } };
+  const tooDeep = excessNestingAt(text, MAX_SHOW_JSON_DEPTH);
+  if (tooDeep >= 0) {
+    const line = lineAt(text, tooDeep);
+    return { ok: false, error: { field: '(file)', line, message: `nested more than ${MAX_SHOW_JSON_DEPTH} levels deep at line ${line}: this is not a show file (a show is 5 levels deep)` } };
   }
-  const { value, positions } = parsed;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // JSON.parse's message quotes the text; ours says where, without quoting.
+    const where = parseJsonWithPositions(text, { only: [], scanOnly: true });
+    if (!where.ok) return { ok: false, error: { field: '(file)', line: where.position.line, message: `not valid JSON at line ${where.position.line}, column ${where.position.column}: ${where.message}` } };
+    return { ok: false, error: { field: '(file)', line: null, message: 'not valid JSON' } };
+  }
+  const located = (path: JsonPath, message: string): ShowFileError => {
+    const field = path.length === 0 ? '(show)' : path.join('.');
+    const where = parseJsonWithPositions(text, { only: path, scanOnly: true });
+    return { field, line: where.ok ? (positionOf(where.positions, path)?.line ?? null) : null, message };
+  };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, error: { field: '(show)', line: 1, message: 'a show file is a JSON object with a "version" field' } };
   }
   const version = (value as { version?: unknown }).version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    return { ok: false, error: located(positions, ['version'], `"version" must be a whole number from 1 to ${SHOW_FILE_VERSION}`) };
+    return { ok: false, error: located(['version'], `"version" must be a whole number from 1 to ${SHOW_FILE_VERSION}`) };
   }
   if (version > SHOW_FILE_VERSION) {
     return {
       ok: false,
-      error: located(positions, ['version'], `this show was saved by a newer Cyclorama (file version ${version}; this one reads up to ${SHOW_FILE_VERSION}). Open it with that version or newer.`),
+      error: located(['version'], `this show was saved by a newer Cyclorama (file version ${version}; this one reads up to ${SHOW_FILE_VERSION}). Open it with that version or newer.`),
     };
   }
+  // Lists longer than a show may hold are refused before the schema walks every element.
+  for (const [list, max, what] of [[['cues'], MAX_CUES, 'cues'], [['timeline', 'keyframes'], MAX_KEYFRAMES, 'keyframes']] as const) {
+    let node: unknown = value;
+    for (const step of list) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[step] : undefined;
+    if (Array.isArray(node) && node.length > max) return { ok: false, error: located(list, `${list.join('.')}: a show holds at most ${max} ${what} (this file has ${node.length})`) };
+  }
   const entry = VERSIONS[version];
-  if (!entry) return { ok: false, error: located(positions, ['version'], `unknown show file version ${version}`) };
+  if (!entry) return { ok: false, error: located(['version'], `unknown show file version ${version}`) };
   const checked = entry.schema.safeParse(value);
   if (!checked.success) {
     const issue = checked.error.issues[0];
     const path = (issue?.path ?? []).filter((p): p is string | number => typeof p !== 'symbol');
     const message = issue?.message ?? 'invalid';
-    return { ok: false, error: located(positions, path, `${path.join('.') || '(show)'}: ${message}`) };
+    return { ok: false, error: located(path, `${path.join('.') || '(show)'}: ${message}`) };
   }
   let doc: unknown = checked.data;
   for (let v = version; v < SHOW_FILE_VERSION; v++) doc = (VERSIONS[v]?.up as (d: unknown) => unknown)(doc);
@@ -99,7 +150,7 @@ export function parseShowFile(text: string): ShowFileResult {
     return { ok: false, error: { field: issue?.path.join('.') ?? '(show)', line: null, message: `migration from version ${version} failed: ${issue?.message}` } };
   }
   const consistent = checkConsistency(final.data);
-  if (consistent) return { ok: false, error: located(positions, consistent.path, consistent.message) };
+  if (consistent) return { ok: false, error: located(consistent.path, consistent.message) };
   // The model keeps keyframes sorted by time (a hand-edited file may not be).
   const show: Show = { ...final.data, timeline: { ...final.data.timeline, keyframes: [...final.data.timeline.keyframes].sort((a, b) => a.timeMs - b.timeMs) } };
   return { ok: true, show, migratedFrom: version === SHOW_FILE_VERSION ? null : version };

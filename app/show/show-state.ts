@@ -19,7 +19,8 @@ import type { Command, Transition } from '../contract/commands.js';
 import type { Cue, Keyframe, Show, ShowLook, Timeline } from '../contract/show.js';
 import { effectiveMapping, INTERNAL_CLOCK, rawPosition, type ChaseSettings, type ClockMapping, type TimecodeReading } from './clock-source.js';
 import { applyCurve } from './curves.js';
-import { applyCommand, initialProgram, outputLevel, resolveLook, startLook, type LookTarget, type PanicMode, type ProgramState } from './program.js';
+import { lookParams, type LookTarget } from './look-resolver.js';
+import { applyCommand, initialProgram, outputLevel, resolveLook, startLook, type PanicMode, type ProgramState } from './program.js';
 
 /** Most cues automation may fire in one tick (a zero-time loop must not hang the runner). */
 const MAX_AUTO_FIRES_PER_TICK = 16;
@@ -107,17 +108,6 @@ export function timelineSegment(timeline: Timeline, positionMs: number): Timelin
   const to = keys[i + 1];
   if (!to) return { index: i, from, to: null, progress: 0 };
   return { index: i, from, to, progress: (positionMs - from.timeMs) / (to.timeMs - from.timeMs) };
-}
-
-/** Linear blend of parameter sets (a name missing on one side holds the other side's value). */
-export function blendParams(a: Record<string, number>, b: Record<string, number>, mix: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    const x = a[key] ?? b[key] ?? 0;
-    const y = b[key] ?? a[key] ?? 0;
-    out[key] = x + (y - x) * mix;
-  }
-  return out;
 }
 
 /** What the program must hold for the timeline at `nowMs`, and a key that changes exactly when the generator needs a new look. */
@@ -340,13 +330,14 @@ export function resolveShow(show: Show, state: ShowState, nowMs: number, reading
     to = look.to;
     mix = look.mix;
   }
-  const params = from ? blendParams(from.params ?? {}, to.params ?? {}, mix) : { ...(to.params ?? {}) };
+  // The blend rule the inference worker uses too (look-resolver.ts); the show does not know the model's defaults.
+  const source = mix >= 1 ? null : from;
   return {
     lookId,
-    from: mix >= 1 ? null : from,
+    from: source,
     to,
     mix,
-    params,
+    params: lookParams(source, to, mix),
     seed: to.seed,
     output: { mode: state.program.panic.mode, level: outputLevel(state.program, nowMs) },
     driver: state.driver,

@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { encodePrompt, loadBuiltinVocabulary } from '../../app/engine/generate/builtin-text-encoder.js';
+import { encodePrompt } from '../../app/engine/generate/builtin-text-encoder.js';
+import { loadBuiltinVocabulary } from '../../app/engine/generate/builtin-vocabulary.js';
 import { builtinModelFolder } from './build.js';
 
 const SIZES: ReadonlyArray<[width: number, height: number]> = [[1920, 1080], [1280, 720], [384, 216], [3840, 2160]];

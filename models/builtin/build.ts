@@ -19,7 +19,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { GraphBuilder, attr } from '../onnx-builder.js';
+import { GraphBuilder, attr } from '../../app/engine/generate/onnx-builder.js';
 import { CONDITIONING_SIZE, SLOTS } from './conditioning-layout.js';
 import { vocabularyJson } from './vocabulary-source.js';
 import { mulberry32 } from '../../app/engine/generate/turbo/latent-math.js';

@@ -7,7 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { PNG } from 'pngjs';
-import { encodePrompt, loadBuiltinVocabulary } from '../../app/engine/generate/builtin-text-encoder.js';
+import { encodePrompt } from '../../app/engine/generate/builtin-text-encoder.js';
+import { loadBuiltinVocabulary } from '../../app/engine/generate/builtin-vocabulary.js';
 import { builtinModelFolder } from './build.js';
 
 export const STILL_PROMPTS = [

@@ -38,33 +38,73 @@ export interface ChosenBridge {
 
 export function chooseBridge(): ChosenBridge {
   if (window.cycloramaBridge) return withStatusTap(window.cycloramaBridge, 'Electron IPC', () => {});
+  pageToken(); // moves a ?token= out of the address bar before anything else runs
   const url = engineWebSocketUrl(window.location);
   if (url === null) return withStatusTap(deadBridge(), 'none (opened from disk without the app)', () => {});
   const revoked: Array<() => void> = [];
-  // The URL is read again on every (re)connect, so a token put in the page's URL
-  // (setPageToken: after a rotation) is the one the next attempt uses.
-  const bridge = createWebSocketBridge(() => engineWebSocketUrl(window.location) ?? url, {
+  // The token is read again on every (re)connect, so one set after a rotation
+  // (setPageToken) is the one the next attempt uses.
+  const bridge = createWebSocketBridge(url, {
     onClose: (code) => {
       if (code === TOKEN_REVOKED_CLOSE_CODE) revoked.forEach((l) => l());
     },
   });
-  // The description is shown to operators: never show the token.
-  return withStatusTap(bridge, url.replace(/\?token=.*$/, '?token=…'), (l) => void revoked.push(l));
+  return withStatusTap(bridge, url, (l) => void revoked.push(l));
 }
 
 /** Close code the engine uses when it drops a connection whose token was rotated (control/console-server.ts). */
 export const TOKEN_REVOKED_CLOSE_CODE = 4001;
 
-/** The token this page was opened with (`?token=`), or null (local console, Electron). */
+/** Where this tab keeps its access token once it is out of the URL (per tab; a reload keeps it). */
+const TOKEN_STORAGE_KEY = 'cyclorama.token';
+/** The token when session storage is disabled (lost on reload, then the URL must carry it again). */
+let memoryToken: string | null = null;
+
+/**
+ * The access token of this console: taken from `?token=` on the first page load,
+ * then kept in the tab's session storage and removed from the URL at once (a
+ * `?token=` URL ends up in histories, bookmarks and proxy logs). Null for a local
+ * console without a token and for the app (Electron IPC needs none).
+ */
 export function pageToken(): string | null {
-  return new URLSearchParams(window.location.search).get('token');
+  const fromUrl = new URLSearchParams(window.location.search).get('token');
+  if (fromUrl !== null) {
+    setPageToken(fromUrl);
+    const next = new URL(window.location.href);
+    next.searchParams.delete('token');
+    window.history.replaceState(window.history.state, '', next);
+    return fromUrl;
+  }
+  try {
+    return window.sessionStorage.getItem(TOKEN_STORAGE_KEY);
+  } catch {
+    return null; // storage disabled: the console then needs the token in its URL each time
+  }
 }
 
-/** Puts a new token in the page's URL without reloading: reconnects and a reload then use it. */
+/** Keeps a new token for this tab (after a rotation, or typed in): the next reconnect and a reload use it. */
 export function setPageToken(token: string): void {
-  const next = new URL(window.location.href);
-  next.searchParams.set('token', token);
-  window.history.replaceState(window.history.state, '', next);
+  try {
+    window.sessionStorage.setItem(TOKEN_STORAGE_KEY, token);
+  } catch {
+    // Storage disabled: the token lives only until the page is closed.
+  }
+  memoryToken = token;
+}
+
+/** The token to present now: this tab's stored one (pageToken() moved it out of the URL). */
+function currentToken(): string | null {
+  return pageToken() ?? memoryToken;
+}
+
+/** WebSocket subprotocols carrying the token (control/access.ts on the engine side); the server selects "cyclorama". */
+export function tokenProtocols(token: string | null): string[] {
+  if (!token) return [];
+  const bytes = new TextEncoder().encode(token);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  const base64url = btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return ['cyclorama', `cyclorama.token.${base64url}`];
 }
 
 /** Wraps a bridge so its status reaches any number of listeners (a bridge may keep only one). */
@@ -83,14 +123,12 @@ function withStatusTap(inner: MessageBridge, description: string, onTokenRevoked
 
 /**
  * ws(s)://<host>/ws for the page's own host, or null when the page has no host
- * (file://). A remote console opens the page as `...?token=T`; browsers cannot
- * set WebSocket headers, so the token travels on to the socket in its query.
+ * (file://). The token never goes in this URL: browsers cannot set WebSocket
+ * headers, so it travels in the subprotocol list (tokenProtocols).
  */
-export function engineWebSocketUrl(location: Pick<Location, 'protocol' | 'host' | 'search'>): string | null {
+export function engineWebSocketUrl(location: Pick<Location, 'protocol' | 'host'>): string | null {
   if (location.protocol !== 'http:' && location.protocol !== 'https:') return null;
-  const token = new URLSearchParams(location.search).get('token');
-  const query = token ? `?token=${encodeURIComponent(token)}` : '';
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws${query}`;
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 }
 
 /**
@@ -115,7 +153,7 @@ export function createWebSocketBridge(url: string | (() => string), options: { o
   const connect = () => {
     retryTimer = undefined;
     report('connecting');
-    const ws = new WebSocket(typeof url === 'function' ? url() : url);
+    const ws = new WebSocket(typeof url === 'function' ? url() : url, tokenProtocols(currentToken()));
     ws.binaryType = 'arraybuffer';
     socket = ws;
     ws.onopen = () => {

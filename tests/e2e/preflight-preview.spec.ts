@@ -36,7 +36,7 @@ test('preflight turns the NDI item red when the NDI runtime is hidden; the rest 
   await expect(page.getByTestId('preflight-model-provider')).toHaveAttribute('data-ok', 'true');
   // TTFF and output verdicts depend on how loaded this 2-core machine is (Chromium and the
   // engine share it), so here they must report a measurement; their thresholds are
-  // unit-tested in tests/unit/engine/preflight.test.ts.
+  // unit-tested in tests/unit/engine/preflight/preflight.test.ts.
   await expect(page.getByTestId('preflight-ttff')).toContainText(/\d+ ms/);
   await expect(page.getByTestId('preflight-outputs')).toContainText('Console program monitor');
   // Untitled show: never saved.

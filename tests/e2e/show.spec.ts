@@ -3,6 +3,9 @@
  * with the cue editor, run it with GO (Space), and check the program canvas
  * pixels follow each cue; then the timeline and the safe plate buttons.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { brightness, expect, meanDistance, openConsole, sampleCanvas, sampleProgram, test, waitForLivePicture, type CanvasSample } from './fixtures.js';
 
 const CUES = ['snow white winter morning', 'neon night city, magenta and cyan', 'deep green forest moss'];
@@ -104,3 +107,34 @@ test('the timeline adds keyframes, plays, and drives the wall; safe plate and re
   await waitForLivePicture(page, 5000);
 });
 
+
+test('Save as onto an existing file asks first and replaces it only after Replace; a failed Open puts the field back', async ({ page, engine }) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cyclorama-e2e-show-'));
+  try {
+    const full = path.join(dir, 'full-show.json');
+    writeFileSync(full, 'the operator\'s full show');
+    await openConsole(page, engine);
+    await page.getByTestId('show-path').fill(full);
+    await page.getByTestId('show-save-as').click();
+    const confirm = page.getByTestId('show-overwrite-confirm');
+    await expect(confirm).toBeVisible();
+    await expect(confirm).toContainText(`${full} already exists`);
+    expect(readFileSync(full, 'utf8')).toBe('the operator\'s full show');
+    await page.getByTestId('show-overwrite-cancel').click();
+    await expect(confirm).toBeHidden();
+    expect(readFileSync(full, 'utf8')).toBe('the operator\'s full show');
+
+    await page.getByTestId('show-save-as').click();
+    await page.getByTestId('show-overwrite-replace').click();
+    await expect(confirm).toBeHidden();
+    await expect.poll(() => (JSON.parse(readFileSync(full, 'utf8')) as { cues: unknown[] }).cues).toEqual([]);
+    await expect(page.getByTestId('show-name')).toHaveAttribute('title', full);
+
+    // Open of a missing file: the engine says so, and the field shows the file Save writes again.
+    await page.getByTestId('show-path').fill(path.join(dir, 'missing.json'));
+    await page.getByTestId('show-open').click();
+    await expect(page.getByTestId('show-path')).toHaveValue(full);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

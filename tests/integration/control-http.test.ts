@@ -53,7 +53,7 @@ describe('HTTP API', () => {
     s = await state();
     expect(s.program.panic).toBe('none');
     expect(s.control?.network).toBe(false);
-    expect(s.control?.token).toBeNull();
+    expect(s.control?.tokenRequired).toBe(false);
     // Output selection by name in the path (URL-encoded).
     expect((await post('/api/command', { type: 'addDisplayOutput', name: 'Wall A' })).status).toBe(200);
     const live = async () => (await state()).outputs.find((o) => o.name === 'Wall A')?.live;
@@ -117,8 +117,10 @@ describe('network control token', () => {
       expect(ok.status).toBe(200);
       const s = (await ok.json()) as EngineState;
       expect(s.control?.network).toBe(true);
-      expect(s.control?.token).toBe('sesame-1234');
-      expect(s.control?.remoteUrl).toMatch(/^http:\/\/.+:\d+\/\?token=sesame-1234$/);
+      expect(s.control?.tokenRequired).toBe(true);
+      // The token is never in the state (every client and /api/state see it): the URL goes without it.
+      expect(JSON.stringify(s)).not.toContain('sesame-1234');
+      expect(s.control?.remoteUrl).toMatch(/^http:\/\/.+:\d+\/$/);
       const refused = await new Promise<string>((resolve) => {
         const ws = new WebSocket(`ws://127.0.0.1:${open.server.port}/ws`);
         ws.on('open', () => resolve('open'));
@@ -130,13 +132,14 @@ describe('network control token', () => {
       const bystander = await connectTestClient(`ws://127.0.0.1:${open.server.port}/ws?token=sesame-1234`);
       await bystander.waitFor(() => bystander.events.find((e) => e.kind === 'hello'));
       const closed = new Promise<number>((resolve) => bystander.socket.once('close', (code) => resolve(code)));
-      expect(await operator.connection.send({ type: 'rotateToken' })).toEqual({ ok: true });
+      const rotated = await operator.connection.send({ type: 'rotateToken' });
       expect(await closed).toBe(4001);
       const fresh = open.tokens.current!;
       expect(fresh).not.toBe('sesame-1234');
-      // The console that asked stays, and learns the new token from the state.
-      await operator.waitFor(() => operator.events.some((e) => e.kind === 'state' && e.state.control?.token === fresh));
+      // The console that asked stays, and gets the new token in its reply (and nobody else does).
+      expect(rotated).toEqual({ ok: true, data: { token: fresh } });
       expect(operator.socket.readyState).toBe(WebSocket.OPEN);
+      expect(JSON.stringify(operator.events)).not.toContain(fresh);
       expect((await fetch(`${url}/api/state`, { headers: { authorization: 'Bearer sesame-1234' } })).status).toBe(401);
       expect((await fetch(`${url}/api/state?token=${fresh}`)).status).toBe(200);
       operator.close();

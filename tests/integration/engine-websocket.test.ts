@@ -9,6 +9,7 @@ import { ClientHub } from '../../app/engine/control/client-hub.js';
 import { startConsoleServer, type ConsoleServer } from '../../app/engine/control/console-server.js';
 import { Engine } from '../../app/engine/engine.js';
 import { connectTestClient, meanAbsDiff, meanRgb, rgbDistance, type TestClient } from '../helpers/engine-client.js';
+import { CONTRACT_VERSION } from '../../app/contract/messages.js';
 
 let engine: Engine;
 let server: ConsoleServer;
@@ -33,7 +34,7 @@ const lastState = () => client.latestState();
 describe('engine over WebSocket', () => {
   it('greets with the contract version and a state naming the model and provider', async () => {
     const hello = await client.waitFor(() => client.events.find((e) => e.kind === 'hello'));
-    expect(hello.kind === 'hello' && hello.contractVersion).toBe(1);
+    expect(hello.kind === 'hello' && hello.contractVersion).toBe(CONTRACT_VERSION);
     const state = await client.waitFor(() => (lastState().model.status === 'running' ? lastState() : null));
     expect(state.model.provider).toBe('cpu');
     expect(state.model.width).toBe(1920);

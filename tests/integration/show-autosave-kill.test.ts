@@ -6,12 +6,14 @@
  * a second before the kill. Run `npm run build` first (it uses dist/).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHOW_FILE_VERSION } from '../../app/contract/show.js';
 import type { EngineState } from '../../app/contract/state.js';
+import { emptyShow } from '../../app/show/show-file.js';
 import { connectTestClient, type TestClient } from '../helpers/engine-client.js';
 
 const cli = path.resolve('dist/app/cli.js');
@@ -117,6 +119,64 @@ describe('autosave survives SIGKILL', () => {
     const secondExited = new Promise((r) => second.child.once('exit', r));
     second.child.kill('SIGTERM');
     await secondExited;
+  }, 120_000);
+});
+
+async function killAndWait(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+describe('show files are not lost across restarts', () => {
+  it('a newer show file given with --show stays read-only: the state says why, the error is recorded, Save refuses, the file is intact', async () => {
+    const file = path.join(dir, 'newer.json');
+    const text = JSON.stringify({ ...emptyShow('From a newer build'), version: SHOW_FILE_VERSION + 1 }, null, 2);
+    writeFileSync(file, text);
+    const engine = await startServe(file);
+    const client = await connectTestClient(engine.url);
+    await client.waitFor(() => maybeShow(client));
+    expect(latestShow(client).path).toBe(file);
+    expect(latestShow(client).readOnly?.reason).toMatch(new RegExp(`newer Cyclorama \\(file version ${SHOW_FILE_VERSION + 1};`));
+    await client.waitFor(() => client.latestState().recentErrors.find((e) => e.code === 'show-file' && /newer Cyclorama/.test(e.message)));
+    expect(await client.connection.send({ type: 'addCue', patch: { prompt: 'new work' } })).toEqual({ ok: true });
+    const saved = await client.connection.send({ type: 'saveShow' });
+    expect(saved.ok).toBe(false);
+    if (!saved.ok) expect(saved.error.message).toMatch(/failed to load.*Save As/);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    client.close();
+    await killAndWait(engine.child);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  }, 120_000);
+
+  it('a second kill before Recover/Discard still offers the first crash\'s work', async () => {
+    const file = path.join(dir, 'twice.json');
+    const first = await startServe(file);
+    const a = await connectTestClient(first.url);
+    await a.connection.send({ type: 'addCue', patch: { prompt: 'work from before the first crash' } });
+    await a.waitFor(() => latestShow(a).lastAutosaveAtMs !== null);
+    a.close();
+    await killAndWait(first.child);
+
+    const second = await startServe(file);
+    const b = await connectTestClient(second.url);
+    await b.waitFor(() => maybeShow(b));
+    expect(latestShow(b).recovery).not.toBeNull();
+    // An edit before deciding, autosaved, then a second crash.
+    await b.connection.send({ type: 'addCue', patch: { prompt: 'edit before deciding' } });
+    await b.waitFor(() => latestShow(b).lastAutosaveAtMs !== null);
+    b.close();
+    await killAndWait(second.child);
+
+    const third = await startServe(file);
+    const c = await connectTestClient(third.url);
+    await c.waitFor(() => maybeShow(c));
+    expect(latestShow(c).recovery, 'the first crash\'s work is still offered').not.toBeNull();
+    expect(await c.connection.send({ type: 'recoverShow' })).toEqual({ ok: true });
+    await c.waitFor(() => latestShow(c).recovery === null);
+    expect(latestShow(c).document.cues.map((cue) => cue.look.prompt)).toEqual(['work from before the first crash']);
+    c.close();
+    await killAndWait(third.child);
   }, 120_000);
 });
 

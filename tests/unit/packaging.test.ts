@@ -13,22 +13,35 @@ import { parse } from 'yaml';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 interface ExtraResource { from: string; to: string; filter?: string[] }
 const config = parse(readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as {
+  appId?: string;
+  productName?: string;
   files: string[];
   extraResources: ExtraResource[];
   asarUnpack: string[];
   win: { target: string };
   mac: { target: string };
-  linux: { target: string[] };
+  linux: { target: string[]; maintainer?: string };
 };
+const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string; author?: string | { email?: string } };
 
 /** The fixed part of a glob ("node_modules/koffi/**" -> "node_modules/koffi"). */
 const base = (pattern: string) => pattern.split('/').filter((part, i, all) => !/[*?{[]/.test(part) && all.slice(0, i).every((p) => !/[*?{[]/.test(p))).join('/');
 
 describe('electron-builder.yml', () => {
-  it('builds nsis, dmg, AppImage and deb', () => {
+  it('builds nsis, dmg, AppImage and deb, with what electron-builder needs for each', () => {
     expect(config.win.target).toBe('nsis');
     expect(config.mac.target).toBe('dmg');
     expect(config.linux.target).toEqual(['AppImage', 'deb']);
+    // Every target: an app id (reverse DNS) and a product name, and the app's entry point
+    // (package.json "main") inside the packaged files, or the installed app cannot start.
+    expect(config.appId).toMatch(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/);
+    expect(config.productName).toBeTruthy();
+    const packs = (file: string) => config.files.some((p) => !p.startsWith('!') && (p === file || (p.endsWith('/**') && file.startsWith(`${base(p)}/`))));
+    expect(packs(packageJson.main), `files include ${packageJson.main}`).toBe(true);
+    expect(packs('package.json')).toBe(true);
+    // deb: electron-builder refuses to build one without a maintainer (linux.maintainer, or the author's email).
+    const authorEmail = typeof packageJson.author === 'string' ? /<[^>]+@[^>]+>/.test(packageJson.author) : Boolean(packageJson.author?.email);
+    expect(Boolean(config.linux.maintainer) || authorEmail, 'deb maintainer').toBe(true);
   });
 
   it('every file pattern names something that exists (built app, package.json, native addon)', () => {
@@ -54,7 +67,7 @@ describe('electron-builder.yml', () => {
   });
 
   it('native parts are unpacked from asar and exist', () => {
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/onnxruntime-node/**', 'node_modules/koffi/**', 'native/pixels/build/**']));
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/onnxruntime-node/**', 'node_modules/koffi/**', 'native/pixels/build/**', 'native/shm/build/**']));
     for (const pattern of config.asarUnpack) expect(existsSync(path.join(root, base(pattern))), pattern).toBe(true);
   });
 });

@@ -3,6 +3,11 @@
  * validates each text message against the contract, dispatches it, replies.
  * Anything malformed is rejected with a named problem and changes nothing.
  * Preview frames fan out to every client that is keeping up (latest wins).
+ *
+ * A client that stops reading costs bounded memory: while it is behind, state
+ * snapshots are not queued for it but kept as one pending snapshot (the newest),
+ * sent when it catches up; a client behind for SLOW_CLIENT_DROP_MS, or with more
+ * than MAX_CLIENT_BUFFER_BYTES queued, is dropped with a reason.
  */
 import { commandSchema, type Command } from '../../contract/commands.js';
 import type { CommandResult } from '../../contract/connection.js';
@@ -13,12 +18,23 @@ import { clientMessageSchema, CONTRACT_VERSION, MAX_TEXT_MESSAGE_BYTES, type Eng
 import { engineNowMs } from '../clock.js';
 import type { Engine } from '../engine.js';
 
+/** A client behind (backlogged) this long is dropped, ms. */
+export const SLOW_CLIENT_DROP_MS = 10_000;
+/** A client with more than this queued is dropped at once, bytes (a few state snapshots of a large show). */
+export const MAX_CLIENT_BUFFER_BYTES = 16 * 1024 * 1024;
+/** How often pending snapshots are retried and slow clients looked at, ms. */
+const SLOW_CLIENT_CHECK_MS = 250;
+
 /** What a transport offers the hub for one connected client. */
 export interface ClientPort {
   sendText(text: string): void;
   sendBinary(data: Uint8Array): void;
-  /** True while earlier messages are still queued; preview frames are skipped then. */
+  /** True while earlier messages are still queued; preview frames and state snapshots are held back then. */
   isBacklogged(): boolean;
+  /** Bytes queued for this client (absent: the transport does not queue, e.g. Electron's port). */
+  bufferedBytes?(): number;
+  /** Closes this client with a reason it can show (absent: the transport cannot be dropped). */
+  drop?(reason: string): void;
   /**
    * A display output page (/output.html?output=ID): it gets that output's frames
    * only (no console previews), and counts as one of its clients. Absent = a console.
@@ -41,16 +57,34 @@ export interface ControlPlane {
   rotateToken(requester: ClientPort | null): CommandResult;
 }
 
+/** Per client: the newest state snapshot held back while it is behind, and since when it is behind. */
+interface Backlog {
+  pendingState: string | null;
+  behindSinceMs: number | null;
+}
+
 export class ClientHub {
   private control: ControlPlane | null = null;
-  private readonly clients = new Set<ClientPort>();
+  private readonly clients = new Map<ClientPort, Backlog>();
+  private readonly slowClientTimer: NodeJS.Timeout;
   /** Preview frames skipped because a client was behind. */
   skippedPreviews = 0;
+  /** State snapshots replaced by a newer one before a slow client could take them. */
+  skippedStates = 0;
+  /** Clients dropped for not reading. */
+  droppedClients = 0;
+
+  private readonly dropAfterMs: number;
+  private readonly maxBufferedBytes: number;
 
   constructor(
     private readonly engine: Engine,
     private readonly log: (line: string) => void = () => {},
+    /** When a client that stopped reading is dropped (defaults SLOW_CLIENT_DROP_MS, MAX_CLIENT_BUFFER_BYTES). */
+    slowClients: { dropAfterMs?: number; maxBufferedBytes?: number } = {},
   ) {
+    this.dropAfterMs = slowClients.dropAfterMs ?? SLOW_CLIENT_DROP_MS;
+    this.maxBufferedBytes = slowClients.maxBufferedBytes ?? MAX_CLIENT_BUFFER_BYTES;
     engine.on('event', (event) => this.broadcastEvent(event));
     engine.on('preview', (frame) => this.broadcastFrame(frame));
     // The standby still (Preview monitor): rare and small, same latest-wins rule.
@@ -58,20 +92,30 @@ export class ClientHub {
     // Cue thumbnails: each is a different picture, so none is skipped for a client that is behind.
     engine.on('thumbnail', (message) => this.sendToConsoles(message));
     engine.on('display', (id, frame) => this.sendDisplayFrame(id, frame));
+    this.slowClientTimer = setInterval(() => this.serviceBacklogs(), SLOW_CLIENT_CHECK_MS);
+    this.slowClientTimer.unref();
+  }
+
+  /** Stops the hub's own timer (the engine's events stop with the engine). */
+  close(): void {
+    clearInterval(this.slowClientTimer);
   }
 
   attach(port: ClientPort): ClientHandle {
-    this.clients.add(port);
+    this.clients.set(port, { pendingState: null, behindSinceMs: null });
     port.sendText(JSON.stringify({ kind: 'hello', contractVersion: CONTRACT_VERSION, state: this.state() } satisfies EngineEvent));
     const standby = port.outputId === undefined ? this.engine.standbyStill() : null;
     if (standby) port.sendBinary(standby);
     if (port.outputId === undefined) for (const thumbnail of this.engine.cueThumbnails()) port.sendBinary(thumbnail);
     const outputId = port.outputId;
-    const watching = outputId !== undefined && this.engine.displays.subscribe(outputId, 1);
+    let watching = outputId !== undefined && this.engine.displays.subscribe(outputId, 1);
     return {
       receiveText: (text) => this.receive(port, text),
       detach: () => {
-        if (this.clients.delete(port) && watching) this.engine.displays.subscribe(outputId, -1);
+        // Also after a drop (the client left the map then): its display subscription ends here, once.
+        this.clients.delete(port);
+        if (watching && outputId !== undefined) this.engine.displays.subscribe(outputId, -1);
+        watching = false;
       },
     };
   }
@@ -138,7 +182,7 @@ export class ClientHub {
       return;
     }
     const result = this.apply(parsed.data.command, receivedAtMs, port);
-    reply(result.ok ? { kind: 'reply', id: parsed.data.id, ok: true } : { kind: 'reply', id: parsed.data.id, ok: false, error: result.error });
+    reply(result.ok ? { kind: 'reply', id: parsed.data.id, ok: true, ...(result.data ? { data: result.data } : {}) } : { kind: 'reply', id: parsed.data.id, ok: false, error: result.error });
   }
 
   /** Applies a validated command: control-plane commands here, the rest in the engine. Never throws. */
@@ -162,12 +206,46 @@ export class ClientHub {
 
   private broadcastEvent(event: EngineEvent): void {
     const text = JSON.stringify(event.kind === 'state' ? { ...event, state: this.withControl(event.state) } : event);
-    for (const client of this.clients) client.sendText(text);
+    for (const [client, backlog] of this.clients) {
+      if (event.kind !== 'state') {
+        client.sendText(text); // errors and lookOnAir are small and each one matters
+        continue;
+      }
+      if (client.isBacklogged()) {
+        if (backlog.pendingState !== null) this.skippedStates++;
+        backlog.pendingState = text; // latest wins
+        backlog.behindSinceMs ??= engineNowMs();
+      } else {
+        backlog.pendingState = null;
+        backlog.behindSinceMs = null;
+        client.sendText(text);
+      }
+    }
+  }
+
+  /** Sends held-back snapshots to clients that caught up; drops clients too far or too long behind. */
+  private serviceBacklogs(): void {
+    const now = engineNowMs();
+    for (const [client, backlog] of this.clients) {
+      const queued = client.bufferedBytes?.() ?? 0;
+      const behindMs = backlog.behindSinceMs === null ? 0 : now - backlog.behindSinceMs;
+      if (client.drop && (queued > this.maxBufferedBytes || behindMs > this.dropAfterMs)) {
+        this.droppedClients++;
+        this.clients.delete(client);
+        client.drop(`not reading: ${Math.round(queued / 1024)} KiB queued, behind for ${Math.round(behindMs)} ms`);
+        continue;
+      }
+      if (backlog.pendingState !== null && !client.isBacklogged()) {
+        client.sendText(backlog.pendingState);
+        backlog.pendingState = null;
+        backlog.behindSinceMs = null;
+      }
+    }
   }
 
   /** A display output's frame, to the pages showing that output (latest wins, like previews). */
   private sendDisplayFrame(id: string, frame: Uint8Array): void {
-    for (const client of this.clients) {
+    for (const client of this.clients.keys()) {
       if (client.outputId !== id) continue;
       if (client.isBacklogged()) this.skippedPreviews++;
       else client.sendBinary(frame);
@@ -175,11 +253,11 @@ export class ClientHub {
   }
 
   private sendToConsoles(message: Uint8Array): void {
-    for (const client of this.clients) if (client.outputId === undefined) client.sendBinary(message);
+    for (const client of this.clients.keys()) if (client.outputId === undefined) client.sendBinary(message);
   }
 
   private broadcastFrame(frame: Uint8Array): void {
-    for (const client of this.clients) {
+    for (const client of this.clients.keys()) {
       if (client.outputId !== undefined) continue; // display pages get their output's frames only
       if (client.isBacklogged()) this.skippedPreviews++;
       else client.sendBinary(frame);

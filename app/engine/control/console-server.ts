@@ -1,21 +1,34 @@
 /**
  * The headless node's front door: serves the built console (dist/renderer) and
- * the WebSocket API at /ws. Binds 127.0.0.1 unless told otherwise; on any other
- * address the WebSocket and API requests must carry the access token.
+ * the WebSocket API at /ws. Binds 127.0.0.1 unless told otherwise. Every request,
+ * the console's files included, passes the access checks of access.ts (Host,
+ * Origin, and the token whenever the node has one). Nothing a client sends can
+ * throw out of a handler: a malformed request gets a 4xx and the node goes on.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_TEXT_MESSAGE_BYTES } from '../../contract/messages.js';
-import type { ClientHub } from './client-hub.js';
-import { isLoopbackHost, tokenMatches } from './access.js';
+import type { ClientHub, ClientPort } from './client-hub.js';
+import { createRequestGuard, isLoopbackHost, tokenOf, WS_PROTOCOL, type AccessRefusal } from './access.js';
 import type { HttpApi } from './http-api.js';
-import { tokenOf, type TokenStore } from './token-store.js';
+import { throttledLog } from './rate-limit.js';
+import { TokenStore } from './token-store.js';
+import { parseRequestTarget, type RequestTarget } from './request-target.js';
 
 /** A console more than this far behind skips preview frames instead of queueing them. */
 const MAX_BUFFERED_BYTES = 1_000_000;
+/**
+ * Largest WebSocket message the socket layer accepts, bytes. Larger than the
+ * contract's text limit on purpose: a message between the two gets an error reply
+ * from the hub (naming the limit) instead of a bare close; only one this large is
+ * cut off by the socket (close 1009).
+ */
+export const MAX_WS_MESSAGE_BYTES = 1024 * 1024;
+/** Close code for a client dropped because it stopped reading (client-hub.ts). */
+export const SLOW_CLIENT_CLOSE_CODE = 4008;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -35,10 +48,14 @@ export interface ConsoleServerOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  /** Required for any host other than loopback. */
+  /** Access token; required for any host other than loopback, and enforced on loopback too when given. */
   token?: string;
   /** A rotatable token (control/token-store.ts); used instead of `token` when given. */
   tokens?: TokenStore;
+  /** Host names clients may use besides this machine's own names and addresses (access.ts). */
+  allowedHosts?: readonly string[];
+  /** Page origins allowed besides the console's own (a dev server, a reverse proxy's public origin). */
+  allowedOrigins?: readonly string[];
   /** The one-shot HTTP endpoints under /api/ (control/http-api.ts); absent = /api/* is 404. */
   api?: HttpApi;
   log?: (line: string) => void;
@@ -50,19 +67,49 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
+const json = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(body));
+};
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
+
+/** Refuses a WebSocket upgrade with a JSON body that says why (the socket is not yet a WebSocket). */
+function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ code, message });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => {});
-  const tokens = options.tokens;
-  if (!isLoopbackHost(host) && !options.token && !tokens?.current) {
+  const tokens = options.tokens ?? new TokenStore(options.token);
+  if (!isLoopbackHost(host) && !tokens.current) {
     throw new Error(`Refusing to listen on ${host} without an access token: network control needs --token (or use 127.0.0.1).`);
   }
-  const authorised = (request: IncomingMessage) =>
-    isLoopbackHost(host) || (tokens ? tokens.matches(tokenOf(request)) : tokenMatches(request, options.token as string));
+  let listeningPort = 0;
+  const guard = createRequestGuard({
+    port: () => listeningPort,
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+  });
+  // Refusals are logged, but a flood of them (a scanner, a misconfigured button) costs one line a second.
+  const logRefusal = throttledLog(log, 1);
+  /** Null when the request may go on; else why not (Host/Origin first, then the token whenever there is one). */
+  const refusalOf = (request: IncomingMessage, control: boolean): AccessRefusal | null => {
+    const refused = guard.check(request.headers, control);
+    if (refused) return refused;
+    if (control && tokens.current && !tokens.matches(tokenOf(request))) {
+      return { status: 401, code: 'unauthorized', message: 'Access token required: open the console URL printed at start, or send an Authorization: Bearer header.' };
+    }
+    return null;
+  };
+  const source = (request: IncomingMessage) => `http ${request.socket.remoteAddress ?? '?'}`;
+
   /** Each socket with the token it connected with, so a rotation can drop the old ones. */
   const socketTokens = new Map<WebSocket, { token: string | undefined; port: unknown }>();
-  tokens?.onRotate((token, keep) => {
-    if (isLoopbackHost(host)) return;
+  tokens.onRotate((token, keep) => {
     for (const [ws, info] of socketTokens) {
       if (info.port === keep || info.token === token) continue;
       log('dropping a connection that used the old access token');
@@ -72,50 +119,84 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     }
   });
 
-  const server: Server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    // The console's files are public code (a remote console must load them before it
-    // can present its token); everything that reads or changes state needs the token.
-    const isApi = url.pathname === '/healthz' || url.pathname.startsWith('/api/');
-    if (isApi && !authorised(request)) {
-      log(`http ${request.socket.remoteAddress ?? '?'}: 401 ${url.pathname} without a valid token`);
+  function handleRequest(request: IncomingMessage, response: ServerResponse): void {
+    const target = parseRequestTarget(request.url);
+    if (!target) {
+      logRefusal(`${source(request)}: 400 a request target that is not a path`);
+      return json(response, 400, { code: 'invalid-message', message: 'The request target is not a valid path.' });
+    }
+    // The console's files are public code, but DNS rebinding and foreign pages are refused even here;
+    // the token is checked on everything that reads or changes state.
+    const isApi = target.pathname === '/healthz' || target.pathname.startsWith('/api/');
+    const refused = refusalOf(request, isApi);
+    if (refused) {
+      logRefusal(`${source(request)}: ${refused.status} ${target.pathname}: ${refused.message}`);
       if (options.api) options.api.counters.rejected++;
-      response
-        .writeHead(401, { 'content-type': 'application/json; charset=utf-8' })
-        .end(JSON.stringify({ code: 'unauthorized', message: 'Access token required: add ?token=... or an Authorization: Bearer header.' }));
+      return json(response, refused.status, { code: refused.code, message: refused.message });
+    }
+    if (target.pathname.startsWith('/api/')) {
+      if (options.api) options.api.handle(request, response, target.pathname);
+      else json(response, 404, { code: 'not-found', message: 'No HTTP API here.' });
       return;
     }
-    if (url.pathname.startsWith('/api/')) {
-      if (options.api) options.api.handle(request, response, url.pathname);
-      else response.writeHead(404, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ code: 'not-found', message: 'No HTTP API here.' }));
-      return;
+    if (target.pathname === '/healthz') return json(response, 200, { ok: true, clients: options.hub.clientCount });
+    serveStatic(options.staticDir, target, response);
+  }
+
+  const server: Server = createServer((request, response) => {
+    try {
+      handleRequest(request, response);
+    } catch (error) {
+      // Unexpected: answered and logged, never allowed to take the node down.
+      log(`http: ${request.method} failed: ${(error as Error).stack ?? error}`);
+      if (!response.headersSent) json(response, 500, { code: 'internal', message: 'The engine could not handle this request.' });
+      else response.destroy();
     }
-    if (url.pathname === '/healthz') {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, clients: options.hub.clientCount }));
-      return;
-    }
-    serveStatic(options.staticDir, url.pathname, response);
+  });
+  // Requests Node's own parser rejects (bad request line, header overflow) get a plain 400, never an exception.
+  server.on('clientError', (_error, socket: Socket) => {
+    if (socket.writable && !socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_TEXT_MESSAGE_BYTES });
-  server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/ws' || !authorised(request)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
-      return;
+  const sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_WS_MESSAGE_BYTES,
+    // The console offers "cyclorama" plus its token protocol (access.ts); select the plain one, never echo the token.
+    handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      const target = parseRequestTarget(request.url);
+      if (!target || target.pathname !== '/ws') return refuseUpgrade(socket, 404, 'not-found', 'WebSocket connections go to /ws.');
+      const refused = refusalOf(request, true);
+      if (refused) {
+        logRefusal(`${source(request)}: ${refused.status} websocket: ${refused.message}`);
+        return refuseUpgrade(socket, refused.status, refused.code, refused.message);
+      }
+      const given = tokenOf(request);
+      // /ws?output=ID: a display output page, fed that output's frames only (engine/outputs/display-outputs.ts).
+      const outputId = target.query.get('output') ?? undefined;
+      sockets.handleUpgrade(request, socket, head, (ws) => attachSocket(ws, given, outputId));
+    } catch (error) {
+      log(`websocket upgrade failed: ${(error as Error).stack ?? error}`);
+      refuseUpgrade(socket, 500, 'internal', 'The engine could not open this connection.');
     }
-    const given = tokenOf(request);
-    // /ws?output=ID: a display output page, fed that output's frames only (engine/outputs/display-outputs.ts).
-    const outputId = url.searchParams.get('output') ?? undefined;
-    sockets.handleUpgrade(request, socket, head, (ws) => attachSocket(ws, given, outputId));
   });
 
   function attachSocket(ws: WebSocket, token?: string, outputId?: string): void {
-    const port = {
+    const port: ClientPort = {
       ...(outputId ? { outputId } : {}),
-      sendText: (text: string) => ws.readyState === ws.OPEN && ws.send(text),
-      sendBinary: (data: Uint8Array) => ws.readyState === ws.OPEN && ws.send(data, { binary: true }),
+      sendText: (text: string) => void (ws.readyState === ws.OPEN && ws.send(text)),
+      sendBinary: (data: Uint8Array) => void (ws.readyState === ws.OPEN && ws.send(data, { binary: true })),
       isBacklogged: () => ws.bufferedAmount > MAX_BUFFERED_BYTES,
+      bufferedBytes: () => ws.bufferedAmount,
+      drop: (reason: string) => {
+        log(`dropping a client: ${reason}`);
+        ws.close(SLOW_CLIENT_CLOSE_CODE, reason.slice(0, 120));
+        setTimeout(() => ws.terminate(), 1000).unref();
+      },
     };
     socketTokens.set(ws, { token, port });
     const handle = options.hub.attach(port);
@@ -138,6 +219,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  listeningPort = port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}/`,
@@ -152,8 +234,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   };
 }
 
-function serveStatic(root: string, pathname: string, response: import('node:http').ServerResponse): void {
-  const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+function serveStatic(root: string, target: RequestTarget, response: ServerResponse): void {
+  const relative = target.pathname === '/' ? 'index.html' : target.segments.join('/');
   const file = path.resolve(root, relative);
   // No escaping the console folder with ../
   if (!file.startsWith(path.resolve(root) + path.sep) || !existsSync(file) || !statSync(file).isFile()) {

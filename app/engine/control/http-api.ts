@@ -6,6 +6,8 @@
  * the same edge as the WebSocket. Errors are JSON `{ code, message }` with
  * 400 (bad JSON or arguments), 404 (no such endpoint), 405, 409 (the engine
  * refused it, e.g. an unknown cue), 413 (body too large), 429 (rate limited).
+ * `pathname` is canonical (control/request-target.ts): percent-encoded variants
+ * of one path are one endpoint and one rate-limit bucket.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CommandInput } from '../../contract/commands.js';
@@ -14,6 +16,7 @@ import type { ErrorCode } from '../../contract/errors.js';
 import { engineNowMs } from '../clock.js';
 import type { ClientHub } from './client-hub.js';
 import { RateLimiter, throttledLog } from './rate-limit.js';
+import { safeDecode } from './request-target.js';
 
 /** Largest request body read, bytes. */
 export const MAX_HTTP_BODY_BYTES = 16 * 1024;
@@ -21,6 +24,8 @@ export const MAX_HTTP_BODY_BYTES = 16 * 1024;
 type Body = Record<string, unknown>;
 type Route = { method: 'POST'; pattern: RegExp; command: (body: Body, match: RegExpExecArray) => unknown };
 
+/** A path parameter: the path is canonical (request-target.ts), so it always decodes; the fallback is belt and braces. */
+const param = (raw: string | undefined): string => safeDecode(raw ?? '') ?? '';
 const num = (v: unknown) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
 
 /** The endpoint table (docs/api/http.md). Bodies are passed through; the command schema validates them. */
@@ -28,8 +33,8 @@ const ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/api\/go$/, command: () => ({ type: 'go' }) },
   { method: 'POST', pattern: /^\/api\/back$/, command: () => ({ type: 'back' }) },
   { method: 'POST', pattern: /^\/api\/restore$/, command: () => ({ type: 'restore' }) },
-  { method: 'POST', pattern: /^\/api\/cue\/([^/]{1,12})\/fire$/, command: (_b, m) => ({ type: 'fireCue', number: decodeURIComponent(m[1] as string) }) },
-  { method: 'POST', pattern: /^\/api\/cue\/([^/]{1,40})\/standby$/, command: (_b, m) => ({ type: 'standby', cueId: decodeURIComponent(m[1] as string) }) },
+  { method: 'POST', pattern: /^\/api\/cue\/([^/]{1,12})\/fire$/, command: (_b, m) => ({ type: 'fireCue', number: param(m[1]) }) },
+  { method: 'POST', pattern: /^\/api\/cue\/([^/]{1,40})\/standby$/, command: (_b, m) => ({ type: 'standby', cueId: param(m[1]) }) },
   { method: 'POST', pattern: /^\/api\/panic\/black$/, command: (b) => ({ type: 'panic', mode: 'black', ...(b.fadeMs !== undefined ? { fadeMs: num(b.fadeMs) } : {}) }) },
   { method: 'POST', pattern: /^\/api\/panic\/freeze$/, command: () => ({ type: 'panic', mode: 'freeze' }) },
   { method: 'POST', pattern: /^\/api\/panic\/plate$/, command: () => ({ type: 'panic', mode: 'safe-plate' }) },
@@ -46,7 +51,7 @@ const ROUTES: Route[] = [
   {
     method: 'POST',
     pattern: /^\/api\/output\/([^/]{1,100})\/(select|blank|toggle)$/,
-    command: (_b, m) => ({ type: 'selectOutput', output: decodeURIComponent(m[1] as string), live: m[2] === 'toggle' ? 'toggle' : m[2] === 'select' }),
+    command: (_b, m) => ({ type: 'selectOutput', output: param(m[1]), live: m[2] === 'toggle' ? 'toggle' : m[2] === 'select' }),
   },
   { method: 'POST', pattern: /^\/api\/token\/rotate$/, command: () => ({ type: 'rotateToken' }) },
   /** Any contract command as its JSON (the same object the WebSocket carries in `command`). */
@@ -109,6 +114,14 @@ export function createHttpApi(options: { hub: ClientHub; limiter?: RateLimiter; 
     });
     request.on('error', () => {});
     request.on('end', () => {
+      try {
+        finish();
+      } catch (error) {
+        log(`${source}: ${pathname} failed: ${(error as Error).message}`);
+        if (!response.headersSent) fail(response, 500, 'internal', 'The engine could not handle this request.', source);
+      }
+    });
+    const finish = () => {
       if (tooLarge) return fail(response, 413, 'too-large', `Body over ${MAX_HTTP_BODY_BYTES} bytes.`, source);
       const text = Buffer.concat(chunks).toString('utf8').trim();
       let body: unknown = {};
@@ -129,7 +142,7 @@ export function createHttpApi(options: { hub: ClientHub; limiter?: RateLimiter; 
       }
       const schemaProblem = result.error.code === 'invalid-message' || result.error.code === 'unknown-command';
       fail(response, schemaProblem ? 400 : 409, result.error.code, result.error.message, source);
-    });
+    };
   }
 
   return { handle, counters, limiter };

@@ -1,6 +1,7 @@
 /**
  * Starts every control listener of a node and joins them into the hub's control
- * plane: the console/API server (HTTP + WebSocket, token when not on loopback),
+ * plane: the console/API server (HTTP + WebSocket; Host and Origin checked on
+ * every request, the token whenever the node has one: always beyond loopback),
  * the HTTP one-shot API, the OSC listener with its feedback, one rotatable token
  * and the status the console shows in its Remote control panel.
  */
@@ -12,7 +13,8 @@ import { isLoopbackHost } from './access.js';
 import type { ClientHub } from './client-hub.js';
 import { startConsoleServer, type ConsoleServer } from './console-server.js';
 import { createHttpApi, type HttpApi } from './http-api.js';
-import { OscServer, type OscDestination } from './osc-server.js';
+import type { OscDestination } from './osc-feedback.js';
+import { OscServer } from './osc-server.js';
 import type { OscTcpOptions } from './osc-tcp-listener.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { newToken, TokenStore } from './token-store.js';
@@ -25,8 +27,12 @@ export interface NetworkControlOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  /** Access token for network control; one is generated when network control is on and none is given. */
+  /** Access token: one is generated when network control is on and none is given; on loopback it is required when given. */
   token?: string;
+  /** Host names clients may use besides this machine's own (control/access.ts), e.g. a DNS name a director connects by. */
+  allowedHosts?: readonly string[];
+  /** Page origins allowed besides the console's own. */
+  allowedOrigins?: readonly string[];
   /** OSC listener; absent = no OSC. `tcp`: absent = OSC over TCP on the same port number too, false = UDP only. */
   osc?: { host?: string; port: number; allow?: string[]; feedback?: OscDestination[]; tcp?: OscTcpOptions | false };
   rateLimit?: RateLimitOptions;
@@ -54,10 +60,21 @@ export async function startNetworkControl(options: NetworkControlOptions): Promi
   const host = options.host ?? '127.0.0.1';
   const network = !isLoopbackHost(host);
   const log = options.log ?? (() => {});
-  // Opening the node to the network without a token would let anyone on the LAN drive the wall.
-  const tokens = new TokenStore(network ? (options.token ?? newToken()) : undefined);
+  // Opening the node to the network without a token would let anyone on the LAN drive the wall;
+  // a token the operator gave is required on loopback too (it was given for a reason).
+  const tokens = new TokenStore(options.token ?? (network ? newToken() : undefined));
   const api = createHttpApi({ hub: options.hub, limiter: new RateLimiter(options.rateLimit), log });
-  const server = await startConsoleServer({ hub: options.hub, staticDir: options.staticDir, host, port: options.port ?? 0, tokens, api, log });
+  const server = await startConsoleServer({
+    hub: options.hub,
+    staticDir: options.staticDir,
+    host,
+    port: options.port ?? 0,
+    tokens,
+    api,
+    log,
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+  });
   let osc: OscServer | null = null;
   try {
     if (options.osc) {
@@ -81,14 +98,13 @@ export async function startNetworkControl(options: NetworkControlOptions): Promi
   }
 
   const status = (): ControlStatus => {
-    const token = tokens.current ?? null;
     const shownHost = host === '0.0.0.0' || host === '::' ? lanAddress() : host;
     return {
       network,
       host,
       port: server.port,
-      token,
-      remoteUrl: network && token ? `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${server.port}/?token=${token}` : null,
+      tokenRequired: tokens.current !== undefined,
+      remoteUrl: network ? `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${server.port}/` : null,
       http: { ...api.counters, rateLimited: api.counters.rateLimited },
       osc: osc ? osc.status() : null,
       rateLimit: { perSecond: api.limiter.perSecond, burst: api.limiter.burst },
@@ -98,11 +114,11 @@ export async function startNetworkControl(options: NetworkControlOptions): Promi
   options.hub.setControlPlane({
     status,
     rotateToken: (requester) => {
-      if (!network) return { ok: false, error: engineError('show-edit', 'Network control is off (listening on loopback only): there is no token to rotate.') };
-      tokens.rotate(requester);
+      if (tokens.current === undefined) return { ok: false, error: engineError('show-edit', 'This node has no access token to rotate (loopback only, started without --token).') };
+      const token = tokens.rotate(requester);
+      // The token itself is not logged: it goes only to the console that asked, in this reply.
       log('access token rotated; connections with the old token dropped');
-      options.engine.dispatch({ type: 'getState' }); // publish the new token to the consoles that stay
-      return { ok: true };
+      return { ok: true, data: { token } };
     },
   });
 

@@ -15,7 +15,7 @@
  * connection is closed, rather than letting a peer make us buffer without bound.
  *
  * Why not the npm `slip` package: unmaintained since 2015, no types and no size
- * cap. The codec is forty lines with property tests (tests/unit/control/osc-tcp-framing.test.ts).
+ * cap. The codec is forty lines with property tests (tests/unit/engine/control/osc-tcp-framing.test.ts).
  */
 
 export type OscTcpFraming = 'slip' | 'length';

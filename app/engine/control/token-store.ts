@@ -3,7 +3,8 @@
  * every request (so a rotation takes effect at once) and subscribe to rotations
  * to drop connections that authenticated with the old one.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { tokensEqual } from './access.js';
 
 export function newToken(): string {
   return randomBytes(16).toString('hex');
@@ -13,7 +14,7 @@ export class TokenStore {
   private token: string | undefined;
   private readonly listeners = new Set<(token: string, keep: unknown) => void>();
 
-  /** `token` undefined: network control is off (loopback only), nothing to check or rotate. */
+  /** `token` undefined: no token (a loopback-only node the operator gave none), nothing to check or rotate. */
   constructor(token?: string) {
     this.token = token;
   }
@@ -24,10 +25,7 @@ export class TokenStore {
 
   /** Constant-time comparison with the current token; false while there is none. */
   matches(given: string | undefined | null): boolean {
-    if (!given || !this.token) return false;
-    const a = Buffer.from(given);
-    const b = Buffer.from(this.token);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return tokensEqual(given, this.token);
   }
 
   /** Issues a new token; `keep` names a connection that stays (the console that asked). */
@@ -41,16 +39,5 @@ export class TokenStore {
   onRotate(listener: (token: string, keep: unknown) => void): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
-  }
-}
-
-/** The token a request carries: `Authorization: Bearer T` or `?token=T` (browsers cannot set WebSocket headers). */
-export function tokenOf(request: { headers: { authorization?: string | undefined }; url?: string | undefined }): string | undefined {
-  const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice(7);
-  try {
-    return new URL(request.url ?? '/', 'http://localhost').searchParams.get('token') ?? undefined;
-  } catch {
-    return undefined;
   }
 }

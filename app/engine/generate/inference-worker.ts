@@ -1,177 +1,29 @@
 /**
- * The inference worker: owns the model's pipeline (its onnxruntime sessions) and
- * makes frames. It runs in its own thread because session.run blocks the thread
- * that calls it for the whole inference; the engine thread (output clock,
- * control) never waits on it.
- *
- * This file is the thin part: the loop (live pacing, stepped renders), the frame
- * buffers and their transfer, failure back-off. Per frame the pipeline
- * (pipelines/frame-model.ts or pipelines/turbo-diffusion.ts) resolves the look at
- * the frame's time and writes RGBA8 straight into a preallocated buffer, which is
- * transferred with the look id it was made from.
+ * The inference loop in a worker thread of the engine: the fallback where the
+ * shared-memory addon is missing (no compiler, Windows). Frames cross by transfer
+ * (no copy) and come back the same way. A native crash of the model here takes the
+ * whole engine with it, which is why the generator prefers inference-host.ts.
  */
 import { parentPort } from 'node:worker_threads';
-import { setImmediate as yieldToMessages } from 'node:timers/promises';
-import { engineNowMs } from '../clock.js';
 import { FramePool } from './frame-pool.js';
-import { FrameModelPipeline } from './pipelines/frame-model.js';
-import { firstLine, type FramePipeline } from './pipelines/pipeline.js';
-import { TurboDiffusionPipeline } from './pipelines/turbo-diffusion.js';
-import type { FromWorker, ToWorker, WorkerLook } from './worker-protocol.js';
+import { serveInference } from './inference-loop.js';
+import type { FromWorker, ToWorker } from './worker-protocol.js';
 
 if (!parentPort) throw new Error('inference-worker must run as a worker thread');
 const port = parentPort;
-const post = (message: FromWorker) => port.postMessage(message);
 
-type Init = Extract<ToWorker, { type: 'init' }>;
-
-let init: Init | null = null;
-/** The model's pipeline (pipelines/): the worker owns the loop, the buffers and their transfer; the pipeline the sessions. */
-let pipeline: FramePipeline | null = null;
-let loaded = false;
-let pool: FramePool | null = null;
-let look: WorkerLook | null = null;
-let streaming = false;
-let stopped = false;
-let sequence = 0;
-let loopRunning = false;
-/** Wakes a paced wait early: a new look should not wait for the next frame slot in time. */
-let wakePacing: (() => void) | null = null;
-const renderQueue: { requestId: number; showTimeMs: number }[] = [];
-
-function createPipeline(config: Init): FramePipeline {
-  const common = { providers: config.providers, width: config.width, height: config.height, intraOpThreads: config.intraOpThreads };
-  return config.model.kind === 'turbo-diffusion' ? new TurboDiffusionPipeline(config.model.layout, common) : new FrameModelPipeline(config.model, common);
-}
-
-async function loadPipeline(): Promise<void> {
-  const loadStart = engineNowMs();
-  const outcome = await (pipeline as FramePipeline).load();
-  if (!outcome.ok) {
-    post({ type: 'loadFailed', message: outcome.message, fallbacks: outcome.fallbacks });
-    return;
-  }
-  loaded = true;
-  if (look) pipeline?.setLook(look);
-  post({ type: 'ready', provider: outcome.provider, fallbacks: outcome.fallbacks, loadMs: engineNowMs() - loadStart });
-}
-
-async function makeFrame(showTimeMs: number, clockMs: number, requestId: number | null): Promise<boolean> {
-  const config = init as Init;
-  const current = look as WorkerLook;
-  const buffer = await (pool as FramePool).take();
-  if (stopped) return false;
-  const started = engineNowMs();
-  try {
-    injectFault(config);
-    await (pipeline as FramePipeline).renderInto(buffer, showTimeMs, clockMs);
-  } catch (error) {
-    (pool as FramePool).give(buffer);
-    post({ type: 'runFailed', message: firstLine((error as Error).message), lookId: current.lookId });
-    return false;
-  }
-  const doneAtMs = engineNowMs();
-  port.postMessage(
-    {
-      type: 'frame',
-      buffer,
-      lookId: current.lookId,
-      sequence: ++sequence,
-      showTimeMs,
-      inferMs: doneAtMs - started,
-      doneAtMs,
-      requestId,
-    } satisfies FromWorker,
-    [buffer],
-  );
-  return true;
-}
-
-let faultsInjected = 0;
-function injectFault(config: Init): void {
-  const fault = config.faultInjection;
-  if (fault && sequence >= fault.afterFrames && faultsInjected < fault.count) {
-    faultsInjected++;
-    throw new Error('injected fault (test): the device stopped responding');
-  }
-}
-
-/** One loop serves both modes; it yields to the message queue between frames so a new look lands at once. */
-async function runLoop(): Promise<void> {
-  if (loopRunning) return;
-  loopRunning = true;
-  let failuresInARow = 0;
-  let nextLiveFrameAtMs = 0;
-  const livePeriodMs = 1000 / (init as Init).maxFps;
-  try {
-    while (!stopped && loaded && look && (streaming || renderQueue.length > 0)) {
-      if (renderQueue.length === 0) {
-        const waitMs = nextLiveFrameAtMs - engineNowMs();
-        if (waitMs > 1) await pacedWait(waitMs);
-        if (stopped || !streaming) continue;
-        nextLiveFrameAtMs = Math.max(nextLiveFrameAtMs + livePeriodMs, engineNowMs());
-      }
-      const request = renderQueue.shift();
-      const nowMs = engineNowMs();
-      const showTimeMs = request ? request.showTimeMs : nowMs - (init as Init).showEpochMs;
-      const made = await makeFrame(showTimeMs, request ? (init as Init).showEpochMs + request.showTimeMs : nowMs, request?.requestId ?? null);
-      failuresInARow = made ? 0 : failuresInARow + 1;
-      // A failing model must not spin a core: back off, the outputs hold the last good frame.
-      if (failuresInARow > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** failuresInARow)));
-      await yieldToMessages();
-    }
-  } finally {
-    loopRunning = false;
-  }
-}
-
-function pacedWait(ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      wakePacing = null;
-      resolve();
-    }
-    wakePacing = done;
-  });
-}
-
-port.on('message', (message: ToWorker) => {
-  switch (message.type) {
-    case 'init':
-      init = message;
-      try {
-        pool = new FramePool(message.width * message.height * 4);
-        pipeline = createPipeline(message);
-      } catch (error) {
-        post({ type: 'loadFailed', message: (error as Error).message, fallbacks: [] });
-        return;
-      }
-      void loadPipeline().then(() => runLoop());
-      return;
-    case 'look':
-      look = message.look;
-      if (loaded) pipeline?.setLook(message.look);
-      wakePacing?.();
-      void runLoop();
-      return;
-    case 'stream':
-      streaming = message.on;
-      void runLoop();
-      return;
-    case 'recycle':
-      pool?.give(message.buffer);
-      return;
-    case 'renderAt':
-      renderQueue.push({ requestId: message.requestId, showTimeMs: message.showTimeMs });
-      wakePacing?.();
-      void runLoop();
-      return;
-    case 'stop':
-      stopped = true;
-      wakePacing?.();
-      void (pipeline?.release() ?? Promise.resolve()).finally(() => port.close());
-      return;
-  }
+serveInference({
+  post: (message) => port.postMessage(message),
+  onMessage: (handler) => port.on('message', (message: ToWorker) => handler(message)),
+  frames(init) {
+    const pool = new FramePool(init.width * init.height * 4);
+    return {
+      pool,
+      send: (buffer, message) => port.postMessage({ ...message, frame: { buffer } } satisfies FromWorker, [buffer]),
+      recycled: (frame) => {
+        if ('buffer' in frame) pool.give(frame.buffer);
+      },
+    };
+  },
+  close: () => port.close(),
 });

@@ -5,10 +5,11 @@
  * diffusion model (turbo/turbo-folder.ts). Errors name the file and the problem, so an
  * operator who pointed at the wrong folder knows what to fix.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { engineError } from '../../contract/errors.js';
 import { shippedResource } from '../resources.js';
+import { MODEL_MANIFEST_MAX_BYTES, readRegularTextSync } from '../show-files/safe-files.js';
 import { fail, ok, type Result } from '../result.js';
 import { builtinModelManifestSchema, turboModelManifestSchema, type ModelManifest, type TurboModelManifest } from './model-manifest.js';
 import { detectTurboLayout, looksLikeTurboFolder, type TurboLayout } from './turbo/turbo-folder.js';
@@ -45,11 +46,15 @@ export function loadModelFolder(dir: string): Result<ModelFolder> {
   if (!existsSync(manifestPath)) {
     return fail(engineError('model-load-failed', `${manifestPath} not found: point Cyclorama at a model folder (it holds model.json and the .onnx files).`, { file: manifestPath }));
   }
+  // A regular file of at most 1 MB (a FIFO or device named model.json must not hold the engine).
+  const text = readRegularTextSync(manifestPath, MODEL_MANIFEST_MAX_BYTES);
+  if (!text.ok) return fail(engineError('model-load-failed', `${manifestPath} is ${text.failure.message}: point Cyclorama at a model folder whose model.json is a plain file.`, { file: manifestPath }));
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  } catch (e) {
-    return fail(engineError('model-load-failed', `${manifestPath} is not valid JSON: ${(e as Error).message}`, { file: manifestPath }));
+    raw = JSON.parse(text.value);
+  } catch {
+    // JSON.parse's message quotes the file; the operator opens it in an editor to see where.
+    return fail(engineError('model-load-failed', `${manifestPath} is not valid JSON: check it in a text editor (or a JSON validator).`, { file: manifestPath }));
   }
   if ((raw as { kind?: unknown } | null)?.kind === 'turbo-diffusion') {
     const turbo = turboModelManifestSchema.safeParse(raw);

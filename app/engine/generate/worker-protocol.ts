@@ -1,10 +1,14 @@
 /**
- * Messages between the engine thread and the inference worker. Frame buffers
- * cross by transfer (no copy) and come back the same way (see frame-pool.ts).
+ * Messages between the engine and the inference loop, which runs in a child
+ * process (inference-host.ts) or, without the shared-memory addon, in a worker
+ * thread (inference-worker.ts). Frames never cross as bytes over a pipe: in the
+ * process they are slots of a shared-memory ring (shared-frame-ring.ts) and only
+ * slot numbers travel; in the thread the buffer is transferred (no copy). Either
+ * way each frame comes back (`recycle`) when no output needs it (see frame-pool.ts).
  */
 import type { ExecutionProviderName } from '../../contract/providers.js';
 import type { Transition } from '../../contract/commands.js';
-import type { LookTarget } from '../../show/program.js';
+import type { LookTarget } from '../../show/look-resolver.js';
 import type { TurboLayout } from './turbo/turbo-folder.js';
 
 /** A look as the worker sees it: targets plus the transition timing, evaluated per frame. */
@@ -30,9 +34,27 @@ export type PipelineModel =
     }
   | { kind: 'turbo-diffusion'; layout: TurboLayout };
 
+/** Which frame buffer: a transferred ArrayBuffer (worker thread) or a slot of the shared ring (process). */
+export type FrameRef = { buffer: ArrayBuffer } | { slot: number };
+
+/** Where the loop's frame buffers come from. */
+export type FrameBuffers =
+  | { kind: 'transfer' }
+  | {
+      kind: 'shared';
+      /** The ring's file descriptor in the inference process (inherited, the file itself unlinked). */
+      fd: number;
+      /** Bytes between slot starts (the frame size rounded up to a page). */
+      slotStride: number;
+      slotCount: number;
+      /** The slots this process may write now; more come back with `recycle`. */
+      granted: number[];
+    };
+
 export type ToWorker =
   | {
       type: 'init';
+      frames: FrameBuffers;
       /** Which pipeline runs (pipelines/): the one-graph frame model or the turbo diffusion pipeline. */
       model: PipelineModel;
       providers: ExecutionProviderName[];
@@ -59,8 +81,8 @@ export type ToWorker =
   | { type: 'stream'; on: boolean }
   /** Stepped mode (render CLI, tests): one frame at an exact show time. */
   | { type: 'renderAt'; requestId: number; showTimeMs: number }
-  /** A frame buffer the engine no longer needs, transferred back. */
-  | { type: 'recycle'; buffer: ArrayBuffer }
+  /** A frame buffer the engine no longer needs: transferred back, or a slot handed back. */
+  | { type: 'recycle'; frame: FrameRef }
   | { type: 'stop' };
 
 export type FromWorker =
@@ -68,8 +90,8 @@ export type FromWorker =
   | { type: 'loadFailed'; message: string; fallbacks: { provider: string; reason: string }[] }
   | {
       type: 'frame';
-      /** Transferred: RGBA8, width*height*4 bytes. */
-      buffer: ArrayBuffer;
+      /** RGBA8, width*height*4 bytes: transferred, or filled in a slot of the shared ring. */
+      frame: FrameRef;
       lookId: number;
       sequence: number;
       showTimeMs: number;

@@ -9,7 +9,7 @@
  *
  * Fast path: the N-API addon in native/pixels (C, ~1.5 ms a 1080p frame here); the
  * pure-JS path below is the fallback (~7 ms), chosen once and logged (never silent).
- * Both give the same bytes (tests/unit/ndi-pixels.test.ts).
+ * Both give the same bytes (tests/unit/engine/ndi/pixels.test.ts).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';

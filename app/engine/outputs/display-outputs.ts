@@ -13,6 +13,7 @@ import { fail, ok, type Result } from '../result.js';
 import { DisplayFrameSink } from './display-frame-sink.js';
 import { OutputClock, sinkFailure, type FrameRate } from './output-clock.js';
 import type { RigEntry } from './output-rig.js';
+import type { OutputLoad } from './output-budget.js';
 
 export interface DisplayOutputSpec {
   name: string;
@@ -29,6 +30,8 @@ export interface DisplayOutputsOptions {
   level: () => number;
   deliver: (id: string, message: Uint8Array) => void;
   onError: (error: EngineError) => void;
+  /** The machine's output budget (outputs/output-budget.ts): null admits the output, an error refuses it. Absent = no limit. */
+  admit?: (candidate: OutputLoad) => EngineError | null;
 }
 
 export class DisplayOutputs {
@@ -41,20 +44,21 @@ export class DisplayOutputs {
     for (const { sink } of this.entries.values()) {
       if (sink.name === spec.name) return fail(engineError('output-failed', `A display output is already called "${spec.name}".`, { output: sink.id }));
     }
-    const id = `display-${this.nextId++}`;
-    const sink = new DisplayFrameSink(
-      {
-        id,
-        name: spec.name,
-        width: spec.width ?? DISPLAY_TRANSPORT_WIDTH,
-        height: spec.height ?? DISPLAY_TRANSPORT_HEIGHT,
-        rate: spec.rate ?? this.options.rate(),
-        ...(spec.crop ? { crop: spec.crop } : {}),
-        ...(spec.display ? { display: spec.display } : {}),
-      },
-      this.options.deliver,
-      engineNowMs,
-    );
+    const id = `display-${this.nextId}`;
+    const config = {
+      id,
+      name: spec.name,
+      width: spec.width ?? DISPLAY_TRANSPORT_WIDTH,
+      height: spec.height ?? DISPLAY_TRANSPORT_HEIGHT,
+      rate: spec.rate ?? this.options.rate(),
+      ...(spec.crop ? { crop: spec.crop } : {}),
+      ...(spec.display ? { display: spec.display } : {}),
+    };
+    // Display frames are scaled to the transport size on the engine's CPU: they count against the budget as NDI frames do.
+    const refused = this.options.admit?.(config);
+    if (refused) return fail(refused);
+    this.nextId++;
+    const sink = new DisplayFrameSink(config, this.options.deliver, engineNowMs);
     const clock = new OutputClock({
       rate: sink.config.rate,
       take: this.options.take,
@@ -104,6 +108,11 @@ export class DisplayOutputs {
 
   sink(id: string): DisplayFrameSink | undefined {
     return this.entries.get(id)?.sink;
+  }
+
+  /** What each output sends (for the output budget). */
+  loads(): OutputLoad[] {
+    return [...this.entries.values()].map(({ sink }) => ({ id: sink.id, name: sink.name, width: sink.config.width, height: sink.config.height, rate: sink.config.rate }));
   }
 
   statuses(): OutputStatus[] {

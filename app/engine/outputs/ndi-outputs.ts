@@ -23,6 +23,7 @@ import { fail, ok, type Result } from '../result.js';
 import { NdiFrameSink, type NdiOutputConfig } from './ndi-frame-sink.js';
 import { OutputClock, sinkFailure, type FrameRate } from './output-clock.js';
 import type { RigEntry } from './output-rig.js';
+import type { OutputLoad } from './output-budget.js';
 
 /** What a user asks for; missing fields take the engine's frame size and rate. */
 export interface NdiOutputSpec {
@@ -48,6 +49,8 @@ export interface NdiOutputsOptions {
   level: () => number;
   onError: (error: EngineError) => void;
   log: (line: string) => void;
+  /** The machine's output budget (outputs/output-budget.ts): null admits the output, an error refuses it. Absent = no limit. */
+  admit?: (candidate: OutputLoad) => EngineError | null;
 }
 
 interface Entry {
@@ -107,8 +110,11 @@ export class NdiOutputs {
     if (this.stopped) return fail(engineError('output-failed', 'The engine is stopping.'));
     const clash = this.nameClash(spec.name, null);
     if (clash) return fail(clash);
-    const id = `ndi-${this.nextId++}`;
+    const id = `ndi-${this.nextId}`;
     const config = this.configFor(id, spec);
+    const refused = this.options.admit?.(config);
+    if (refused) return fail(refused);
+    this.nextId++;
     const entry: Entry = { config, clock: null, sink: null, message: null, live: true };
     this.entries.set(id, entry);
     this.open(entry);
@@ -132,10 +138,17 @@ export class NdiOutputs {
       ...((patch.groups ?? config.groups) ? { groups: patch.groups ?? config.groups } : {}),
       ...((patch.filter ?? config.filter) ? { filter: patch.filter ?? config.filter } : {}),
     });
+    const refused = this.options.admit?.(next);
+    if (refused) return fail(refused); // the output keeps running as it was
     this.closeEntry(entry);
     entry.config = next;
     this.open(entry);
     return ok(undefined);
+  }
+
+  /** What each output sends (for the output budget). */
+  loads(): OutputLoad[] {
+    return [...this.entries.values()].map(({ config }) => ({ id: config.id, name: config.name, width: config.width, height: config.height, rate: config.rate }));
   }
 
   remove(id: string): Result<void> {

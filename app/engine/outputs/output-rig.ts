@@ -9,12 +9,13 @@
  * hand-edited file gets the same field-by-field errors as a bad command. A file
  * that cannot be read is moved aside (outputs.json.broken), never overwritten.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { displayCommandSchemas } from '../../contract/display.js';
 import { engineError, type EngineError } from '../../contract/errors.js';
 import { ndiCommandSchemas } from '../../contract/ndi.js';
+import { OUTPUT_RIG_MAX_BYTES, readRegularTextSync } from '../show-files/safe-files.js';
 import { writeFileAtomicSync } from '../show-files/show-store.js';
 import type { DisplayOutputSpec } from './display-outputs.js';
 import type { NdiOutputSpec } from './ndi-outputs.js';
@@ -43,13 +44,18 @@ export function readOutputRig(configDir: string): RigRead {
   const file = path.join(configDir, OUTPUT_RIG_FILE);
   if (!existsSync(file)) return { outputs: [], error: null };
   let problem: string;
-  try {
-    const parsed = rigFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (parsed.success) return { outputs: parsed.data.outputs as RigEntry[], error: null };
-    const issue = parsed.error.issues[0];
-    problem = `field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`;
-  } catch (error) {
-    problem = (error as Error).message;
+  // A regular file of at most 1 MB: a FIFO or device planted there must not hold the engine at start.
+  const text = readRegularTextSync(file, OUTPUT_RIG_MAX_BYTES);
+  if (!text.ok) problem = `it is ${text.failure.message}`;
+  else {
+    try {
+      const parsed = rigFileSchema.safeParse(JSON.parse(text.value));
+      if (parsed.success) return { outputs: parsed.data.outputs as RigEntry[], error: null };
+      const issue = parsed.error.issues[0];
+      problem = `field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`;
+    } catch {
+      problem = 'not valid JSON';
+    }
   }
   const aside = `${file}.broken`;
   try {

@@ -21,7 +21,7 @@ import { EventEmitter } from 'node:events';
 import { FRAME_HEADER_BYTES, writeFrameHeader } from '../../contract/frame-wire.js';
 import type { EngineError } from '../../contract/errors.js';
 import type { ExecutionProviderName } from '../../contract/providers.js';
-import type { LookTarget } from '../../show/program.js';
+import type { LookTarget } from '../../show/look-resolver.js';
 import { engineNowMs } from '../clock.js';
 import { Generator } from '../generate/generator.js';
 import type { ModelFolder } from '../generate/model-folder.js';

@@ -9,7 +9,7 @@
  *    model and the output clock share the machine.
  * Pure (time is an argument), so the policy is unit-tested without a model.
  */
-import type { LookTarget } from '../../show/program.js';
+import type { LookTarget } from '../../show/look-resolver.js';
 
 /** One thumbnail to make: the look, at the show time it is rendered at, under its look key (contract/thumbnails.ts). */
 export interface ThumbnailJob {

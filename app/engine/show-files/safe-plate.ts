@@ -3,15 +3,18 @@
  * frames on a safe-plate panic. Decoded once into a frame-sized RGBA buffer
  * (nearest-neighbour scale, letterboxing not attempted: a plate is made for the wall).
  */
-import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { engineError } from '../../contract/errors.js';
 import { fail, ok, type Result } from '../result.js';
+import { SAFE_PLATE_MAX_BYTES, readRegularFileSync } from './safe-files.js';
 
 export function loadSafePlate(file: string, width: number, height: number): Result<Uint8Array> {
+  // A regular file of sensible size: a FIFO named as the plate must not hold the engine.
+  const bytes = readRegularFileSync(file, SAFE_PLATE_MAX_BYTES);
+  if (!bytes.ok) return fail(engineError('show-file', `Safe plate ${file} is ${bytes.failure.message}. Safe plate shows black.`, { path: file }));
   let png: PNG;
   try {
-    png = PNG.sync.read(readFileSync(file));
+    png = PNG.sync.read(bytes.value);
   } catch (error) {
     return fail(engineError('show-file', `Safe plate ${file} could not be read as PNG: ${(error as Error).message}. Safe plate shows black.`, { path: file }));
   }

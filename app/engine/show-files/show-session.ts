@@ -9,7 +9,15 @@
  * while a write is in flight are written right after it, so no edit waits more
  * than about delay + one write. Saving the show removes the autosave; a start
  * that finds an autosave differing from its show file offers it (recoverShow).
+ * While that offer stands, autosaves go to a second file (pendingAutosavePathFor),
+ * so the offered work survives edits made before Recover/Discard and a second crash.
  * An untitled show (no path) is not autosaved: Save As gives it a home.
+ *
+ * File policy (issue 13): a show file that failed to load (newer, broken, not a
+ * regular file, too large) is never silently replaced: the show stays bound to it
+ * read-only (status.readOnly says why), Save refuses, Save As elsewhere works. No
+ * save or wall-log export replaces an existing file that is not this show's own
+ * without the command's `overwrite: true`.
  */
 import path from 'node:path';
 import type { Command } from '../../contract/commands.js';
@@ -21,7 +29,7 @@ import { applyEdit, isEditCommand } from '../../show/show-edit.js';
 import { emptyShow, serializeShow } from '../../show/show-file.js';
 import { initialShowState, reconcileShowState, reduceShow, resolveShow, tickShow, timelinePosition, type ShowState } from '../../show/show-state.js';
 import { formatTimecode, wallLogCsv, type WallLogEntry } from '../../show/wall-log.js';
-import { autosavePathFor, findRecovery, pushRecent, readRecent, readShowFile, removeFile, saveShowFile, writeFileAtomic, writeFileAtomicSync } from './show-store.js';
+import { autosavePathFor, findRecovery, pendingAutosavePathFor, pushRecent, readRecent, readShowFile, readShowFileAsync, findRecoveryAsync, removeFile, type Recovery, type ShowRead, saveShowFile, writeFileAtomic, writeFileAtomicSync } from './show-store.js';
 
 /** Delay from an edit to its autosave write, ms: short enough that a kill loses < 1 s. */
 export const AUTOSAVE_DELAY_MS = 200;
@@ -60,7 +68,9 @@ export class ShowSession {
   /** File text of the show as last loaded or saved; dirty = the present serializes differently. */
   private savedText: string;
   private dirtyCache: { show: Show; dirty: boolean } | null = null;
-  private recovery: { path: string; savedAtMs: number; show: Show } | null = null;
+  private recovery: Recovery | null = null;
+  /** The show's file failed to load: bound to it, but Save will not replace it (see the header). */
+  private readOnly: { reason: string } | null = null;
   private recent: string[];
   private lastAutosaveAtMs: number | null = null;
   private readonly wallLog: WallLogEntry[] = [];
@@ -78,8 +88,11 @@ export class ShowSession {
       const read = readShowFile(this.path);
       if (read.ok) show = read.value.show;
       else {
-        // A show file that does not exist yet is a new show; one that is broken is reported.
-        if (!read.error.message.includes('ENOENT')) options.onError(read.error);
+        // A show file that does not exist yet is a new show there; one that failed to load is reported and kept read-only.
+        if (read.error.details?.reason !== 'missing') {
+          this.readOnly = { reason: read.error.message.replace(/ The current show stays loaded\.$/, '') };
+          options.onError(read.error);
+        }
         show = { ...show, name: path.basename(this.path).replace(/(\.cyclorama)?\.json$/i, '') };
       }
       this.recovery = findRecovery(this.path);
@@ -135,6 +148,7 @@ export class ShowSession {
       currentCueId: this.state.currentCueId,
       driver: this.state.driver,
       timeline: { positionMs: at.positionMs, playing: at.playing, rate: this.state.transport.rate, atMs: this.wallNow() },
+      readOnly: this.readOnly,
       recovery: this.recovery ? { path: this.recovery.path, savedAtMs: this.recovery.savedAtMs } : null,
       recent: this.recent,
       lastAutosaveAtMs: this.lastAutosaveAtMs,
@@ -182,26 +196,33 @@ export class ShowSession {
       case 'openShow': {
         const file = path.resolve(command.path);
         const read = readShowFile(file);
-        if (!read.ok) return { changed: false, error: read.error };
-        void this.flush();
-        this.replaceShow(read.value.show, file, nowMs);
-        this.recovery = findRecovery(file);
-        this.rememberRecent(file);
-        return { changed: true };
+        return this.opened(file, read, read.ok ? findRecovery(file) : null, nowMs);
       }
       case 'saveShow': {
         const target = command.path ? path.resolve(command.path) : this.path;
         if (!target) return { changed: false, error: engineError('show-edit', 'This show has no file yet: Save As with a file name ending in .json.') };
         if (!/\.json$/i.test(target)) return { changed: false, error: engineError('show-file', `Show files end in .json: ${target}.`, { path: target }) };
-        const saved = saveShowFile(target, this.show);
+        const ownFile = target === this.path;
+        if (ownFile && this.readOnly && !command.overwrite) {
+          return {
+            changed: false,
+            error: engineError('show-file', `${target} failed to load, so Save will not replace it (${this.readOnly.reason}). Use Save As to save this show to another file, or save with overwrite to replace it.`, { path: target, overwritable: true, readOnly: true }),
+          };
+        }
+        // Only this show's own, loaded file is replaced without asking.
+        const saved = saveShowFile(target, this.show, { replace: command.overwrite === true || (ownFile && !this.readOnly) });
         if (!saved.ok) return { changed: false, error: saved.error };
         this.cancelAutosave();
-        if (this.path) removeFile(autosavePathFor(this.path));
-        removeFile(autosavePathFor(target));
+        if (this.path) {
+          removeFile(pendingAutosavePathFor(this.path));
+          // An offered recovery stays until the operator decides; the session's own autosave is saved now.
+          if (!this.recovery) removeFile(autosavePathFor(this.path));
+        }
+        if (target !== this.path) removeFile(autosavePathFor(target));
         this.path = target;
+        this.readOnly = null;
         this.savedText = serializeShow(this.show);
         this.dirtyCache = null;
-        this.recovery = null;
         this.rememberRecent(target);
         return { changed: true };
       }
@@ -209,6 +230,8 @@ export class ShowSession {
         if (!this.recovery) return { changed: false, error: engineError('show-edit', 'No autosave to recover.') };
         const recovered = this.recovery.show;
         this.recovery = null;
+        // Decided: the edits made meanwhile are in the undo history; autosaves go to the usual file again.
+        if (this.path) removeFile(pendingAutosavePathFor(this.path));
         // Recorded as an edit: undo goes back to the file as saved.
         this.commit(record(this.history, recovered));
         return { changed: true };
@@ -216,15 +239,18 @@ export class ShowSession {
       case 'discardRecovery':
         if (this.recovery) removeFile(this.recovery.path);
         this.recovery = null;
+        if (this.path) {
+          removeFile(pendingAutosavePathFor(this.path));
+          // The edits made while the offer stood move to the usual autosave file.
+          if (this.isDirty()) this.scheduleAutosave();
+        }
         return { changed: true };
       case 'exportWallLog': {
-        const target = command.path
-          ? path.resolve(command.path)
-          : this.path
-            ? this.path.replace(/(\.cyclorama)?\.json$/i, '') + '.wall-log.csv'
-            : path.resolve(`wall-log-${new Date(this.wallNow()).toISOString().replace(/[:.]/g, '-')}.csv`);
+        // Written only where the operator chose: the path given, or next to the show file they chose (never the engine's working folder).
+        const target = command.path ? path.resolve(command.path) : this.path ? this.path.replace(/(\.cyclorama)?\.json$/i, '') + '.wall-log.csv' : null;
+        if (!target) return { changed: false, error: engineError('show-edit', 'This show has no file yet, so the wall log has no folder to go in: Save As first (the log is written next to the show), or give the log a path.') };
         if (!/\.csv$/i.test(target)) return { changed: false, error: engineError('show-file', `Wall logs are written as .csv: ${target}.`, { path: target }) };
-        const written = writeFileAtomicSync(target, wallLogCsv(this.wallLog));
+        const written = writeFileAtomicSync(target, wallLogCsv(this.wallLog), { replace: command.overwrite === true });
         return written.ok ? { changed: false } : { changed: false, error: written.error };
       }
       case 'fireCue':
@@ -243,6 +269,31 @@ export class ShowSession {
     }
   }
 
+  /**
+   * openShow off the engine thread (async read, large files parsed in a worker):
+   * the same outcome as dispatching openShow, for callers that can wait for the
+   * reply. `nowMs()` is read when the file is ready, not when it was asked for.
+   */
+  async openShowAsync(filePath: string, nowMs: () => number): Promise<SessionOutcome> {
+    const file = path.resolve(filePath);
+    const read = await readShowFileAsync(file);
+    const recovery = read.ok ? await findRecoveryAsync(file) : null;
+    const before = this.state;
+    const outcome = this.opened(file, read, recovery, nowMs());
+    this.afterStateChange(before, null);
+    return outcome;
+  }
+
+  /** A read show file becomes the session's show (or its error the reply; the current show stays). */
+  private opened(file: string, read: ShowRead, recovery: Recovery | null, nowMs: number): SessionOutcome {
+    if (!read.ok) return { changed: false, error: read.error };
+    void this.flush();
+    this.replaceShow(read.value.show, file, nowMs);
+    this.recovery = recovery;
+    this.rememberRecent(file);
+    return { changed: true };
+  }
+
   private commit(history: History<Show>): void {
     this.history = history;
     this.state = reconcileShowState(this.show, this.state);
@@ -256,6 +307,7 @@ export class ShowSession {
     this.savedText = serializeShow(show);
     this.dirtyCache = null;
     this.recovery = null;
+    this.readOnly = null;
     // The wall keeps its look: a new show starts with its first cue on standby.
     this.state = initialShowState(show, nowMs, this.state.program);
   }
@@ -295,7 +347,9 @@ export class ShowSession {
     const file = this.path;
     if (!file) return;
     const text = serializeShow(this.show);
-    this.autosaveWrite = writeFileAtomic(autosavePathFor(file), text).then((result) => {
+    // While a recovery is offered, its file is left alone (the header).
+    const target = this.recovery?.path === autosavePathFor(file) ? pendingAutosavePathFor(file) : autosavePathFor(file);
+    this.autosaveWrite = writeFileAtomic(target, text).then((result) => {
       this.autosaveWrite = null;
       if (!result.ok) this.options.onError(result.error);
       else this.lastAutosaveAtMs = this.wallNow();

@@ -113,7 +113,7 @@ function CueEditor({ cue, disabled, onDeleted }: { cue: Cue; disabled: boolean; 
     setMode(cue.continueMode);
     setDelay(String(cue.delayMs));
     setName(cue.name);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Deliberately keyed on cueKey only: the form resets when the cue itself changes, not on every render.
   }, [cueKey]);
 
   const seedOk = /^\d+$/.test(seed.trim()) && Number(seed) <= MAX_SEED;

@@ -8,6 +8,7 @@ import { useState, type FormEvent } from 'react';
 import { displayPosition, STANDARD_FRAME_RATES, type AttachedDisplay, type OutputStatus } from '../../../app/contract/index.js';
 import { useConsoleSnapshot, useEngine } from '../engine-context.js';
 import './outputs.css';
+import { pageToken } from '../transport.js';
 
 const SIZES = [
   { label: 'Frame size', value: '' },
@@ -105,7 +106,8 @@ function LiveToggle({ output, disabled }: { output: OutputStatus; disabled: bool
 /** A display output: open its page (headless: in a browser on the processor's machine; the app opens windows itself), or remove it. */
 function DisplayActions({ output, disabled }: { output: OutputStatus; disabled: boolean }) {
   const { store } = useEngine();
-  const token = new URLSearchParams(window.location.search).get('token');
+  // The page opens in a tab of its own (no shared session storage): it takes the token from its URL once, then drops it from there.
+  const token = pageToken();
   const href = `output.html?output=${encodeURIComponent(output.id)}${token ? `&token=${encodeURIComponent(token)}` : ''}`;
   return (
     <div className="output-actions">

@@ -1,12 +1,14 @@
 /**
  * The "Control" cell of the status strip: is this node open to the network, and
  * how do remote consoles and control surfaces reach it. Clicking opens a panel
- * with the remote URL (token included), the OSC listener and its counters, and
- * Rotate token, which drops every other connection using the old token.
+ * with the remote URL, the OSC listener and its counters, and Rotate token, which
+ * drops every other connection using the old token. The token is never in the
+ * engine's state: a rotation's reply shows the new one here, once, to this console.
  */
 import { useState } from 'react';
 import type { ControlStatus } from '../../../app/contract/index.js';
 import { useEngine } from '../engine-context.js';
+import { setPageToken } from '../transport.js';
 import './model-picker.css';
 
 function counters(c: ControlStatus['http']): string {
@@ -16,6 +18,16 @@ function counters(c: ControlStatus['http']): string {
 export function RemoteControl({ control, disabled }: { control: ControlStatus | undefined; disabled: boolean }) {
   const { store } = useEngine();
   const [open, setOpen] = useState(false);
+  /** The token this console's last rotation issued (to give to the other consoles and control surfaces). */
+  const [issued, setIssued] = useState<string | null>(null);
+  const rotate = async () => {
+    const result = await store.send({ type: 'rotateToken' });
+    const token = result.ok ? result.data?.token : undefined;
+    if (token) {
+      setPageToken(token); // this console's next reconnect and a reload use it
+      setIssued(token);
+    }
+  };
   const label = !control ? '–' : control.network ? 'Network' : 'Local only';
 
   return (
@@ -31,11 +43,18 @@ export function RemoteControl({ control, disabled }: { control: ControlStatus | 
           <span className="model-picker-label">Console and API</span>
           <p className="model-picker-hint">
             {control.network
-              ? `Listening on ${control.host}:${control.port}; remote consoles and HTTP/WebSocket clients need the token.`
+              ? `Listening on ${control.host}:${control.port}; remote consoles and HTTP/WebSocket clients need the access token (printed when the node started).`
               : `Listening on ${control.host}:${control.port} only (this machine). Start with --host 0.0.0.0 to allow remote control.`}
           </p>
           {control.remoteUrl ? (
             <input className="input input--compact" readOnly value={control.remoteUrl} aria-label="Remote console URL" onFocus={(e) => e.target.select()} />
+          ) : null}
+          {issued ? (
+            <>
+              <span className="model-picker-label">New access token</span>
+              <input className="input input--compact" readOnly value={issued} aria-label="New access token" data-testid="issued-token" onFocus={(e) => e.target.select()} />
+              <p className="model-picker-hint">Shown once, to this console: give it to the other consoles and control surfaces (their old token no longer works).</p>
+            </>
           ) : null}
           <p className="model-picker-hint">HTTP: {counters(control.http)}</p>
           <span className="model-picker-label">OSC</span>
@@ -51,9 +70,9 @@ export function RemoteControl({ control, disabled }: { control: ControlStatus | 
             <button
               type="button"
               className="button button--small"
-              disabled={disabled || !control.network}
+              disabled={disabled || !control.tokenRequired}
               title="Issue a new token; every other connection using the old one is dropped"
-              onClick={() => void store.send({ type: 'rotateToken' })}
+              onClick={() => void rotate()}
             >
               Rotate token
             </button>

@@ -3,8 +3,15 @@
  * save-as by path on the engine's machine (the console may be remote, so there
  * is no local file dialog), recent shows, undo / redo (Ctrl+Z, Ctrl+Shift+Z),
  * wall log export, and the recovery offer after a crash.
+ *
+ * File policy (issue 13): the engine replaces an existing file that is not this
+ * show's own only when the command says `overwrite: true`. When a Save As or a
+ * log export is refused for that reason (details.overwritable), this bar asks,
+ * and Replace sends the same command again with the flag. A show whose file
+ * failed to load is read-only: the bar says why and Save stays off.
  */
 import { useEffect, useState, type FormEvent } from 'react';
+import type { CommandInput, CommandResult } from '../../../app/contract/index.js';
 import { useConsoleSnapshot, useEngine } from '../engine-context.js';
 import { isTextField } from '../shortcuts.js';
 import './show.css';
@@ -14,9 +21,19 @@ export function ShowMenu({ disabled }: { disabled: boolean }) {
   const { state } = useConsoleSnapshot();
   const show = state?.show;
   const [filePath, setFilePath] = useState('');
+  /** A save or export the engine refused because a file is there: asked before it is sent with overwrite. */
+  const [confirm, setConfirm] = useState<{ command: Extract<CommandInput, { type: 'saveShow' | 'exportWallLog' }>; message: string } | null>(null);
   useEffect(() => {
     if (show?.path) setFilePath(show.path);
   }, [show?.path]);
+  const readOnly = show?.readOnly ?? null;
+
+  /** Sends a save or export; a refusal over an existing file turns into the confirm bar. */
+  const sendWrite = async (command: Extract<CommandInput, { type: 'saveShow' | 'exportWallLog' }>) => {
+    setConfirm(null);
+    const result: CommandResult = await store.send(command);
+    if (!result.ok && result.error.details?.overwritable === true) setConfirm({ command, message: result.error.message });
+  };
 
   // Undo/redo keys; a text field keeps its own undo.
   useEffect(() => {
@@ -31,7 +48,11 @@ export function ShowMenu({ disabled }: { disabled: boolean }) {
 
   const open = (event: FormEvent) => {
     event.preventDefault();
-    if (filePath.trim()) void store.send({ type: 'openShow', path: filePath.trim() });
+    if (!filePath.trim()) return;
+    void store.send({ type: 'openShow', path: filePath.trim() }).then((result) => {
+      // A failed Open leaves the show where it was: the field goes back to the file Save writes.
+      if (!result.ok) setFilePath(show?.path ?? '');
+    });
   };
 
   return (
@@ -45,10 +66,10 @@ export function ShowMenu({ disabled }: { disabled: boolean }) {
         <button type="submit" className="button button--small" data-testid="show-open" disabled={disabled || !filePath.trim()}>
           Open
         </button>
-        <button type="button" className="button button--small" data-testid="show-save" disabled={disabled || !show?.path} onClick={() => void store.send({ type: 'saveShow' })}>
+        <button type="button" className="button button--small" data-testid="show-save" disabled={disabled || !show?.path || readOnly !== null} title={readOnly ? 'The file failed to load: Save will not replace it. Use Save as.' : undefined} onClick={() => void sendWrite({ type: 'saveShow' })}>
           Save
         </button>
-        <button type="button" className="button button--small" data-testid="show-save-as" disabled={disabled || !filePath.trim()} onClick={() => void store.send({ type: 'saveShow', path: filePath.trim() })}>
+        <button type="button" className="button button--small" data-testid="show-save-as" disabled={disabled || !filePath.trim()} onClick={() => void sendWrite({ type: 'saveShow', path: filePath.trim() })}>
           Save as
         </button>
       </form>
@@ -66,9 +87,25 @@ export function ShowMenu({ disabled }: { disabled: boolean }) {
       <button type="button" className="button button--small" data-testid="show-redo" disabled={disabled || !show?.canRedo} onClick={() => void store.send({ type: 'redo' })} title="Redo (Ctrl+Shift+Z)">
         Redo
       </button>
-      <button type="button" className="button button--small" data-testid="wall-log-export" disabled={disabled} onClick={() => void store.send({ type: 'exportWallLog' })} title={`${show?.wallLogEntries ?? 0} entries; written next to the show file`}>
+      <button type="button" className="button button--small" data-testid="wall-log-export" disabled={disabled || !show?.path} onClick={() => void sendWrite({ type: 'exportWallLog' })} title={show?.path ? `${show.wallLogEntries} entries; written next to the show file` : 'Save the show first: the wall log is written next to its file'}>
         Log CSV
       </button>
+      {readOnly ? (
+        <div className="show-recovery" role="alert" data-testid="show-readonly">
+          Read-only: {readOnly.reason} Save is off so the file is not replaced; use Save as to keep this show in another file.
+        </div>
+      ) : null}
+      {confirm ? (
+        <div className="show-recovery" role="alertdialog" aria-label="replace existing file" data-testid="show-overwrite-confirm">
+          {confirm.message}
+          <button type="button" className="button button--small" data-testid="show-overwrite-replace" onClick={() => void sendWrite({ ...confirm.command, overwrite: true })}>
+            Replace
+          </button>
+          <button type="button" className="button button--small" data-testid="show-overwrite-cancel" onClick={() => setConfirm(null)}>
+            Cancel
+          </button>
+        </div>
+      ) : null}
       {show?.recovery ? (
         <div className="show-recovery" role="alert" data-testid="show-recovery">
           Unsaved work from {new Date(show.recovery.savedAtMs).toLocaleTimeString()} was found.

@@ -167,7 +167,7 @@ function KeyframeEditor({ keyframe, disabled, onDeleted }: { keyframe: Keyframe;
     setSeed(String(keyframe.look.seed));
     setTime(String(keyframe.timeMs));
     setCurve(keyframe.curve);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Deliberately keyed on keyKey only: the form resets when the keyframe itself changes, not on every render.
   }, [keyKey]);
   const valid = prompt.trim() !== '' && /^\d+$/.test(seed.trim()) && /^\d+$/.test(time.trim());
   const apply = (event: FormEvent) => {

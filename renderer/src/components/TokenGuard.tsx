@@ -1,30 +1,22 @@
 /**
- * Keeps a remote console's access token current. The page was opened as
- * `...?token=T`, and the WebSocket (re)connects with the token in the page's URL:
- * - This console rotated the token: the engine keeps this connection and shows the
- *   new token in its state; it goes into the page's URL at once, so the next
- *   reconnect or a reload still gets in.
+ * Asks for a new access token when this console lost its own. The page was opened
+ * as `...?token=T` once; the token then lives in the tab (transport.ts), not the URL.
+ * - This console rotated the token: the engine keeps this connection and returns the
+ *   new token in the rotation's reply (RemoteControl keeps it for this tab).
  * - Another console rotated it: the engine closed this one (code 4001). Retrying
  *   with the old token can never work, so say so plainly and ask for the new one.
- * Local consoles and the app (no token in the URL) never see any of this.
+ * Local consoles without a token and the app never see any of this.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import { useConsoleSnapshot } from '../engine-context.js';
-import { pageToken, setPageToken } from '../transport.js';
+import { setPageToken } from '../transport.js';
 
 export function TokenGuard({ onTokenRevoked }: { onTokenRevoked: (listener: () => void) => void }) {
-  const { state, connection } = useConsoleSnapshot();
+  const { connection } = useConsoleSnapshot();
   const [revoked, setRevoked] = useState(false);
   const [entered, setEntered] = useState('');
 
   useEffect(() => onTokenRevoked(() => setRevoked(true)), [onTokenRevoked]);
-
-  // Our own rotation: adopt the new token.
-  const current = state?.control?.token ?? null;
-  useEffect(() => {
-    const token = pageToken();
-    if (token !== null && current && current !== token) setPageToken(current);
-  }, [current]);
 
   // Back in with a good token: nothing to ask.
   useEffect(() => {

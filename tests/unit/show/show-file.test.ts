@@ -2,8 +2,10 @@
  * Show files: field + line for broken files, refusal of newer versions, the
  * v1 -> v2 migration, JSON positions, undo history and the wall log CSV.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SHOW_FILE_VERSION } from '../../../app/contract/show.js';
+import { MAX_TRANSITION_MS, transitionCurveSchema } from '../../../app/contract/primitives.js';
+import { SHOW_FILE_VERSION, showSchema, type Show } from '../../../app/contract/show.js';
 import { record, historyOf, redo, undo } from '../../../app/show/history.js';
 import { parseJsonWithPositions, positionOf } from '../../../app/show/json-locate.js';
 import { emptyShow, parseShowFile, serializeShow } from '../../../app/show/show-file.js';
@@ -173,5 +175,150 @@ describe('wall log', () => {
     expect(lines[0]).toBe('time_utc,timecode,look_id,source,cue_number,cue_name,prompt,negative_prompt,seed,transition_ms,curve,output');
     expect(csv).toContain('2025-01-02T03:04:05.000Z,03:04:05:00,7,cue,2,Wide,"fog, ""heavy""\nlow",,42,1500,ease-in-out,none');
     expect(csvField('=cmd()')).toBe("'=cmd()");
+  });
+});
+
+describe('show file parsing cannot be stalled or made to quote the file', () => {
+  it('refuses 100k-level nesting by its depth, before any recursive parse', () => {
+    for (const text of ['['.repeat(100_000) + ']'.repeat(100_000), `{"version": 2, "name": ${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}}`]) {
+      const parsed = parseShowFile(text);
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) expect(parsed.error.message).toMatch(/nested more than \d+ levels deep at line 1/);
+    }
+    // Brackets inside strings are text, not nesting.
+    const show = { ...emptyShow('[[[['.repeat(40)), cues: [] };
+    expect(parseShowFile(serializeShow(show)).ok).toBe(true);
+  });
+
+  it('a newer file (current version + 1) is refused naming both versions', () => {
+    const parsed = parseShowFile(JSON.stringify({ ...emptyShow(), version: SHOW_FILE_VERSION + 1 }, null, 2));
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error.message).toContain(`file version ${SHOW_FILE_VERSION + 1}; this one reads up to ${SHOW_FILE_VERSION}`);
+  });
+
+  it('syntax errors give line and column but never the characters found', () => {
+    for (const text of ['\u00a7root:x:0:0', '{\n  "version": \u00a7\n}', '{"\u00a7key" 1}', '[1, 2] \u00a7']) {
+      const parsed = parseShowFile(text);
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) {
+        expect(parsed.error.message).toMatch(/not valid JSON at line \d+, column \d+/);
+        expect(parsed.error.message).not.toContain('\u00a7');
+      }
+    }
+  });
+});
+
+describe('show file parsing, property-based (fast-check, bounded)', () => {
+  const lookArb = fc.record({
+    prompt: fc.string({ maxLength: 60, unit: 'grapheme' }),
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    params: fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => (x === 0 ? 0 : x)), { maxKeys: 3 }),
+  });
+  const curveArb = fc.constantFrom(...transitionCurveSchema.options);
+  const showArb = fc
+    .record({
+      name: fc.string({ maxLength: 40 }),
+      numbers: fc.uniqueArray(fc.stringMatching(/^[0-9A-Z.]{1,12}$/), { maxLength: 6 }),
+      looks: fc.array(lookArb, { minLength: 6, maxLength: 6 }),
+      durations: fc.array(fc.integer({ min: 0, max: MAX_TRANSITION_MS }), { minLength: 6, maxLength: 6 }),
+      curve: curveArb,
+      keyTimes: fc.uniqueArray(fc.integer({ min: 0, max: 60_000 }), { maxLength: 4 }),
+      loop: fc.boolean(),
+    })
+    .map(({ name, numbers, looks, durations, curve, keyTimes, loop }): Show => ({
+      ...emptyShow(name),
+      cues: numbers.map((number, i) => ({
+        id: `c${i + 1}`,
+        number,
+        name: '',
+        look: looks[i]!,
+        transition: { durationMs: durations[i]!, curve },
+        notes: '',
+        continueMode: 'none' as const,
+        delayMs: 0,
+      })),
+      timeline: { durationMs: 60_000, loop, keyframes: [...keyTimes].sort((a, b) => a - b).map((timeMs, i) => ({ id: `k${i + 1}`, timeMs, look: looks[i]!, curve })) },
+    }));
+
+  /** Never throws, always a result of the declared shape. */
+  const expectResult = (text: string) => {
+    const parsed = parseShowFile(text);
+    expect(typeof parsed.ok).toBe('boolean');
+    if (!parsed.ok) {
+      expect(typeof parsed.error.field).toBe('string');
+      expect(typeof parsed.error.message).toBe('string');
+      expect(parsed.error.line === null || (Number.isInteger(parsed.error.line) && parsed.error.line >= 1)).toBe(true);
+    } else {
+      expect(showSchema.safeParse(parsed.show).success).toBe(true);
+    }
+    return parsed;
+  };
+
+  /** Every path to a value in a JSON document. */
+  const pathsOf = (value: unknown, at: (string | number)[] = []): (string | number)[][] => {
+    const here = [at];
+    if (Array.isArray(value)) return here.concat(...value.map((v, i) => pathsOf(v, [...at, i])));
+    if (value && typeof value === 'object') return here.concat(...Object.entries(value).map(([k, v]) => pathsOf(v, [...at, k])));
+    return here;
+  };
+  const replaceAt = (doc: unknown, at: (string | number)[], value: unknown): unknown => {
+    if (at.length === 0) return value;
+    const copy = structuredClone(doc) as Record<string | number, unknown>;
+    let node = copy;
+    for (const step of at.slice(0, -1)) node = node[step] as Record<string | number, unknown>;
+    node[at.at(-1)!] = value;
+    return copy;
+  };
+
+  it('a valid document round-trips', () => {
+    fc.assert(
+      fc.property(showArb, (show) => {
+        const parsed = expectResult(serializeShow(show));
+        expect(parsed.ok).toBe(true);
+        if (parsed.ok) expect(parsed.show).toEqual(show);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('wrong types anywhere in a valid document give an error or a valid show, never a throw', () => {
+    fc.assert(
+      fc.property(showArb, fc.nat(), fc.jsonValue({ maxDepth: 3 }), (show, pick, value) => {
+        const paths = pathsOf(show);
+        expectResult(JSON.stringify(replaceAt(show, paths[pick % paths.length]!, value), null, 2));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('cut, spliced and random text gives an error value, never a throw, and never quotes the text', () => {
+    fc.assert(
+      fc.property(showArb, fc.nat(), fc.nat(), fc.string({ maxLength: 8 }), (show, from, length, insert) => {
+        const text = serializeShow(show);
+        const at = from % (text.length + 1);
+        expectResult(text.slice(0, at) + insert + text.slice(at + (length % 20)));
+      }),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => {
+        const parsed = expectResult(`\u00a7${text}`);
+        if (!parsed.ok) expect(parsed.error.message).not.toContain('\u00a7');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('huge and deep documents are answered as values', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 200_000 }), fc.constantFrom('[', '{"a":'), (depth, open) => {
+        const close = open === '[' ? ']' : '}';
+        expectResult(open.repeat(depth) + (open === '[' ? '' : '1') + close.repeat(depth));
+      }),
+      { numRuns: 20 },
+    );
+    const huge = { ...emptyShow(), cues: [], junk: 'x'.repeat(4 * 1024 * 1024) };
+    expect(expectResult(JSON.stringify(huge)).ok).toBe(true); // unknown fields are dropped, not kept
+    expect(expectResult(`{"version": 2, "name": "${'y'.repeat(4 * 1024 * 1024)}`).ok).toBe(false);
   });
 });

@@ -119,8 +119,19 @@ describe('cue list', () => {
     const base = threeCueShow();
     const cues = base.cues.map((c) => ({ ...c, continueMode: 'auto-continue' as const, delayMs: 0, transition: { durationMs: 0, curve: 'linear' as const } }));
     const show = { ...base, cues, settings: { ...base.settings, loopCueList: true } };
-    const s = tickShow(show, reduceShow(show, initialShowState(show, 0), cmd({ type: 'go' }), 0), 0);
+    const started = reduceShow(show, initialShowState(show, 0), cmd({ type: 'go' }), 0);
+    const s = tickShow(show, started, 0);
     expect(s.program.lookId).toBeLessThan(40);
+    // The loop did run (round the three cues more than once, in order), and was cut off
+    // with the follow still due: the next tick goes on from there instead of dropping it.
+    const fired = s.program.lookId - started.program.lookId;
+    expect(fired).toBeGreaterThan(3);
+    const order = show.cues.map((c) => c.id);
+    expect(s.currentCueId).toBe(order[(order.indexOf(started.currentCueId!) + fired) % order.length]);
+    expect(s.autoDueAtMs).toBe(0);
+    const next = tickShow(show, s, 0);
+    expect(next.program.lookId).toBeGreaterThan(s.program.lookId);
+    expect(next.program.lookId - s.program.lookId).toBeLessThan(40);
   });
 
   it('panic stops automation; black fades; GO clears the panic and fires the standby cue', () => {

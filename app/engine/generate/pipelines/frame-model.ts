@@ -5,10 +5,12 @@
  * computed once per prompt; a transition blends two conditionings linearly.
  */
 import * as ort from 'onnxruntime-node';
-import { encodePrompt, loadBuiltinVocabulary, type Vocabulary } from '../builtin-text-encoder.js';
+import { encodePrompt } from '../builtin-text-encoder.js';
+import { loadBuiltinVocabulary, type Vocabulary } from '../builtin-vocabulary.js';
 import type { ExecutionProviderName } from '../../../contract/providers.js';
+import { lookMix } from '../../../show/look-resolver.js';
 import type { PipelineModel, WorkerLook } from '../worker-protocol.js';
-import { lookWeight, openOnFirstProvider, type FramePipeline, type PipelineLoad } from './pipeline.js';
+import { openOnFirstProvider, type FramePipeline, type PipelineLoad } from './pipeline.js';
 
 export type FrameModelConfig = Extract<PipelineModel, { kind: 'frame-model' }>;
 
@@ -99,7 +101,7 @@ export class FrameModelPipeline implements FramePipeline {
   /** Fills the conditioning input with the look at `nowMs` (a morph between prompts during a transition). */
   private resolveConditioning(current: WorkerLook, nowMs: number): void {
     const target = this.conditioningFor(current.to.prompt);
-    const weight = lookWeight(current, nowMs);
+    const weight = lookMix(current, nowMs);
     const conditioning = this.conditioning;
     if (weight >= 1 || !current.from) {
       conditioning.set(target);

@@ -9,7 +9,6 @@
  *                                             -> VAE decoder -> post-process graph -> frame
  */
 import * as ort from 'onnxruntime-node';
-import { transitionWeight } from '../../../show/curves.js';
 import type { ExecutionProviderName } from '../../../contract/providers.js';
 import type { WorkerLook } from '../worker-protocol.js';
 
@@ -20,7 +19,7 @@ export type PipelineLoad =
 export interface FramePipeline {
   /** Opens the sessions on the first provider that loads them all. Never throws. */
   load(): Promise<PipelineLoad>;
-  /** The look every following frame is made from (a transition resolves per frame). */
+  /** The look every following frame is made from (a transition resolves per frame, by show/look-resolver.ts). */
   setLook(look: WorkerLook): void;
   /**
    * One frame into `buffer` (RGBA8, width*height*4 bytes) at `showTimeMs` (motion),
@@ -28,12 +27,6 @@ export interface FramePipeline {
    */
   renderInto(buffer: ArrayBuffer, showTimeMs: number, clockMs: number): Promise<void>;
   release(): Promise<void>;
-}
-
-/** Weight of `look.to` at engine-clock `nowMs`: 1 without a transition, the held mix on a paused timeline. */
-export function lookWeight(look: WorkerLook, nowMs: number): number {
-  if (!look.from) return 1;
-  return look.holdMix ?? transitionWeight(look.transition.curve, nowMs - look.startedAtMs, look.transition.durationMs);
 }
 
 export function firstLine(text: string): string {

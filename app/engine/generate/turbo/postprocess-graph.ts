@@ -1,9 +1,9 @@
 /**
  * The turbo pipeline's last step as a small ONNX graph, built at load time with
- * models/onnx-builder.ts and run on the same provider as the VAE: the decoder's
+ * app/engine/generate/onnx-builder.ts and run on the same provider as the VAE: the decoder's
  * float NCHW image (-1..1 for the full VAE and diffusers' tiny one, 0..1 for raw
  * TAESD) becomes the engine's RGBA8 frame at the requested output size.
- * DESIGN.md: conversions happen once, in the graph where possible.
+ * ARCHITECTURE.md (data path): conversions happen once, in the graph where possible.
  *
  *   image [1,3,h,w] (float16|float32) -> Cast float -> x*a+b (to 0..255, +0.5 so
  *   the truncating Cast rounds) -> Clip -> Resize linear (half_pixel) to [1,3,H,W]
@@ -12,7 +12,7 @@
  * The scale happens at the generation size, before the upscale, so the
  * full-resolution work is only Resize, Pad, Transpose and Cast.
  */
-import { attr, GraphBuilder } from '../../../../models/onnx-builder.js';
+import { attr, GraphBuilder } from '../onnx-builder.js';
 
 export const POSTPROCESS_INPUT = 'image';
 export const POSTPROCESS_OUTPUT = 'frame';

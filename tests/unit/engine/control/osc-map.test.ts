@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { oscToCommand } from '../../../../app/engine/control/osc-map.js';
+import { RateLimiter } from '../../../../app/engine/control/rate-limit.js';
+
+const i = (value: number) => ({ type: 'integer', value });
+const f = (value: number) => ({ type: 'float', value });
+const s = (value: string) => ({ type: 'string', value });
+
+describe('OSC address map', () => {
+  it('maps the documented addresses onto contract commands', () => {
+    expect(oscToCommand('/cyclorama/go', [])).toEqual({ kind: 'command', command: { type: 'go' } });
+    expect(oscToCommand('/cyclorama/cue/fire', [i(3)])).toEqual({ kind: 'command', command: { type: 'fireCue', number: '3' } });
+    expect(oscToCommand('/cyclorama/cue/2.5/fire', [])).toEqual({ kind: 'command', command: { type: 'fireCue', number: '2.5' } });
+    expect(oscToCommand('/cyclorama/panic/black', [f(1500)])).toEqual({ kind: 'command', command: { type: 'panic', mode: 'black', fadeMs: 1500 } });
+    expect(oscToCommand('/cyclorama/panic/plate', [])).toEqual({ kind: 'command', command: { type: 'panic', mode: 'safe-plate' } });
+    expect(oscToCommand('/cyclorama/prompt', [s('dunes'), i(800)])).toEqual({ kind: 'command', command: { type: 'setPrompt', prompt: 'dunes', transition: { durationMs: 800 } } });
+    expect(oscToCommand('/cyclorama/timeline/seek', [f(1.25)])).toEqual({ kind: 'command', command: { type: 'timelineSeek', positionMs: 1250 } });
+    expect(oscToCommand('/cyclorama/seed', [s('12')])).toEqual({ kind: 'command', command: { type: 'setSeed', seed: 12 } });
+  });
+
+  it('maps output selection by name, with 1/0 or true/false and a toggle', () => {
+    const select = (output: string, live: boolean | 'toggle') => ({ kind: 'command', command: { type: 'selectOutput', output, live } });
+    expect(oscToCommand('/cyclorama/output/select', [s('Wall A')])).toEqual(select('Wall A', true));
+    expect(oscToCommand('/cyclorama/output/select', [s('Wall A'), i(0)])).toEqual(select('Wall A', false));
+    expect(oscToCommand('/cyclorama/output/select', [s('ndi-2'), { type: 'true', value: true }])).toEqual(select('ndi-2', true));
+    expect(oscToCommand('/cyclorama/output/select', [s('Wall A'), { type: 'false', value: false }])).toEqual(select('Wall A', false));
+    expect(oscToCommand('/cyclorama/output/toggle', [s('Ceiling')])).toEqual(select('Ceiling', 'toggle'));
+    expect(oscToCommand('/cyclorama/output/select', [])).toMatchObject({ kind: 'error', code: 'invalid-message' });
+    expect(oscToCommand('/cyclorama/output/select', [s('Wall A'), s('on')])).toMatchObject({ kind: 'error', code: 'invalid-message' });
+  });
+
+  it('treats 0/false on a trigger as a button release', () => {
+    expect(oscToCommand('/cyclorama/go', [i(0)]).kind).toBe('release');
+    expect(oscToCommand('/cyclorama/go', [{ type: 'false', value: false }]).kind).toBe('release');
+    expect(oscToCommand('/cyclorama/go', [f(1)]).kind).toBe('command');
+  });
+
+  it('refuses unknown addresses and wrong argument types', () => {
+    expect(oscToCommand('/other/go', [])).toMatchObject({ kind: 'error', code: 'not-found' });
+    expect(oscToCommand('/cyclorama/go/now', [])).toMatchObject({ kind: 'error', code: 'not-found' });
+    expect(oscToCommand('/cyclorama/prompt', [i(3)])).toMatchObject({ kind: 'error', code: 'invalid-message' });
+    expect(oscToCommand('/cyclorama/seed', [{ type: 'true', value: true }])).toMatchObject({ kind: 'error' });
+    expect(oscToCommand('/cyclorama/go', [{ type: 'blob', value: new DataView(new ArrayBuffer(4)) }])).toMatchObject({ kind: 'error' });
+  });
+});
+
+describe('rate limiter', () => {
+  it('allows a burst, then the sustained rate, per key', () => {
+    const limiter = new RateLimiter({ perSecond: 10, burst: 5 });
+    const takes = (key: string, at: number, n: number) => Array.from({ length: n }, () => limiter.take(key, at)).filter(Boolean).length;
+    expect(takes('a', 0, 20)).toBe(5);
+    expect(takes('b', 0, 2)).toBe(2); // its own bucket
+    expect(takes('a', 500, 20)).toBe(5); // 0.5 s at 10/s
+    expect(takes('a', 600, 20)).toBe(1);
+    expect(limiter.refused).toBe(15 + 15 + 19);
+  });
+
+  it('forgets the least recently used keys beyond its bound', () => {
+    const limiter = new RateLimiter({ perSecond: 1, burst: 1, maxKeys: 2 });
+    limiter.take('a', 0);
+    limiter.take('b', 0);
+    limiter.take('c', 0); // 'a' forgotten: it gets a full bucket again
+    expect(limiter.take('a', 0)).toBe(true);
+    expect(limiter.take('c', 0)).toBe(false);
+  });
+});
