@@ -63,6 +63,13 @@ export const ENGINE_FLAGS = {
   ndiDiscovery: { kind: 'text', flag: '--ndi-discovery <servers>', help: 'NDI Discovery Server address(es), e.g. 10.0.0.2 (comma separated)' },
   ndiRuntime: { kind: 'text', flag: '--ndi-runtime <dir>', help: 'use only the NDI runtime in this folder (default: installed, else the bundled one)' },
   savedOutputs: { kind: 'off', flag: '--no-saved-outputs', help: 'neither reopen the NDI/display outputs saved in the config folder (outputs.json) nor save changes' },
+  outputBudget: {
+    kind: 'int',
+    flag: '--output-budget <Mpx/s>',
+    help: 'pixels per second all NDI and display outputs may send together, in millions (default: measured per core, outputs/output-budget.ts)',
+    min: 1,
+    max: 1_000_000,
+  },
 } as const satisfies FlagTable;
 
 export const CONTROL_FLAGS = {
@@ -82,6 +89,8 @@ export const CONTROL_FLAGS = {
     default: 'slip',
   },
   oscTcp: { kind: 'off', flag: '--no-osc-tcp', help: 'OSC over UDP only: no TCP listener' },
+  allowHost: { kind: 'list', flag: '--allow-host <name>', help: 'a host name clients may reach this node by besides its own names and addresses, e.g. a DNS alias (repeatable)' },
+  allowOrigin: { kind: 'list', flag: '--allow-origin <origin>', help: 'a web page origin allowed to control this node besides its own console, e.g. http://localhost:5173 (repeatable)' },
 } as const satisfies FlagTable;
 
 export type EngineFlags = FlagValues<typeof ENGINE_FLAGS>;
@@ -196,6 +205,7 @@ export function engineOptionsFromFlags(flags: EngineFlags): EngineOptions {
     ...(flags.show ? { showPath: flags.show } : {}),
     ...(ndi ? { ndi } : {}),
     ...(flags.savedOutputs === false ? { savedOutputs: false } : {}),
+    ...(flags.outputBudget !== undefined ? { outputBudget: { pixelsPerSecond: flags.outputBudget * 1e6 } } : {}),
     // A node started from the command line comes back where it was after a crash or kill (show-files/last-session.ts).
     lastSession: true,
   };
@@ -205,6 +215,9 @@ export interface ControlSettings {
   host: string;
   port: number;
   token?: string;
+  /** Extra Host names and page origins the access checks allow (control/access.ts). */
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
   osc?: { host: string; port: number; allow?: string[]; feedback?: OscDestination[]; tcp: OscTcpOptions | false };
 }
 
@@ -214,6 +227,8 @@ export function controlSettingsFromFlags(flags: ControlFlags): ControlSettings {
     host: flags.host ?? CONTROL_FLAGS.host.default,
     port: flags.port ?? CONTROL_FLAGS.port.default,
     ...(flags.token ? { token: flags.token } : {}),
+    ...(flags.allowHost?.length ? { allowedHosts: flags.allowHost } : {}),
+    ...(flags.allowOrigin?.length ? { allowedOrigins: flags.allowOrigin } : {}),
     ...(flags.oscPort !== undefined
       ? {
           osc: {

@@ -15,6 +15,9 @@ export interface HeadlessOptions {
   host: string;
   port: number;
   token?: string;
+  /** Extra Host names and page origins the access checks allow (control/access.ts). */
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
   staticDir: string;
   engine: EngineOptions;
   /** OSC listener (control/osc-server.ts); absent = no OSC. */
@@ -71,6 +74,8 @@ export async function startControl(
       port: options.port,
       log,
       ...(options.token ? { token: options.token } : {}),
+      ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+      ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
       ...(options.osc ? { osc: options.osc } : {}),
     });
     return { control, stopLogging };
