@@ -5,46 +5,16 @@
  * encoded (from libltc's own frame increment, drop-frame included).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { LtcDecoder, type LtcFrame } from '../../../../app/engine/timecode/ltc-decoder.js';
+import { buildLtcOracle, type LtcOracle } from '../../../helpers/ltc-oracle.js';
 
-const ENCODER_SOURCE = join(import.meta.dirname, '../../../fixtures/ltc/ltc-encode.c');
-let dir = '';
-let encoder = '';
-
+let oracle: LtcOracle;
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ltc-oracle-'));
-  encoder = join(dir, 'ltc-encode');
-  try {
-    execFileSync('cc', ['-O2', '-o', encoder, ENCODER_SOURCE, '-lltc', '-lm'], { stdio: 'pipe' });
-  } catch (err) {
-    throw new Error(`could not build the libltc oracle (install it: apt-get install -y libltc-dev): ${String((err as { stderr?: Buffer }).stderr ?? err)}`);
-  }
+  oracle = buildLtcOracle();
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => oracle.dispose());
 
-interface Encoded {
-  labels: string[];
-  dfFlags: boolean[];
-  samples: Float32Array;
-  format: 'f32' | 's16';
-}
-
-function encode(fps: string, sampleRate: number, start: string, frames: number, format: 'f32' | 's16', userBits: number, reverse = false): Encoded {
-  const out = join(dir, `ltc-${fps}-${sampleRate}-${format}-${reverse}.raw`);
-  const args = [fps, String(sampleRate), start, String(frames), format, userBits.toString(16), out];
-  if (reverse) args.push('reverse');
-  const lines = execFileSync(encoder, args).toString().trim().split('\n');
-  const raw = readFileSync(out);
-  const samples =
-    format === 'f32'
-      ? new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length))
-      : Float32Array.from(new Int16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length)), (v) => v / 32768);
-  return { labels: lines.map((l) => l.split(' ')[0] as string), dfFlags: lines.map((l) => l.endsWith(' 1')), samples, format };
-}
+const encode: LtcOracle['encode'] = (...args) => oracle.encode(...args);
 
 const label = (f: LtcFrame) => {
   const t = f.timecode;
