@@ -138,6 +138,29 @@ describe('LTC decoder against libltc as the independent oracle', () => {
     });
   }
 
+  it('clicks (6-sample full-scale impulses) in every 5th frame: those frames are dropped, never decoded wrong; the rest all decode', () => {
+    const enc = encode('25', 48000, '01:00:00:00', 300, 'f32', 0x11111111);
+    const s = enc.samples;
+    const spf = 48000 / 25;
+    const rand = prng(99);
+    const clicked = new Set<number>();
+    for (let i = 0; i < 300; i += 5) {
+      const at = Math.floor(i * spf + rand() * spf * 0.75);
+      clicked.add(i);
+      for (let k = 0; k < 6; k++) s[at + k] = rand() < 0.5 ? 1 : -1;
+    }
+    const { frames, decoder } = decode(s, 48000, false);
+    const seen = new Set<number>();
+    for (const f of frames) {
+      const index = Math.round(f.startSample / spf);
+      expect(label(f)).toBe(enc.labels[index]);
+      expect(f.userBits).toBe(0x11111111);
+      seen.add(index);
+    }
+    for (let i = 1; i < 299; i++) if (!clicked.has(i) && !clicked.has(i + 1)) expect(seen.has(i), `frame ${i}`).toBe(true);
+    expect(decoder.stats.rejectedFrames).toBeGreaterThan(0);
+  });
+
   it('silence and pure noise decode nothing', () => {
     const rand = prng(42);
     const s = new Float32Array(48000 * 3);
