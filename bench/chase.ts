@@ -20,7 +20,9 @@ import { TIMECODE_RATES, framesToMs, parseTimecode, timecodeToFrames, type Timec
 const SECONDS = Number(process.env.BENCH_CHASE_SECONDS ?? 60);
 const SAMPLE_RATE = 48000;
 // From dist/bench/ when built, from bench/ under tsx.
-const SOURCE = ['../../tests/fixtures/ltc/ltc-encode.c', '../tests/fixtures/ltc/ltc-encode.c'].map((p) => join(import.meta.dirname, p)).find((p) => existsSync(p)) ?? 'tests/fixtures/ltc/ltc-encode.c';
+const SOURCE =
+  ['../../tests/fixtures/ltc/ltc-encode.c', '../tests/fixtures/ltc/ltc-encode.c'].map((p) => join(import.meta.dirname, p)).find((p) => existsSync(p)) ??
+  'tests/fixtures/ltc/ltc-encode.c';
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-chase-'));
 const binary = join(dir, 'ltc-encode');

@@ -77,9 +77,7 @@ export function validateTimecode(tc: Timecode, rate: TimecodeRate): void {
   check('seconds', tc.seconds, 59);
   check('frames', tc.frames, rate.nominal - 1);
   if (isDroppedLabel(tc, rate)) {
-    throw new TimecodeError(
-      `timecode ${formatTimecode(tc, rate)} does not exist in drop-frame: frames 00 and 01 are skipped at the start of minute ${tc.minutes}`,
-    );
+    throw new TimecodeError(`timecode ${formatTimecode(tc, rate)} does not exist in drop-frame: frames 00 and 01 are skipped at the start of minute ${tc.minutes}`);
   }
 }
 

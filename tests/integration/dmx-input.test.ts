@@ -94,7 +94,13 @@ describe('sACN in (sacn library both ends, loopback UDP)', () => {
   it('two sources: the higher priority takes over, and the lower is back when it goes away', async () => {
     const port = await freeUdpPort();
     const { input, steps } = await open('sacn', 7, port);
-    const desk = new SacnSender({ universe: 7, port, useUnicastDestination: '127.0.0.1', minRefreshRate: 20, defaultPacketOptions: { sourceName: 'desk', priority: 100, useRawDmxValues: true, cid: randomBytes(16) } });
+    const desk = new SacnSender({
+      universe: 7,
+      port,
+      useUnicastDestination: '127.0.0.1',
+      minRefreshRate: 20,
+      defaultPacketOptions: { sourceName: 'desk', priority: 100, useRawDmxValues: true, cid: randomBytes(16) },
+    });
     cleanups.push(() => desk.close());
     await desk.send({ payload: { [MASTER]: 200 } });
     await waitUntil(() => steps.some((s) => s.controls.master === 200 / 255), { what: 'the desk master' });

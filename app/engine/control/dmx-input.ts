@@ -73,7 +73,8 @@ export async function openDmxInput(options: DmxInputOptions): Promise<DmxInput> 
   };
   const problem = (text: string) => report({ commands: [], controls: {}, problems: [text], signal: interpreter.signalState });
 
-  const closeSocket = options.protocol === 'sacn' ? await openSacn(options, interpreter, stats, report, problem, now) : await openArtNet(options, interpreter, stats, report, problem, now);
+  const closeSocket =
+    options.protocol === 'sacn' ? await openSacn(options, interpreter, stats, report, problem, now) : await openArtNet(options, interpreter, stats, report, problem, now);
   const timer = setInterval(() => report(interpreter.tick(now())), options.tickMs ?? 250);
   timer.unref();
   return {

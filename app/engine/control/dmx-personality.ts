@@ -10,18 +10,7 @@
  */
 
 export type DmxFunction =
-  | 'master'
-  | 'cueSelect'
-  | 'cueSelect16Coarse'
-  | 'cueSelect16Fine'
-  | 'go'
-  | 'panic'
-  | 'crossfadeTime'
-  | 'promptBlend'
-  | 'strength'
-  | 'seedCoarse'
-  | 'seedFine'
-  | 'inputSelect';
+  'master' | 'cueSelect' | 'cueSelect16Coarse' | 'cueSelect16Fine' | 'go' | 'panic' | 'crossfadeTime' | 'promptBlend' | 'strength' | 'seedCoarse' | 'seedFine' | 'inputSelect';
 
 export interface DmxChannelDef {
   /** 1-based offset from the start address (channel 1 = the start address). */
@@ -40,7 +29,13 @@ export const PERSONALITY_VERSION = 1;
 export const CHANNELS: readonly DmxChannelDef[] = [
   { channel: 1, fn: 'master', label: 'Master intensity', merge: 'HTP', values: '0-255: 0 to 100 % wall brightness' },
   { channel: 2, fn: 'cueSelect', label: 'Cue select', merge: 'LTP', values: '0: none (GO fires the standby cue); 1-255: the cue at that position in the list' },
-  { channel: 3, fn: 'cueSelect16Coarse', label: 'Cue select 16-bit (coarse)', merge: 'LTP', values: 'with channel 4: 0 none; 1-65535 cue position; when not 0 it overrides channel 2' },
+  {
+    channel: 3,
+    fn: 'cueSelect16Coarse',
+    label: 'Cue select 16-bit (coarse)',
+    merge: 'LTP',
+    values: 'with channel 4: 0 none; 1-65535 cue position; when not 0 it overrides channel 2',
+  },
   { channel: 4, fn: 'cueSelect16Fine', label: 'Cue select 16-bit (fine)', merge: 'LTP', values: 'fine byte of channel 3' },
   { channel: 5, fn: 'go', label: 'GO', merge: 'LTP', values: 'rising through 128 fires; re-arms below 64; a level never fires' },
   { channel: 6, fn: 'panic', label: 'Panic', merge: 'HTP', values: '0-63: none (leaving a panic restores); 64-127: black; 128-191: freeze; 192-255: safe plate' },

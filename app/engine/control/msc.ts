@@ -73,7 +73,8 @@ export function parseMsc(bytes: ArrayLike<number>): MscParse {
   const commandFormat = b[4] as number;
   const code = b[5] as number;
   const command = COMMAND_NAMES.get(code);
-  if (!command) return { ok: false, error: `MSC command 0x${code.toString(16).padStart(2, '0')} is not one Cyclorama takes (GO, STOP, RESUME, TIMED_GO, LOAD, ALL_OFF, RESTORE, RESET)` };
+  if (!command)
+    return { ok: false, error: `MSC command 0x${code.toString(16).padStart(2, '0')} is not one Cyclorama takes (GO, STOP, RESUME, TIMED_GO, LOAD, ALL_OFF, RESTORE, RESET)` };
   let data = b.slice(6, -1);
   let time: MscTime | null = null;
   if (command === 'TIMED_GO') {
@@ -172,9 +173,13 @@ export function mscToCommand(msg: MscMessage, cueIdForNumber: (cueNumber: string
       return { command: { type: 'standby', cueId } };
     }
     case 'STOP':
-      return msg.qNumber === null ? { command: { type: 'timelinePause' } } : { command: null, reason: `MSC STOP of cue ${msg.qNumber}: a look cannot be stopped (STOP with no cue pauses the timeline)` };
+      return msg.qNumber === null
+        ? { command: { type: 'timelinePause' } }
+        : { command: null, reason: `MSC STOP of cue ${msg.qNumber}: a look cannot be stopped (STOP with no cue pauses the timeline)` };
     case 'RESUME':
-      return msg.qNumber === null ? { command: { type: 'timelinePlay' } } : { command: null, reason: `MSC RESUME of cue ${msg.qNumber}: a look cannot be resumed (RESUME with no cue plays the timeline)` };
+      return msg.qNumber === null
+        ? { command: { type: 'timelinePlay' } }
+        : { command: null, reason: `MSC RESUME of cue ${msg.qNumber}: a look cannot be resumed (RESUME with no cue plays the timeline)` };
     case 'ALL_OFF':
       return { command: { type: 'panic', mode: 'black' } };
     case 'RESTORE':

@@ -13,7 +13,10 @@ function publishedRows(): { channel: number; label: string; merge: string; value
   const rows = [];
   for (const line of lines.slice(header + 2)) {
     if (!line.startsWith('|')) break;
-    const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     rows.push({ channel: Number(cells[0]), label: cells[1] as string, merge: cells[2] as string, values: cells[3] as string });
   }
   return rows;

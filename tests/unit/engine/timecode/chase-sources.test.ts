@@ -98,7 +98,7 @@ describe('MtcChaseSource', () => {
   it('locks on quarter frames, with 29.97 non-drop set by the operator (arrives as 30)', () => {
     const rate = TIMECODE_RATES['29.97nd'];
     const source = new MtcChaseSource({ settings: { rate: '29.97nd' } });
-    const quarterMs = (1000 / (30000 / 1001)) / 4;
+    const quarterMs = 1000 / (30000 / 1001) / 4;
     const startFrames = timecodeToFrames({ hours: 1, minutes: 0, seconds: 0, frames: 0 }, rate);
     for (let seq = 0; seq < 4; seq++) {
       quarterFrameBytes(framesToTimecode(startFrames + 2 * seq, rate), 3).forEach((d, k) => source.message([0xf1, d], (seq * 8 + k) * quarterMs));
@@ -112,7 +112,11 @@ describe('MtcChaseSource', () => {
   it('a full-frame locate parks the reading at once', () => {
     const source = new MtcChaseSource();
     source.message([0xf0, 0x7f, 0x7f, 0x01, 0x01, 0x20 | 1, 2, 3, 4, 0xf7], 100);
-    expect(source.read()).toEqual({ timecodeMs: framesToMs(timecodeToFrames({ hours: 1, minutes: 2, seconds: 3, frames: 4 }, TIMECODE_RATES['25']), TIMECODE_RATES['25']), atClockMs: 100, running: false });
+    expect(source.read()).toEqual({
+      timecodeMs: framesToMs(timecodeToFrames({ hours: 1, minutes: 2, seconds: 3, frames: 4 }, TIMECODE_RATES['25']), TIMECODE_RATES['25']),
+      atClockMs: 100,
+      running: false,
+    });
     expect(source.status(200)?.lock).toBe('locked');
   });
 });

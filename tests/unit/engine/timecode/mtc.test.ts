@@ -139,12 +139,7 @@ describe('MTC from a raw MIDI byte stream', () => {
     const qf = quarterFrameBytes(tc(10, 0, 0, 0), 1).flatMap((d, k) => (k === 3 ? [0xf1, 0xf8, d] : [0xf1, d]));
     const noteOn = [0x90, 0x40, 0x7f];
     const full = [0xf0, 0x7f, 0x7f, 0x01, 0xfe, 0x01, 0x2a, 0x00, 0x00, 0x00, 0xf7];
-    const events = [
-      ...p.bytes([...noteOn, ...qf.slice(0, 5)], 0),
-      ...p.bytes(qf.slice(5), 10),
-      ...p.bytes(full.slice(0, 4), 20),
-      ...p.bytes(full.slice(4), 30),
-    ];
+    const events = [...p.bytes([...noteOn, ...qf.slice(0, 5)], 0), ...p.bytes(qf.slice(5), 10), ...p.bytes(full.slice(0, 4), 20), ...p.bytes(full.slice(4), 30)];
     expect(events.map((e) => [e.kind, e.timecode])).toEqual([
       ['quarterFrame', tc(10, 0, 0, 2)],
       ['fullFrame', tc(10, 0, 0, 0)],
