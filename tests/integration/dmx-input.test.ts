@@ -5,7 +5,9 @@
  * useUnicastDestination), so the test does not depend on multicast routing here.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Sender as SacnSender } from 'sacn';
 import { dmxnet as Dmxnet } from 'dmxnet';
@@ -203,5 +205,31 @@ describe('Art-Net in (dmxnet library both ends, loopback UDP)', () => {
     expect(commandsOf(steps)).toEqual([]);
     await sendRaw(port, header(512, 512));
     await waitUntil(() => input.interpreter.values?.master === 1, { what: 'a good ArtDmx after the bad ones' });
+  });
+
+  it('after close() a process exits on its own: no timer or socket left (dmxnet has no close of its own)', async () => {
+    const module = join(import.meta.dirname, '../../app/engine/control/dmx-input.ts');
+    const script = [
+      `import { openDmxInput } from ${JSON.stringify(module)};`,
+      `const input = await openDmxInput({ protocol: 'artnet', patch: { universe: 0, startAddress: 1 }, port: ${await freeUdpPort()}, cueNumberAt: () => null, onStep: () => {} });`,
+      `await input.close();`,
+      `console.log('closed');`,
+    ].join('\n');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill();
+        resolve(null);
+      }, 20_000);
+      child.on('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    expect(out).toContain('closed');
+    expect(code, `the process did not exit by itself after close(): ${out}`).toBe(0);
   });
 });

@@ -131,7 +131,21 @@ async function openSacn(o: DmxInputOptions, interpreter: DmxInterpreter, stats: 
 async function openArtNet(o: DmxInputOptions, interpreter: DmxInterpreter, stats: DmxInputStats, report: Report, problem: (t: string) => void, now: () => number) {
   const address = o.patch.universe;
   if (address > 0x7fff) throw new RangeError(`Art-Net port address ${address} is out of range 0-32767`);
-  const lib = new Dmxnet({ listen: o.port ?? 6454, log: { level: 'error' }, sName: 'Cyclorama', lName: 'Cyclorama DMX input' });
+  // dmxnet starts a controller-poll setInterval in its constructor and keeps no handle
+  // (it has no close()); catch that handle so close() can clear it and the process can exit.
+  const libTimers: ReturnType<typeof setInterval>[] = [];
+  const realSetInterval = globalThis.setInterval;
+  globalThis.setInterval = ((...args: Parameters<typeof setInterval>) => {
+    const handle = realSetInterval(...args);
+    libTimers.push(handle);
+    return handle;
+  }) as typeof setInterval;
+  let lib: Dmxnet;
+  try {
+    lib = new Dmxnet({ listen: o.port ?? 6454, log: { level: 'error' }, sName: 'Cyclorama', lName: 'Cyclorama DMX input' });
+  } finally {
+    globalThis.setInterval = realSetInterval;
+  }
   // dmxnet throws from its socket error handler (an uncaught exception); report instead, keep running.
   lib.listener4.removeAllListeners('error');
   lib.listener4.on('error', (err: Error) => {
@@ -185,7 +199,8 @@ async function openArtNet(o: DmxInputOptions, interpreter: DmxInterpreter, stats
     else lib.listener4.once('listening', ready);
   });
   return async () => {
-    // dmxnet has no close(); its sockets are closed here. (Its controller-poll interval stays; see the report.)
+    // dmxnet has no close(): its timer and sockets are closed here.
+    for (const t of libTimers) clearInterval(t);
     await Promise.all([new Promise<void>((r) => lib.listener4.close(() => r())), new Promise<void>((r) => lib.socket.close(() => r()))]);
   };
 }
