@@ -1,0 +1,157 @@
+/**
+ * DMX in -> Cyclorama: universes at explicit instants in, commands out. Pure; the
+ * Art-Net / sACN receivers hand it packets, the engine sends what it returns
+ * through its usual command validation.
+ *
+ * Policy:
+ *  - GO fires on a rising edge through GO_FIRE_LEVEL and re-arms only below
+ *    GO_REARM_LEVEL. A level never fires: the first universe ever, and the first
+ *    after a loss of signal, only set the baseline, so a GO channel still high
+ *    when the signal returns does not fire again.
+ *  - GO with a cue selected fires that cue (by its position in the list); with
+ *    none it is a plain GO (the standby cue).
+ *  - Panic is a state: entering a panic band sends that panic, leaving to "none"
+ *    sends restore.
+ *  - The seed pair sends setSeed when it changes (not on the first universe). Master, crossfade time, prompt
+ *    blend, strength and input select come back as `controls` (changed values only)
+ *    for the engine to apply; the contract has no commands for them yet.
+ *  - Loss of signal (no live source): hold everything, send nothing.
+ */
+import type { CommandInput } from '../../contract/commands.js';
+import { GO_FIRE_LEVEL, GO_REARM_LEVEL, decodeValues, mergeRules, validatePatch, type DmxPatch, type DmxValues } from './dmx-personality.js';
+import { DmxMerger, type DmxPacket } from './dmx-merge.js';
+
+export interface DmxControls {
+  master: number;
+  crossfadeMs: number;
+  promptBlend: number;
+  strength: number;
+  input: number;
+}
+
+export type DmxSignal = 'none' | 'live' | 'lost';
+
+export interface DmxStep {
+  commands: CommandInput[];
+  /** Continuous values that changed (all of them on the first universe). */
+  controls: Partial<DmxControls>;
+  /** Things worth a line in the log (a cue position past the end of the list, a wrong universe). */
+  problems: string[];
+  signal: DmxSignal;
+}
+
+export interface DmxInterpreterOptions {
+  patch: DmxPatch;
+  /** The cue number at a 1-based list position, or null past the end. */
+  cueNumberAt: (position: number) => string | null;
+  /** Source timeout, ms; default 2500 (E1.31). */
+  sourceTimeoutMs?: number;
+}
+
+export interface DmxInterpreterStats {
+  packets: number;
+  rejected: number;
+  fires: number;
+  losses: number;
+}
+
+const CONTROL_KEYS: readonly (keyof DmxControls)[] = ['master', 'crossfadeMs', 'promptBlend', 'strength', 'input'];
+
+export class DmxInterpreter {
+  private readonly patch: DmxPatch;
+  private readonly cueNumberAt: (position: number) => string | null;
+  private readonly merger: DmxMerger;
+  private last: DmxValues | null = null;
+  private armed = false;
+  /** The next universe only sets the baseline for GO (first ever, or after a loss). */
+  private baseline = true;
+  private signal: DmxSignal = 'none';
+  private readonly statsValue: DmxInterpreterStats = { packets: 0, rejected: 0, fires: 0, losses: 0 };
+
+  constructor(options: DmxInterpreterOptions) {
+    validatePatch(options.patch);
+    this.patch = options.patch;
+    this.cueNumberAt = options.cueNumberAt;
+    this.merger = new DmxMerger({
+      universe: options.patch.universe,
+      rules: mergeRules(options.patch),
+      ...(options.sourceTimeoutMs !== undefined ? { sourceTimeoutMs: options.sourceTimeoutMs } : {}),
+    });
+  }
+
+  get stats(): Readonly<DmxInterpreterStats> {
+    return this.statsValue;
+  }
+
+  get signalState(): DmxSignal {
+    return this.signal;
+  }
+
+  /** The values in force (held through a loss); null before the first universe. */
+  get values(): DmxValues | null {
+    return this.last;
+  }
+
+  receive(packet: DmxPacket, nowMs: number): DmxStep {
+    const r = this.merger.receive(packet, nowMs);
+    if (!r.accepted) {
+      this.statsValue.rejected++;
+      return { commands: [], controls: {}, problems: [`DMX packet ignored: ${r.reason}`], signal: this.signal };
+    }
+    this.statsValue.packets++;
+    return this.step(nowMs);
+  }
+
+  /** A source that terminated its stream (sACN) leaves at once. */
+  removeSource(sourceId: string, nowMs: number): DmxStep {
+    this.merger.removeSource(sourceId);
+    return this.step(nowMs);
+  }
+
+  /** Call on every output tick: notices loss of signal. */
+  tick(nowMs: number): DmxStep {
+    return this.step(nowMs);
+  }
+
+  private step(nowMs: number): DmxStep {
+    const merged = this.merger.merged(nowMs);
+    const out: DmxStep = { commands: [], controls: {}, problems: [], signal: this.signal };
+    if (!merged.live) {
+      if (this.signal === 'live') {
+        this.signal = 'lost';
+        this.baseline = true;
+        this.statsValue.losses++;
+      }
+      out.signal = this.signal;
+      return out;
+    }
+    this.signal = 'live';
+    out.signal = 'live';
+    const v = decodeValues(merged.slots, this.patch);
+    const prev = this.last;
+    this.last = v;
+
+    for (const k of CONTROL_KEYS) if (prev === null || prev[k] !== v[k]) out.controls[k] = v[k];
+    // The seed only on a change: a desk connecting with the pair at 0 does not reseed the show.
+    if (prev !== null && prev.seed !== v.seed) out.commands.push({ type: 'setSeed', seed: v.seed });
+
+    if (this.baseline) {
+      this.baseline = false;
+      this.armed = v.goLevel < GO_REARM_LEVEL;
+    } else if (this.armed && v.goLevel >= GO_FIRE_LEVEL) {
+      this.armed = false;
+      this.statsValue.fires++;
+      if (v.cuePosition === 0) out.commands.push({ type: 'go' });
+      else {
+        const number = this.cueNumberAt(v.cuePosition);
+        if (number === null) out.problems.push(`DMX GO with cue select ${v.cuePosition}: the cue list has no cue at that position`);
+        else out.commands.push({ type: 'fireCue', number });
+      }
+    } else if (v.goLevel < GO_REARM_LEVEL) this.armed = true;
+
+    // Panic last, so a GO and a panic in the same universe leave the wall in panic.
+    const prevPanic = prev?.panic ?? 'none';
+    if (v.panic !== prevPanic) out.commands.push(v.panic === 'none' ? { type: 'restore' } : { type: 'panic', mode: v.panic });
+    return out;
+  }
+}
