@@ -89,7 +89,6 @@ interface EngineEvents {
 }
 
 export class Engine extends EventEmitter<EngineEvents> {
-  private program: ProgramState;
   private generator: Generator | null = null;
   private readonly frameOwners = new WeakMap<GeneratedFrame, Generator>();
   /** True while a loadModel is under way: one switch at a time. */
@@ -135,11 +134,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.rigDir = options.savedOutputs === false ? null : configDir;
     this.startedAtMs = engineNowMs();
     this.rate = options.rate ?? RATE_29_97;
-    this.program = initialProgram(this.startedAtMs, options.initialPrompt, options.initialSeed);
     this.show = new ShowSession({
       path: options.showPath ?? null,
       nowMs: this.startedAtMs,
-      program: this.program,
+      program: initialProgram(this.startedAtMs, options.initialPrompt, options.initialSeed),
       rate: this.rate,
       configDir,
       // Deferred: the session reports problems found while the engine is still being built.
@@ -213,9 +211,13 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 
+  /** The program on air: the show session owns it (show/show-state.ts); the engine only reads it. */
+  private get program(): ProgramState {
+    return this.show.program;
+  }
+
   /** Hands a changed program to the generator and the program frames. */
   private applyProgram(before: ProgramState, atMs: number): void {
-    this.program = this.show.program;
     if (this.program.lookId !== before.lookId) {
       this.ttffPending = { lookId: this.program.lookId, receivedAtMs: atMs };
       this.frames.flush(this.program.lookId);
