@@ -5,13 +5,13 @@
  * hub counts them); frames go only to those pages.
  */
 import { DISPLAY_TRANSPORT_HEIGHT, DISPLAY_TRANSPORT_WIDTH, type Crop } from '../../contract/display.js';
-import { engineError, type EngineError } from '../../contract/errors.js';
+import { engineError } from '../../contract/errors.js';
 import type { OutputStatus } from '../../contract/state.js';
 import { engineNowMs } from '../clock.js';
-import type { TakenFrame } from '../frames/program-frames.js';
+import type { OutputFeed } from '../frames/program-feed.js';
 import { fail, ok, type Result } from '../result.js';
 import { DisplayFrameSink } from './display-frame-sink.js';
-import { OutputClock, sinkFailure, type FrameRate } from './output-clock.js';
+import { OutputClock, type FrameRate } from './output-clock.js';
 import type { RigEntry } from './output-rig.js';
 
 export interface DisplayOutputSpec {
@@ -25,10 +25,9 @@ export interface DisplayOutputSpec {
 
 export interface DisplayOutputsOptions {
   rate: () => FrameRate;
-  take: () => TakenFrame | null;
-  level: () => number;
+  /** What every display output sends, and where their failures go (frames/program-feed.ts). */
+  feed: OutputFeed;
   deliver: (id: string, message: Uint8Array) => void;
-  onError: (error: EngineError) => void;
 }
 
 export class DisplayOutputs {
@@ -55,12 +54,7 @@ export class DisplayOutputs {
       this.options.deliver,
       engineNowMs,
     );
-    const clock = new OutputClock({
-      rate: sink.config.rate,
-      take: this.options.take,
-      level: this.options.level,
-      onSinkError: (failed, error) => this.options.onError(sinkFailure(failed, error)),
-    });
+    const clock = new OutputClock({ rate: sink.config.rate, feed: this.options.feed });
     clock.addSink(sink);
     clock.start();
     this.entries.set(id, { sink, clock });

@@ -15,13 +15,13 @@
 import { rmSync } from 'node:fs';
 import { engineError, type EngineError } from '../../contract/errors.js';
 import type { OutputStatus } from '../../contract/state.js';
-import type { TakenFrame } from '../frames/program-frames.js';
+import type { OutputFeed } from '../frames/program-feed.js';
 import { applyNdiDiscovery, type NdiDiscoverySettings } from '../ndi/discovery.js';
 import { uyvyConverter, type ScaleFilter } from '../ndi/pixels.js';
 import { loadNdiRuntime, type NdiRuntime } from '../ndi/runtime.js';
 import { fail, ok, type Result } from '../result.js';
 import { NdiFrameSink, type NdiOutputConfig } from './ndi-frame-sink.js';
-import { OutputClock, sinkFailure, type FrameRate } from './output-clock.js';
+import { OutputClock, type FrameRate } from './output-clock.js';
 import type { RigEntry } from './output-rig.js';
 
 /** What a user asks for; missing fields take the engine's frame size and rate. */
@@ -44,9 +44,8 @@ export interface NdiSettings extends NdiDiscoverySettings {
 export interface NdiOutputsOptions {
   settings: NdiSettings;
   defaults: () => { width: number; height: number; rate: FrameRate };
-  take: () => TakenFrame | null;
-  level: () => number;
-  onError: (error: EngineError) => void;
+  /** What every NDI output sends, and where their failures go (frames/program-feed.ts). */
+  feed: OutputFeed;
   log: (line: string) => void;
 }
 
@@ -84,7 +83,7 @@ export class NdiOutputs {
       this.options.log(uyvyConverter().note);
     } else {
       // The one clear message: console (recent errors) and logs.
-      this.options.onError(this.runtime.error);
+      this.options.feed.onError(this.runtime.error);
     }
     return this.runtime;
   }
@@ -214,16 +213,11 @@ export class NdiOutputs {
     const opened = NdiFrameSink.open(runtime.value.lib, entry.config, uyvyConverter().converter);
     if (!opened.ok) {
       entry.message = opened.error.message;
-      this.options.onError(opened.error);
+      this.options.feed.onError(opened.error);
       return;
     }
     const sink = opened.value;
-    const clock = new OutputClock({
-      rate: entry.config.rate,
-      take: this.options.take,
-      level: this.options.level,
-      onSinkError: (failed, error) => this.options.onError(sinkFailure(failed, error)),
-    });
+    const clock = new OutputClock({ rate: entry.config.rate, feed: this.options.feed });
     clock.addSink(sink);
     clock.setLive(entry.live);
     entry.sink = sink;

@@ -8,7 +8,7 @@
 import { engineError, type EngineError } from '../../contract/errors.js';
 import type { OutputStatus } from '../../contract/state.js';
 import { engineNowMs } from '../clock.js';
-import type { TakenFrame } from '../frames/program-frames.js';
+import type { OutputFeed } from '../frames/program-feed.js';
 import type { FrameSink } from './frame-sink.js';
 
 export interface FrameRate {
@@ -21,10 +21,8 @@ export const RATE_30: FrameRate = { num: 30, den: 1 };
 
 export interface OutputClockOptions {
   rate: FrameRate;
-  /** What to send this tick; null before the first frame exists. */
-  take: () => TakenFrame | null;
-  level: () => number;
-  onSinkError: (sink: FrameSink, error: Error) => void;
+  /** The program to send (frames, level) and where a sink's failure is reported (frames/program-feed.ts). */
+  feed: OutputFeed;
   /** Whether the output can be deselected (blanked); the console's monitor always shows program. Default true. */
   selectable?: boolean;
 }
@@ -120,20 +118,20 @@ export class OutputClock {
       this.missed += skipped;
       this.tick += skipped;
     }
-    const taken = this.options.take();
+    const taken = this.options.feed.take();
     if (taken) {
       const fresh = taken.fresh || taken.frame.sequence !== this.lastSequence;
       this.lastSequence = taken.frame.sequence;
       if (fresh) this.fresh++;
       else this.repeated++;
       this.recentTicks.push(now);
-      const level = this.live ? this.options.level() : 0;
+      const level = this.live ? this.options.feed.level() : 0;
       for (const entry of this.sinks.values()) {
         try {
           entry.sink.send({ frame: taken.frame, fresh, level, tick: this.tick });
           entry.failed = false;
         } catch (error) {
-          if (!entry.failed) this.options.onSinkError(entry.sink, error as Error);
+          if (!entry.failed) this.options.feed.onError(sinkFailure(entry.sink, error as Error));
           entry.failed = true;
         }
       }
