@@ -18,6 +18,7 @@ import type { ExecutionProviderName } from '../contract/providers.js';
 import type { EngineState } from '../contract/state.js';
 import { initialProgram, type ProgramState } from '../show/program.js';
 import { engineNowMs, systemClock } from './clock.js';
+import { commandRoutes, routeCommand, type CommandRoutes } from './command-routes.js';
 import { EngineStats } from './engine-stats.js';
 import { ProgramFeed } from './frames/program-feed.js';
 import { ProgramFrames } from './frames/program-frames.js';
@@ -27,13 +28,14 @@ import { DisplayOutputs } from './outputs/display-outputs.js';
 import type { FrameSink } from './outputs/frame-sink.js';
 import { NdiOutputs, type NdiSettings } from './outputs/ndi-outputs.js';
 import { OutputClock, RATE_29_97, type FrameRate } from './outputs/output-clock.js';
-import { dispatchOutputCommand, type OutputGroups } from './outputs/output-commands.js';
+import type { OutputGroups } from './outputs/output-commands.js';
 import { reopenSavedOutputs, saveOutputs } from './outputs/output-rig.js';
 import { PreviewSink } from './outputs/preview-sink.js';
 import { intendedProvider } from './preflight/intended-provider.js';
 import { PreflightRunner } from './preflight/preflight-runner.js';
 import { CuePreviews } from './preview/cue-previews.js';
 import { RecentErrors } from './recent-errors.js';
+import type { Result } from './result.js';
 import { ShowSession } from './show-files/show-session.js';
 import { defaultConfigDir } from './show-files/show-store.js';
 
@@ -110,6 +112,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly rigDir: string | null;
   private readonly rate: FrameRate;
   private readonly startedAtMs: number;
+  /** Every command type and the part that applies it (command-routes.ts). */
+  private readonly routes: CommandRoutes;
   private statsTimer: NodeJS.Timeout | null = null;
   private showTimer: NodeJS.Timeout | null = null;
 
@@ -173,7 +177,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       ttff: {
         program: () => this.program,
         state: () => this.state(),
-        retake: () => this.dispatch({ type: 'setPrompt', prompt: this.program.to.prompt, transition: { durationMs: 0, curve: 'linear' } }),
+        retake: () => this.applyShowCommand({ type: 'setPrompt', prompt: this.program.to.prompt, transition: { durationMs: 0, curve: 'linear' } }, engineNowMs()),
         subscribe: (listener) => {
           this.on('event', listener);
           return () => this.off('event', listener);
@@ -181,6 +185,14 @@ export class Engine extends EventEmitter<EngineEvents> {
       },
       onChange: () => this.publishState(),
       onError,
+    });
+    this.routes = commandRoutes({
+      show: (command, receivedAtMs) => this.applyShowCommand(command, receivedAtMs),
+      publishState: () => this.publishState(),
+      switchModel: (dir, provider) => this.model.switchTo(dir, provider),
+      preflight: () => this.preflight.begin(),
+      outputs: this.outputGroups(),
+      outputChanged: (result) => this.outputChanged(result),
     });
   }
 
@@ -212,32 +224,29 @@ export class Engine extends EventEmitter<EngineEvents> {
     clock.start();
   }
 
-  /** Applies a validated command. `receivedAtMs` is when it reached the engine (for TTFF). */
-  dispatch(command: Command, receivedAtMs = engineNowMs()): CommandResult {
-    if (command.type === 'loadModel') return this.beginModelSwitch(command.dir, command.provider);
-    if (command.type === 'preflight') return this.preflight.begin();
-    const outputResult = dispatchOutputCommand(command, this.outputGroups());
-    if (outputResult) {
-      if (outputResult.ok) this.saveOutputRig();
-      this.publishState();
-      return outputResult.ok ? { ok: true } : { ok: false, error: outputResult.error };
-    }
+  /**
+   * Applies a validated command through its route (command-routes.ts) and resolves
+   * with the reply: at once for most, when the new model is live or failed for
+   * loadModel. `receivedAtMs` is when it reached the engine (for TTFF).
+   */
+  async dispatch(command: Command, receivedAtMs = engineNowMs()): Promise<CommandResult> {
+    return routeCommand(this.routes, command, receivedAtMs);
+  }
+
+  /** A show command: applied by the show session, then the changed program handed to the parts that follow it. */
+  private applyShowCommand(command: Command, receivedAtMs: number): CommandResult {
     const before = this.program;
     const outcome = this.show.dispatch(command, receivedAtMs);
     this.applyProgram(before, receivedAtMs);
-    if (this.program !== before || outcome.changed || command.type === 'getState') this.publishState();
+    if (this.program !== before || outcome.changed) this.publishState();
     return outcome.error ? { ok: false, error: outcome.error } : { ok: true };
   }
 
-  /**
-   * loadModel: the switch starts now; the reply says it began, success or failure
-   * arrives in the state and errors (live-model.ts).
-   */
-  private beginModelSwitch(dir: string, provider?: ExecutionProviderName): CommandResult {
-    const refused = this.model.switchRefusal();
-    if (refused) return { ok: false, error: refused };
-    void this.model.switchTo(dir, provider);
-    return { ok: true };
+  /** An output command's result: the rig saved when it changed, the state published. */
+  private outputChanged(result: Result<unknown>): CommandResult {
+    if (result.ok) this.saveOutputRig();
+    this.publishState();
+    return result.ok ? { ok: true } : { ok: false, error: result.error };
   }
 
   /** The show runner: time alone moves the show (automation, timeline); only here and in dispatch is the clock read for it. */

@@ -50,7 +50,7 @@ describe('NDI outputs in the engine', () => {
       expect(failed.name).toBe(MISSING);
       expect(failed.message).toMatch(/NDI runtime not found in .*cyclorama-no-ndi-.*Install the NDI Runtime/);
       // A second output: still reported, still one message.
-      expect(lonely.dispatch(commandSchema.parse({ type: 'addNdiOutput', name: `${MISSING} 2` })).ok).toBe(true);
+      expect((await lonely.dispatch(commandSchema.parse({ type: 'addNdiOutput', name: `${MISSING} 2` }))).ok).toBe(true);
       const messages = lonely.state().recentErrors.filter((e) => /NDI runtime not found/.test(e.message));
       expect(messages).toHaveLength(1);
       expect(messages[0]!.details?.reason).toBe('ndi-runtime-missing');
@@ -126,8 +126,8 @@ describe('NDI outputs in the engine', () => {
     if (!runtime.ok) throw new Error(runtime.error.message);
     expect(await findNdiSource(runtime.value.lib, (s) => s.name.endsWith(`(${RENAMED})`), { extraIps: '127.0.0.1' })).not.toBeNull();
     // Duplicate names and unknown ids are errors as values; odd widths fail validation at the edge.
-    expect(send({ type: 'addNdiOutput', name: RENAMED }).ok).toBe(false);
-    expect(send({ type: 'removeNdiOutput', id: 'ndi-999' }).ok).toBe(false);
+    expect((await send({ type: 'addNdiOutput', name: RENAMED })).ok).toBe(false);
+    expect((await send({ type: 'removeNdiOutput', id: 'ndi-999' })).ok).toBe(false);
     expect(commandSchema.safeParse({ type: 'addNdiOutput', name: 'X', width: 1919 }).success).toBe(false);
     expect(commandSchema.safeParse({ type: 'addNdiOutput', name: 'bad (name)' }).success).toBe(false);
     expect(send({ type: 'removeNdiOutput', id })).toEqual({ ok: true });

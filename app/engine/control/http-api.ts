@@ -108,7 +108,7 @@ export function createHttpApi(options: { hub: ClientHub; limiter?: RateLimiter; 
       else chunks.push(chunk);
     });
     request.on('error', () => {});
-    request.on('end', () => {
+    request.on('end', async () => {
       if (tooLarge) return fail(response, 413, 'too-large', `Body over ${MAX_HTTP_BODY_BYTES} bytes.`, source);
       const text = Buffer.concat(chunks).toString('utf8').trim();
       let body: unknown = {};
@@ -122,7 +122,7 @@ export function createHttpApi(options: { hub: ClientHub; limiter?: RateLimiter; 
       if (typeof body !== 'object' || body === null || Array.isArray(body)) return fail(response, 400, 'invalid-message', 'Body must be a JSON object.', source);
       const match = found.match as RegExpExecArray;
       const command = found.route.command(body as Body, match) as CommandInput;
-      const result = hub.submit(command, source, receivedAtMs);
+      const result = await hub.submit(command, source, receivedAtMs); // loadModel: when the model is live or failed
       if (result.ok) {
         counters.dispatched++;
         return send(response, 200, { ok: true });

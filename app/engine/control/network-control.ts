@@ -101,7 +101,7 @@ export async function startNetworkControl(options: NetworkControlOptions): Promi
       if (!network) return { ok: false, error: engineError('show-edit', 'Network control is off (listening on loopback only): there is no token to rotate.') };
       tokens.rotate(requester);
       log('access token rotated; connections with the old token dropped');
-      options.engine.dispatch({ type: 'getState' }); // publish the new token to the consoles that stay
+      void options.engine.dispatch({ type: 'getState' }); // publish the new token to the consoles that stay
       return { ok: true };
     },
   });
