@@ -85,7 +85,7 @@ describe('display outputs', () => {
     await sleep(500);
     expect(brightest(ceiling)).toBeGreaterThan(20);
 
-    expect(send({ type: 'selectOutput', output: 'Ceiling', live: false })).toEqual({ ok: true });
+    expect(await send({ type: 'selectOutput', output: 'Ceiling', live: false })).toEqual({ ok: true });
     expect(engine.state().outputs.find((o) => o.id === ceilingId)!.live).toBe(false);
     // Still sending (receivers keep their lock), black; the other output unchanged.
     expect(await framesAfter(ceiling, 500)).toBeGreaterThan(0);
@@ -94,7 +94,7 @@ describe('display outputs', () => {
     expect(engine.state().outputs.find((o) => o.id === backId)!.live).toBe(true);
 
     // Toggle by id brings the picture back.
-    expect(send({ type: 'selectOutput', output: ceilingId, live: 'toggle' })).toEqual({ ok: true });
+    expect(await send({ type: 'selectOutput', output: ceilingId, live: 'toggle' })).toEqual({ ok: true });
     await sleep(500);
     expect(brightest(ceiling)).toBeGreaterThan(20);
     expect(engine.state().outputs.find((o) => o.id === ceilingId)!.live).toBe(true);

@@ -72,7 +72,7 @@ describe('NDI outputs in the engine', () => {
   });
 
   it('addNdiOutput: a receiver connects, the state shows the connection, tally, its own rate and size', async () => {
-    expect(send({ type: 'addNdiOutput', name: NAME, width: 320, height: 180, rate: { num: 25, den: 1 } })).toEqual({ ok: true });
+    expect(await send({ type: 'addNdiOutput', name: NAME, width: 320, height: 180, rate: { num: 25, den: 1 } })).toEqual({ ok: true });
     const runtime = loadNdiRuntime();
     if (!runtime.ok) throw new Error(runtime.error.message);
     const source = await findNdiSource(runtime.value.lib, (s) => s.name.endsWith(`(${NAME})`), { extraIps: '127.0.0.1' });
@@ -94,7 +94,7 @@ describe('NDI outputs in the engine', () => {
       const onAir = await until(() => ndiOutputs().find((o) => o.name === NAME && o.tally?.program));
       expect(onAir.tally).toEqual({ program: true, preview: false });
       // Deselected: the sender keeps sending at its rate, black (UYVY luma 16), so the receiver keeps its lock.
-      expect(send({ type: 'selectOutput', output: NAME, live: false })).toEqual({ ok: true });
+      expect(await send({ type: 'selectOutput', output: NAME, live: false })).toEqual({ ok: true });
       const lumaMax = (data: Uint8Array) => {
         let max = 0;
         for (let i = 1; i < data.length; i += 2) max = Math.max(max, data[i]!);
@@ -114,13 +114,13 @@ describe('NDI outputs in the engine', () => {
 
   it('updateNdiOutput renames (a new sender under the new name), removeNdiOutput takes it away; bad input is refused', async () => {
     const id = ndiOutputs().find((o) => o.name === NAME)!.id;
-    expect(send({ type: 'updateNdiOutput', id, name: RENAMED, rate: { num: 30000, den: 1001 } })).toEqual({ ok: true });
+    expect(await send({ type: 'updateNdiOutput', id, name: RENAMED, rate: { num: 30000, den: 1001 } })).toEqual({ ok: true });
     const renamed = ndiOutputs().find((o) => o.id === id)!;
     expect(renamed.name).toBe(RENAMED);
     expect(renamed.rate).toEqual({ num: 30000, den: 1001 });
     // The sender was recreated; it stays deselected until selected again.
     expect(renamed.live).toBe(false);
-    expect(send({ type: 'selectOutput', output: id, live: true })).toEqual({ ok: true });
+    expect(await send({ type: 'selectOutput', output: id, live: true })).toEqual({ ok: true });
     expect(ndiOutputs().find((o) => o.id === id)!.live).toBe(true);
     const runtime = loadNdiRuntime();
     if (!runtime.ok) throw new Error(runtime.error.message);
@@ -130,7 +130,7 @@ describe('NDI outputs in the engine', () => {
     expect((await send({ type: 'removeNdiOutput', id: 'ndi-999' })).ok).toBe(false);
     expect(commandSchema.safeParse({ type: 'addNdiOutput', name: 'X', width: 1919 }).success).toBe(false);
     expect(commandSchema.safeParse({ type: 'addNdiOutput', name: 'bad (name)' }).success).toBe(false);
-    expect(send({ type: 'removeNdiOutput', id })).toEqual({ ok: true });
+    expect(await send({ type: 'removeNdiOutput', id })).toEqual({ ok: true });
     expect(ndiOutputs().find((o) => o.id === id)).toBeUndefined();
   }, 30_000);
 });
