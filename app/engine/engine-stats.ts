@@ -2,6 +2,9 @@
  * The engine's health numbers: the live model's fps over the last second, frames
  * generated, time to first frame (TTFF: from the command that changed the look to
  * its first output-ready frame), frames dropped or stale in the hand-over, and memory.
+ * Time is read from the engine clock; frame times are the worker's `doneAtMs` (the
+ * inference worker reads the real engine clock itself, clock.ts), so a test clock far
+ * from the real one counts no frames in the fps window (ahead) or all of them (behind).
  */
 import { freemem, totalmem } from 'node:os';
 import type { EngineState } from '../contract/state.js';

@@ -17,7 +17,7 @@ import { CONTRACT_VERSION, type EngineEvent } from '../contract/messages.js';
 import type { ExecutionProviderName } from '../contract/providers.js';
 import type { EngineState } from '../contract/state.js';
 import { initialProgram, type ProgramState } from '../show/program.js';
-import { engineNowMs, systemClock } from './clock.js';
+import { systemClock, type EngineClock } from './clock.js';
 import { commandRoutes, routeCommand, type CommandRoutes } from './command-routes.js';
 import { EngineStats } from './engine-stats.js';
 import { ProgramFeed } from './frames/program-feed.js';
@@ -68,6 +68,8 @@ export interface EngineOptions {
   configDir?: string | null;
   /** Reopen the outputs saved in the config folder at start, and save every change (outputs/output-rig.ts). Default true. */
   savedOutputs?: boolean;
+  /** Where the engine, its parts and the output clocks read the time (clock.ts); the real clock by default, a test clock in tests. */
+  clock?: EngineClock;
 }
 
 interface EngineEvents {
@@ -112,6 +114,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly rigDir: string | null;
   private readonly rate: FrameRate;
   private readonly startedAtMs: number;
+  private readonly clock: EngineClock;
   /** Every command type and the part that applies it (command-routes.ts). */
   private readonly routes: CommandRoutes;
   private statsTimer: NodeJS.Timeout | null = null;
@@ -119,7 +122,8 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   private constructor(private readonly options: EngineOptions) {
     super();
-    const clock = systemClock;
+    const clock = options.clock ?? systemClock;
+    this.clock = clock;
     const configDir = options.configDir === undefined ? defaultConfigDir() : options.configDir;
     const onError = (error: EngineError) => this.recordError(error);
     this.rigDir = options.savedOutputs === false ? null : configDir;
@@ -132,6 +136,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       program: initialProgram(this.startedAtMs, options.initialPrompt, options.initialSeed),
       rate: this.rate,
       configDir,
+      wallNow: () => clock.wallMs(),
       // Deferred: the session reports problems found while the engine is still being built.
       onError: (error) => queueMicrotask(() => this.recordError(error)),
       onChange: () => this.publishState(),
@@ -158,9 +163,10 @@ export class Engine extends EventEmitter<EngineEvents> {
       settings: options.ndi ?? {},
       defaults: () => ({ width: this.model.status.width || 1920, height: this.model.status.height || 1080, rate: this.rate }),
       feed: this.feed,
+      clock,
       log: (line) => this.emit('log', line),
     });
-    this.displays = new DisplayOutputs({ rate: () => this.rate, feed: this.feed, deliver: (id, message) => this.emit('display', id, message) });
+    this.displays = new DisplayOutputs({ rate: () => this.rate, feed: this.feed, clock, deliver: (id, message) => this.emit('display', id, message) });
     this.previews = new CuePreviews({
       clock,
       showEpochMs: this.startedAtMs,
@@ -177,7 +183,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       ttff: {
         program: () => this.program,
         state: () => this.state(),
-        retake: () => this.applyShowCommand({ type: 'setPrompt', prompt: this.program.to.prompt, transition: { durationMs: 0, curve: 'linear' } }, engineNowMs()),
+        retake: () => this.applyShowCommand({ type: 'setPrompt', prompt: this.program.to.prompt, transition: { durationMs: 0, curve: 'linear' } }, this.clock.nowMs()),
         subscribe: (listener) => {
           this.on('event', listener);
           return () => this.off('event', listener);
@@ -218,7 +224,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async startOutputs(): Promise<void> {
     const generator = await this.model.start();
     if (!generator) return;
-    const clock = new OutputClock({ rate: this.rate, feed: this.feed, selectable: false });
+    const clock = new OutputClock({ rate: this.rate, feed: this.feed, clock: this.clock, selectable: false });
     clock.addSink(new PreviewSink(generator.width, generator.height, (message) => this.emit('preview', message)));
     this.previewClock = clock;
     clock.start();
@@ -229,7 +235,7 @@ export class Engine extends EventEmitter<EngineEvents> {
    * with the reply: at once for most, when the new model is live or failed for
    * loadModel. `receivedAtMs` is when it reached the engine (for TTFF).
    */
-  async dispatch(command: Command, receivedAtMs = engineNowMs()): Promise<CommandResult> {
+  async dispatch(command: Command, receivedAtMs = this.clock.nowMs()): Promise<CommandResult> {
     return routeCommand(this.routes, command, receivedAtMs);
   }
 
@@ -249,10 +255,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     return result.ok ? { ok: true } : { ok: false, error: result.error };
   }
 
-  /** The show runner: time alone moves the show (automation, timeline); only here and in dispatch is the clock read for it. */
+  /** The show runner: time alone moves the show (automation, timeline); only here and in dispatch is the clock read for it (the show timer only asks). */
   private tickShow(): void {
     const before = this.program;
-    const now = engineNowMs();
+    const now = this.clock.nowMs();
     if (this.show.tick(now)) {
       this.applyProgram(before, now);
       this.publishState();
@@ -306,7 +312,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   state(): EngineState {
-    const now = engineNowMs();
+    const now = this.clock.nowMs();
     const preflight = this.preflight.report;
     return {
       contractVersion: CONTRACT_VERSION,

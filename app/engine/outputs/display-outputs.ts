@@ -7,7 +7,7 @@
 import { DISPLAY_TRANSPORT_HEIGHT, DISPLAY_TRANSPORT_WIDTH, type Crop } from '../../contract/display.js';
 import { engineError } from '../../contract/errors.js';
 import type { OutputStatus } from '../../contract/state.js';
-import { engineNowMs } from '../clock.js';
+import { systemClock, type EngineClock } from '../clock.js';
 import type { OutputFeed } from '../frames/program-feed.js';
 import { fail, ok, type Result } from '../result.js';
 import { DisplayFrameSink } from './display-frame-sink.js';
@@ -27,6 +27,8 @@ export interface DisplayOutputsOptions {
   rate: () => FrameRate;
   /** What every display output sends, and where their failures go (frames/program-feed.ts). */
   feed: OutputFeed;
+  /** Where the output clocks and sinks read the time (clock.ts). */
+  clock?: EngineClock;
   deliver: (id: string, message: Uint8Array) => void;
 }
 
@@ -34,7 +36,11 @@ export class DisplayOutputs {
   private readonly entries = new Map<string, { sink: DisplayFrameSink; clock: OutputClock }>();
   private nextId = 1;
 
-  constructor(private readonly options: DisplayOutputsOptions) {}
+  private readonly clock: EngineClock;
+
+  constructor(private readonly options: DisplayOutputsOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   add(spec: DisplayOutputSpec): Result<string> {
     for (const { sink } of this.entries.values()) {
@@ -52,9 +58,9 @@ export class DisplayOutputs {
         ...(spec.display ? { display: spec.display } : {}),
       },
       this.options.deliver,
-      engineNowMs,
+      () => this.clock.nowMs(),
     );
-    const clock = new OutputClock({ rate: sink.config.rate, feed: this.options.feed });
+    const clock = new OutputClock({ rate: sink.config.rate, feed: this.options.feed, clock: this.clock });
     clock.addSink(sink);
     clock.start();
     this.entries.set(id, { sink, clock });

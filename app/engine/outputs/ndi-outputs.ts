@@ -19,6 +19,7 @@ import type { OutputFeed } from '../frames/program-feed.js';
 import { applyNdiDiscovery, type NdiDiscoverySettings } from '../ndi/discovery.js';
 import { uyvyConverter, type ScaleFilter } from '../ndi/pixels.js';
 import { loadNdiRuntime, type NdiRuntime } from '../ndi/runtime.js';
+import { systemClock, type EngineClock } from '../clock.js';
 import { fail, ok, type Result } from '../result.js';
 import { NdiFrameSink, type NdiOutputConfig } from './ndi-frame-sink.js';
 import { OutputClock, type FrameRate } from './output-clock.js';
@@ -46,6 +47,8 @@ export interface NdiOutputsOptions {
   defaults: () => { width: number; height: number; rate: FrameRate };
   /** What every NDI output sends, and where their failures go (frames/program-feed.ts). */
   feed: OutputFeed;
+  /** Where the output clocks read the time, and the senders their start timecode (clock.ts). */
+  clock?: EngineClock;
   log: (line: string) => void;
 }
 
@@ -67,7 +70,11 @@ export class NdiOutputs {
   /** The per-process NDI config folder we made (removed at stop), if any. */
   private madeConfigDir: string | null = null;
 
-  constructor(private readonly options: NdiOutputsOptions) {}
+  private readonly clock: EngineClock;
+
+  constructor(private readonly options: NdiOutputsOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   /** The loaded runtime, loading it on first use. */
   private ensureRuntime(): Result<NdiRuntime> {
@@ -210,14 +217,14 @@ export class NdiOutputs {
       entry.message = runtime.error.message;
       return;
     }
-    const opened = NdiFrameSink.open(runtime.value.lib, entry.config, uyvyConverter().converter);
+    const opened = NdiFrameSink.open(runtime.value.lib, entry.config, uyvyConverter().converter, () => this.clock.wallMs());
     if (!opened.ok) {
       entry.message = opened.error.message;
       this.options.feed.onError(opened.error);
       return;
     }
     const sink = opened.value;
-    const clock = new OutputClock({ rate: entry.config.rate, feed: this.options.feed });
+    const clock = new OutputClock({ rate: entry.config.rate, feed: this.options.feed, clock: this.clock });
     clock.addSink(sink);
     clock.setLive(entry.live);
     entry.sink = sink;
