@@ -14,6 +14,7 @@ import type { CommandResult } from '../contract/connection.js';
 import type { AttachedDisplay } from '../contract/display.js';
 import type { EngineError } from '../contract/errors.js';
 import { CONTRACT_VERSION, type EngineEvent } from '../contract/messages.js';
+import type { FrameRate } from '../contract/ndi.js';
 import type { ExecutionProviderName } from '../contract/providers.js';
 import type { EngineState } from '../contract/state.js';
 import { initialProgram, type ProgramState } from '../show/program.js';
@@ -27,7 +28,7 @@ import { LiveModel, type LiveModelLook } from './live-model.js';
 import { DisplayOutputs } from './outputs/display-outputs.js';
 import type { FrameSink } from './outputs/frame-sink.js';
 import { NdiOutputs, type NdiSettings } from './outputs/ndi-outputs.js';
-import { OutputClock, RATE_29_97, type FrameRate } from './outputs/output-clock.js';
+import { OutputClock, RATE_29_97 } from './outputs/output-clock.js';
 import type { OutputGroups } from './outputs/output-commands.js';
 import { reopenSavedOutputs, saveOutputs } from './outputs/output-rig.js';
 import { PreviewSink } from './outputs/preview-sink.js';
@@ -120,7 +121,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private statsTimer: NodeJS.Timeout | null = null;
   private showTimer: NodeJS.Timeout | null = null;
 
-  private constructor(private readonly options: EngineOptions) {
+  private constructor(options: EngineOptions) {
     super();
     const clock = options.clock ?? systemClock;
     this.clock = clock;

@@ -8,6 +8,7 @@
  * and time-to-first-frame can be measured honestly.
  */
 import type { Command, Transition } from '../contract/commands.js';
+import type { PanicMode } from '../contract/state.js';
 import { transitionWeight } from './curves.js';
 
 export interface LookTarget {
@@ -19,8 +20,8 @@ export interface LookTarget {
   params?: Record<string, number>;
 }
 
-/** Output state a panic puts the wall in ('safe-plate' shows the show's still image). */
-export type PanicMode = 'none' | 'black' | 'freeze' | 'safe-plate';
+/** Output state a panic puts the wall in: the contract's (contract/state.ts). */
+export type { PanicMode };
 
 export interface ProgramState {
   lookId: number;

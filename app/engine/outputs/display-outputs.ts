@@ -4,24 +4,18 @@
  * ticks), all taking from the same ProgramFrames. Pages subscribe per output (the
  * hub counts them); frames go only to those pages.
  */
-import { DISPLAY_TRANSPORT_HEIGHT, DISPLAY_TRANSPORT_WIDTH, type Crop } from '../../contract/display.js';
+import { DISPLAY_TRANSPORT_HEIGHT, DISPLAY_TRANSPORT_WIDTH, type DisplayOutputSpec } from '../../contract/display.js';
+import type { FrameRate } from '../../contract/ndi.js';
 import { engineError } from '../../contract/errors.js';
 import type { OutputStatus } from '../../contract/state.js';
 import { systemClock, type EngineClock } from '../clock.js';
 import type { OutputFeed } from '../frames/program-feed.js';
 import { fail, ok, type Result } from '../result.js';
 import { DisplayFrameSink } from './display-frame-sink.js';
-import { OutputClock, type FrameRate } from './output-clock.js';
-import type { RigEntry } from './output-rig.js';
+import { OutputClock } from './output-clock.js';
+import type { RigEntry } from './rig-entry.js';
 
-export interface DisplayOutputSpec {
-  name: string;
-  width?: number;
-  height?: number;
-  rate?: FrameRate;
-  crop?: Crop;
-  display?: string;
-}
+export type { DisplayOutputSpec };
 
 export interface DisplayOutputsOptions {
   rate: () => FrameRate;

@@ -32,7 +32,7 @@ import { fail, ok, type Result } from '../result.js';
 import { FOURCC_UYVY, FRAME_FORMAT_PROGRESSIVE, type LibNdi, type NativePointer, type VideoFrameV2 } from '../ndi/libndi.js';
 import type { ScaleFilter, UyvyConverter } from '../ndi/pixels.js';
 import type { FrameSink, OutputTick } from './frame-sink.js';
-import type { FrameRate } from './output-clock.js';
+import type { FrameRate } from '../../contract/ndi.js';
 
 export interface NdiOutputConfig {
   /** Stable id in the engine state (survives renames). */

@@ -14,26 +14,19 @@
  */
 import { rmSync } from 'node:fs';
 import { engineError, type EngineError } from '../../contract/errors.js';
+import type { FrameRate, NdiOutputSpec } from '../../contract/ndi.js';
 import type { OutputStatus } from '../../contract/state.js';
 import type { OutputFeed } from '../frames/program-feed.js';
 import { applyNdiDiscovery, type NdiDiscoverySettings } from '../ndi/discovery.js';
-import { uyvyConverter, type ScaleFilter } from '../ndi/pixels.js';
+import { uyvyConverter } from '../ndi/pixels.js';
 import { loadNdiRuntime, type NdiRuntime } from '../ndi/runtime.js';
 import { systemClock, type EngineClock } from '../clock.js';
 import { fail, ok, type Result } from '../result.js';
 import { NdiFrameSink, type NdiOutputConfig } from './ndi-frame-sink.js';
-import { OutputClock, type FrameRate } from './output-clock.js';
-import type { RigEntry } from './output-rig.js';
+import { OutputClock } from './output-clock.js';
+import type { RigEntry } from './rig-entry.js';
 
-/** What a user asks for; missing fields take the engine's frame size and rate. */
-export interface NdiOutputSpec {
-  name: string;
-  groups?: string;
-  width?: number;
-  height?: number;
-  rate?: FrameRate;
-  filter?: ScaleFilter;
-}
+export type { NdiOutputSpec };
 
 export interface NdiSettings extends NdiDiscoverySettings {
   /** Only this runtime folder is tried (CLI --ndi-runtime); see ndi/runtime.ts. */

@@ -6,15 +6,11 @@
  * skipped rather than sent in a burst.
  */
 import { engineError, type EngineError } from '../../contract/errors.js';
+import type { FrameRate } from '../../contract/ndi.js';
 import type { OutputStatus } from '../../contract/state.js';
 import { systemClock, type EngineClock } from '../clock.js';
 import type { OutputFeed } from '../frames/program-feed.js';
 import type { FrameSink } from './frame-sink.js';
-
-export interface FrameRate {
-  num: number;
-  den: number;
-}
 
 
 export const RATE_29_97: FrameRate = { num: 30000, den: 1001 };
