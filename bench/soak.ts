@@ -60,10 +60,10 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${control.server.port}`;
   const send = (raw: unknown) => engine.dispatch(commandSchema.parse(raw));
   if (WITH_NDI) {
-    const added = send({ type: 'addNdiOutput', name: `Cyclorama soak ${process.pid}`, width: 1920, height: 1080, rate: { num: 30000, den: 1001 } });
+    const added = await send({ type: 'addNdiOutput', name: `Cyclorama soak ${process.pid}`, width: 1920, height: 1080, rate: { num: 30000, den: 1001 } });
     if (!added.ok) console.log(`# NDI output not added: ${added.error.message}`);
   }
-  const display = send({ type: 'addDisplayOutput', name: 'Soak display' });
+  const display = await send({ type: 'addDisplayOutput', name: 'Soak display' });
   if (!display.ok) throw new Error(display.error.message);
   const displayId = engine.state().outputs.find((o) => o.name === 'Soak display')?.id ?? 'display-1';
 
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     const packet = toBuffer({ address, args });
     osc.send(new Uint8Array(packet.buffer, packet.byteOffset, packet.byteLength), oscPort, '127.0.0.1');
   };
-  for (const prompt of PROMPTS.slice(0, 3)) send({ type: 'addCue', patch: { prompt } });
+  for (const prompt of PROMPTS.slice(0, 3)) await send({ type: 'addCue', patch: { prompt } });
   const timers = [
     setInterval(() => {
       promptChanges++;

@@ -11,6 +11,8 @@ import { CONTRACT_VERSION, serverMessageSchema, type EngineEvent } from './messa
 
 /** How long a command may wait for its reply before it is failed, in ms. */
 const REPLY_TIMEOUT_MS = 5000;
+/** loadModel replies when the new model is live or has failed: a large model on a slow machine loads for minutes, ms. */
+const LOAD_MODEL_REPLY_TIMEOUT_MS = 300_000;
 
 type Listener<A extends unknown[]> = (...args: A) => void;
 
@@ -102,11 +104,12 @@ export function createEngineConnection(bridge: MessageBridge): EngineConnection 
   return {
     send(command: CommandInput): Promise<CommandResult> {
       const id = nextId++;
+      const timeoutMs = command.type === 'loadModel' ? LOAD_MODEL_REPLY_TIMEOUT_MS : REPLY_TIMEOUT_MS;
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(id);
-          resolve({ ok: false, error: engineError('internal', `No reply from the engine within ${REPLY_TIMEOUT_MS} ms.`) });
-        }, REPLY_TIMEOUT_MS);
+          resolve({ ok: false, error: engineError('internal', `No reply from the engine within ${timeoutMs} ms.`) });
+        }, timeoutMs);
         pending.set(id, { resolve, timer });
         bridge.postText(JSON.stringify({ kind: 'command', id, command }));
       });

@@ -42,6 +42,9 @@ export const displayCommandSchemas = [
   z.object({ type: z.literal('removeDisplayOutput'), id: outputIdSchema }),
 ] as const;
 
+/** What an addDisplayOutput asks for (the command without its type); missing fields take the transport size and the engine's rate. */
+export type DisplayOutputSpec = Omit<z.infer<(typeof displayCommandSchemas)[0]>, 'type'>;
+
 /**
  * A display attached to the app's machine, as Electron's screen API reports it
  * (main sends the list to the engine at start and whenever one is plugged,

@@ -9,6 +9,8 @@ import { z } from 'zod';
 export const frameRateSchema = z
   .object({ num: z.number().int().min(1).max(240_000), den: z.number().int().min(1).max(1001) })
   .refine((r) => r.num / r.den >= 1 && r.num / r.den <= 240, { message: 'frame rate must be 1 to 240 fps' });
+/** A frame rate as a rational: frames per second = num / den. */
+export type FrameRate = z.infer<typeof frameRateSchema>;
 
 /** The progressive broadcast rates, in the order the console lists them. */
 export const STANDARD_FRAME_RATES = [
@@ -51,3 +53,6 @@ export const ndiCommandSchemas = [
   z.object({ type: z.literal('updateNdiOutput'), id: outputIdSchema, name: ndiNameSchema.optional(), ...ndiOutputFields }),
   z.object({ type: z.literal('removeNdiOutput'), id: outputIdSchema }),
 ] as const;
+
+/** What an addNdiOutput asks for (the command without its type); missing fields take the engine's frame size and rate. */
+export type NdiOutputSpec = Omit<z.infer<(typeof ndiCommandSchemas)[0]>, 'type'>;

@@ -60,12 +60,16 @@ export const outputStatusSchema = z.object({
   display: z.string().optional(),
 });
 
+/** Output state a panic puts the wall in ('safe-plate' shows the show's still image). */
+export const panicModeSchema = z.enum(['none', 'black', 'freeze', 'safe-plate']);
+export type PanicMode = z.infer<typeof panicModeSchema>;
+
 export const programStatusSchema = z.object({
   prompt: z.string(),
   seed: z.number().int(),
   /** Id of the look now being generated; every frame carries the id it was made from. */
   lookId: z.number().int(),
-  panic: z.enum(['none', 'black', 'freeze', 'safe-plate']),
+  panic: panicModeSchema,
 });
 
 export const statsSchema = z.object({

@@ -5,9 +5,28 @@
  * cannot load from inside an asar archive). One place decides, so the model, the
  * NDI runtime and the pixel addon are found the same way in every layout.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from './ndi/runtime.js';
+import { fileURLToPath } from 'node:url';
+
+/** The repository (or packaged app) root: the nearest folder up with our package.json. */
+export function projectRoot(from = path.dirname(fileURLToPath(import.meta.url))): string {
+  let dir = from;
+  for (;;) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'cyclorama') return dir;
+      } catch {
+        // not ours; keep walking
+      }
+    }
+    const parent = path.dirname(dir);
+    // No package.json of ours above (an unusual layout): the folder two up from app/engine/.
+    if (parent === dir) return path.resolve(from, '..', '..');
+    dir = parent;
+  }
+}
 
 /** A shipped data file or folder (models/, vendor/ndi/): extraResources first, then the project. */
 export function shippedResource(...parts: string[]): string {

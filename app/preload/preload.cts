@@ -5,8 +5,10 @@
  * gets named functions, never ipcRenderer or the port itself.
  */
 import { contextBridge, ipcRenderer } from 'electron';
+import type { MessageBridge } from '../contract/connection.js';
 
-type Status = 'connecting' | 'open' | 'closed';
+/** The transport status the bridge reports (the contract's MessageBridge). */
+type Status = Parameters<Parameters<MessageBridge['onStatus']>[0]>[0];
 
 let port: MessagePort | null = null;
 const textListeners: ((text: string) => void)[] = [];
@@ -31,6 +33,7 @@ ipcRenderer.on('engine-port', (event) => {
   setStatus('open');
 });
 
+// The renderer reads this as the contract's MessageBridge (renderer/src/transport.ts); `satisfies` keeps the two the same shape.
 contextBridge.exposeInMainWorld('cycloramaBridge', {
   postText(text: unknown): void {
     if (typeof text !== 'string' || text.length > 64 * 1024) return; // the engine validates the content
@@ -52,4 +55,4 @@ contextBridge.exposeInMainWorld('cycloramaBridge', {
     port = null;
     setStatus('closed');
   },
-});
+} satisfies MessageBridge);

@@ -8,10 +8,11 @@
  * and time-to-first-frame can be measured honestly.
  */
 import type { Command, Transition } from '../contract/commands.js';
+import type { PanicMode } from '../contract/state.js';
 import { resolveLookAt, type LookTarget, type ResolvedLook } from './look-resolver.js';
 
-/** Output state a panic puts the wall in ('safe-plate' shows the show's still image). */
-export type PanicMode = 'none' | 'black' | 'freeze' | 'safe-plate';
+/** Output state a panic puts the wall in: the contract's (contract/state.ts). */
+export type { PanicMode };
 
 export interface ProgramState {
   lookId: number;

@@ -1,8 +1,11 @@
 /**
  * The part of Cyclorama's public WebSocket API this module uses (docs/api/websocket.md).
  * Declared here rather than imported from the app, because a Companion module is
- * built and shipped on its own; the integration test runs it against the real
- * engine, so a drift between the two fails there.
+ * built and shipped on its own (its build's rootDir is src/, and it has no zod).
+ * tests/unit/companion-module/protocol.test.ts ties these types to the contract's
+ * schemas at type-check time (a command the engine does not accept, or a state
+ * field it does not send, fails `npm run typecheck`), and the integration test runs
+ * the module against the real engine.
  */
 export type CycloramaCommand =
   | { type: 'go' }

@@ -232,16 +232,16 @@ describe('outputs the machine cannot carry', () => {
     const rigEngine = await Engine.start({ configDir, width: 160, height: 90, ndi: { extraIps: '127.0.0.1' }, outputBudget: { pixelsPerSecond: 250e6 } });
     try {
       const send = (raw: unknown) => rigEngine.dispatch(commandSchema.parse(raw));
-      const huge = send({ type: 'addNdiOutput', name: 'Cyclorama budget 8K', width: 7680, height: 4320, rate: { num: 240, den: 1 } });
+      const huge = await send({ type: 'addNdiOutput', name: 'Cyclorama budget 8K', width: 7680, height: 4320, rate: { num: 240, den: 1 } });
       expect(huge.ok).toBe(false);
       if (!huge.ok) expect(huge.error.message).toMatch(/240\.00 fps is refused/);
-      const uhd = send({ type: 'addNdiOutput', name: 'Cyclorama budget UHD', width: 3840, height: 2160, rate: { num: 60000, den: 1001 } });
+      const uhd = await send({ type: 'addNdiOutput', name: 'Cyclorama budget UHD', width: 3840, height: 2160, rate: { num: 60000, den: 1001 } });
       expect(uhd.ok).toBe(false);
       if (!uhd.ok) expect(uhd.error.message).toMatch(/3840x2160 at 59\.94 fps.*Mpx\/s.*--output-budget/);
       // Two 1080p59.94 outputs fit in 250 Mpx/s; a third does not, and changing one to UHD is refused while it keeps running.
-      expect(send({ type: 'addDisplayOutput', name: 'Wall A', width: 1920, height: 1080, rate: { num: 60000, den: 1001 } }).ok).toBe(true);
-      expect(send({ type: 'addDisplayOutput', name: 'Wall B', width: 1920, height: 1080, rate: { num: 60000, den: 1001 } }).ok).toBe(true);
-      expect(send({ type: 'addDisplayOutput', name: 'Wall C', width: 1920, height: 1080, rate: { num: 60000, den: 1001 } }).ok).toBe(false);
+      expect((await send({ type: 'addDisplayOutput', name: 'Wall A', width: 1920, height: 1080, rate: { num: 60000, den: 1001 } })).ok).toBe(true);
+      expect((await send({ type: 'addDisplayOutput', name: 'Wall B', width: 1920, height: 1080, rate: { num: 60000, den: 1001 } })).ok).toBe(true);
+      expect((await send({ type: 'addDisplayOutput', name: 'Wall C', width: 1920, height: 1080, rate: { num: 60000, den: 1001 } })).ok).toBe(false);
       expect(rigEngine.state().outputs.filter((o) => o.kind !== 'preview').map((o) => o.name)).toEqual(['Wall A', 'Wall B']);
       const rig = path.join(configDir, 'outputs.json');
       expect(existsSync(rig)).toBe(true);

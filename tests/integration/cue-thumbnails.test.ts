@@ -50,7 +50,7 @@ afterAll(async () => {
 
 describe('cue thumbnails', () => {
   it('three cues with different prompts give three thumbnails with different pixels', async () => {
-    for (const prompt of PROMPTS) expect(send({ type: 'addCue', patch: { prompt, transition: { durationMs: 0, curve: 'linear' } } }).ok).toBe(true);
+    for (const prompt of PROMPTS) expect((await send({ type: 'addCue', patch: { prompt, transition: { durationMs: 0, curve: 'linear' } } })).ok).toBe(true);
     const thumbnails = await until(() => {
       const found = cues().map(currentFor);
       return found.length === 3 && found.every(Boolean) ? (found as ThumbnailMessage[]) : null;
@@ -70,7 +70,7 @@ describe('cue thumbnails', () => {
     const [first, second, third] = cues() as [Cue, Cue, Cue];
     const before = currentFor(second)!;
     const deliveredBefore = delivered.length;
-    expect(send({ type: 'updateCue', cueId: second.id, patch: { prompt: 'golden desert dunes at noon', seed: 7 } }).ok).toBe(true);
+    expect((await send({ type: 'updateCue', cueId: second.id, patch: { prompt: 'golden desert dunes at noon', seed: 7 } })).ok).toBe(true);
     const edited = cues()[1]!;
     expect(keyOf(edited)).not.toBe(keyOf(second));
     const after = await until(() => currentFor(edited));
@@ -121,7 +121,7 @@ describe('cue thumbnails', () => {
       socket.close();
     }
     const [, , third] = cues() as [Cue, Cue, Cue];
-    expect(send({ type: 'deleteCue', cueId: third.id }).ok).toBe(true);
+    expect((await send({ type: 'deleteCue', cueId: third.id })).ok).toBe(true);
     await until(() => engine.cueThumbnails().length === 2);
     expect(engine.cueThumbnails().map((m) => readThumbnail(m)!.key)).not.toContain(keyOf(third));
   });

@@ -30,9 +30,9 @@ afterAll(async () => {
 
 describe('display outputs', () => {
   it('frames go only to pages of that output, at its rate and transport size; consoles get none of them', async () => {
-    expect(send({ type: 'addDisplayOutput', name: 'Wall A', width: 160, height: 90, rate: { num: 25, den: 1 } }).ok).toBe(true);
-    expect(send({ type: 'addDisplayOutput', name: 'Wall B', width: 64, height: 72, crop: { x: 0.5, y: 0, width: 0.5, height: 1 } }).ok).toBe(true);
-    expect(send({ type: 'addDisplayOutput', name: 'Wall A' }).ok).toBe(false); // names are unique
+    expect((await send({ type: 'addDisplayOutput', name: 'Wall A', width: 160, height: 90, rate: { num: 25, den: 1 } })).ok).toBe(true);
+    expect((await send({ type: 'addDisplayOutput', name: 'Wall B', width: 64, height: 72, crop: { x: 0.5, y: 0, width: 0.5, height: 1 } })).ok).toBe(true);
+    expect((await send({ type: 'addDisplayOutput', name: 'Wall A' })).ok).toBe(false); // names are unique
     const consolePort = port();
     const pageA = port('display-1');
     const pageB = port('display-2');
@@ -52,18 +52,18 @@ describe('display outputs', () => {
 
     handles[1]!.detach();
     expect(engine.state().outputs.find((o) => o.id === 'display-1')!.clients).toBe(0);
-    expect(send({ type: 'removeDisplayOutput', id: 'display-2' }).ok).toBe(true);
+    expect((await send({ type: 'removeDisplayOutput', id: 'display-2' })).ok).toBe(true);
     const before = pageB.frames.length;
     await sleep(300);
     expect(pageB.frames.length).toBe(before);
     expect(engine.state().outputs.some((o) => o.id === 'display-2')).toBe(false);
-    expect(send({ type: 'removeDisplayOutput', id: 'display-9' }).ok).toBe(false);
+    expect((await send({ type: 'removeDisplayOutput', id: 'display-9' })).ok).toBe(false);
     for (const h of handles) h.detach();
   });
 
   it('selectOutput blanks one output to black at its rate while the others keep the picture, by name or id', async () => {
-    expect(send({ type: 'addDisplayOutput', name: 'Ceiling', width: 64, height: 36 }).ok).toBe(true);
-    expect(send({ type: 'addDisplayOutput', name: 'Back wall', width: 64, height: 36 }).ok).toBe(true);
+    expect((await send({ type: 'addDisplayOutput', name: 'Ceiling', width: 64, height: 36 })).ok).toBe(true);
+    expect((await send({ type: 'addDisplayOutput', name: 'Back wall', width: 64, height: 36 })).ok).toBe(true);
     const outputs = engine.state().outputs;
     const ceilingId = outputs.find((o) => o.name === 'Ceiling')!.id;
     const backId = outputs.find((o) => o.name === 'Back wall')!.id;
@@ -85,7 +85,7 @@ describe('display outputs', () => {
     await sleep(500);
     expect(brightest(ceiling)).toBeGreaterThan(20);
 
-    expect(send({ type: 'selectOutput', output: 'Ceiling', live: false })).toEqual({ ok: true });
+    expect(await send({ type: 'selectOutput', output: 'Ceiling', live: false })).toEqual({ ok: true });
     expect(engine.state().outputs.find((o) => o.id === ceilingId)!.live).toBe(false);
     // Still sending (receivers keep their lock), black; the other output unchanged.
     expect(await framesAfter(ceiling, 500)).toBeGreaterThan(0);
@@ -94,17 +94,17 @@ describe('display outputs', () => {
     expect(engine.state().outputs.find((o) => o.id === backId)!.live).toBe(true);
 
     // Toggle by id brings the picture back.
-    expect(send({ type: 'selectOutput', output: ceilingId, live: 'toggle' })).toEqual({ ok: true });
+    expect(await send({ type: 'selectOutput', output: ceilingId, live: 'toggle' })).toEqual({ ok: true });
     await sleep(500);
     expect(brightest(ceiling)).toBeGreaterThan(20);
     expect(engine.state().outputs.find((o) => o.id === ceilingId)!.live).toBe(true);
 
     // Unknown names are refused, listing what exists; a name two outputs share is refused as ambiguous.
-    const unknown = send({ type: 'selectOutput', output: 'Floor', live: false });
+    const unknown = await send({ type: 'selectOutput', output: 'Floor', live: false });
     expect(unknown.ok).toBe(false);
     expect(unknown.ok ? '' : unknown.error.message).toMatch(/No NDI or display output "Floor".*"Ceiling"/);
-    expect(send({ type: 'addNdiOutput', name: 'Ceiling', width: 64, height: 36 }).ok).toBe(true);
-    const ambiguous = send({ type: 'selectOutput', output: 'Ceiling', live: false });
+    expect((await send({ type: 'addNdiOutput', name: 'Ceiling', width: 64, height: 36 })).ok).toBe(true);
+    const ambiguous = await send({ type: 'selectOutput', output: 'Ceiling', live: false });
     expect(ambiguous.ok ? '' : ambiguous.error.message).toMatch(/Two outputs are called "Ceiling".*select one by its id/);
     expect(engine.state().outputs.filter((o) => o.name === 'Ceiling').every((o) => o.live === true)).toBe(true);
     for (const h of handles) h.detach();

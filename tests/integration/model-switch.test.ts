@@ -1,7 +1,8 @@
 /**
  * Switching the live model over the real WebSocket API (`loadModel`): the wall stays
  * on the running model while the new one loads, then carries on with the new one at
- * the same output size; a folder that does not load changes nothing and says why.
+ * the same output size; a folder that does not load changes nothing and says why, in
+ * the reply (which comes when the load has succeeded or failed) and the errors.
  * Uses the built-in model and a random-weight SD-Turbo fixture (no real weights here).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -43,7 +44,10 @@ function latestState() {
 describe('loadModel', () => {
   it('keeps the running model and names the problem when the folder does not load', async () => {
     const missing = path.join(tmpdir(), 'cyclorama-no-such-model');
-    expect(await client.connection.send({ type: 'loadModel', dir: missing })).toEqual({ ok: true });
+    // The reply waits for the load and says that it failed (it used to be ok:true for a folder that then failed).
+    const reply = await client.connection.send({ type: 'loadModel', dir: missing });
+    expect(reply.ok).toBe(false);
+    expect(reply.ok === false && reply.error.message).toMatch(/Still running Cyclorama built-in/);
     await client.waitFor(() => client.events.find((e) => e.kind === 'error' && e.error.message.includes(missing)));
     // The state that follows the error shows the switch over (it may arrive a message later).
     const state = await client.waitFor(() => (latestState().model.switchingTo === undefined ? latestState() : null));
@@ -60,7 +64,8 @@ describe('loadModel', () => {
     buildTurboFixture(dir, { variant: 'sd', precision: 'fp32' });
     await client.waitFor(() => client.frames.length > 5);
     const before = latestState().outputs.find((o) => o.id === 'preview')!;
-    expect(await client.connection.send({ type: 'loadModel', dir })).toEqual({ ok: true });
+    // The reply comes when the new model is live (and the old one stopped); the outputs are measured from the switch on, as before.
+    const reply = client.connection.send({ type: 'loadModel', dir });
     const switched = await client.waitFor(() => (latestState().model.id !== 'cyclorama-builtin' ? latestState() : null), 20_000);
     expect(switched.model.status).toBe('running');
     expect([switched.model.width, switched.model.height]).toEqual([320, 180]);
@@ -68,9 +73,11 @@ describe('loadModel', () => {
     await client.waitFor(() => client.frames.length > framesAtSwitch + 5, 10_000); // the new model's frames reach the console
     const after = latestState().outputs.find((o) => o.id === 'preview')!;
     expect(after.missedTicks).toBeLessThanOrEqual(before.missedTicks + 2); // the output clock did not stall
+    expect(await reply).toEqual({ ok: true });
     // A second switch while none is running is accepted; two at once are not.
-    expect((await client.connection.send({ type: 'loadModel', dir })).ok).toBe(true);
+    const second = client.connection.send({ type: 'loadModel', dir });
     const busy = await client.connection.send({ type: 'loadModel', dir });
     expect(busy.ok === false && busy.error.message).toMatch(/already being loaded/);
+    expect((await second).ok).toBe(true);
   });
 });

@@ -50,7 +50,7 @@ describe('NDI outputs in the engine', () => {
       expect(failed.name).toBe(MISSING);
       expect(failed.message).toMatch(/NDI runtime not found in .*cyclorama-no-ndi-.*Install the NDI Runtime/);
       // A second output: still reported, still one message.
-      expect(lonely.dispatch(commandSchema.parse({ type: 'addNdiOutput', name: `${MISSING} 2` })).ok).toBe(true);
+      expect((await lonely.dispatch(commandSchema.parse({ type: 'addNdiOutput', name: `${MISSING} 2` }))).ok).toBe(true);
       const messages = lonely.state().recentErrors.filter((e) => /NDI runtime not found/.test(e.message));
       expect(messages).toHaveLength(1);
       expect(messages[0]!.details?.reason).toBe('ndi-runtime-missing');
@@ -72,7 +72,7 @@ describe('NDI outputs in the engine', () => {
   });
 
   it('addNdiOutput: a receiver connects, the state shows the connection, tally, its own rate and size', async () => {
-    expect(send({ type: 'addNdiOutput', name: NAME, width: 320, height: 180, rate: { num: 25, den: 1 } })).toEqual({ ok: true });
+    expect(await send({ type: 'addNdiOutput', name: NAME, width: 320, height: 180, rate: { num: 25, den: 1 } })).toEqual({ ok: true });
     const runtime = loadNdiRuntime();
     if (!runtime.ok) throw new Error(runtime.error.message);
     const source = await findNdiSource(runtime.value.lib, (s) => s.name.endsWith(`(${NAME})`), { extraIps: '127.0.0.1' });
@@ -94,7 +94,7 @@ describe('NDI outputs in the engine', () => {
       const onAir = await until(() => ndiOutputs().find((o) => o.name === NAME && o.tally?.program));
       expect(onAir.tally).toEqual({ program: true, preview: false });
       // Deselected: the sender keeps sending at its rate, black (UYVY luma 16), so the receiver keeps its lock.
-      expect(send({ type: 'selectOutput', output: NAME, live: false })).toEqual({ ok: true });
+      expect(await send({ type: 'selectOutput', output: NAME, live: false })).toEqual({ ok: true });
       const lumaMax = (data: Uint8Array) => {
         let max = 0;
         for (let i = 1; i < data.length; i += 2) max = Math.max(max, data[i]!);
@@ -114,23 +114,23 @@ describe('NDI outputs in the engine', () => {
 
   it('updateNdiOutput renames (a new sender under the new name), removeNdiOutput takes it away; bad input is refused', async () => {
     const id = ndiOutputs().find((o) => o.name === NAME)!.id;
-    expect(send({ type: 'updateNdiOutput', id, name: RENAMED, rate: { num: 30000, den: 1001 } })).toEqual({ ok: true });
+    expect(await send({ type: 'updateNdiOutput', id, name: RENAMED, rate: { num: 30000, den: 1001 } })).toEqual({ ok: true });
     const renamed = ndiOutputs().find((o) => o.id === id)!;
     expect(renamed.name).toBe(RENAMED);
     expect(renamed.rate).toEqual({ num: 30000, den: 1001 });
     // The sender was recreated; it stays deselected until selected again.
     expect(renamed.live).toBe(false);
-    expect(send({ type: 'selectOutput', output: id, live: true })).toEqual({ ok: true });
+    expect(await send({ type: 'selectOutput', output: id, live: true })).toEqual({ ok: true });
     expect(ndiOutputs().find((o) => o.id === id)!.live).toBe(true);
     const runtime = loadNdiRuntime();
     if (!runtime.ok) throw new Error(runtime.error.message);
     expect(await findNdiSource(runtime.value.lib, (s) => s.name.endsWith(`(${RENAMED})`), { extraIps: '127.0.0.1' })).not.toBeNull();
     // Duplicate names and unknown ids are errors as values; odd widths fail validation at the edge.
-    expect(send({ type: 'addNdiOutput', name: RENAMED }).ok).toBe(false);
-    expect(send({ type: 'removeNdiOutput', id: 'ndi-999' }).ok).toBe(false);
+    expect((await send({ type: 'addNdiOutput', name: RENAMED })).ok).toBe(false);
+    expect((await send({ type: 'removeNdiOutput', id: 'ndi-999' })).ok).toBe(false);
     expect(commandSchema.safeParse({ type: 'addNdiOutput', name: 'X', width: 1919 }).success).toBe(false);
     expect(commandSchema.safeParse({ type: 'addNdiOutput', name: 'bad (name)' }).success).toBe(false);
-    expect(send({ type: 'removeNdiOutput', id })).toEqual({ ok: true });
+    expect(await send({ type: 'removeNdiOutput', id })).toEqual({ ok: true });
     expect(ndiOutputs().find((o) => o.id === id)).toBeUndefined();
   }, 30_000);
 });

@@ -57,9 +57,7 @@ beforeAll(() => {
   outputs = new NdiOutputs({
     settings: {},
     defaults: () => ({ width: SRC_W, height: SRC_H, rate: { num: 30000, den: 1001 } }),
-    take,
-    level: () => 1,
-    onError: (error) => errors.push(error.message),
+    feed: { take, level: () => 1, onError: (error) => errors.push(error.message) },
     log: () => {},
   });
 });

@@ -32,10 +32,10 @@ const summary = (outputs: OutputStatus[]) =>
 describe('saved outputs', () => {
   it('an engine restarted on the same config folder reopens the outputs as they were', async () => {
     const first = await start();
-    expect(send(first, { type: 'addNdiOutput', name: 'Cyclorama rig test', width: 320, height: 180, rate: { num: 25, den: 1 } }).ok).toBe(true);
-    expect(send(first, { type: 'addDisplayOutput', name: 'Ceiling', width: 64, height: 36, crop: { x: 0.5, y: 0, width: 0.5, height: 1 } }).ok).toBe(true);
-    expect(send(first, { type: 'addDisplayOutput', name: 'Back wall' }).ok).toBe(true);
-    expect(send(first, { type: 'selectOutput', output: 'Ceiling', live: false }).ok).toBe(true);
+    expect((await send(first, { type: 'addNdiOutput', name: 'Cyclorama rig test', width: 320, height: 180, rate: { num: 25, den: 1 } })).ok).toBe(true);
+    expect((await send(first, { type: 'addDisplayOutput', name: 'Ceiling', width: 64, height: 36, crop: { x: 0.5, y: 0, width: 0.5, height: 1 } })).ok).toBe(true);
+    expect((await send(first, { type: 'addDisplayOutput', name: 'Back wall' })).ok).toBe(true);
+    expect((await send(first, { type: 'selectOutput', output: 'Ceiling', live: false })).ok).toBe(true);
     const before = summary(first.state().outputs);
     expect(before).toHaveLength(3);
     await first.stop();
@@ -44,7 +44,7 @@ describe('saved outputs', () => {
     expect(summary(second.state().outputs)).toEqual(before);
     expect(second.state().outputs.find((o) => o.name === 'Ceiling')?.live).toBe(false);
     // A removal is saved too.
-    expect(send(second, { type: 'removeDisplayOutput', id: 'display-2' }).ok).toBe(true);
+    expect((await send(second, { type: 'removeDisplayOutput', id: 'display-2' })).ok).toBe(true);
     await second.stop();
 
     const third = await start();

@@ -24,7 +24,7 @@ const until = <T>(probe: Probe<T>, timeoutMs = 20_000) => waitUntil(probe, { tim
 
 async function preflight(): Promise<PreflightReport> {
   const startedAfter = Date.now();
-  expect(send({ type: 'preflight' }).ok).toBe(true);
+  expect((await send({ type: 'preflight' })).ok).toBe(true);
   expect(engine.state().preflight?.running).toBe(true);
   return until(() => {
     const report = engine.state().preflight;
@@ -60,7 +60,7 @@ describe('preflight in the engine', () => {
   });
 
   it('after Save the show check is green; a panic makes TTFF red with the reason', async () => {
-    expect(send({ type: 'saveShow', path: path.join(showDir, 'gig.json') }).ok).toBe(true);
+    expect((await send({ type: 'saveShow', path: path.join(showDir, 'gig.json') })).ok).toBe(true);
     send({ type: 'panic', mode: 'freeze' });
     const report = await preflight();
     const byId = Object.fromEntries(report.checks.map((c) => [c.id, c]));
@@ -72,7 +72,7 @@ describe('preflight in the engine', () => {
 
 describe('standby preview', () => {
   it('a cue on standby is rendered as a small still on the standby stream; a changed cue renders again', async () => {
-    expect(send({ type: 'addCue', patch: { prompt: 'neon night city, magenta and cyan', transition: { durationMs: 0, curve: 'linear' } } }).ok).toBe(true);
+    expect((await send({ type: 'addCue', patch: { prompt: 'neon night city, magenta and cyan', transition: { durationMs: 0, curve: 'linear' } } })).ok).toBe(true);
     const first = await until(() => stills.length > 0 && stills[stills.length - 1]);
     const frame = readFrame(first)!;
     expect(frame.header.stream).toBe('standby');
@@ -80,7 +80,7 @@ describe('standby preview', () => {
     expect(engine.standbyStill()).not.toBeNull();
     const cueId = engine.state().show!.standbyCueId!;
     const count = stills.length;
-    expect(send({ type: 'updateCue', cueId, patch: { prompt: 'deep green forest moss' } }).ok).toBe(true);
+    expect((await send({ type: 'updateCue', cueId, patch: { prompt: 'deep green forest moss' } })).ok).toBe(true);
     const second = await until(() => stills.length > count && stills[stills.length - 1]);
     const mean = (px: Uint8Array) => [0, 1, 2].map((c) => { let s = 0; for (let i = c; i < px.length; i += 4) s += px[i]!; return s / (px.length / 4); });
     const [a, b] = [mean(frame.pixels), mean(readFrame(second)!.pixels)];

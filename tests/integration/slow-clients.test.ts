@@ -26,7 +26,7 @@ beforeAll(async () => {
   // A large show: 200 cues with long prompts make every state snapshot ~250 KB.
   for (let i = 0; i < 200; i++) {
     const prompt = `cue ${i} ${'painted canvas backdrop with warm light and soft haze '.repeat(17)}`.slice(0, 1000);
-    expect(engine.dispatch(commandSchema.parse({ type: 'addCue', patch: { prompt } })).ok).toBe(true);
+    expect((await engine.dispatch(commandSchema.parse({ type: 'addCue', patch: { prompt } }))).ok).toBe(true);
   }
 });
 
@@ -48,7 +48,7 @@ it('holds back state for a client that stopped reading, then drops it with a rea
   const closed = new Promise<number>((resolve) => stalled.once('close', (code) => resolve(code)));
 
   // Publish state as fast as edits can come: each getState broadcasts a full snapshot.
-  const publish = setInterval(() => engine.dispatch({ type: 'getState' }), 5);
+  const publish = setInterval(() => void engine.dispatch({ type: 'getState' }), 5);
   try {
     await waitUntil(() => hub.droppedClients >= 1, { timeoutMs: 20_000 });
   } finally {
@@ -60,7 +60,7 @@ it('holds back state for a client that stopped reading, then drops it with a rea
   expect(await closed).toBe(SLOW_CLIENT_CLOSE_CODE);
 
   // The reader is still connected and gets the next change.
-  engine.dispatch(commandSchema.parse({ type: 'setPrompt', prompt: 'after the flood' }));
+  await engine.dispatch(commandSchema.parse({ type: 'setPrompt', prompt: 'after the flood' }));
   await reader.waitFor(() => reader.events.some((e) => e.kind === 'state' && e.state.program.prompt === 'after the flood'), 10_000);
   expect(reader.socket.readyState).toBe(WebSocket.OPEN);
   expect(hub.clientCount).toBe(1);

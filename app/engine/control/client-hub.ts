@@ -110,7 +110,7 @@ export class ClientHub {
     const outputId = port.outputId;
     let watching = outputId !== undefined && this.engine.displays.subscribe(outputId, 1);
     return {
-      receiveText: (text) => this.receive(port, text),
+      receiveText: (text) => void this.receive(port, text),
       detach: () => {
         // Also after a drop (the client left the map then): its display subscription ends here, once.
         this.clients.delete(port);
@@ -135,7 +135,7 @@ export class ClientHub {
    * validates `raw` against the same command schema and applies it the same way.
    * `source` names the sender in log lines ("osc 10.0.0.5:9000", "http 127.0.0.1").
    */
-  submit(raw: unknown, source: string, receivedAtMs = engineNowMs()): CommandResult {
+  async submit(raw: unknown, source: string, receivedAtMs = engineNowMs()): Promise<CommandResult> {
     const parsed = commandSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -154,7 +154,7 @@ export class ClientHub {
     return this.clients.size;
   }
 
-  private receive(port: ClientPort, text: string): void {
+  private async receive(port: ClientPort, text: string): Promise<void> {
     const receivedAtMs = engineNowMs();
     const reply = (message: ReplyMessage) => port.sendText(JSON.stringify(message));
     if (text.length > MAX_TEXT_MESSAGE_BYTES) {
@@ -181,18 +181,18 @@ export class ClientHub {
       reply({ kind: 'reply', id: Number.isInteger(id) && (id as number) >= 0 ? id : null, ok: false, error: engineError(problem, `Invalid command: field "${field}": ${issue?.message ?? 'invalid'}.`, { field }) });
       return;
     }
-    const result = this.apply(parsed.data.command, receivedAtMs, port);
+    const result = await this.apply(parsed.data.command, receivedAtMs, port);
     reply(result.ok ? { kind: 'reply', id: parsed.data.id, ok: true, ...(result.data ? { data: result.data } : {}) } : { kind: 'reply', id: parsed.data.id, ok: false, error: result.error });
   }
 
   /** Applies a validated command: control-plane commands here, the rest in the engine. Never throws. */
-  private apply(command: Command, receivedAtMs: number, port: ClientPort | null): CommandResult {
+  private async apply(command: Command, receivedAtMs: number, port: ClientPort | null): Promise<CommandResult> {
     try {
       if (command.type === 'rotateToken') {
         if (!this.control) return { ok: false, error: engineError('show-edit', 'Network control is not available here: there is no token to rotate.') };
         return this.control.rotateToken(port);
       }
-      return this.engine.dispatch(command, receivedAtMs);
+      return await this.engine.dispatch(command, receivedAtMs); // loadModel replies when the model is live or failed
     } catch (error) {
       // Unexpected: recorded and answered, never allowed to take the engine down.
       this.log(`command ${command.type} failed: ${(error as Error).stack ?? error}`);

@@ -114,14 +114,12 @@ export function createHttpApi(options: { hub: ClientHub; limiter?: RateLimiter; 
     });
     request.on('error', () => {});
     request.on('end', () => {
-      try {
-        finish();
-      } catch (error) {
+      finish().catch((error: unknown) => {
         log(`${source}: ${pathname} failed: ${(error as Error).message}`);
         if (!response.headersSent) fail(response, 500, 'internal', 'The engine could not handle this request.', source);
-      }
+      });
     });
-    const finish = () => {
+    const finish = async () => {
       if (tooLarge) return fail(response, 413, 'too-large', `Body over ${MAX_HTTP_BODY_BYTES} bytes.`, source);
       const text = Buffer.concat(chunks).toString('utf8').trim();
       let body: unknown = {};
@@ -135,7 +133,7 @@ export function createHttpApi(options: { hub: ClientHub; limiter?: RateLimiter; 
       if (typeof body !== 'object' || body === null || Array.isArray(body)) return fail(response, 400, 'invalid-message', 'Body must be a JSON object.', source);
       const match = found.match as RegExpExecArray;
       const command = found.route.command(body as Body, match) as CommandInput;
-      const result = hub.submit(command, source, receivedAtMs);
+      const result = await hub.submit(command, source, receivedAtMs); // loadModel: when the model is live or failed
       if (result.ok) {
         counters.dispatched++;
         return send(response, 200, { ok: true });

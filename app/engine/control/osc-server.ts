@@ -214,14 +214,16 @@ export class OscServer {
         this.sendError(mapped.code, `${address}: ${mapped.message}`, sender);
         return;
       case 'command': {
-        const result = this.options.hub.submit(mapped.command, source, receivedAtMs);
-        if (result.ok) {
-          this.counters.dispatched++;
-          return;
-        }
-        this.counters.rejected++;
-        this.log(`${source}: ${address} refused: ${result.error.message}`);
-        this.sendError(result.error.code, `${address}: ${result.error.message}`, sender);
+        // Applied now, in packet order; the reply (loadModel: when the model is live or failed) is awaited.
+        void this.options.hub.submit(mapped.command, source, receivedAtMs).then((result) => {
+          if (result.ok) {
+            this.counters.dispatched++;
+            return;
+          }
+          this.counters.rejected++;
+          this.log(`${source}: ${address} refused: ${result.error.message}`);
+          this.sendError(result.error.code, `${address}: ${result.error.message}`, sender);
+        });
       }
     }
   }

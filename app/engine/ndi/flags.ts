@@ -6,7 +6,7 @@
  */
 import { STANDARD_FRAME_RATES } from '../../contract/ndi.js';
 import type { NdiSettings } from '../outputs/ndi-outputs.js';
-import type { FrameRate } from '../outputs/output-clock.js';
+import type { FrameRate } from '../../contract/ndi.js';
 
 export interface NdiFlags {
   ndi?: string[];

@@ -13,9 +13,8 @@
  *     install by scripts/fetch-ndi-runtime.mjs). It is the fallback on purpose: the NDI
  *     SDK licence asks products to use a current SDK, and 5.5.2 is from 2022.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import koffi, { type LibraryHandle } from 'koffi';
 import { engineError } from '../../contract/errors.js';
 import { fail, ok, type Result } from '../result.js';
@@ -66,24 +65,6 @@ const BUNDLED_PLATFORM_DIRS: Record<string, string> = {
   'win32-x64': 'win_x64',
   'win32-ia32': 'win_x86',
 };
-
-/** The repository (or packaged app) root: the nearest folder up with our package.json. */
-export function projectRoot(from = path.dirname(fileURLToPath(import.meta.url))): string {
-  let dir = from;
-  for (;;) {
-    const manifest = path.join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'cyclorama') return dir;
-      } catch {
-        // not ours; keep walking
-      }
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) return path.resolve(from, '..', '..', '..');
-    dir = parent;
-  }
-}
 
 export function bundledRuntimeDir(): string {
   return shippedResource('vendor', 'ndi', 'lib', BUNDLED_PLATFORM_DIRS[`${process.platform}-${process.arch}`] ?? 'none');

@@ -15,7 +15,7 @@ import { FRAME_HEADER_BYTES, writeFrameHeader } from '../../contract/frame-wire.
 import type { OutputStatus } from '../../contract/state.js';
 import { Downscaler } from '../frames/downscale.js';
 import type { FrameSink, OutputTick } from './frame-sink.js';
-import type { FrameRate } from './output-clock.js';
+import type { FrameRate } from '../../contract/ndi.js';
 
 const RING_SIZE = 3;
 

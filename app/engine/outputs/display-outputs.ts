@@ -4,32 +4,27 @@
  * ticks), all taking from the same ProgramFrames. Pages subscribe per output (the
  * hub counts them); frames go only to those pages.
  */
-import { DISPLAY_TRANSPORT_HEIGHT, DISPLAY_TRANSPORT_WIDTH, type Crop } from '../../contract/display.js';
+import { DISPLAY_TRANSPORT_HEIGHT, DISPLAY_TRANSPORT_WIDTH, type DisplayOutputSpec } from '../../contract/display.js';
+import type { FrameRate } from '../../contract/ndi.js';
 import { engineError, type EngineError } from '../../contract/errors.js';
 import type { OutputStatus } from '../../contract/state.js';
-import { engineNowMs } from '../clock.js';
-import type { TakenFrame } from '../frames/program-frames.js';
+import { systemClock, type EngineClock } from '../clock.js';
+import type { OutputFeed } from '../frames/program-feed.js';
 import { fail, ok, type Result } from '../result.js';
 import { DisplayFrameSink } from './display-frame-sink.js';
-import { OutputClock, sinkFailure, type FrameRate } from './output-clock.js';
-import type { RigEntry } from './output-rig.js';
+import { OutputClock } from './output-clock.js';
+import type { RigEntry } from './rig-entry.js';
 import type { OutputLoad } from './output-budget.js';
 
-export interface DisplayOutputSpec {
-  name: string;
-  width?: number;
-  height?: number;
-  rate?: FrameRate;
-  crop?: Crop;
-  display?: string;
-}
+export type { DisplayOutputSpec };
 
 export interface DisplayOutputsOptions {
   rate: () => FrameRate;
-  take: () => TakenFrame | null;
-  level: () => number;
+  /** What every display output sends, and where their failures go (frames/program-feed.ts). */
+  feed: OutputFeed;
+  /** Where the output clocks and sinks read the time (clock.ts). */
+  clock?: EngineClock;
   deliver: (id: string, message: Uint8Array) => void;
-  onError: (error: EngineError) => void;
   /** The machine's output budget (outputs/output-budget.ts): null admits the output, an error refuses it. Absent = no limit. */
   admit?: (candidate: OutputLoad) => EngineError | null;
 }
@@ -38,7 +33,11 @@ export class DisplayOutputs {
   private readonly entries = new Map<string, { sink: DisplayFrameSink; clock: OutputClock }>();
   private nextId = 1;
 
-  constructor(private readonly options: DisplayOutputsOptions) {}
+  private readonly clock: EngineClock;
+
+  constructor(private readonly options: DisplayOutputsOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   add(spec: DisplayOutputSpec): Result<string> {
     for (const { sink } of this.entries.values()) {
@@ -58,13 +57,8 @@ export class DisplayOutputs {
     const refused = this.options.admit?.(config);
     if (refused) return fail(refused);
     this.nextId++;
-    const sink = new DisplayFrameSink(config, this.options.deliver, engineNowMs);
-    const clock = new OutputClock({
-      rate: sink.config.rate,
-      take: this.options.take,
-      level: this.options.level,
-      onSinkError: (failed, error) => this.options.onError(sinkFailure(failed, error)),
-    });
+    const sink = new DisplayFrameSink(config, this.options.deliver, () => this.clock.nowMs());
+    const clock = new OutputClock({ rate: sink.config.rate, feed: this.options.feed, clock: this.clock });
     clock.addSink(sink);
     clock.start();
     this.entries.set(id, { sink, clock });

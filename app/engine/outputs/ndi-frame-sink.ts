@@ -32,7 +32,7 @@ import { fail, ok, type Result } from '../result.js';
 import { FOURCC_UYVY, FRAME_FORMAT_PROGRESSIVE, type LibNdi, type NativePointer, type VideoFrameV2 } from '../ndi/libndi.js';
 import type { ScaleFilter, UyvyConverter } from '../ndi/pixels.js';
 import type { FrameSink, OutputTick } from './frame-sink.js';
-import type { FrameRate } from './output-clock.js';
+import type { FrameRate } from '../../contract/ndi.js';
 
 export interface NdiOutputConfig {
   /** Stable id in the engine state (survives renames). */
@@ -90,6 +90,7 @@ export class NdiFrameSink implements FrameSink {
     private sender: NativePointer | null,
     readonly config: NdiOutputConfig,
     private readonly converter: UyvyConverter,
+    wallMs: () => number,
   ) {
     this.bytes = config.width * config.height * 2;
     this.buffers = [0, 1, 2].map(() => {
@@ -116,7 +117,8 @@ export class NdiFrameSink implements FrameSink {
       p_metadata: null,
       timestamp: 0n,
     };
-    this.startTimecode = BigInt(Date.now()) * 10_000n;
+    // NDI timecode: 100 ns units of wall-clock time.
+    this.startTimecode = BigInt(Math.round(wallMs())) * 10_000n;
     this.sourceName = (sender && lib.sendGetSourceName(sender)?.name) || config.name;
   }
 
@@ -129,14 +131,15 @@ export class NdiFrameSink implements FrameSink {
   }
 
   /** Creates the sender. Fails (as a value) if libndi refuses, e.g. an empty name. */
-  static open(lib: LibNdi, config: NdiOutputConfig, converter: UyvyConverter): Result<NdiFrameSink> {
+  /** `wallMs`: wall-clock ms now (the engine clock's wallMs), for the senders' start timecode. */
+  static open(lib: LibNdi, config: NdiOutputConfig, converter: UyvyConverter, wallMs: () => number = Date.now): Result<NdiFrameSink> {
     if (config.width % 2 !== 0 || config.width < 2 || config.height < 1) {
       return fail(engineError('output-failed', `NDI output "${config.name}": width must be even and positive (UYVY), got ${config.width}x${config.height}.`));
     }
     // clock_video false: our output clock paces the frames; libndi must not block the thread.
     const sender = lib.sendCreate({ p_ndi_name: config.name, p_groups: config.groups ?? null, clock_video: false, clock_audio: false });
     if (!sender) return fail(engineError('output-failed', `NDI output "${config.name}": libndi could not create the sender.`, { output: config.id }));
-    return ok(new NdiFrameSink(lib, sender, config, converter));
+    return ok(new NdiFrameSink(lib, sender, config, converter, wallMs));
   }
 
   send({ frame, level, tick }: OutputTick): void {

@@ -14,26 +14,20 @@
  */
 import { rmSync } from 'node:fs';
 import { engineError, type EngineError } from '../../contract/errors.js';
+import type { FrameRate, NdiOutputSpec } from '../../contract/ndi.js';
 import type { OutputStatus } from '../../contract/state.js';
-import type { TakenFrame } from '../frames/program-frames.js';
+import type { OutputFeed } from '../frames/program-feed.js';
 import { applyNdiDiscovery, type NdiDiscoverySettings } from '../ndi/discovery.js';
-import { uyvyConverter, type ScaleFilter } from '../ndi/pixels.js';
+import { uyvyConverter } from '../ndi/pixels.js';
 import { loadNdiRuntime, type NdiRuntime } from '../ndi/runtime.js';
+import { systemClock, type EngineClock } from '../clock.js';
 import { fail, ok, type Result } from '../result.js';
 import { NdiFrameSink, type NdiOutputConfig } from './ndi-frame-sink.js';
-import { OutputClock, sinkFailure, type FrameRate } from './output-clock.js';
-import type { RigEntry } from './output-rig.js';
+import { OutputClock } from './output-clock.js';
+import type { RigEntry } from './rig-entry.js';
 import type { OutputLoad } from './output-budget.js';
 
-/** What a user asks for; missing fields take the engine's frame size and rate. */
-export interface NdiOutputSpec {
-  name: string;
-  groups?: string;
-  width?: number;
-  height?: number;
-  rate?: FrameRate;
-  filter?: ScaleFilter;
-}
+export type { NdiOutputSpec };
 
 export interface NdiSettings extends NdiDiscoverySettings {
   /** Only this runtime folder is tried (CLI --ndi-runtime); see ndi/runtime.ts. */
@@ -45,9 +39,10 @@ export interface NdiSettings extends NdiDiscoverySettings {
 export interface NdiOutputsOptions {
   settings: NdiSettings;
   defaults: () => { width: number; height: number; rate: FrameRate };
-  take: () => TakenFrame | null;
-  level: () => number;
-  onError: (error: EngineError) => void;
+  /** What every NDI output sends, and where their failures go (frames/program-feed.ts). */
+  feed: OutputFeed;
+  /** Where the output clocks read the time, and the senders their start timecode (clock.ts). */
+  clock?: EngineClock;
   log: (line: string) => void;
   /** The machine's output budget (outputs/output-budget.ts): null admits the output, an error refuses it. Absent = no limit. */
   admit?: (candidate: OutputLoad) => EngineError | null;
@@ -71,7 +66,11 @@ export class NdiOutputs {
   /** The per-process NDI config folder we made (removed at stop), if any. */
   private madeConfigDir: string | null = null;
 
-  constructor(private readonly options: NdiOutputsOptions) {}
+  private readonly clock: EngineClock;
+
+  constructor(private readonly options: NdiOutputsOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   /** The loaded runtime, loading it on first use. */
   private ensureRuntime(): Result<NdiRuntime> {
@@ -87,7 +86,7 @@ export class NdiOutputs {
       this.options.log(uyvyConverter().note);
     } else {
       // The one clear message: console (recent errors) and logs.
-      this.options.onError(this.runtime.error);
+      this.options.feed.onError(this.runtime.error);
     }
     return this.runtime;
   }
@@ -224,19 +223,14 @@ export class NdiOutputs {
       entry.message = runtime.error.message;
       return;
     }
-    const opened = NdiFrameSink.open(runtime.value.lib, entry.config, uyvyConverter().converter);
+    const opened = NdiFrameSink.open(runtime.value.lib, entry.config, uyvyConverter().converter, () => this.clock.wallMs());
     if (!opened.ok) {
       entry.message = opened.error.message;
-      this.options.onError(opened.error);
+      this.options.feed.onError(opened.error);
       return;
     }
     const sink = opened.value;
-    const clock = new OutputClock({
-      rate: entry.config.rate,
-      take: this.options.take,
-      level: this.options.level,
-      onSinkError: (failed, error) => this.options.onError(sinkFailure(failed, error)),
-    });
+    const clock = new OutputClock({ rate: entry.config.rate, feed: this.options.feed, clock: this.clock });
     clock.addSink(sink);
     clock.setLive(entry.live);
     entry.sink = sink;

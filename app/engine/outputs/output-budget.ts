@@ -17,7 +17,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { engineError, type EngineError } from '../../contract/errors.js';
-import type { FrameRate } from './output-clock.js';
+import type { FrameRate } from '../../contract/ndi.js';
 
 /** Measured CPU per output pixel sent, seconds (bench/ndi.ts: ~6.3-9.1 ms per 1920x1080 frame). */
 export const CPU_SECONDS_PER_OUTPUT_PIXEL = 4e-9;

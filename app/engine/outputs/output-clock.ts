@@ -6,25 +6,28 @@
  * skipped rather than sent in a burst.
  */
 import { engineError, type EngineError } from '../../contract/errors.js';
+import type { FrameRate } from '../../contract/ndi.js';
 import type { OutputStatus } from '../../contract/state.js';
-import { engineNowMs } from '../clock.js';
-import type { TakenFrame } from '../frames/program-frames.js';
+import { systemClock, type EngineClock } from '../clock.js';
+import type { OutputFeed } from '../frames/program-feed.js';
 import type { FrameSink } from './frame-sink.js';
 
-export interface FrameRate {
-  num: number;
-  den: number;
-}
 
 export const RATE_29_97: FrameRate = { num: 30000, den: 1001 };
 export const RATE_30: FrameRate = { num: 30, den: 1 };
 
 export interface OutputClockOptions {
   rate: FrameRate;
-  /** What to send this tick; null before the first frame exists. */
-  take: () => TakenFrame | null;
-  level: () => number;
-  onSinkError: (sink: FrameSink, error: Error) => void;
+  /** The program to send (frames, level) and where a sink's failure is reported (frames/program-feed.ts). */
+  feed: OutputFeed;
+  /**
+   * Where tick times are read (default: the real engine clock). A test clock drives
+   * the tick accounting (which tick is due, late ticks counted as missed, the fps
+   * window) but not when a tick runs: ticks are scheduled with setTimeout for the
+   * delay that clock reports, so a clock that stands still makes each wait longer
+   * and one that jumps ahead makes the next tick count the jump as missed ticks.
+   */
+  clock?: EngineClock;
   /** Whether the output can be deselected (blanked); the console's monitor always shows program. Default true. */
   selectable?: boolean;
 }
@@ -50,7 +53,11 @@ export class OutputClock {
   /** False while the output is deselected (blanked): it keeps ticking, at level 0. */
   private live = true;
 
-  constructor(private readonly options: OutputClockOptions) {}
+  private readonly clock: EngineClock;
+
+  constructor(private readonly options: OutputClockOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   get periodMs(): number {
     return (this.options.rate.den * 1000) / this.options.rate.num;
@@ -77,7 +84,7 @@ export class OutputClock {
 
   start(): void {
     if (this.timer) return;
-    this.startMs = engineNowMs();
+    this.startMs = this.clock.nowMs();
     this.tick = 0;
     this.schedule();
   }
@@ -89,7 +96,7 @@ export class OutputClock {
   }
 
   statuses(): OutputStatus[] {
-    const now = engineNowMs();
+    const now = this.clock.nowMs();
     while (this.recentTicks.length > 0 && (this.recentTicks[0] as number) < now - 1000) this.recentTicks.shift();
     return [...this.sinks.values()].map(({ sink, failed }) => ({
       id: sink.id,
@@ -109,31 +116,31 @@ export class OutputClock {
 
   private schedule(): void {
     const dueMs = this.startMs + (this.tick * this.options.rate.den * 1000) / this.options.rate.num;
-    this.timer = setTimeout(() => this.onTick(), Math.max(0, dueMs - engineNowMs()));
+    this.timer = setTimeout(() => this.onTick(), Math.max(0, dueMs - this.clock.nowMs()));
   }
 
   private onTick(): void {
-    const now = engineNowMs();
+    const now = this.clock.nowMs();
     const late = now - (this.startMs + (this.tick * this.options.rate.den * 1000) / this.options.rate.num);
     if (late > this.periodMs) {
       const skipped = Math.floor(late / this.periodMs);
       this.missed += skipped;
       this.tick += skipped;
     }
-    const taken = this.options.take();
+    const taken = this.options.feed.take();
     if (taken) {
       const fresh = taken.fresh || taken.frame.sequence !== this.lastSequence;
       this.lastSequence = taken.frame.sequence;
       if (fresh) this.fresh++;
       else this.repeated++;
       this.recentTicks.push(now);
-      const level = this.live ? this.options.level() : 0;
+      const level = this.live ? this.options.feed.level() : 0;
       for (const entry of this.sinks.values()) {
         try {
           entry.sink.send({ frame: taken.frame, fresh, level, tick: this.tick });
           entry.failed = false;
         } catch (error) {
-          if (!entry.failed) this.options.onSinkError(entry.sink, error as Error);
+          if (!entry.failed) this.options.feed.onError(sinkFailure(entry.sink, error as Error));
           entry.failed = true;
         }
       }

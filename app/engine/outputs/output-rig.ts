@@ -12,27 +12,17 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { displayCommandSchemas } from '../../contract/display.js';
 import { engineError, type EngineError } from '../../contract/errors.js';
-import { ndiCommandSchemas } from '../../contract/ndi.js';
 import { OUTPUT_RIG_MAX_BYTES, readRegularTextSync } from '../show-files/safe-files.js';
 import { writeFileAtomicSync } from '../show-files/show-store.js';
-import type { DisplayOutputSpec } from './display-outputs.js';
-import type { NdiOutputSpec } from './ndi-outputs.js';
 import type { OutputGroups } from './output-commands.js';
+import { rigEntrySchema, type RigEntry } from './rig-entry.js';
 
 export const OUTPUT_RIG_FILE = 'outputs.json';
 
-const [addNdiOutput] = ndiCommandSchemas;
-const [addDisplayOutput] = displayCommandSchemas;
-
-const rigEntrySchema = z.discriminatedUnion('kind', [
-  addNdiOutput.omit({ type: true }).extend({ kind: z.literal('ndi'), live: z.boolean().default(true) }),
-  addDisplayOutput.omit({ type: true }).extend({ kind: z.literal('display'), live: z.boolean().default(true) }),
-]);
 const rigFileSchema = z.object({ version: z.literal(1), outputs: z.array(rigEntrySchema).max(64) });
 
-export type RigEntry = ({ kind: 'ndi' } & NdiOutputSpec & { live: boolean }) | ({ kind: 'display' } & DisplayOutputSpec & { live: boolean });
+export type { RigEntry };
 
 export interface RigRead {
   outputs: RigEntry[];
@@ -50,7 +40,7 @@ export function readOutputRig(configDir: string): RigRead {
   else {
     try {
       const parsed = rigFileSchema.safeParse(JSON.parse(text.value));
-      if (parsed.success) return { outputs: parsed.data.outputs as RigEntry[], error: null };
+      if (parsed.success) return { outputs: parsed.data.outputs, error: null };
       const issue = parsed.error.issues[0];
       problem = `field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`;
     } catch {
@@ -100,15 +90,20 @@ export function reopenSavedOutputs(configDir: string, outputs: OutputGroups, rep
   let reopened = 0;
   for (const entry of saved.outputs) {
     if (open.has(`${entry.kind}:${entry.name}`)) continue;
-    const { kind: _kind, live, ...spec } = entry;
     const group = entry.kind === 'ndi' ? outputs.ndi : outputs.displays;
-    const added = entry.kind === 'ndi' ? outputs.ndi.add(spec as NdiOutputSpec) : outputs.displays.add(spec as DisplayOutputSpec);
+    const added = entry.kind === 'ndi' ? outputs.ndi.add(specOf(entry)) : outputs.displays.add(specOf(entry));
     if (!added.ok) {
       report.onError(added.error);
       continue;
     }
-    if (!live) group.setLive(added.value, false);
+    if (!entry.live) group.setLive(added.value, false);
     reopened++;
   }
   return reopened;
+}
+
+/** The add command's fields of a saved entry (without its kind and selection). */
+function specOf<E extends RigEntry>(entry: E): Omit<E, 'kind' | 'live'> {
+  const { kind: _kind, live: _live, ...spec } = entry;
+  return spec;
 }

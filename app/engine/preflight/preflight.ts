@@ -122,14 +122,16 @@ export interface PreflightPort {
   /** Fires the no-op look change and resolves with its TTFF, or why not. */
   measureTtff(timeoutMs: number): Promise<PreflightInputs['ttff']>;
   sleep(ms: number): Promise<void>;
+  /** Engine clock ms now (the output sample's spacing). */
+  nowMs(): number;
 }
 
 export async function runPreflight(port: PreflightPort): Promise<PreflightCheck[]> {
   const outputsBefore = port.state().outputs;
-  const startedAt = Date.now();
+  const startedAt = port.nowMs();
   const ttff = await port.measureTtff(TTFF_TIMEOUT_MS);
   // The fps window is the last second: sample the end at least OUTPUT_SAMPLE_MS after the start.
-  const waited = Date.now() - startedAt;
+  const waited = port.nowMs() - startedAt;
   if (waited < OUTPUT_SAMPLE_MS) await port.sleep(OUTPUT_SAMPLE_MS - waited);
   const state = port.state();
   return evaluatePreflight({

@@ -22,7 +22,7 @@ import { FRAME_HEADER_BYTES, writeFrameHeader } from '../../contract/frame-wire.
 import type { EngineError } from '../../contract/errors.js';
 import type { ExecutionProviderName } from '../../contract/providers.js';
 import type { LookTarget } from '../../show/look-resolver.js';
-import { engineNowMs } from '../clock.js';
+import { systemClock, type EngineClock } from '../clock.js';
 import { Generator } from '../generate/generator.js';
 import type { ModelFolder } from '../generate/model-folder.js';
 import type { Result } from '../result.js';
@@ -76,11 +76,13 @@ export class StandbyPreview extends EventEmitter<StandbyEvents> {
     private readonly generator: Generator,
     /** The model's id (state.model.id): part of every thumbnail's look key. */
     readonly modelId: string,
+    /** Reads time for the thumbnails' pacing and the render timings (the engine's clock). */
+    private readonly clock: EngineClock,
   ) {
     super();
   }
 
-  static async start(options: { model: ModelFolder; showEpochMs: number; provider?: ExecutionProviderName; width?: number; height?: number }): Promise<Result<StandbyPreview>> {
+  static async start(options: { model: ModelFolder; showEpochMs: number; provider?: ExecutionProviderName; width?: number; height?: number; clock?: EngineClock }): Promise<Result<StandbyPreview>> {
     const started = await Generator.start({
       model: options.model,
       width: options.width ?? STANDBY_WIDTH,
@@ -91,7 +93,7 @@ export class StandbyPreview extends EventEmitter<StandbyEvents> {
       maxFps: 1,
       ...(options.provider ? { onlyProvider: options.provider } : {}),
     });
-    return started.ok ? ok(new StandbyPreview(started.value, options.model.manifest.id)) : started;
+    return started.ok ? ok(new StandbyPreview(started.value, options.model.manifest.id, options.clock ?? systemClock)) : started;
   }
 
   get provider(): ExecutionProviderName {
@@ -133,7 +135,7 @@ export class StandbyPreview extends EventEmitter<StandbyEvents> {
 
   /** Renders one still now and resolves with it (bench, tests); goes through the same path. */
   async renderOnce(look: LookTarget, showTimeMs: number): Promise<Result<Uint8Array>> {
-    const started = engineNowMs();
+    const started = this.clock.nowMs();
     const frame = await this.render(look, showTimeMs);
     if (!frame.ok) return frame;
     const { width, height } = frame.value;
@@ -141,7 +143,7 @@ export class StandbyPreview extends EventEmitter<StandbyEvents> {
     writeFrameHeader(message, { sequence: this.sequence, lookId: this.sequence, width, height, showTimeMs, stream: 'standby' });
     message.set(frame.value.pixels, FRAME_HEADER_BYTES);
     this.generator.release(frame.value);
-    this.lastRenderMs = engineNowMs() - started;
+    this.lastRenderMs = this.clock.nowMs() - started;
     return ok(message);
   }
 
@@ -157,7 +159,7 @@ export class StandbyPreview extends EventEmitter<StandbyEvents> {
     this.busy = true;
     try {
       while (!this.stopped) {
-        const next = this.queue.next(engineNowMs());
+        const next = this.queue.next(this.clock.nowMs());
         if (next.kind === 'idle') break;
         if (next.kind === 'wait') {
           this.wakeAt(next.untilMs);
@@ -176,11 +178,11 @@ export class StandbyPreview extends EventEmitter<StandbyEvents> {
     this.wakeTimer = setTimeout(() => {
       this.wakeTimer = null;
       void this.pump();
-    }, Math.max(1, untilMs - engineNowMs()));
+    }, Math.max(1, untilMs - this.clock.nowMs()));
   }
 
   private async renderThumbnail(job: ThumbnailJob): Promise<void> {
-    const started = engineNowMs();
+    const started = this.clock.nowMs();
     const frame = await this.render(job.look, job.showTimeMs);
     if (this.stopped) return;
     if (!frame.ok) this.emit('error', frame.error);
@@ -191,7 +193,7 @@ export class StandbyPreview extends EventEmitter<StandbyEvents> {
         this.generator.release(frame.value);
       }
     }
-    const done = engineNowMs();
+    const done = this.clock.nowMs();
     this.lastThumbnailMs = done - started;
     this.queue.thumbnailDone(done - started, done);
   }

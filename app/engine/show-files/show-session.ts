@@ -22,6 +22,7 @@
 import path from 'node:path';
 import type { Command } from '../../contract/commands.js';
 import { engineError, type EngineError } from '../../contract/errors.js';
+import type { FrameRate } from '../../contract/ndi.js';
 import type { Show, ShowLook, ShowStatus } from '../../contract/show.js';
 import { historyOf, record, redo, undo, type History } from '../../show/history.js';
 import { initialProgram, type ProgramState } from '../../show/program.js';
@@ -43,7 +44,7 @@ export interface ShowSessionOptions {
   nowMs: number;
   program?: ProgramState;
   /** Output rate, for wall log timecode. */
-  rate: { num: number; den: number };
+  rate: FrameRate;
   /** Folder for the recent-shows list; null = keep it in memory only. */
   configDir: string | null;
   /** Wall clock (Date.now), injectable for tests. */

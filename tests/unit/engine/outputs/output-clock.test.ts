@@ -29,8 +29,8 @@ describe('output clocks per output', () => {
     frames.offer(syntheticFrame(pixels, 4, 4, 1));
     const sinks = [new RecordingSink('fast'), new RecordingSink('slow')];
     const clocks = [
-      new OutputClock({ rate: { num: 100, den: 1 }, take: () => frames.take(), level: () => 1, onSinkError: () => {} }),
-      new OutputClock({ rate: { num: 30000, den: 1001 }, take: () => frames.take(), level: () => 1, onSinkError: () => {} }),
+      new OutputClock({ rate: { num: 100, den: 1 }, feed: { take: () => frames.take(), level: () => 1, onError: () => {} } }),
+      new OutputClock({ rate: { num: 30000, den: 1001 }, feed: { take: () => frames.take(), level: () => 1, onError: () => {} } }),
     ];
     clocks.forEach((clock, i) => {
       clock.addSink(sinks[i] as FrameSink);

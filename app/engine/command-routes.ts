@@ -1,0 +1,103 @@
+/**
+ * Where every command goes: one table from each contract command type
+ * (contract/commands.ts) to the part of the engine that applies it. The table is
+ * checked against the schema, so a command added to the contract without a route
+ * here is a compile error; adding a command means the schema plus one line here.
+ *
+ * A handler's reply says what happened: most commands are applied at once, while
+ * `loadModel` replies when the new model is live or has failed (the wall stays on
+ * the running one). The show commands all go to the show session, which keeps its
+ * file commands (open, save, recover, undo) and hands operator actions to the pure
+ * reducer in app/show/show-state.ts.
+ */
+import type { Command, CommandType } from '../contract/commands.js';
+import type { CommandResult } from '../contract/connection.js';
+import { engineError } from '../contract/errors.js';
+import type { ExecutionProviderName } from '../contract/providers.js';
+import { selectOutput, type OutputGroups } from './outputs/output-commands.js';
+import type { Result } from './result.js';
+
+export type CommandOf<K extends CommandType> = Extract<Command, { type: K }>;
+
+/** Applies one kind of command; `receivedAtMs` is when it reached the engine (engine clock, for TTFF). */
+export type Handler<K extends CommandType> = (command: CommandOf<K>, receivedAtMs: number) => CommandResult | Promise<CommandResult>;
+
+export type CommandRoutes = { readonly [K in CommandType]: Handler<K> };
+
+/** The parts commands are routed to (the engine builds this from its parts). */
+export interface CommandTargets {
+  /** The show session: cue list, timeline, show file, panic, live prompt; the program it owns changes with them. */
+  show: (command: Command, receivedAtMs: number) => CommandResult;
+  /** A fresh state snapshot to every console. */
+  publishState: () => void;
+  /** The live model's switch; resolves when it is live or failed. */
+  switchModel: (dir: string, provider: ExecutionProviderName | undefined) => Promise<CommandResult>;
+  /** Starts the show-ready checks (the report follows in the state). */
+  preflight: () => CommandResult;
+  /** The NDI and display outputs. */
+  outputs: OutputGroups;
+  /** An output command was applied (saves the rig when it succeeded, publishes the state); its reply. */
+  outputChanged: (result: Result<unknown>) => CommandResult;
+}
+
+export function commandRoutes(to: CommandTargets) {
+  const show = to.show;
+  return {
+    // The live program and the show session (show-files/show-session.ts).
+    setPrompt: show,
+    setSeed: show,
+    go: show,
+    back: show,
+    fireCue: show,
+    standby: show,
+    panic: show,
+    restore: show,
+    addCue: show,
+    updateCue: show,
+    deleteCue: show,
+    moveCue: show,
+    addKeyframe: show,
+    updateKeyframe: show,
+    deleteKeyframe: show,
+    updateTimeline: show,
+    updateShow: show,
+    timelinePlay: show,
+    timelinePause: show,
+    timelineStop: show,
+    timelineSeek: show,
+    timelineRate: show,
+    undo: show,
+    redo: show,
+    newShow: show,
+    openShow: show,
+    saveShow: show,
+    recoverShow: show,
+    discardRecovery: show,
+    exportWallLog: show,
+    getState: () => {
+      to.publishState();
+      return { ok: true };
+    },
+    // The live model (live-model.ts): replies when the switch is done.
+    loadModel: ({ dir, provider }) => to.switchModel(dir, provider),
+    // Preflight (preflight/preflight-runner.ts).
+    preflight: () => to.preflight(),
+    // Outputs (outputs/ndi-outputs.ts, display-outputs.ts, output-commands.ts).
+    addNdiOutput: ({ type: _type, ...spec }) => to.outputChanged(to.outputs.ndi.add(spec)),
+    updateNdiOutput: ({ type: _type, id, ...patch }) => to.outputChanged(to.outputs.ndi.update(id, patch)),
+    removeNdiOutput: ({ id }) => to.outputChanged(to.outputs.ndi.remove(id)),
+    addDisplayOutput: ({ type: _type, ...spec }) => to.outputChanged(to.outputs.displays.add(spec)),
+    removeDisplayOutput: ({ id }) => to.outputChanged(to.outputs.displays.remove(id)),
+    selectOutput: ({ output, live }) => to.outputChanged(selectOutput(to.outputs, output, live)),
+    // Access token rotation is answered by the control plane (control/client-hub.ts), which
+    // knows the connection that asked; it reaches the engine only where there is none.
+    rotateToken: () => ({ ok: false, error: engineError('show-edit', 'Network control is not available here: there is no token to rotate.') }),
+  } satisfies CommandRoutes;
+}
+
+/** Applies `command` through its route. */
+export function routeCommand(routes: CommandRoutes, command: Command, receivedAtMs: number): CommandResult | Promise<CommandResult> {
+  // One lookup; TypeScript cannot tie routes[command.type] to command's own type, the table's type does.
+  const handler = routes[command.type] as Handler<CommandType>;
+  return handler(command as never, receivedAtMs);
+}

@@ -1,0 +1,80 @@
+/**
+ * The command routing table (app/engine/command-routes.ts): every contract command
+ * type has a route (also a compile-time check), and each kind goes to its part.
+ * The parts are stand-ins that record what reached them (the engine's real parts
+ * are exercised by the integration tests); the table and its dispatch are real.
+ */
+import { describe, expect, it } from 'vitest';
+import { commandSchema, type Command, type CommandInput } from '../../../app/contract/commands.js';
+import type { CommandResult } from '../../../app/contract/connection.js';
+import { commandRoutes, routeCommand, type CommandTargets } from '../../../app/engine/command-routes.js';
+import type { OutputGroups } from '../../../app/engine/outputs/output-commands.js';
+import { ok } from '../../../app/engine/result.js';
+
+function recordingTargets() {
+  const calls: string[] = [];
+  let finishSwitch: (result: CommandResult) => void = () => {};
+  const group = (name: string) => ({
+    add: (spec: { name: string }) => (calls.push(`${name}.add ${spec.name}`), ok(`${name}-1`)),
+    update: (id: string) => (calls.push(`${name}.update ${id}`), ok(undefined)),
+    remove: (id: string) => (calls.push(`${name}.remove ${id}`), ok(undefined)),
+    statuses: () => [],
+    setLive: () => true,
+  });
+  const targets: CommandTargets = {
+    show: (command) => (calls.push(`show ${command.type}`), { ok: true }),
+    publishState: () => void calls.push('publishState'),
+    switchModel: (dir) => {
+      calls.push(`switchModel ${dir}`);
+      return new Promise((resolve) => (finishSwitch = resolve));
+    },
+    preflight: () => (calls.push('preflight'), { ok: true }),
+    // Stand-in output groups: only what the routes call.
+    outputs: { ndi: group('ndi'), displays: group('displays') } as unknown as OutputGroups,
+    outputChanged: (result) => (calls.push(`outputChanged ${result.ok}`), result.ok ? { ok: true } : { ok: false, error: result.error }),
+  };
+  return { calls, targets, finishSwitch: (result: CommandResult) => finishSwitch(result) };
+}
+
+const parse = (command: CommandInput): Command => commandSchema.parse(command);
+
+describe('command routes', () => {
+  it('has a route for every command type in the contract schema', () => {
+    const routes = commandRoutes(recordingTargets().targets);
+    const types = commandSchema.options.map((option) => option.shape.type.value);
+    expect(Object.keys(routes).sort()).toEqual([...types].sort());
+  });
+
+  it('sends show commands to the show session, output commands to their group, getState to a publish', async () => {
+    const { calls, targets } = recordingTargets();
+    const routes = commandRoutes(targets);
+    for (const command of [
+      { type: 'go' },
+      { type: 'saveShow' },
+      { type: 'addNdiOutput', name: 'Wall' },
+      { type: 'removeDisplayOutput', id: 'display-3' },
+      { type: 'getState' },
+      { type: 'preflight' },
+    ] satisfies CommandInput[]) {
+      expect(await routeCommand(routes, parse(command), 0)).toEqual({ ok: true });
+    }
+    expect(calls).toEqual(['show go', 'show saveShow', 'ndi.add Wall', 'outputChanged true', 'displays.remove display-3', 'outputChanged true', 'publishState', 'preflight']);
+  });
+
+  it('answers loadModel when the switch has finished, with its outcome', async () => {
+    const { calls, targets, finishSwitch } = recordingTargets();
+    const reply = routeCommand(commandRoutes(targets), parse({ type: 'loadModel', dir: '/models/x' }), 0);
+    let settled = false;
+    void Promise.resolve(reply).then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls).toEqual(['switchModel /models/x']);
+    expect(settled).toBe(false);
+    finishSwitch({ ok: false, error: { code: 'model-load-failed', message: 'no model.json' } });
+    expect(await reply).toEqual({ ok: false, error: { code: 'model-load-failed', message: 'no model.json' } });
+  });
+
+  it('refuses rotateToken where no control plane answered it first', async () => {
+    const reply = await routeCommand(commandRoutes(recordingTargets().targets), parse({ type: 'rotateToken' }), 0);
+    expect(reply.ok === false && reply.error.message).toMatch(/no token to rotate/);
+  });
+});
