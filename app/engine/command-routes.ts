@@ -28,6 +28,8 @@ export type CommandRoutes = { readonly [K in CommandType]: Handler<K> };
 export interface CommandTargets {
   /** The show session: cue list, timeline, show file, panic, live prompt; the program it owns changes with them. */
   show: (command: Command, receivedAtMs: number) => CommandResult;
+  /** Opens a show file off the engine thread (async read, large files parsed in a worker); resolves when it is open or refused. */
+  openShow: (path: string) => Promise<CommandResult>;
   /** A fresh state snapshot to every console. */
   publishState: () => void;
   /** The live model's switch; resolves when it is live or failed. */
@@ -69,7 +71,7 @@ export function commandRoutes(to: CommandTargets) {
     undo: show,
     redo: show,
     newShow: show,
-    openShow: show,
+    openShow: ({ path }) => to.openShow(path),
     saveShow: show,
     recoverShow: show,
     discardRecovery: show,

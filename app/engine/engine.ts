@@ -208,6 +208,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
     this.routes = commandRoutes({
       show: (command, receivedAtMs) => this.applyShowCommand(command, receivedAtMs),
+      openShow: (file) => this.openShow(file),
       publishState: () => this.publishState(),
       switchModel: (dir, provider) => this.model.switchTo(dir, provider),
       preflight: () => this.preflight.begin(),
@@ -268,6 +269,15 @@ export class Engine extends EventEmitter<EngineEvents> {
     const before = this.program;
     const outcome = this.show.dispatch(command, receivedAtMs);
     this.applyProgram(before, receivedAtMs);
+    if (this.program !== before || outcome.changed) this.publishState();
+    return outcome.error ? { ok: false, error: outcome.error } : { ok: true };
+  }
+
+  /** openShow: read and parsed off the engine thread, so a large or hostile file never stalls the outputs (show-files/show-parse.ts). */
+  private async openShow(file: string): Promise<CommandResult> {
+    const before = this.program;
+    const outcome = await this.show.openShowAsync(file, () => this.clock.nowMs());
+    this.applyProgram(before, this.clock.nowMs());
     if (this.program !== before || outcome.changed) this.publishState();
     return outcome.error ? { ok: false, error: outcome.error } : { ok: true };
   }

@@ -23,6 +23,7 @@ function recordingTargets() {
   });
   const targets: CommandTargets = {
     show: (command) => (calls.push(`show ${command.type}`), { ok: true }),
+    openShow: async (file) => (calls.push(`openShow ${file}`), { ok: true }),
     publishState: () => void calls.push('publishState'),
     switchModel: (dir) => {
       calls.push(`switchModel ${dir}`);
@@ -51,6 +52,7 @@ describe('command routes', () => {
     for (const command of [
       { type: 'go' },
       { type: 'saveShow' },
+      { type: 'openShow', path: '/shows/a.json' },
       { type: 'addNdiOutput', name: 'Wall' },
       { type: 'removeDisplayOutput', id: 'display-3' },
       { type: 'getState' },
@@ -58,7 +60,8 @@ describe('command routes', () => {
     ] satisfies CommandInput[]) {
       expect(await routeCommand(routes, parse(command), 0)).toEqual({ ok: true });
     }
-    expect(calls).toEqual(['show go', 'show saveShow', 'ndi.add Wall', 'outputChanged true', 'displays.remove display-3', 'outputChanged true', 'publishState', 'preflight']);
+    // openShow has its own route: the file is read and parsed off the engine thread.
+    expect(calls).toEqual(['show go', 'show saveShow', 'openShow /shows/a.json', 'ndi.add Wall', 'outputChanged true', 'displays.remove display-3', 'outputChanged true', 'publishState', 'preflight']);
   });
 
   it('answers loadModel when the switch has finished, with its outcome', async () => {
