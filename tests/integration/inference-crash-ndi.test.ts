@@ -97,8 +97,8 @@ afterAll(async () => {
 
 describe('a crash of the model with a real NDI receiver watching', () => {
   it('SIGKILL of the inference process: no gap and no reconnect at the receiver, ~0 missed ticks, the model comes back and takes new looks', async () => {
-    expect(send({ type: 'setPrompt', prompt: 'deep blue ocean, cold light' })).toEqual({ ok: true });
-    expect(send({ type: 'addNdiOutput', name: NAME, width: WIDTH, height: HEIGHT, rate: RATE })).toEqual({ ok: true });
+    expect(await send({ type: 'setPrompt', prompt: 'deep blue ocean, cold light' })).toEqual({ ok: true });
+    expect(await send({ type: 'addNdiOutput', name: NAME, width: WIDTH, height: HEIGHT, rate: RATE })).toEqual({ ok: true });
     const runtime = loadNdiRuntime();
     if (!runtime.ok) throw new Error(runtime.error.message);
     const source = await findNdiSource(runtime.value.lib, (s) => s.name.endsWith(`(${NAME})`), { extraIps: '127.0.0.1' });
@@ -148,7 +148,7 @@ describe('a crash of the model with a real NDI receiver watching', () => {
       const restartMs = performance.now() - killedAtMs;
 
       // A new look after the restart reaches the receiver.
-      expect(send({ type: 'setPrompt', prompt: 'blazing orange sunset, red fire' })).toEqual({ ok: true });
+      expect(await send({ type: 'setPrompt', prompt: 'blazing orange sunset, red fire' })).toEqual({ ok: true });
       const changed = await waitUntil(
         () => {
           const last = received.at(-1);
