@@ -94,8 +94,8 @@ program
   .option('--seed <n>', 'seed: same prompt and seed give the same frames', integer(0, 2 ** 31 - 1), 1)
   .option('--fps <n>', 'show time between frames is 1/fps s', integer(1, 240), 30)
   .option('--start <ms>', 'show time of the first frame, ms', integer(0, 2 ** 31 - 1), 0)
-  .option('--width <px>', 'frame width (default: the model\'s native width)', integer(16, 7680))
-  .option('--height <px>', 'frame height (default: the model\'s native height)', integer(16, 4320))
+  .option('--width <px>', "frame width (default: the model's native width)", integer(16, 7680))
+  .option('--height <px>', "frame height (default: the model's native height)", integer(16, 4320))
   .addOption(modelOption())
   .addOption(providerOption())
   .action(async (flags) => {

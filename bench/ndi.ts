@@ -61,7 +61,17 @@ async function sendFigures(): Promise<void> {
     pattern(t, pixels);
     return pixels;
   });
-  const frame = (n: number): GeneratedFrame => ({ pixels: sources[n % sources.length] as Uint8Array, width: W, height: H, lookId: 1, sequence: n, showTimeMs: 0, inferMs: 0, doneAtMs: 0, requestId: null });
+  const frame = (n: number): GeneratedFrame => ({
+    pixels: sources[n % sources.length] as Uint8Array,
+    width: W,
+    height: H,
+    lookId: 1,
+    sequence: n,
+    showTimeMs: 0,
+    inferMs: 0,
+    doneAtMs: 0,
+    requestId: null,
+  });
   const periodMs = (RATE.den * 1000) / RATE.num;
   for (let n = 0; n < 30; n++) sink.send({ frame: frame(n), fresh: true, level: 1, tick: n }); // warm
   await sleep(200);

@@ -81,7 +81,11 @@ async function thumbnailRun(renderer: StandbyPreview, count: number, salt: numbe
 function displayScaleFigures(): void {
   const source = new Uint8Array(1920 * 1080 * 4);
   for (let i = 0; i < source.length; i++) source[i] = (i * 2654435761) >>> 24;
-  for (const [width, height] of [[640, 360], [960, 540], [1920, 1080]] as const) {
+  for (const [width, height] of [
+    [640, 360],
+    [960, 540],
+    [1920, 1080],
+  ] as const) {
     const scaler = new Downscaler(1920, 1080, width, height);
     const target = new Uint8Array(width * height * 4);
     const times: number[] = [];

@@ -14,7 +14,16 @@ import { emptyShow, serializeShow } from '../app/show/show-file.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cyclorama-bench-open-'));
 const realShow = emptyShow('500 cues');
-realShow.cues = Array.from({ length: 500 }, (_, i) => ({ id: `c${i + 1}`, number: String(i + 1), name: `Cue ${i + 1}`, look: { prompt: 'a long prompt, '.repeat(20), seed: i, params: {} }, transition: { durationMs: 1000, curve: 'linear' as const }, notes: '', continueMode: 'none' as const, delayMs: 0 }));
+realShow.cues = Array.from({ length: 500 }, (_, i) => ({
+  id: `c${i + 1}`,
+  number: String(i + 1),
+  name: `Cue ${i + 1}`,
+  look: { prompt: 'a long prompt, '.repeat(20), seed: i, params: {} },
+  transition: { durationMs: 1000, curve: 'linear' as const },
+  notes: '',
+  continueMode: 'none' as const,
+  delayMs: 0,
+}));
 const cases: Record<string, string> = {
   real_500_cues: serializeShow(realShow),
   syntax_error_15mb: '[' + '1,'.repeat(7.5 * 1024 * 1024) + '}',

@@ -116,7 +116,9 @@ async function main(): Promise<void> {
     const rss = rssMb();
     samples.push([minutes, rss]);
     const missed = engine.state().outputs.reduce((s, o) => s + o.missedTicks, 0);
-    console.log(`# t=${minutes.toFixed(1)} min rss=${rss.toFixed(0)} MB missed=${missed} errors=${errors} prompts=${promptChangesOk}/${promptChanges} console msgs=${consoleMessages} display frames=${displayFrames}`);
+    console.log(
+      `# t=${minutes.toFixed(1)} min rss=${rss.toFixed(0)} MB missed=${missed} errors=${errors} prompts=${promptChangesOk}/${promptChanges} console msgs=${consoleMessages} display frames=${displayFrames}`,
+    );
   }
   for (const timer of timers) clearInterval(timer);
   const outputs = engine.state().outputs;
@@ -125,7 +127,11 @@ async function main(): Promise<void> {
   print('soak_rss_start_mb', rssStart, 'MB');
   print('soak_rss_end_mb', rssMb(), 'MB');
   print('soak_rss_slope_mb_per_min', slope(afterWarmUp.length >= 2 ? afterWarmUp : samples), 'MB/min');
-  print('soak_missed_ticks', outputs.reduce((s, o) => s + o.missedTicks, 0), 'ticks');
+  print(
+    'soak_missed_ticks',
+    outputs.reduce((s, o) => s + o.missedTicks, 0),
+    'ticks',
+  );
   for (const o of outputs) console.log(`# output ${o.name} (${o.kind}): ${o.missedTicks} missed, ${o.freshFrames} fresh, ${o.repeatedFrames} repeated, ${o.fps.toFixed(1)} fps`);
   print('soak_errors', errors, 'errors');
   print('soak_prompt_changes_ok', promptChangesOk, 'changes');

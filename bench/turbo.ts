@@ -36,7 +36,13 @@ async function measure(dir: string, width: number, height: number): Promise<{ pi
   const pipeline = new TurboDiffusionPipeline(layout, { providers: ['cpu'], width, height, intraOpThreads: 1 });
   const loaded = await pipeline.load();
   if (!loaded.ok) throw new Error(loaded.message);
-  pipeline.setLook({ lookId: 1, from: null, to: { prompt: 'a photo of a cat', seed: 1, params: { similarity: 2 } }, transition: { durationMs: 0, curve: 'linear' }, startedAtMs: 0 });
+  pipeline.setLook({
+    lookId: 1,
+    from: null,
+    to: { prompt: 'a photo of a cat', seed: 1, params: { similarity: 2 } },
+    transition: { durationMs: 0, curve: 'linear' },
+    startedAtMs: 0,
+  });
   const buffer = new ArrayBuffer(width * height * 4);
 
   // Bare: the same three graphs, same options, inputs made once.
@@ -89,7 +95,7 @@ try {
     // The pipeline's own cost per frame (the figure the issue asks for).
     print(`turbo_fixture_ms${suffix}`, pipelineMs - bareMs, 'ms');
   }
-  console.log('# GPU figures not measured: no GPU machine lent to this task (SD-Turbo UNet + TAESD size, 512x512 and 1024x576, against StreamDiffusion\'s 10.6 ms)');
+  console.log("# GPU figures not measured: no GPU machine lent to this task (SD-Turbo UNet + TAESD size, 512x512 and 1024x576, against StreamDiffusion's 10.6 ms)");
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -24,7 +24,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Each addon: its folder under native/, its target name, what happens without it. */
 const addons = [
   { name: 'pixels', target: 'cyclorama_pixels', source: 'uyvy.c', without: 'NDI outputs will use the slower pure-JS conversion' },
-  { name: 'shm', target: 'cyclorama_shm', source: 'shm.c', without: 'inference will run in a worker thread of the engine (a model crash then takes the outputs down)', posixOnly: true },
+  {
+    name: 'shm',
+    target: 'cyclorama_shm',
+    source: 'shm.c',
+    without: 'inference will run in a worker thread of the engine (a model crash then takes the outputs down)',
+    posixOnly: true,
+  },
 ];
 
 function nodeGyp() {

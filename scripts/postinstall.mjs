@@ -58,7 +58,13 @@ if (process.env.ONNXRUNTIME_NODE_INSTALL === 'skip') {
 {
   // The NDI runtime Cyclorama bundles (scripts/fetch-ndi-runtime.mjs prints its own one line).
   const ndi = spawnSync(process.execPath, [path.join(root, 'scripts', 'fetch-ndi-runtime.mjs')], { encoding: 'utf8', timeout: 5 * 60_000 });
-  const said = `${ndi.stdout ?? ''}`.trim().split('\n').pop()?.replace(/^fetch-ndi-runtime: /, '');
-  lines.push(`NDI runtime: ${said || `not fetched (${ndi.error?.message ?? `exit ${ndi.status}`})`}${ndi.status === 0 ? '' : '; NDI outputs need an installed NDI runtime until "npm run fetch:ndi" works'}`);
+  const said = `${ndi.stdout ?? ''}`
+    .trim()
+    .split('\n')
+    .pop()
+    ?.replace(/^fetch-ndi-runtime: /, '');
+  lines.push(
+    `NDI runtime: ${said || `not fetched (${ndi.error?.message ?? `exit ${ndi.status}`})`}${ndi.status === 0 ? '' : '; NDI outputs need an installed NDI runtime until "npm run fetch:ndi" works'}`,
+  );
 }
 for (const line of lines) console.log(`cyclorama postinstall: ${line}`);

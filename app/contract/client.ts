@@ -58,10 +58,7 @@ export function createEngineConnection(bridge: MessageBridge): EngineConnection 
     }
     if (message.kind === 'hello') {
       if (message.contractVersion !== CONTRACT_VERSION) {
-        const error = engineError(
-          'version-mismatch',
-          `Engine speaks contract v${message.contractVersion}, this console v${CONTRACT_VERSION}. Update the older one.`,
-        );
+        const error = engineError('version-mismatch', `Engine speaks contract v${message.contractVersion}, this console v${CONTRACT_VERSION}. Update the older one.`);
         for (const l of eventListeners) l({ kind: 'error', error });
       }
       for (const l of statusListeners) l('open');
@@ -126,4 +123,3 @@ export function createEngineConnection(bridge: MessageBridge): EngineConnection 
     },
   };
 }
-

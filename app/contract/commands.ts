@@ -14,16 +14,13 @@ import { displayCommandSchemas } from './display.js';
 import { outputCommandSchemas } from './outputs.js';
 import { EXECUTION_PROVIDER_NAMES } from './providers.js';
 
-export {
-  MAX_PROMPT_LENGTH,
-  MAX_TRANSITION_MS,
-  transitionCurveSchema,
-  transitionSchema,
-  type Transition,
-  type TransitionCurve,
-} from './primitives.js';
+export { MAX_PROMPT_LENGTH, MAX_TRANSITION_MS, transitionCurveSchema, transitionSchema, type Transition, type TransitionCurve } from './primitives.js';
 
-const seedSchema = z.number().int().min(0).max(2 ** 31 - 1);
+const seedSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
 
 export const commandSchema = z.discriminatedUnion('type', [
   z.object({

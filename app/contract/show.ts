@@ -17,7 +17,11 @@ export const MAX_TIMELINE_MS = 24 * 3600_000;
 export const MAX_CUES = 500;
 export const MAX_KEYFRAMES = 500;
 
-export const seedSchema = z.number().int().min(0).max(2 ** 31 - 1);
+export const seedSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
 const idSchema = z.string().min(1).max(40);
 
 /** Everything the generator needs for one look: prompt conditioning, seed, model parameters. */
@@ -42,7 +46,10 @@ export const cueSchema = z.object({
   transition: transitionSchema,
   notes: z.string().max(4000).default(''),
   /** CSS colour for the row, e.g. "#2e6e49"; absent = none. */
-  colour: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+  colour: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/)
+    .optional(),
   /**
    * 'auto-continue': fire the next cue `delayMs` after this one fires;
    * 'auto-follow': fire the next cue `delayMs` after this one's transition ends.
@@ -159,7 +166,10 @@ const cuePatchSchema = z
     params: z.record(z.string().max(40), z.number().finite()),
     transition: transitionSchema,
     notes: z.string().max(4000),
-    colour: z.string().regex(/^#[0-9a-fA-F]{6}$/).nullable(),
+    colour: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/)
+      .nullable(),
     continueMode: continueModeSchema,
     delayMs: z.number().int().min(0).max(MAX_TRANSITION_MS),
     gotoCueId: idSchema.nullable(),

@@ -79,7 +79,12 @@ export const CONTROL_FLAGS = {
   oscPort: { kind: 'int', flag: '--osc-port <n>', help: 'listen for OSC on this UDP port, and TCP on the same number (e.g. 8421; off by default)', min: 0, max: 65535 },
   oscHost: { kind: 'text', flag: '--osc-host <address>', help: 'address the OSC listener binds (default 127.0.0.1; 0.0.0.0 for desks on the network)' },
   oscAllow: { kind: 'text', flag: '--osc-allow <ips>', help: 'only accept OSC from these source IPs (comma separated)' },
-  oscFeedback: { kind: 'list', flag: '--osc-feedback <host:port>', help: 'send OSC feedback (cues, panic, fps, prompt) here (repeatable)', check: (value) => void parseOscDestination(value) },
+  oscFeedback: {
+    kind: 'list',
+    flag: '--osc-feedback <host:port>',
+    help: 'send OSC feedback (cues, panic, fps, prompt) here (repeatable)',
+    check: (value) => void parseOscDestination(value),
+  },
   oscTcpPort: { kind: 'int', flag: '--osc-tcp-port <n>', help: 'OSC over TCP on this port instead of the --osc-port number', min: 0, max: 65535 },
   oscTcpFraming: {
     kind: 'choice',
@@ -90,7 +95,11 @@ export const CONTROL_FLAGS = {
   },
   oscTcp: { kind: 'off', flag: '--no-osc-tcp', help: 'OSC over UDP only: no TCP listener' },
   allowHost: { kind: 'list', flag: '--allow-host <name>', help: 'a host name clients may reach this node by besides its own names and addresses, e.g. a DNS alias (repeatable)' },
-  allowOrigin: { kind: 'list', flag: '--allow-origin <origin>', help: 'a web page origin allowed to control this node besides its own console, e.g. http://localhost:5173 (repeatable)' },
+  allowOrigin: {
+    kind: 'list',
+    flag: '--allow-origin <origin>',
+    help: 'a web page origin allowed to control this node besides its own console, e.g. http://localhost:5173 (repeatable)',
+  },
 } as const satisfies FlagTable;
 
 export type EngineFlags = FlagValues<typeof ENGINE_FLAGS>;
@@ -234,7 +243,14 @@ export function controlSettingsFromFlags(flags: ControlFlags): ControlSettings {
           osc: {
             host: flags.oscHost ?? '127.0.0.1',
             port: flags.oscPort,
-            ...(flags.oscAllow ? { allow: flags.oscAllow.split(',').map((ip) => ip.trim()).filter(Boolean) } : {}),
+            ...(flags.oscAllow
+              ? {
+                  allow: flags.oscAllow
+                    .split(',')
+                    .map((ip) => ip.trim())
+                    .filter(Boolean),
+                }
+              : {}),
             ...(flags.oscFeedback ? { feedback: flags.oscFeedback.map(parseOscDestination) } : {}),
             tcp:
               flags.oscTcp === false

@@ -35,7 +35,9 @@ export async function runHeadless(options: HeadlessOptions): Promise<void> {
   if (control.osc) {
     const osc = control.osc.status();
     const tcp = osc.tcp ? `, tcp ${osc.host}:${osc.tcp.port} (${osc.tcp.framing})` : '';
-    console.log(`Cyclorama OSC: udp ${osc.host}:${osc.port}${tcp}${osc.allow.length ? ` from ${osc.allow.join(',')}` : ''}${osc.feedback.length ? `, feedback to ${osc.feedback.join(',')}` : ''}`);
+    console.log(
+      `Cyclorama OSC: udp ${osc.host}:${osc.port}${tcp}${osc.allow.length ? ` from ${osc.allow.join(',')}` : ''}${osc.feedback.length ? `, feedback to ${osc.feedback.join(',')}` : ''}`,
+    );
   }
   stopLogging();
 

@@ -157,7 +157,11 @@ export class LiveModel {
   }
 
   /** Loads a model folder and starts its worker; a Result, so the caller decides what a failure means. */
-  private async startGenerator(dir: string, size?: { width: number; height: number }, provider = this.options.provider): Promise<Result<{ folder: ModelFolder; generator: Generator }>> {
+  private async startGenerator(
+    dir: string,
+    size?: { width: number; height: number },
+    provider = this.options.provider,
+  ): Promise<Result<{ folder: ModelFolder; generator: Generator }>> {
     const folder = loadModelFolder(dir);
     if (!folder.ok) return folder;
     const { manifest } = folder.value;

@@ -45,12 +45,14 @@ const hub = new ClientHub(engine, log);
 // Network control (remote consoles, HTTP, OSC) only when a control flag was given: the app's own console needs none.
 const wantsControl = Object.keys(CONTROL_FLAGS).some((key) => process.argv.includes(CONTROL_FLAGS[key as keyof typeof CONTROL_FLAGS].flag.split(' ')[0] as string));
 const control = wantsControl
-  ? await startControl(engine, { ...controlSettingsFromFlags(flags), staticDir: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../renderer') }, log, hub).catch((error: unknown) => {
-      console.error(`cyclorama: ${error instanceof StartupProblem ? error.message : (error as Error).message}`);
-      // Main does not restart an engine that cannot start with these flags (app/main/engine-process.ts).
-      parentPort.postMessage({ type: 'startup-failed', message: (error as Error).message });
-      process.exit(1);
-    })
+  ? await startControl(engine, { ...controlSettingsFromFlags(flags), staticDir: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../renderer') }, log, hub).catch(
+      (error: unknown) => {
+        console.error(`cyclorama: ${error instanceof StartupProblem ? error.message : (error as Error).message}`);
+        // Main does not restart an engine that cannot start with these flags (app/main/engine-process.ts).
+        parentPort.postMessage({ type: 'startup-failed', message: (error as Error).message });
+        process.exit(1);
+      },
+    )
   : (logStartupErrors(engine, log)(), null);
 if (control) {
   control.stopLogging();

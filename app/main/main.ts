@@ -34,7 +34,9 @@ try {
 /** Tells the engine which displays are attached (the console offers them for display outputs). */
 function reportScreens(engine: EngineProcess<Electron.MessagePortMain>): void {
   const primary = screen.getPrimaryDisplay();
-  const displays = screen.getAllDisplays().map((d) => ({ label: d.label || `Display ${d.id}`, x: d.bounds.x, y: d.bounds.y, width: d.bounds.width, height: d.bounds.height, primary: d.id === primary.id }));
+  const displays = screen
+    .getAllDisplays()
+    .map((d) => ({ label: d.label || `Display ${d.id}`, x: d.bounds.x, y: d.bounds.y, width: d.bounds.width, height: d.bounds.height, primary: d.id === primary.id }));
   engine.post({ type: 'screens', displays });
 }
 

@@ -32,7 +32,10 @@ export class RestartPolicy {
     this.exits.push(nowMs);
     while (this.exits.length > 0 && (this.exits[0] as number) <= nowMs - this.limits.windowMs) this.exits.shift();
     if (this.exits.length > this.limits.maxRestarts) {
-      return { restart: false, message: `Cyclorama engine exited (code ${code}) ${this.exits.length} times in ${Math.round(this.limits.windowMs / 1000)} s; not restarting. Quit and start Cyclorama again.` };
+      return {
+        restart: false,
+        message: `Cyclorama engine exited (code ${code}) ${this.exits.length} times in ${Math.round(this.limits.windowMs / 1000)} s; not restarting. Quit and start Cyclorama again.`,
+      };
     }
     return { restart: true, message: `Cyclorama engine exited (code ${code}); restarting it where it was (show, cue, model, prompt; outputs from the saved rig).` };
   }

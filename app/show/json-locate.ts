@@ -21,9 +21,7 @@ export interface JsonPosition {
   column: number;
 }
 
-export type LocatedJson =
-  | { ok: true; value: unknown; positions: Map<string, JsonPosition> }
-  | { ok: false; message: string; position: JsonPosition };
+export type LocatedJson = { ok: true; value: unknown; positions: Map<string, JsonPosition> } | { ok: false; message: string; position: JsonPosition };
 
 /** Map key for a path: stable and unambiguous. */
 export function pathKey(path: JsonPath): string {

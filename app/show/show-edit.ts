@@ -10,16 +10,7 @@ import { checkConsistency } from './show-file.js';
 export type EditCommand = Extract<
   Command,
   {
-    type:
-      | 'addCue'
-      | 'updateCue'
-      | 'deleteCue'
-      | 'moveCue'
-      | 'addKeyframe'
-      | 'updateKeyframe'
-      | 'deleteKeyframe'
-      | 'updateTimeline'
-      | 'updateShow';
+    type: 'addCue' | 'updateCue' | 'deleteCue' | 'moveCue' | 'addKeyframe' | 'updateKeyframe' | 'deleteKeyframe' | 'updateTimeline' | 'updateShow';
   }
 >;
 
@@ -109,7 +100,10 @@ function applyEditUnchecked(show: Show, edit: EditCommand, onAir: ShowLook): Edi
   switch (edit.type) {
     case 'addCue': {
       if (show.cues.length >= MAX_CUES) return { ok: false, field: 'cues', message: `a show holds at most ${MAX_CUES} cues` };
-      const id = nextId('c', show.cues.map((c) => c.id));
+      const id = nextId(
+        'c',
+        show.cues.map((c) => c.id),
+      );
       const at = edit.afterCueId === undefined ? show.cues.length : cueIndex(edit.afterCueId) + 1;
       if (edit.afterCueId !== undefined && at === 0) return missingCue(edit.afterCueId);
       const base: Cue = {
@@ -157,7 +151,10 @@ function applyEditUnchecked(show: Show, edit: EditCommand, onAir: ShowLook): Edi
     }
     case 'addKeyframe': {
       if (show.timeline.keyframes.length >= MAX_KEYFRAMES) return { ok: false, field: 'timeline.keyframes', message: `a timeline holds at most ${MAX_KEYFRAMES} keyframes` };
-      const id = nextId('k', show.timeline.keyframes.map((k) => k.id));
+      const id = nextId(
+        'k',
+        show.timeline.keyframes.map((k) => k.id),
+      );
       const base: Keyframe = {
         id,
         timeMs: edit.timeMs,

@@ -82,7 +82,8 @@ export function excessNestingAt(text: string, limit: number): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {
@@ -97,7 +98,10 @@ export function parseShowFile(text: string): ShowFileResult {
   const tooDeep = excessNestingAt(text, MAX_SHOW_JSON_DEPTH);
   if (tooDeep >= 0) {
     const line = lineAt(text, tooDeep);
-    return { ok: false, error: { field: '(file)', line, message: `nested more than ${MAX_SHOW_JSON_DEPTH} levels deep at line ${line}: this is not a show file (a show is 5 levels deep)` } };
+    return {
+      ok: false,
+      error: { field: '(file)', line, message: `nested more than ${MAX_SHOW_JSON_DEPTH} levels deep at line ${line}: this is not a show file (a show is 5 levels deep)` },
+    };
   }
   let value: unknown;
   try {
@@ -105,7 +109,11 @@ export function parseShowFile(text: string): ShowFileResult {
   } catch {
     // JSON.parse's message quotes the text; ours says where, without quoting.
     const where = parseJsonWithPositions(text, { only: [], scanOnly: true });
-    if (!where.ok) return { ok: false, error: { field: '(file)', line: where.position.line, message: `not valid JSON at line ${where.position.line}, column ${where.position.column}: ${where.message}` } };
+    if (!where.ok)
+      return {
+        ok: false,
+        error: { field: '(file)', line: where.position.line, message: `not valid JSON at line ${where.position.line}, column ${where.position.column}: ${where.message}` },
+      };
     return { ok: false, error: { field: '(file)', line: null, message: 'not valid JSON' } };
   }
   const located = (path: JsonPath, message: string): ShowFileError => {
@@ -123,14 +131,21 @@ export function parseShowFile(text: string): ShowFileResult {
   if (version > SHOW_FILE_VERSION) {
     return {
       ok: false,
-      error: located(['version'], `this show was saved by a newer Cyclorama (file version ${version}; this one reads up to ${SHOW_FILE_VERSION}). Open it with that version or newer.`),
+      error: located(
+        ['version'],
+        `this show was saved by a newer Cyclorama (file version ${version}; this one reads up to ${SHOW_FILE_VERSION}). Open it with that version or newer.`,
+      ),
     };
   }
   // Lists longer than a show may hold are refused before the schema walks every element.
-  for (const [list, max, what] of [[['cues'], MAX_CUES, 'cues'], [['timeline', 'keyframes'], MAX_KEYFRAMES, 'keyframes']] as const) {
+  for (const [list, max, what] of [
+    [['cues'], MAX_CUES, 'cues'],
+    [['timeline', 'keyframes'], MAX_KEYFRAMES, 'keyframes'],
+  ] as const) {
     let node: unknown = value;
     for (const step of list) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[step] : undefined;
-    if (Array.isArray(node) && node.length > max) return { ok: false, error: located(list, `${list.join('.')}: a show holds at most ${max} ${what} (this file has ${node.length})`) };
+    if (Array.isArray(node) && node.length > max)
+      return { ok: false, error: located(list, `${list.join('.')}: a show holds at most ${max} ${what} (this file has ${node.length})`) };
   }
   const entry = VERSIONS[version];
   if (!entry) return { ok: false, error: located(['version'], `unknown show file version ${version}`) };

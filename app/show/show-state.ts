@@ -111,7 +111,12 @@ export function timelineSegment(timeline: Timeline, positionMs: number): Timelin
 }
 
 /** What the program must hold for the timeline at `nowMs`, and a key that changes exactly when the generator needs a new look. */
-function timelineProgram(show: Show, state: ShowState, nowMs: number, reading: TimecodeReading | null): { key: string; from: LookTarget | null; to: LookTarget; transition: Transition; startedAtMs: number; holdMix: number | null } | null {
+function timelineProgram(
+  show: Show,
+  state: ShowState,
+  nowMs: number,
+  reading: TimecodeReading | null,
+): { key: string; from: LookTarget | null; to: LookTarget; transition: Transition; startedAtMs: number; holdMix: number | null } | null {
   const at = timelinePosition(show.timeline, state, nowMs, reading);
   const segment = timelineSegment(show.timeline, at.positionMs);
   if (!segment) return null;
@@ -160,8 +165,7 @@ const noPanic = (nowMs: number): ProgramState['panic'] => ({ mode: 'none', fadeM
 export function fireCue(show: Show, state: ShowState, cue: Cue, atMs: number): ShowState {
   const cleared = state.program.panic.mode === 'none' ? state.program : { ...state.program, panic: noPanic(atMs) };
   const program = startLook(cleared, lookTarget(cue.look), cue.transition, atMs);
-  const autoDueAtMs =
-    cue.continueMode === 'auto-continue' ? atMs + cue.delayMs : cue.continueMode === 'auto-follow' ? atMs + cue.transition.durationMs + cue.delayMs : null;
+  const autoDueAtMs = cue.continueMode === 'auto-continue' ? atMs + cue.delayMs : cue.continueMode === 'auto-follow' ? atMs + cue.transition.durationMs + cue.delayMs : null;
   return {
     ...state,
     program,

@@ -39,7 +39,20 @@ export function csvField(value: string | number): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export const WALL_LOG_COLUMNS = ['time_utc', 'timecode', 'look_id', 'source', 'cue_number', 'cue_name', 'prompt', 'negative_prompt', 'seed', 'transition_ms', 'curve', 'output'] as const;
+export const WALL_LOG_COLUMNS = [
+  'time_utc',
+  'timecode',
+  'look_id',
+  'source',
+  'cue_number',
+  'cue_name',
+  'prompt',
+  'negative_prompt',
+  'seed',
+  'transition_ms',
+  'curve',
+  'output',
+] as const;
 
 export function wallLogCsv(entries: readonly WallLogEntry[]): string {
   const rows = entries.map((e) =>

@@ -18,11 +18,9 @@ export const FEEDBACKS = {
   /** Cue number N is the live cue. */
   cueLive: (state: CycloramaState | null, number: string) => cueNumber(state, 'currentCueId') === number.trim(),
   /** A panic holds the wall (any mode, or one named mode). */
-  panicActive: (state: CycloramaState | null, mode: string) =>
-    !!state && state.program.panic !== 'none' && (mode === 'any' || state.program.panic === mode),
+  panicActive: (state: CycloramaState | null, mode: string) => !!state && state.program.panic !== 'none' && (mode === 'any' || state.program.panic === mode),
   /** The named (or id'd) output is blanked: sending black instead of the program. */
-  outputBlanked: (state: CycloramaState | null, output: string) =>
-    !!state && state.outputs.some((o) => (o.id === output.trim() || o.name === output.trim()) && o.live === false),
+  outputBlanked: (state: CycloramaState | null, output: string) => !!state && state.outputs.some((o) => (o.id === output.trim() || o.name === output.trim()) && o.live === false),
   /** The engine's model is running (not loading or failed). */
   modelRunning: (state: CycloramaState | null) => state?.model.status === 'running',
 };

@@ -1,5 +1,11 @@
 /** A Stream Deck page: GO and BACK, cues 1-8 with standby/live colours, panic row, restore. */
-import { combineRgb, type CompanionButtonPresetDefinition, type CompanionOptionValues, type CompanionPresetDefinitions, type CompanionPresetFeedback } from '@companion-module/base';
+import {
+  combineRgb,
+  type CompanionButtonPresetDefinition,
+  type CompanionOptionValues,
+  type CompanionPresetDefinitions,
+  type CompanionPresetFeedback,
+} from '@companion-module/base';
 
 const WHITE = combineRgb(255, 255, 255);
 const BLACK = combineRgb(0, 0, 0);

@@ -10,7 +10,12 @@ import { encodePrompt } from '../../app/engine/generate/builtin-text-encoder.js'
 import { loadBuiltinVocabulary } from '../../app/engine/generate/builtin-vocabulary.js';
 import { builtinModelFolder } from './build.js';
 
-const SIZES: ReadonlyArray<[width: number, height: number]> = [[1920, 1080], [1280, 720], [384, 216], [3840, 2160]];
+const SIZES: ReadonlyArray<[width: number, height: number]> = [
+  [1920, 1080],
+  [1280, 720],
+  [384, 216],
+  [3840, 2160],
+];
 const WARM_UP = 5;
 const RUNS = 30;
 

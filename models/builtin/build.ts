@@ -38,7 +38,7 @@ const WEIGHTS_SEED = 0x0c7c1042;
 const TAU = 6.283185307179586;
 const N = INTERNAL_WIDTH * INTERNAL_HEIGHT;
 /** Half the frame width in model units (frame height is 1). */
-const HALF_WIDTH = (INTERNAL_WIDTH / INTERNAL_HEIGHT) / 2;
+const HALF_WIDTH = INTERNAL_WIDTH / INTERNAL_HEIGHT / 2;
 
 // Layer sizes. Layer 2 rows: 5 octaves x 6 waves of cloud field, then 8 slow
 // waves for colour mottling and 8 for the contour-line (glow) field.
@@ -121,7 +121,12 @@ function fourierLayer(
 function generateWeights() {
   const rand = prng(WEIGHTS_SEED);
   // Layer 1: broad waves (wavelength ~0.8-2 frame heights) that bend the plane.
-  const warp = fourierLayer(rand, WARP_UNITS, () => uniform(rand, 3.2, 7.5), () => uniform(rand, 0.35, 0.8));
+  const warp = fourierLayer(
+    rand,
+    WARP_UNITS,
+    () => uniform(rand, 3.2, 7.5),
+    () => uniform(rand, 0.35, 0.8),
+  );
   const warpOut: number[] = []; // [2, WARP_UNITS]
   for (let i = 0; i < 2 * WARP_UNITS; i++) warpOut.push(gaussian(rand) * 0.075);
 
@@ -326,10 +331,7 @@ export function buildBuiltinModel(): Uint8Array {
   // ---- Layer 2: four fields. ----
   const l2 = layerInputs('waves', w.layer2, LAYER2_UNITS, true, true);
   const h2 = g.sin(g.add(g.matmul(l2.omega, warped), l2.phase)); // [46, N]
-  const mixPhase = g.op('Mod', [
-    g.add(g.constant('mix_phase', 'float32', [MIX_UNITS, 1], w.mixPhase), g.mul(seed11, k(0.7))),
-    k(TAU),
-  ], { fmod: attr.int(1) });
+  const mixPhase = g.op('Mod', [g.add(g.constant('mix_phase', 'float32', [MIX_UNITS, 1], w.mixPhase), g.mul(seed11, k(0.7))), k(TAU)], { fmod: attr.int(1) });
   const h3 = g.sin(g.add(g.matmul(g.constant('mix_in', 'float32', [MIX_UNITS, LAYER2_UNITS], w.mixIn), h2), mixPhase));
   const turbulence = clamp01(slot('turbulence'));
   let readout = g.add(
@@ -349,16 +351,10 @@ export function buildBuiltinModel(): Uint8Array {
   const fromHorizon = g.sub(down, horizon);
   // Below the horizon (ground, sea) the light falls off faster than above it.
   const belowHorizon = g.relu(fromHorizon);
-  const band = g.sub(k(0.6), g.add(
-    g.mul(g.mul(fromHorizon, fromHorizon), k(3.6)),
-    g.mul(g.mul(belowHorizon, belowHorizon), k(7)),
-  ));
+  const band = g.sub(k(0.6), g.add(g.mul(g.mul(fromHorizon, fromHorizon), k(3.6)), g.mul(g.mul(belowHorizon, belowHorizon), k(7))));
   let tone = g.add(k(0.47), g.mul(band, g.mul(clamp01(slot('sky')), k(0.75))));
   // Light pool: exp(-d^2 / 2r^2), r = 0.42 frame heights.
-  const spotCentre = g.op('Concat', [
-    g.mul(g.sub(slot('spotX'), k(0.5)), k(2 * HALF_WIDTH)),
-    g.sub(k(0.5), slot('spotY')),
-  ], { axis: attr.int(0) }); // [2, 1]
+  const spotCentre = g.op('Concat', [g.mul(g.sub(slot('spotX'), k(0.5)), k(2 * HALF_WIDTH)), g.sub(k(0.5), slot('spotY'))], { axis: attr.int(0) }); // [2, 1]
   const toSpot = g.sub(coords, spotCentre);
   const spotDistance2 = g.op('ReduceSumSquare', [toSpot], { axes: attr.ints([0]), keepdims: attr.int(1) });
   const pool = g.op('Exp', [g.mul(spotDistance2, k(-1 / (2 * 0.42 * 0.42)))]);
@@ -373,14 +369,8 @@ export function buildBuiltinModel(): Uint8Array {
 
   // ---- Palette: quadratic Bezier shadow -> body -> light (no kinks, no banding). ----
   const oneMinusT = g.sub(k(1), t);
-  const basis = g.op('Concat', [
-    g.mul(oneMinusT, oneMinusT),
-    g.mul(g.mul(t, oneMinusT), k(2)),
-    g.mul(t, t),
-  ], { axis: attr.int(0) }); // [3, N]
-  const palette = g.op('Transpose', [
-    g.op('Concat', [slot('shadow'), slot('body'), slot('light')], { axis: attr.int(0) }),
-  ], { perm: attr.ints([1, 0]) }); // [rgb, 3]
+  const basis = g.op('Concat', [g.mul(oneMinusT, oneMinusT), g.mul(g.mul(t, oneMinusT), k(2)), g.mul(t, t)], { axis: attr.int(0) }); // [3, N]
+  const palette = g.op('Transpose', [g.op('Concat', [slot('shadow'), slot('body'), slot('light')], { axis: attr.int(0) })], { perm: attr.ints([1, 0]) }); // [rgb, 3]
   let colour = g.matmul(palette, basis); // [3, N]
   const column = (rgb: string) => g.op('Transpose', [rgb], { perm: attr.ints([1, 0]) }); // [1,3] -> [3,1]
   const glowColour = column(slot('glow'));
@@ -392,7 +382,15 @@ export function buildBuiltinModel(): Uint8Array {
   // Light shafts from the top: ridged sums of tilted vertical stripes, fading downwards.
   const lr = layerInputs('rays', w.rays, RAY_UNITS, false, false);
   const rayWaves = g.sin(g.add(g.matmul(lr.omega, coords), lr.phase)); // [6, N]
-  const rayField = g.matmul(g.constant('rays_out', 'float32', [1, RAY_UNITS], w.rayOut.map((v) => v / 2.2)), rayWaves);
+  const rayField = g.matmul(
+    g.constant(
+      'rays_out',
+      'float32',
+      [1, RAY_UNITS],
+      w.rayOut.map((v) => v / 2.2),
+    ),
+    rayWaves,
+  );
   const rayPositive = g.relu(rayField);
   const shafts = g.mul(g.mul(rayPositive, rayPositive), g.sub(k(1.1), down));
   colour = g.add(colour, g.mul(lightColour, g.mul(shafts, g.mul(clamp01(slot('rays')), k(0.55)))));
@@ -407,10 +405,7 @@ export function buildBuiltinModel(): Uint8Array {
   // ---- Grade: vignette, white balance, saturation, exposure. ----
   colour = g.mul(colour, g.sub(k(1), g.mul(vignetteShape, clamp01(slot('vignette')))));
   const warmth = g.sub(clamp01(slot('temperature')), k(0.5)); // -0.5 .. 0.5
-  const balance = g.add(
-    g.constant('wb_one', 'float32', [3, 1], [1, 1, 1]),
-    g.mul(g.constant('wb_axis', 'float32', [3, 1], [0.36, 0.05, -0.4]), warmth),
-  );
+  const balance = g.add(g.constant('wb_one', 'float32', [3, 1], [1, 1, 1]), g.mul(g.constant('wb_axis', 'float32', [3, 1], [0.36, 0.05, -0.4]), warmth));
   const luminance = g.matmul(g.constant('rec709_luma', 'float32', [1, 3], [0.2126, 0.7152, 0.0722]), colour);
   const saturation = g.mul(clamp01(slot('saturation')), k(2));
   colour = g.add(luminance, g.mul(g.sub(colour, luminance), saturation));
@@ -436,10 +431,7 @@ export function buildBuiltinModel(): Uint8Array {
   // Cast truncates: value + U[0,1) then truncation is unbiased dithered rounding.
   // (Cast rather than QuantizeLinear: same speed on CPU, supported by every EP.)
   const rgb8 = g.op('Cast', [g.add(resized, dither)], { to: attr.int(2) }); // uint8 [1,3,H,W]
-  const alphaPlane = g.op('Expand', [
-    g.constant('opaque', 'uint8', [1, 1, 1, 1], [255]),
-    g.op('Concat', [g.ints([1, 1]), outputSize], { axis: attr.int(0) }),
-  ]);
+  const alphaPlane = g.op('Expand', [g.constant('opaque', 'uint8', [1, 1, 1, 1], [255]), g.op('Concat', [g.ints([1, 1]), outputSize], { axis: attr.int(0) })]);
   const rgba = g.op('Concat', [rgb8, alphaPlane], { axis: attr.int(1) }); // [1, 4, H, W]
   const planar = g.op('Reshape', [rgba, g.op('Concat', [g.ints([4]), outputSize], { axis: attr.int(0) })]);
   const frame = g.op('Transpose', [planar], { perm: attr.ints([1, 2, 0]) }, 'frame');

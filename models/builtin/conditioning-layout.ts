@@ -35,7 +35,7 @@ export const SLOTS = [
   { name: 'spotY', index: 23, size: 1, doc: 'light pool y: 0 top, 1 bottom' },
   { name: 'vignette', index: 24, size: 1, doc: 'darkening towards the corners' },
   { name: 'rays', index: 25, size: 1, doc: 'shafts of light falling from the top' },
-  { name: 'glowLines', index: 26, size: 1, doc: 'emissive lines along the field\'s contours (neon, lava, aurora)' },
+  { name: 'glowLines', index: 26, size: 1, doc: "emissive lines along the field's contours (neon, lava, aurora)" },
   { name: 'clouds', index: 27, size: 1, doc: 'how much the noise field moves the tone (0 clean gradient, 1 mottled)' },
   { name: 'grain', index: 28, size: 1, doc: 'fine painted-canvas mottle' },
   { name: 'flow', index: 29, size: 1, doc: 'drift direction as a turn: 0 right, 0.25 up, 0.5 left, 0.75 down' },

@@ -11,20 +11,7 @@ import { encodePrompt } from '../../app/engine/generate/builtin-text-encoder.js'
 import { loadBuiltinVocabulary } from '../../app/engine/generate/builtin-vocabulary.js';
 import { builtinModelFolder } from './build.js';
 
-export const STILL_PROMPTS = [
-  '',
-  'warm brown painted canvas backdrop',
-  'sunset',
-  'dawn',
-  'underwater',
-  'snow',
-  'neon',
-  'forest',
-  'storm',
-  'fire',
-  'night',
-  'nebula',
-];
+export const STILL_PROMPTS = ['', 'warm brown painted canvas backdrop', 'sunset', 'dawn', 'underwater', 'snow', 'neon', 'forest', 'storm', 'fire', 'night', 'nebula'];
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -32,7 +19,13 @@ function option(name: string): string | undefined {
 }
 
 export function slug(prompt: string): string {
-  return prompt.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'empty-prompt';
+  return (
+    prompt
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'empty-prompt'
+  );
 }
 
 async function main(): Promise<void> {

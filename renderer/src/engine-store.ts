@@ -6,13 +6,7 @@
  * A plain external store (subscribe/getSnapshot) so React reads it with
  * useSyncExternalStore and tests or later panels can read it without React.
  */
-import type {
-  CommandInput,
-  CommandResult,
-  EngineConnection,
-  EngineError,
-  EngineState,
-} from '../../app/contract/index.js';
+import type { CommandInput, CommandResult, EngineConnection, EngineError, EngineState } from '../../app/contract/index.js';
 import { createThumbnailStore, type ThumbnailStore } from './thumbnail-store.js';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed';
@@ -229,7 +223,10 @@ export function createEngineStore(connection: EngineConnection, options: EngineS
     getSnapshot: () => snapshot,
     async send(command) {
       if (snapshot.connection !== 'open') {
-        const error = { code: 'internal' as const, message: `Not connected to the engine: "${command.type}" was not sent. Wait for the connection light to turn green, then try again.` };
+        const error = {
+          code: 'internal' as const,
+          message: `Not connected to the engine: "${command.type}" was not sent. Wait for the connection light to turn green, then try again.`,
+        };
         raise(error, 'console');
         update({ alerts: visibleAlerts() });
         return { ok: false, error };

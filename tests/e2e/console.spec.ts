@@ -5,18 +5,7 @@
  */
 import path from 'node:path';
 import { connectTestClient } from '../helpers/engine-client.js';
-import {
-  brightness,
-  expect,
-  meanDistance,
-  openConsole,
-  pixelDifference,
-  sampleProgram,
-  takePrompt,
-  test,
-  waitForLivePicture,
-  type CanvasSample,
-} from './fixtures.js';
+import { brightness, expect, meanDistance, openConsole, pixelDifference, sampleProgram, takePrompt, test, waitForLivePicture, type CanvasSample } from './fixtures.js';
 
 /** Provider the engine must report here (no GPU in CI); a GPU machine sets its own. */
 const EXPECTED_PROVIDER = process.env.CYCLORAMA_EXPECT_PROVIDER ?? 'cpu';

@@ -19,12 +19,22 @@ async function sampleOutput(page: Page, width: number, height: number): Promise<
       const ctx = small.getContext('2d')!;
       ctx.drawImage(element as HTMLCanvasElement, 0, 0, size.width, size.height);
       const { data } = ctx.getImageData(0, 0, size.width, size.height);
-      let r = 0, g = 0, b = 0;
-      for (let i = 0; i < data.length; i += 4) { r += data[i]!; g += data[i + 1]!; b += data[i + 2]!; }
+      let r = 0,
+        g = 0,
+        b = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        r += data[i]!;
+        g += data[i + 1]!;
+        b += data[i + 2]!;
+      }
       const n = size.width * size.height;
       const grid: number[] = [];
       const step = Math.max(1, Math.floor(Math.min(size.width, size.height) / 24));
-      for (let y = Math.floor(step / 2); y < size.height; y += step) for (let x = Math.floor(step / 2); x < size.width; x += step) { const i = (y * size.width + x) * 4; grid.push(data[i]!, data[i + 1]!, data[i + 2]!); }
+      for (let y = Math.floor(step / 2); y < size.height; y += step)
+        for (let x = Math.floor(step / 2); x < size.width; x += step) {
+          const i = (y * size.width + x) * 4;
+          grid.push(data[i]!, data[i + 1]!, data[i + 2]!);
+        }
       return { width: size.width, height: size.height, mean: [r / n, g / n, b / n] as [number, number, number], grid };
     },
     { width, height },
@@ -37,7 +47,9 @@ test('a display output page shows the program frames (pixels match the Program m
   const client = await connectTestClient(`${engine.url.replace(/^http/, 'ws')}ws`);
   try {
     expect((await client.connection.send({ type: 'addDisplayOutput', name: 'Wall left', width: 480, height: 270 })).ok).toBe(true);
-    expect((await client.connection.send({ type: 'addDisplayOutput', name: 'Wall right half', width: 240, height: 270, crop: { x: 0.5, y: 0, width: 0.5, height: 1 } })).ok).toBe(true);
+    expect((await client.connection.send({ type: 'addDisplayOutput', name: 'Wall right half', width: 240, height: 270, crop: { x: 0.5, y: 0, width: 0.5, height: 1 } })).ok).toBe(
+      true,
+    );
     const output = await context.newPage();
     await output.setViewportSize({ width: 640, height: 360 });
     await output.goto(`${engine.url}output.html?output=display-1`);
@@ -45,7 +57,16 @@ test('a display output page shows the program frames (pixels match the Program m
     const painter = await output.evaluate(() => document.body.dataset.painter);
     // The engine counts the page as a client of the output, and the output ticks at its rate.
     await expect(page.getByTestId('health-output-display-1')).toHaveText(/Wall left\s*\d+\.\d\/29\.97/);
-    await expect.poll(async () => (await client.connection.send({ type: 'getState' })).ok && client.events.filter((e) => e.kind === 'state').at(-1)?.state.outputs.find((o) => o.id === 'display-1')?.clients).toBe(1);
+    await expect
+      .poll(
+        async () =>
+          (await client.connection.send({ type: 'getState' })).ok &&
+          client.events
+            .filter((e) => e.kind === 'state')
+            .at(-1)
+            ?.state.outputs.find((o) => o.id === 'display-1')?.clients,
+      )
+      .toBe(1);
 
     // Hold the wall still: both pages then show the same frame.
     await page.keyboard.press('f');
@@ -73,8 +94,14 @@ test('a display output page shows the program frames (pixels match the Program m
     const programRight = await page.getByTestId('program-canvas').evaluate((element) => {
       const c = element as HTMLCanvasElement;
       const { data } = c.getContext('2d')!.getImageData(c.width / 2, 0, c.width / 2, c.height);
-      let r = 0, g = 0, b = 0;
-      for (let i = 0; i < data.length; i += 4) { r += data[i]!; g += data[i + 1]!; b += data[i + 2]!; }
+      let r = 0,
+        g = 0,
+        b = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        r += data[i]!;
+        g += data[i + 1]!;
+        b += data[i + 2]!;
+      }
       const n = data.length / 4;
       return [r / n, g / n, b / n];
     });

@@ -46,10 +46,7 @@ async function startEngine(extraEnv: Record<string, string> = {}): Promise<{ eng
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`engine printed no "Cyclorama console: URL" line within ${START_TIMEOUT_MS} ms:\n${lines.join('\n')}`)),
-      START_TIMEOUT_MS,
-    );
+    const timer = setTimeout(() => reject(new Error(`engine printed no "Cyclorama console: URL" line within ${START_TIMEOUT_MS} ms:\n${lines.join('\n')}`)), START_TIMEOUT_MS);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       lines.push(line);
       const match = READY_LINE.exec(line);

@@ -41,7 +41,10 @@ test('preflight turns the NDI item red when the NDI runtime is hidden; the rest 
   await expect(page.getByTestId('preflight-outputs')).toContainText('Console program monitor');
   // Untitled show: never saved.
   await expect(page.getByTestId('preflight-show-saved')).toHaveAttribute('data-ok', 'false');
-  for (const [width, height] of [[1920, 1080], [1280, 800]] as const) {
+  for (const [width, height] of [
+    [1920, 1080],
+    [1280, 800],
+  ] as const) {
     await page.setViewportSize({ width, height });
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(test.info().project.outputDir, `preflight-${width}x${height}.png`) });
@@ -75,10 +78,13 @@ test('preview shows the standby cue before GO; after GO program shows it', async
   // The still of the edited cue arrives (it differs from the wall's look).
   let preview: CanvasSample | undefined;
   await expect
-    .poll(async () => {
-      preview = await samplePreview(page);
-      return meanDistance(preview, programBefore);
-    }, { timeout: 15_000, message: 'preview never showed the standby look' })
+    .poll(
+      async () => {
+        preview = await samplePreview(page);
+        return meanDistance(preview, programBefore);
+      },
+      { timeout: 15_000, message: 'preview never showed the standby look' },
+    )
     .toBeGreaterThan(20);
 
   await page.screenshot({ path: path.join(test.info().project.outputDir, 'preview-program-1280x800.png') });
@@ -87,10 +93,13 @@ test('preview shows the standby cue before GO; after GO program shows it', async
   await expect(page.getByTestId('on-air-prompt')).toHaveText('deep green forest moss');
   let programAfter: CanvasSample | undefined;
   await expect
-    .poll(async () => {
-      programAfter = await sampleProgram(page);
-      return meanDistance(programAfter, preview!);
-    }, { timeout: 10_000, message: 'program did not take the previewed look' })
+    .poll(
+      async () => {
+        programAfter = await sampleProgram(page);
+        return meanDistance(programAfter, preview!);
+      },
+      { timeout: 10_000, message: 'program did not take the previewed look' },
+    )
     .toBeLessThan(12);
   test.info().annotations.push({
     type: 'take',

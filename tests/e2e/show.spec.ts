@@ -40,7 +40,11 @@ test('build a three-cue show in the console and run it with GO: the program foll
     expect(brightness(thumbnail), `cue ${number}'s thumbnail is a picture`).toBeGreaterThan(8);
     thumbnails.push(thumbnail);
   }
-  for (const [a, b] of [[0, 1], [0, 2], [1, 2]] as const) {
+  for (const [a, b] of [
+    [0, 1],
+    [0, 2],
+    [1, 2],
+  ] as const) {
     const distance = meanDistance(thumbnails[a]!, thumbnails[b]!);
     test.info().annotations.push({ type: `thumbnail ${a + 1} vs ${b + 1}`, description: `mean distance ${distance.toFixed(1)}` });
     expect(distance, `thumbnails of cues ${a + 1} and ${b + 1} differ`).toBeGreaterThan(MIN_MEAN_DISTANCE);
@@ -107,22 +111,21 @@ test('the timeline adds keyframes, plays, and drives the wall; safe plate and re
   await waitForLivePicture(page, 5000);
 });
 
-
 test('Save as onto an existing file asks first and replaces it only after Replace; a failed Open puts the field back', async ({ page, engine }) => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cyclorama-e2e-show-'));
   try {
     const full = path.join(dir, 'full-show.json');
-    writeFileSync(full, 'the operator\'s full show');
+    writeFileSync(full, "the operator's full show");
     await openConsole(page, engine);
     await page.getByTestId('show-path').fill(full);
     await page.getByTestId('show-save-as').click();
     const confirm = page.getByTestId('show-overwrite-confirm');
     await expect(confirm).toBeVisible();
     await expect(confirm).toContainText(`${full} already exists`);
-    expect(readFileSync(full, 'utf8')).toBe('the operator\'s full show');
+    expect(readFileSync(full, 'utf8')).toBe("the operator's full show");
     await page.getByTestId('show-overwrite-cancel').click();
     await expect(confirm).toBeHidden();
-    expect(readFileSync(full, 'utf8')).toBe('the operator\'s full show');
+    expect(readFileSync(full, 'utf8')).toBe("the operator's full show");
 
     await page.getByTestId('show-save-as').click();
     await page.getByTestId('show-overwrite-replace').click();

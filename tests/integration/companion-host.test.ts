@@ -57,8 +57,7 @@ const EJSON = requireFromBase('ejson') as { stringify(value: unknown): string; p
 
 /** One message on the IPC channel (@companion-module/base dist/host-api/ipc-wrapper.js). */
 type IpcMessage =
-  | { direction: 'call'; name: string; payload: string; callbackId: number | undefined }
-  | { direction: 'response'; callbackId: number; success: boolean; payload: string };
+  { direction: 'call'; name: string; payload: string; callbackId: number | undefined } | { direction: 'response'; callbackId: number; success: boolean; payload: string };
 
 /** Stands in for Companion: spawns the module as Companion does and plays the host side of the IPC protocol. */
 class StandInCompanion {
@@ -223,7 +222,7 @@ afterAll(async () => {
   await engine?.stop();
 });
 
-describe('Companion module under a stand-in Companion host (Companion\'s IPC protocol)', () => {
+describe("Companion module under a stand-in Companion host (Companion's IPC protocol)", () => {
   it('registers, and on init declares its actions, feedbacks and presets and connects', async () => {
     const register = await waitFor('register', () => companion.calls<{ apiVersion: string; connectionId: string; verificationToken: string }>('register')[0]);
     expect(register).toMatchObject({ connectionId: 'cyclorama-stand-in-1', verificationToken: VERIFICATION_TOKEN });
@@ -279,7 +278,7 @@ describe('Companion module under a stand-in Companion host (Companion\'s IPC pro
     await waitFor('panic feedbacks off', () => values.get('panicAny') === false && values.get('panicBlack') === false);
   });
 
-  it('logs a command the engine refuses to Companion\'s log', async () => {
+  it("logs a command the engine refuses to Companion's log", async () => {
     const before = engine.state().show?.currentCueId;
     await press('fireCue', { number: '99' });
     await waitFor('a warning in the log', () =>
@@ -300,7 +299,9 @@ describe('Companion module under a stand-in Companion host (Companion\'s IPC pro
     // A GO pressed now is refused (and logged), and must not fire when the connection comes back.
     const live = engine.state().show?.currentCueId;
     await press('go');
-    await waitFor('a not-connected warning', () => companion.calls<LogMessageMessage>('log-message').find((m) => m.level === 'warn' && /^GO refused.*Not connected/.test(m.message)));
+    await waitFor('a not-connected warning', () =>
+      companion.calls<LogMessageMessage>('log-message').find((m) => m.level === 'warn' && /^GO refused.*Not connected/.test(m.message)),
+    );
 
     const back = companion.statuses().length;
     await companion.call('updateConfigAndLabel', { label: 'cyclorama', config: config(), secrets: {} } satisfies UpdateConfigAndLabelMessage);
@@ -316,7 +317,11 @@ describe('Companion module under a stand-in Companion host (Companion\'s IPC pro
     for (const failure of await failedAttempts(since)) expect(failure.message).toMatch(/401/);
 
     const back = companion.statuses().length;
-    await companion.call('updateConfigAndLabel', { label: 'cyclorama', config: config({ port: guarded.port, token: ACCESS_TOKEN }), secrets: {} } satisfies UpdateConfigAndLabelMessage);
+    await companion.call('updateConfigAndLabel', {
+      label: 'cyclorama',
+      config: config({ port: guarded.port, token: ACCESS_TOKEN }),
+      secrets: {},
+    } satisfies UpdateConfigAndLabelMessage);
     await waitFor('status ok with the token', () => lastStatus()?.status === InstanceStatus.Ok);
     expect(statusesSince(back).map((s) => s.status)).toEqual([InstanceStatus.Connecting, InstanceStatus.Ok]);
     await waitFor('cue feedbacks back', () => companion.feedbackValues.get('live1') === true);
@@ -324,7 +329,7 @@ describe('Companion module under a stand-in Companion host (Companion\'s IPC pro
 
   it('on destroy closes its connection, and the process exits by itself once Companion lets go', async () => {
     await companion.call('destroy', {});
-    await waitFor('the module\'s connection closed', () => hub.clientCount === 0);
+    await waitFor("the module's connection closed", () => hub.clientCount === 0);
     const exited = once(companion.child, 'exit');
     // Companion drops the channel; a module that left a socket or timer running would not exit.
     companion.child.disconnect();

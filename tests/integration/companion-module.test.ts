@@ -27,7 +27,10 @@ const waitFor = <T>(predicate: Probe<T>, timeoutMs = 10_000) => waitUntil(predic
 
 /** Runs a Companion action the way Companion would: its callback with the button's options. */
 async function press(id: keyof typeof ACTIONS, options: Record<string, unknown> = {}) {
-  const definitions = actionDefinitions((command) => client.send(command), (name, reply) => rejected.push(`${name}: ${reply.error?.message}`));
+  const definitions = actionDefinitions(
+    (command) => client.send(command),
+    (name, reply) => rejected.push(`${name}: ${reply.error?.message}`),
+  );
   const definition = definitions[id];
   if (!definition) throw new Error(`no action ${id}`);
   await definition.callback({ id: 'x', actionId: id, controlId: 'c', options } as never, {} as never);
@@ -53,7 +56,13 @@ afterAll(async () => {
 
 describe('Companion module', () => {
   it('maps every action to a command the engine accepts', () => {
-    const samples: Record<string, Record<string, unknown>> = { selectOutput: { output: 'Wall A', mode: 'blank' }, fireCue: { number: '2' }, prompt: { prompt: 'fog', transitionMs: 500 }, seed: { seed: 9 }, black: { fadeMs: 250 } };
+    const samples: Record<string, Record<string, unknown>> = {
+      selectOutput: { output: 'Wall A', mode: 'blank' },
+      fireCue: { number: '2' },
+      prompt: { prompt: 'fog', transitionMs: 500 },
+      seed: { seed: 9 },
+      black: { fadeMs: 250 },
+    };
     for (const [id, spec] of Object.entries(ACTIONS)) {
       const command = spec.command(samples[id] ?? {});
       expect(commandSchema.safeParse(command).success, `${id} -> ${JSON.stringify(command)}`).toBe(true);

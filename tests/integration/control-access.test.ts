@@ -116,7 +116,7 @@ describe('a web page cannot drive the engine', () => {
     expect((await raw({ path: '/api/state', headers: { 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
   });
 
-  it('lets the console\'s own origin and clients without an Origin through', async () => {
+  it("lets the console's own origin and clients without an Origin through", async () => {
     for (const origin of [`http://127.0.0.1:${port}`, `http://localhost:${port}`]) {
       expect((await raw({ method: 'POST', path: '/api/restore', headers: { origin } })).status, origin).toBe(200);
     }
@@ -247,7 +247,12 @@ describe('outputs the machine cannot carry', () => {
       expect((await send({ type: 'addDisplayOutput', name: 'Wall A', width: 1920, height: 1080, rate: { num: 60000, den: 1001 } })).ok).toBe(true);
       expect((await send({ type: 'addDisplayOutput', name: 'Wall B', width: 1920, height: 1080, rate: { num: 60000, den: 1001 } })).ok).toBe(true);
       expect((await send({ type: 'addDisplayOutput', name: 'Wall C', width: 1920, height: 1080, rate: { num: 60000, den: 1001 } })).ok).toBe(false);
-      expect(rigEngine.state().outputs.filter((o) => o.kind !== 'preview').map((o) => o.name)).toEqual(['Wall A', 'Wall B']);
+      expect(
+        rigEngine
+          .state()
+          .outputs.filter((o) => o.kind !== 'preview')
+          .map((o) => o.name),
+      ).toEqual(['Wall A', 'Wall B']);
       const rig = path.join(configDir, 'outputs.json');
       expect(existsSync(rig)).toBe(true);
       const saved = readFileSync(rig, 'utf8');

@@ -24,7 +24,14 @@ let port: number;
 beforeAll(async () => {
   engine = await Engine.start({ configDir: null, width: 160, height: 90 });
   // Rate limits high enough that the fuzz reaches the handlers instead of the limiter.
-  control = await startNetworkControl({ engine, hub: new ClientHub(engine), staticDir: 'dist/renderer', port: 0, osc: { port: 0, tcp: false }, rateLimit: { perSecond: 10_000, burst: 10_000 } });
+  control = await startNetworkControl({
+    engine,
+    hub: new ClientHub(engine),
+    staticDir: 'dist/renderer',
+    port: 0,
+    osc: { port: 0, tcp: false },
+    rateLimit: { perSecond: 10_000, burst: 10_000 },
+  });
   port = control.server.port;
 });
 
@@ -56,7 +63,10 @@ const pathArb = fc.oneof(
   fc.constantFrom('*', 'http://a:b@c/', '//a:b', ''),
 );
 const headerArb = fc.oneof(
-  fc.tuple(fc.constantFrom('Host', 'Origin', 'Content-Length', 'Content-Type', 'Authorization', 'Sec-Fetch-Site', 'Transfer-Encoding', 'Upgrade', 'Connection'), fc.string({ maxLength: 40 })),
+  fc.tuple(
+    fc.constantFrom('Host', 'Origin', 'Content-Length', 'Content-Type', 'Authorization', 'Sec-Fetch-Site', 'Transfer-Encoding', 'Upgrade', 'Connection'),
+    fc.string({ maxLength: 40 }),
+  ),
   fc.tuple(fc.stringMatching(/^[A-Za-z-]{1,20}$/), fc.string({ maxLength: 40 })),
 );
 const bodyArb = fc.oneof(fc.constant(''), fc.string({ maxLength: 200 }), fc.json({ maxDepth: 4 }), fc.constant('['.repeat(5000)));
@@ -64,12 +74,18 @@ const bodyArb = fc.oneof(fc.constant(''), fc.string({ maxLength: 200 }), fc.json
 describe('fuzzing the network edges (bounded)', () => {
   it('HTTP: random request lines, headers, paths and bodies never kill the node or earn a 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'G\u00e9T'), pathArb, fc.array(headerArb, { maxLength: 6 }), bodyArb, async (method, target, headers, body) => {
-        const head = [`${method} ${target} HTTP/1.1`, 'Host: 127.0.0.1', ...headers.map(([k, v]) => `${k}: ${v}`)].join('\r\n');
-        const status = await exchange(Buffer.from(`${head}\r\n\r\n${body}`, 'latin1'));
-        // Either an answer that is not a server error, or a closed connection (Node's parser may hang up).
-        expect(status === '' || /^HTTP\/1\.1 [1-4]\d\d/.test(status), `${method} ${target} -> ${status}`).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'G\u00e9T'),
+        pathArb,
+        fc.array(headerArb, { maxLength: 6 }),
+        bodyArb,
+        async (method, target, headers, body) => {
+          const head = [`${method} ${target} HTTP/1.1`, 'Host: 127.0.0.1', ...headers.map(([k, v]) => `${k}: ${v}`)].join('\r\n');
+          const status = await exchange(Buffer.from(`${head}\r\n\r\n${body}`, 'latin1'));
+          // Either an answer that is not a server error, or a closed connection (Node's parser may hang up).
+          expect(status === '' || /^HTTP\/1\.1 [1-4]\d\d/.test(status), `${method} ${target} -> ${status}`).toBe(true);
+        },
+      ),
       { numRuns: 250, interruptAfterTimeLimit: 20_000 },
     );
     expect(await healthy()).toBe(true);
@@ -84,14 +100,37 @@ describe('fuzzing the network edges (bounded)', () => {
       if (message.kind === 'reply') replies.push(message);
     });
     await new Promise((resolve) => ws.once('open', resolve));
-    const commandLike = fc.record({ kind: fc.constantFrom('command', 'cmd', 42), id: fc.oneof(fc.nat(), fc.integer(), fc.string()), command: fc.oneof(fc.json({ maxDepth: 3 }), fc.record({ type: fc.constantFrom('setPrompt', 'fireCue', 'addNdiOutput', 'openShow', 'loadModel', 'x'), prompt: fc.string(), number: fc.string(), name: fc.string(), width: fc.integer() }, { requiredKeys: ['type'] })) });
+    const commandLike = fc.record({
+      kind: fc.constantFrom('command', 'cmd', 42),
+      id: fc.oneof(fc.nat(), fc.integer(), fc.string()),
+      command: fc.oneof(
+        fc.json({ maxDepth: 3 }),
+        fc.record(
+          {
+            type: fc.constantFrom('setPrompt', 'fireCue', 'addNdiOutput', 'openShow', 'loadModel', 'x'),
+            prompt: fc.string(),
+            number: fc.string(),
+            name: fc.string(),
+            width: fc.integer(),
+          },
+          { requiredKeys: ['type'] },
+        ),
+      ),
+    });
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 300 }), fc.json({ maxDepth: 5 }), commandLike.map((c) => JSON.stringify(c))), async (text) => {
-        const before = replies.length;
-        ws.send(text);
-        await waitUntil(() => replies.length > before, { timeoutMs: 5000, what: `a reply to ${text.slice(0, 80)}` });
-        expect(ws.readyState).toBe(WebSocket.OPEN);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc.json({ maxDepth: 5 }),
+          commandLike.map((c) => JSON.stringify(c)),
+        ),
+        async (text) => {
+          const before = replies.length;
+          ws.send(text);
+          await waitUntil(() => replies.length > before, { timeoutMs: 5000, what: `a reply to ${text.slice(0, 80)}` });
+          expect(ws.readyState).toBe(WebSocket.OPEN);
+        },
+      ),
       { numRuns: 200, interruptAfterTimeLimit: 15_000 },
     );
     ws.close();
@@ -107,10 +146,16 @@ describe('fuzzing the network edges (bounded)', () => {
     const before = received();
     let sent = 0;
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 600 }), fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })).map(([i, b]) => Uint8Array.from(valid, (v, j) => (j === i ? b : v)))), async (bytes) => {
-        await new Promise<void>((resolve) => sender.send(bytes.length > 0 ? bytes : new Uint8Array([0]), target, '127.0.0.1', () => resolve()));
-        sent++;
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 600 }),
+          fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })).map(([i, b]) => Uint8Array.from(valid, (v, j) => (j === i ? b : v))),
+        ),
+        async (bytes) => {
+          await new Promise<void>((resolve) => sender.send(bytes.length > 0 ? bytes : new Uint8Array([0]), target, '127.0.0.1', () => resolve()));
+          sent++;
+        },
+      ),
       { numRuns: 300, interruptAfterTimeLimit: 10_000 },
     );
     await waitUntil(() => received() - before >= sent * 0.9, { timeoutMs: 10_000, what: 'the OSC listener to count the datagrams' });

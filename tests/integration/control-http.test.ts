@@ -28,7 +28,11 @@ afterAll(async () => {
 });
 
 const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
 const state = async (): Promise<EngineState> => (await (await fetch(`${base}/api/state`)).json()) as EngineState;
 
 describe('HTTP API', () => {

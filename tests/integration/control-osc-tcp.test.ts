@@ -96,7 +96,11 @@ describe('OSC over TCP', () => {
 
   it('fires a three-cue show from a TCP client; state and feedback on the connection follow', async () => {
     await client.connection.send({ type: 'updateShow', settings: { goGuardMs: 0 } });
-    for (const [prompt, name] of [['snow white winter morning', 'Snow'], ['neon night city', 'Neon'], ['deep green forest', 'Forest']] as const) {
+    for (const [prompt, name] of [
+      ['snow white winter morning', 'Snow'],
+      ['neon night city', 'Neon'],
+      ['deep green forest', 'Forest'],
+    ] as const) {
       expect(await client.connection.send({ type: 'addCue', patch: { prompt, name, transition: { durationMs: 0, curve: 'linear' } } })).toEqual({ ok: true });
     }
     await client.waitFor(() => show().document.cues.length === 3 && show().standbyCueId === 'c1');
@@ -104,7 +108,11 @@ describe('OSC over TCP', () => {
     const desk = await connect();
     await desk.waitFor(() => lastValue(desk, `${P}/standby/name`) === 'Snow' && lastValue(desk, `${P}/panic`) === 'none');
     expect(typeof lastValue(desk, `${P}/fps`)).toBe('number');
-    for (const [id, name] of [['c1', 'Snow'], ['c2', 'Neon'], ['c3', 'Forest']] as const) {
+    for (const [id, name] of [
+      ['c1', 'Snow'],
+      ['c2', 'Neon'],
+      ['c3', 'Forest'],
+    ] as const) {
       desk.send(`${P}/go`, [{ type: 'integer', value: 1 }]);
       desk.send(`${P}/go`, [{ type: 'integer', value: 0 }]); // the button's release: not a second GO
       await client.waitFor(() => show().currentCueId === id);
@@ -140,7 +148,9 @@ describe('OSC over TCP', () => {
     for (const [round, seed] of [1, 2, 3].entries()) {
       const dispatchedBefore = counters.dispatched;
       const pongsBefore = peer.count(`${P}/pong`);
-      const stream = concat(seeds.flatMap((s) => [peer.frame({ address: `${P}/seed`, args: [{ type: 'integer', value: s + round * 100 }] }), peer.frame({ address: `${P}/ping`, args: [] })]));
+      const stream = concat(
+        seeds.flatMap((s) => [peer.frame({ address: `${P}/seed`, args: [{ type: 'integer', value: s + round * 100 }] }), peer.frame({ address: `${P}/ping`, args: [] })]),
+      );
       await writeInPieces(peer, stream, lcg(seed));
       await peer.waitFor(() => peer.count(`${P}/pong`) === pongsBefore + seeds.length);
       await client.waitFor(() => lastState().program.seed === 108 + round * 100);
@@ -148,7 +158,13 @@ describe('OSC over TCP', () => {
     }
     // Several messages in one write, with the double-END framing's empty frames between them.
     const pongsBefore = peer.count(`${P}/pong`);
-    peer.sendRaw(concat([peer.frame({ address: `${P}/cue/fire`, args: [{ type: 'string', value: '2' }] }), peer.frame({ address: `${P}/seed`, args: [{ type: 'integer', value: 7 }] }), peer.frame({ address: `${P}/ping`, args: [] })]));
+    peer.sendRaw(
+      concat([
+        peer.frame({ address: `${P}/cue/fire`, args: [{ type: 'string', value: '2' }] }),
+        peer.frame({ address: `${P}/seed`, args: [{ type: 'integer', value: 7 }] }),
+        peer.frame({ address: `${P}/ping`, args: [] }),
+      ]),
+    );
     await peer.waitFor(() => peer.count(`${P}/pong`) === pongsBefore + 1);
     await client.waitFor(() => show().currentCueId === 'c2' && lastState().program.seed === 7);
   });
@@ -160,16 +176,25 @@ describe('OSC over TCP', () => {
     const rand = lcg(4242);
     const randomBytes = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(rand() * 256));
     const noisy = await connect();
-    const valid = encode({ address: `${P}/nope`, args: [{ type: 'string', value: 'x'.repeat(40) }, { type: 'integer', value: 7 }] });
+    const valid = encode({
+      address: `${P}/nope`,
+      args: [
+        { type: 'string', value: 'x'.repeat(40) },
+        { type: 'integer', value: 7 },
+      ],
+    });
     for (let i = 0; i < 300; i++) {
       const kind = i % 5;
-      if (kind === 0) noisy.sendRaw(randomBytes(1 + Math.floor(rand() * 200))); // raw garbage, END bytes included at random
-      else if (kind === 1) noisy.sendRaw(slipEncode(valid.slice(0, 1 + Math.floor(rand() * (valid.length - 1))))); // truncated
+      if (kind === 0)
+        noisy.sendRaw(randomBytes(1 + Math.floor(rand() * 200))); // raw garbage, END bytes included at random
+      else if (kind === 1)
+        noisy.sendRaw(slipEncode(valid.slice(0, 1 + Math.floor(rand() * (valid.length - 1))))); // truncated
       else if (kind === 2) {
         const corrupted = valid.slice();
         corrupted[Math.floor(rand() * corrupted.length)] = Math.floor(rand() * 256);
         noisy.sendRaw(slipEncode(corrupted)); // one corrupted byte
-      } else if (kind === 3) noisy.send(`${P}/seed`, [{ type: 'true' } as never]); // wrong type for seed
+      } else if (kind === 3)
+        noisy.send(`${P}/seed`, [{ type: 'true' } as never]); // wrong type for seed
       else noisy.sendRaw(slipEncode(randomBytes(1 + Math.floor(rand() * 100)))); // well framed, not OSC
     }
     // Whatever the garbage left half-finished is closed by an END; the connection is still in sync after it.

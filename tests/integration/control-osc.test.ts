@@ -54,12 +54,20 @@ describe('OSC control', () => {
   it('fires a three-cue show from an OSC client; state, preview frames and feedback follow', async () => {
     await client.waitFor(() => lastState().model.status === 'running', 30_000);
     await client.connection.send({ type: 'updateShow', settings: { goGuardMs: 0 } });
-    for (const [prompt, name] of [['snow white winter morning', 'Snow'], ['neon night city', 'Neon'], ['deep green forest', 'Forest']] as const) {
+    for (const [prompt, name] of [
+      ['snow white winter morning', 'Snow'],
+      ['neon night city', 'Neon'],
+      ['deep green forest', 'Forest'],
+    ] as const) {
       expect(await client.connection.send({ type: 'addCue', patch: { prompt, name, transition: { durationMs: 0, curve: 'linear' } } })).toEqual({ ok: true });
     }
     await client.waitFor(() => show().document.cues.length === 3 && show().standbyCueId === 'c1');
     await feedback.waitFor(() => lastValue(feedback, `${P}/standby/name`) === 'Snow');
-    for (const [id, name] of [['c1', 'Snow'], ['c2', 'Neon'], ['c3', 'Forest']] as const) {
+    for (const [id, name] of [
+      ['c1', 'Snow'],
+      ['c2', 'Neon'],
+      ['c3', 'Forest'],
+    ] as const) {
       const lookBefore = lastState().program.lookId;
       osc.send(`${P}/go`, [{ type: 'integer', value: 1 }]);
       osc.send(`${P}/go`, [{ type: 'integer', value: 0 }]); // the button's release: not a second GO
@@ -76,7 +84,10 @@ describe('OSC control', () => {
     osc.send(`${P}/cue/1/fire`);
     await client.waitFor(() => show().currentCueId === 'c1');
     osc.send(`${P}/back`);
-    osc.send(`${P}/prompt`, [{ type: 'string', value: 'golden desert dunes' }, { type: 'integer', value: 500 }]);
+    osc.send(`${P}/prompt`, [
+      { type: 'string', value: 'golden desert dunes' },
+      { type: 'integer', value: 500 },
+    ]);
     await client.waitFor(() => lastState().program.prompt === 'golden desert dunes');
     osc.send(`${P}/seed`, [{ type: 'integer', value: 42 }]);
     await client.waitFor(() => lastState().program.seed === 42);
@@ -115,24 +126,32 @@ describe('OSC control', () => {
   it('survives a fuzz run of malformed and random packets; the show is unchanged and the engine still answers', async () => {
     const before = lastState();
     let seed = 1234567;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     const randomBytes = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(rand() * 256));
     const addresses = ['go', 'back', 'restore', 'prompt', 'seed', 'panic/black', 'cue/fire', 'timeline/seek', 'timeline/rate', 'cue/x/fire'];
     // Mutated copies of a well-formed message to an address that changes nothing (a mutated /prompt can be a valid prompt).
-    const valid = encode({ address: `${P}/nope`, args: [{ type: 'string', value: 'x'.repeat(40) }, { type: 'integer', value: 7 }] });
+    const valid = encode({
+      address: `${P}/nope`,
+      args: [
+        { type: 'string', value: 'x'.repeat(40) },
+        { type: 'integer', value: 7 },
+      ],
+    });
     const started = performance.now();
     const COUNT = 3000;
     for (let i = 0; i < COUNT; i++) {
       const kind = i % 8;
       let bytes: Uint8Array;
       if (kind === 0) bytes = randomBytes(1 + Math.floor(rand() * 200));
-      else if (kind === 1) bytes = valid.slice(0, Math.floor(rand() * valid.length)); // truncated
+      else if (kind === 1)
+        bytes = valid.slice(0, Math.floor(rand() * valid.length)); // truncated
       else if (kind === 2) {
         bytes = valid.slice();
         bytes[Math.floor(rand() * bytes.length)] = Math.floor(rand() * 256); // one corrupted byte
       } else if (kind === 3) bytes = encode({ address: `${P}/${addresses[i % addresses.length]}`, args: [{ type: 'blob', value: randomBytes(8) }] });
       else if (kind === 4) bytes = encode({ address: `${P}/fuzz/${Math.floor(rand() * 1e6)}`, args: [{ type: 'integer', value: i }] });
-      else if (kind === 5) bytes = randomBytes(9000); // oversized
+      else if (kind === 5)
+        bytes = randomBytes(9000); // oversized
       else if (kind === 6) {
         const deep = (d: number): Parameters<typeof encode>[0] => (d === 0 ? { address: `${P}/nope` } : { timetag: new Date(), elements: [deep(d - 1)] });
         bytes = encode(deep(6)); // nested too deep
@@ -163,7 +182,7 @@ describe('OSC control', () => {
       const before = lastState().program.seed;
       outsider.send(`${P}/seed`, [{ type: 'integer', value: 777 }]);
       outsider.send(`${P}/ping`);
-      await guarded.counters.received >= 2 ? undefined : outsider.waitFor(() => guarded.counters.received >= 2, 3000);
+      (await guarded.counters.received) >= 2 ? undefined : outsider.waitFor(() => guarded.counters.received >= 2, 3000);
       await new Promise((r) => setTimeout(r, 100));
       expect(guarded.counters.rejected).toBe(2);
       expect(guarded.counters.dispatched).toBe(0);
@@ -202,7 +221,9 @@ describe('OSC control', () => {
     const dispatched = counters.dispatched - start.dispatched;
     const limited = counters.rateLimited - start.rateLimited;
     const missed = preview().missedTicks - missedBefore;
-    console.log(`flood: ${FLOOD} sent, ${received} received in ${seconds.toFixed(2)} s (${(received / seconds).toFixed(0)}/s), ${dispatched} dispatched, ${limited} rate limited, missed ticks ${missed} (quiet window: ${missedQuiet})`);
+    console.log(
+      `flood: ${FLOOD} sent, ${received} received in ${seconds.toFixed(2)} s (${(received / seconds).toFixed(0)}/s), ${dispatched} dispatched, ${limited} rate limited, missed ticks ${missed} (quiet window: ${missedQuiet})`,
+    );
     expect(received).toBeGreaterThan(FLOOD * 0.8);
     // Burst 40 plus 20/s for the flood's duration.
     expect(dispatched).toBeLessThanOrEqual(40 + Math.ceil(20 * seconds) + 2);

@@ -33,7 +33,11 @@ const until = <T>(probe: Probe<T>, timeoutMs = 30_000) => waitUntil(probe, { tim
 const cues = (): Cue[] => engine.state().show!.document.cues;
 const keyOf = (cue: Cue) => thumbnailKey(cue.look, engine.state().model.id);
 /** The engine's current thumbnail for a cue (what a console connecting now would get), or undefined. */
-const currentFor = (cue: Cue) => engine.cueThumbnails().map((m) => readThumbnail(m)!).find((t) => t.key === keyOf(cue));
+const currentFor = (cue: Cue) =>
+  engine
+    .cueThumbnails()
+    .map((m) => readThumbnail(m)!)
+    .find((t) => t.key === keyOf(cue));
 const deliveriesOf = (key: string) => delivered.filter((t) => t.key === key).length;
 
 beforeAll(async () => {
@@ -59,7 +63,11 @@ describe('cue thumbnails', () => {
       expect([t.width, t.height, t.showTimeMs]).toEqual([THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT, THUMBNAIL_SHOW_TIME_MS]);
     }
     const means = thumbnails.map((t) => meanRgb(t.pixels));
-    for (const [a, b] of [[0, 1], [0, 2], [1, 2]] as const) {
+    for (const [a, b] of [
+      [0, 1],
+      [0, 2],
+      [1, 2],
+    ] as const) {
       expect(rgbDistance(means[a]!, means[b]!), `cue ${a + 1} vs ${b + 1}`).toBeGreaterThan(15);
     }
     // Each look was rendered once.

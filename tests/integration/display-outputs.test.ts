@@ -106,7 +106,12 @@ describe('display outputs', () => {
     expect((await send({ type: 'addNdiOutput', name: 'Ceiling', width: 64, height: 36 })).ok).toBe(true);
     const ambiguous = await send({ type: 'selectOutput', output: 'Ceiling', live: false });
     expect(ambiguous.ok ? '' : ambiguous.error.message).toMatch(/Two outputs are called "Ceiling".*select one by its id/);
-    expect(engine.state().outputs.filter((o) => o.name === 'Ceiling').every((o) => o.live === true)).toBe(true);
+    expect(
+      engine
+        .state()
+        .outputs.filter((o) => o.name === 'Ceiling')
+        .every((o) => o.live === true),
+    ).toBe(true);
     for (const h of handles) h.detach();
   });
 });

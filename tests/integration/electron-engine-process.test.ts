@@ -62,7 +62,10 @@ function showOf(client: TestClient) {
 }
 
 async function consoleOf(standIn: { lines: string[] }): Promise<TestClient> {
-  const line = await waitUntil(() => standIn.lines.find((l) => l.startsWith('Cyclorama console: ')), { timeoutMs: 60_000, what: () => `the console line:\n${standIn.lines.join('\n')}` });
+  const line = await waitUntil(() => standIn.lines.find((l) => l.startsWith('Cyclorama console: ')), {
+    timeoutMs: 60_000,
+    what: () => `the console line:\n${standIn.lines.join('\n')}`,
+  });
   const url = /http:\/\/[^/\s?]+/.exec(line)![0];
   return connectTestClient(`${url.replace('http', 'ws')}/ws`);
 }
@@ -116,7 +119,7 @@ describe('Electron main with a stand-in for utilityProcess, on the real engine e
 
     // A deliberate quit: asked to stop, it exits 0, is not restarted, and leaves nothing to resume.
     await engine.stop();
-    expect(logs.join("\n") + "\n" + forked[1]!.lines.join("\n")).not.toMatch(/did not stop in time/);
+    expect(logs.join('\n') + '\n' + forked[1]!.lines.join('\n')).not.toMatch(/did not stop in time/);
     expect(forked[1]!.child.exitCode).toBe(0);
     expect(forked).toHaveLength(2);
     expect(existsSync(lastSession)).toBe(false);

@@ -84,7 +84,7 @@ describe('engine on a test clock', () => {
     expect(missed).toBeLessThanOrEqual(301);
   });
 
-  it('stamps recent errors with the clock\'s wall time', async () => {
+  it("stamps recent errors with the clock's wall time", async () => {
     const reply = await engine.dispatch({ type: 'loadModel', dir: '/nonexistent/cyclorama-clock-test-model' });
     expect(reply.ok).toBe(false);
     const recorded = engine.state().recentErrors.find((e) => e.message.includes('cyclorama-clock-test-model'));

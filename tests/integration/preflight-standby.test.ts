@@ -82,7 +82,12 @@ describe('standby preview', () => {
     const count = stills.length;
     expect((await send({ type: 'updateCue', cueId, patch: { prompt: 'deep green forest moss' } })).ok).toBe(true);
     const second = await until(() => stills.length > count && stills[stills.length - 1]);
-    const mean = (px: Uint8Array) => [0, 1, 2].map((c) => { let s = 0; for (let i = c; i < px.length; i += 4) s += px[i]!; return s / (px.length / 4); });
+    const mean = (px: Uint8Array) =>
+      [0, 1, 2].map((c) => {
+        let s = 0;
+        for (let i = c; i < px.length; i += 4) s += px[i]!;
+        return s / (px.length / 4);
+      });
     const [a, b] = [mean(frame.pixels), mean(readFrame(second)!.pixels)];
     expect(Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!)).toBeGreaterThan(10);
   });

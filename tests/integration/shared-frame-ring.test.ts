@@ -70,63 +70,71 @@ describe('shared frame ring', () => {
     ['mapped', 'mapped'],
     ['copied', 'mapped'],
     ['mapped', 'copied'],
-  ] as const)('two processes see the same bytes in a slot, both ways (engine %s, other process %s)', async (engineAccess, childAccess) => {
-    const frameBytes = WIDTH * HEIGHT * 4;
-    const ring = withShmMode(engineAccess, () => SharedFrameRing.create(frameBytes, 3));
-    expect(ring.access).toBe(engineAccess);
-    // Created exclusively and unlinked at once: nothing named is left in /dev/shm.
-    if (existsSync('/dev/shm')) expect(readdirSync('/dev/shm').filter((f) => f.startsWith(`cyclorama-frames-${process.pid}-`))).toEqual([]);
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
-    const child = fork(new URL('../helpers/ring-child.ts', import.meta.url).pathname, [String(frameBytes), String(ring.slotStride), '3'], {
-      execArgv: ['--import', tsx],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc', ring.fd],
-      env: { ...process.env, CYCLORAMA_SHM: childAccess === 'copied' ? 'copy' : '' },
-    });
-    const replies: Record<string, unknown>[] = [];
-    child.on('message', (m: Record<string, unknown>) => replies.push(m));
-    try {
-      const ready = await waitUntil(() => replies.find((r) => r.ready), { timeoutMs: 20_000, what: 'ring child ready' });
-      expect(ready.access).toBe(childAccess);
-      // Engine side writes slot 2; the child reads the same bytes.
-      new Uint8Array(ring.slot(2)).fill(7);
-      ring.publish(2);
-      child.send({ read: 2 });
-      const read = await waitUntil(() => replies.find((r) => r.slot === 2), { what: 'child read' });
-      expect(read).toEqual({ slot: 2, sum: 7 * frameBytes, head: [7, 7, 7, 7] });
-      // The child writes slot 0; the engine sees it, and slot 1 is untouched (slots do not overlap).
-      child.send({ write: 0, value: 201 });
-      await waitUntil(() => replies.find((r) => r.wrote === 0), { what: 'child write' });
-      ring.fetch(0);
-      ring.fetch(1);
-      expect(new Uint8Array(ring.slot(0)).every((b) => b === 201)).toBe(true);
-      expect(new Uint8Array(ring.slot(1)).every((b) => b === 0)).toBe(true);
-    } finally {
-      child.kill();
-      ring.close();
-    }
-  }, 30_000);
+  ] as const)(
+    'two processes see the same bytes in a slot, both ways (engine %s, other process %s)',
+    async (engineAccess, childAccess) => {
+      const frameBytes = WIDTH * HEIGHT * 4;
+      const ring = withShmMode(engineAccess, () => SharedFrameRing.create(frameBytes, 3));
+      expect(ring.access).toBe(engineAccess);
+      // Created exclusively and unlinked at once: nothing named is left in /dev/shm.
+      if (existsSync('/dev/shm')) expect(readdirSync('/dev/shm').filter((f) => f.startsWith(`cyclorama-frames-${process.pid}-`))).toEqual([]);
+      const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
+      const child = fork(new URL('../helpers/ring-child.ts', import.meta.url).pathname, [String(frameBytes), String(ring.slotStride), '3'], {
+        execArgv: ['--import', tsx],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc', ring.fd],
+        env: { ...process.env, CYCLORAMA_SHM: childAccess === 'copied' ? 'copy' : '' },
+      });
+      const replies: Record<string, unknown>[] = [];
+      child.on('message', (m: Record<string, unknown>) => replies.push(m));
+      try {
+        const ready = await waitUntil(() => replies.find((r) => r.ready), { timeoutMs: 20_000, what: 'ring child ready' });
+        expect(ready.access).toBe(childAccess);
+        // Engine side writes slot 2; the child reads the same bytes.
+        new Uint8Array(ring.slot(2)).fill(7);
+        ring.publish(2);
+        child.send({ read: 2 });
+        const read = await waitUntil(() => replies.find((r) => r.slot === 2), { what: 'child read' });
+        expect(read).toEqual({ slot: 2, sum: 7 * frameBytes, head: [7, 7, 7, 7] });
+        // The child writes slot 0; the engine sees it, and slot 1 is untouched (slots do not overlap).
+        child.send({ write: 0, value: 201 });
+        await waitUntil(() => replies.find((r) => r.wrote === 0), { what: 'child write' });
+        ring.fetch(0);
+        ring.fetch(1);
+        expect(new Uint8Array(ring.slot(0)).every((b) => b === 201)).toBe(true);
+        expect(new Uint8Array(ring.slot(1)).every((b) => b === 0)).toBe(true);
+      } finally {
+        child.kill();
+        ring.close();
+      }
+    },
+    30_000,
+  );
 
-  it.each(['mapped', 'copied'] as const)('frames come from the inference process and reuse the ring slots (%s)', async (access) => {
-    const generator = await withShmModeAsync(access, () => startGenerator({ log: () => {} }));
-    expect(generator.ready.isolation).toBe('process');
-    expect(generator.inferencePid).not.toBeNull();
-    expect(generator.inferencePid).not.toBe(process.pid);
-    const buffers = new Set<ArrayBufferLike>();
-    let frames = 0;
-    let opaque = 0;
-    generator.on('frame', (frame) => {
-      buffers.add(frame.pixels.buffer);
-      frames++;
-      if (frame.pixels[3] === 255 && frame.pixels[frame.pixels.length - 1] === 255) opaque++; // the model's bytes, not an empty slot
-      generator.release(frame);
-    });
-    generator.setLook(look(1, 'a blue ocean'));
-    generator.stream(true);
-    await waitUntil(() => frames >= 12, { timeoutMs: 30_000, what: '12 frames' });
-    // At most the four slots, written again and again (a slot released at once is the next one taken): no buffer per frame.
-    expect(buffers.size).toBeLessThanOrEqual(4);
-    expect(opaque).toBe(frames);
-  }, 60_000);
+  it.each(['mapped', 'copied'] as const)(
+    'frames come from the inference process and reuse the ring slots (%s)',
+    async (access) => {
+      const generator = await withShmModeAsync(access, () => startGenerator({ log: () => {} }));
+      expect(generator.ready.isolation).toBe('process');
+      expect(generator.inferencePid).not.toBeNull();
+      expect(generator.inferencePid).not.toBe(process.pid);
+      const buffers = new Set<ArrayBufferLike>();
+      let frames = 0;
+      let opaque = 0;
+      generator.on('frame', (frame) => {
+        buffers.add(frame.pixels.buffer);
+        frames++;
+        if (frame.pixels[3] === 255 && frame.pixels[frame.pixels.length - 1] === 255) opaque++; // the model's bytes, not an empty slot
+        generator.release(frame);
+      });
+      generator.setLook(look(1, 'a blue ocean'));
+      generator.stream(true);
+      await waitUntil(() => frames >= 12, { timeoutMs: 30_000, what: '12 frames' });
+      // At most the four slots, written again and again (a slot released at once is the next one taken): no buffer per frame.
+      expect(buffers.size).toBeLessThanOrEqual(4);
+      expect(opaque).toBe(frames);
+    },
+    60_000,
+  );
 
   it('a SIGKILLed inference process: the held frame stays intact, its slots are reclaimed, the model comes back', async () => {
     const generator = await startGenerator({ log: () => {} });
@@ -190,7 +198,9 @@ describe('shared frame ring', () => {
     const generator = await startGenerator({ forceWorkerThread: true, log: (line) => logs.push(line) });
     expect(generator.ready.isolation).toBe('thread');
     expect(generator.inferencePid).toBeNull();
-    expect(logs.join('\n')).toMatch(/Inference runs in a worker thread of the engine, not its own process \(worker thread requested\): a crash of the model will stop the outputs too/);
+    expect(logs.join('\n')).toMatch(
+      /Inference runs in a worker thread of the engine, not its own process \(worker thread requested\): a crash of the model will stop the outputs too/,
+    );
     let frames = 0;
     generator.on('frame', (frame) => {
       frames++;

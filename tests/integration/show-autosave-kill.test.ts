@@ -149,7 +149,7 @@ describe('show files are not lost across restarts', () => {
     expect(readFileSync(file, 'utf8')).toBe(text);
   }, 120_000);
 
-  it('a second kill before Recover/Discard still offers the first crash\'s work', async () => {
+  it("a second kill before Recover/Discard still offers the first crash's work", async () => {
     const file = path.join(dir, 'twice.json');
     const first = await startServe(file);
     const a = await connectTestClient(first.url);
@@ -171,7 +171,7 @@ describe('show files are not lost across restarts', () => {
     const third = await startServe(file);
     const c = await connectTestClient(third.url);
     await c.waitFor(() => maybeShow(c));
-    expect(latestShow(c).recovery, 'the first crash\'s work is still offered').not.toBeNull();
+    expect(latestShow(c).recovery, "the first crash's work is still offered").not.toBeNull();
     expect(await c.connection.send({ type: 'recoverShow' })).toEqual({ ok: true });
     await c.waitFor(() => latestShow(c).recovery === null);
     expect(latestShow(c).document.cues.map((cue) => cue.look.prompt)).toEqual(['work from before the first crash']);

@@ -98,7 +98,7 @@ describe('show control over WebSocket', () => {
     await client.waitFor(() => show().driver === 'cues' && lastState().program.prompt === 'neon night city, magenta and cyan');
   });
 
-  it('safe plate puts the show\'s PNG on the outputs, restore brings the program back', async () => {
+  it("safe plate puts the show's PNG on the outputs, restore brings the program back", async () => {
     const png = new PNG({ width: 8, height: 8 });
     for (let i = 0; i < png.data.length; i += 4) png.data.set([200, 20, 30, 255], i);
     writeFileSync(path.join(dir, 'plate.png'), PNG.sync.write(png));

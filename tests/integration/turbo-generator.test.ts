@@ -47,7 +47,13 @@ describe('turbo diffusion through the inference worker', () => {
       if (!started.ok) throw new Error(started.error.message);
       const generator = started.value;
       expect(generator.ready.provider).toBe('cpu');
-      generator.setLook({ lookId: 1, from: null, to: { prompt: 'a photo of a cat', seed: 11, params: { similarity: 2 } }, transition: { durationMs: 0, curve: 'linear' }, startedAtMs: 0 });
+      generator.setLook({
+        lookId: 1,
+        from: null,
+        to: { prompt: 'a photo of a cat', seed: 11, params: { similarity: 2 } },
+        transition: { durationMs: 0, curve: 'linear' },
+        startedAtMs: 0,
+      });
       const frames: Uint8Array[] = [];
       for (const t of [0, 40, 80]) {
         const frame = await generator.renderAt(t);

@@ -62,7 +62,7 @@ afterAll(async () => {
 });
 
 describe('turbo pipeline: shapes and dtypes', () => {
-  it('fixtures carry the exports\' names, dtypes and ranks', async () => {
+  it("fixtures carry the exports' names, dtypes and ranks", async () => {
     const dir = fixture('sd', { variant: 'sd', precision: 'fp32' });
     const unet = await ort.InferenceSession.create(path.join(dir, 'unet', 'model.onnx'));
     const meta = Object.fromEntries(unet.inputMetadata.map((m) => [m.name, m.isTensor ? `${m.type}[${m.shape.join(',')}]` : '']));

@@ -33,7 +33,13 @@ async function frames(dir: string, provider: 'cpu' | 'webgpu'): Promise<Uint8Arr
     );
   }
   opened.push(pipeline);
-  pipeline.setLook({ lookId: 1, from: null, to: { prompt: 'a photo of a cat', seed: 3, params: { similarity: 2 } }, transition: { durationMs: 0, curve: 'linear' }, startedAtMs: 0 });
+  pipeline.setLook({
+    lookId: 1,
+    from: null,
+    to: { prompt: 'a photo of a cat', seed: 3, params: { similarity: 2 } },
+    transition: { durationMs: 0, curve: 'linear' },
+    startedAtMs: 0,
+  });
   const out: Uint8Array[] = [];
   for (const t of [0, 33]) {
     const buffer = new ArrayBuffer(WIDTH * HEIGHT * 4);

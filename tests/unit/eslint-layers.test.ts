@@ -28,7 +28,12 @@ describe('eslint layering rules', () => {
   it('app/engine: no electron, no renderer', async () => {
     expect(await layerErrors('app/engine/probe.ts', "import { app } from 'electron';\nexport const x = app;\n")).toHaveLength(1);
     expect(await layerErrors('app/engine/probe.ts', "import * as f from '../../renderer/src/format.js';\nexport const x = f;\n")).toHaveLength(1);
-    expect(await layerErrors('app/engine/probe.ts', "import { readFileSync } from 'node:fs';\nimport { commandSchema } from '../contract/commands.js';\nexport const x = [readFileSync, commandSchema];\n")).toEqual([]);
+    expect(
+      await layerErrors(
+        'app/engine/probe.ts',
+        "import { readFileSync } from 'node:fs';\nimport { commandSchema } from '../contract/commands.js';\nexport const x = [readFileSync, commandSchema];\n",
+      ),
+    ).toEqual([]);
   });
 
   it('renderer: no Node built-ins, no engine; type-only imports from the contract are fine', async () => {

@@ -11,7 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-interface ExtraResource { from: string; to: string; filter?: string[] }
+interface ExtraResource {
+  from: string;
+  to: string;
+  filter?: string[];
+}
 const config = parse(readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as {
   appId?: string;
   productName?: string;
@@ -25,7 +29,11 @@ const config = parse(readFileSync(path.join(root, 'electron-builder.yml'), 'utf8
 const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string; author?: string | { email?: string } };
 
 /** The fixed part of a glob ("node_modules/koffi/**" -> "node_modules/koffi"). */
-const base = (pattern: string) => pattern.split('/').filter((part, i, all) => !/[*?{[]/.test(part) && all.slice(0, i).every((p) => !/[*?{[]/.test(p))).join('/');
+const base = (pattern: string) =>
+  pattern
+    .split('/')
+    .filter((part, i, all) => !/[*?{[]/.test(part) && all.slice(0, i).every((p) => !/[*?{[]/.test(p)))
+    .join('/');
 
 describe('electron-builder.yml', () => {
   it('builds nsis, dmg, AppImage and deb, with what electron-builder needs for each', () => {

@@ -107,7 +107,7 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
       const hostHeader = headers.host;
       if (typeof hostHeader !== 'string') return { status: 400, code: 'invalid-message', message: 'The request has no Host header.' };
       const host = hostHeaderName(hostHeader);
-      if (host === null) return { status: 400, code: 'invalid-message', message: 'The request\'s Host header is not a host name.' };
+      if (host === null) return { status: 400, code: 'invalid-message', message: "The request's Host header is not a host name." };
       if (!allowedHost(host)) {
         return {
           status: 403,

@@ -172,17 +172,26 @@ export class ClientHub {
     }
     const parsed = clientMessageSchema.safeParse(raw);
     if (!parsed.success) {
-      const id = typeof (raw as { id?: unknown })?.id === 'number' ? ((raw as { id: number }).id) : null;
+      const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null;
       const issue = parsed.error.issues[0];
       const field = issue?.path.join('.') || '(message)';
       const unknownType = issue?.code === 'invalid_union' && field === 'command.type';
       const problem = unknownType ? 'unknown-command' : 'invalid-message';
       this.log(`rejected command: ${field}: ${issue?.message}`);
-      reply({ kind: 'reply', id: Number.isInteger(id) && (id as number) >= 0 ? id : null, ok: false, error: engineError(problem, `Invalid command: field "${field}": ${issue?.message ?? 'invalid'}.`, { field }) });
+      reply({
+        kind: 'reply',
+        id: Number.isInteger(id) && (id as number) >= 0 ? id : null,
+        ok: false,
+        error: engineError(problem, `Invalid command: field "${field}": ${issue?.message ?? 'invalid'}.`, { field }),
+      });
       return;
     }
     const result = await this.apply(parsed.data.command, receivedAtMs, port);
-    reply(result.ok ? { kind: 'reply', id: parsed.data.id, ok: true, ...(result.data ? { data: result.data } : {}) } : { kind: 'reply', id: parsed.data.id, ok: false, error: result.error });
+    reply(
+      result.ok
+        ? { kind: 'reply', id: parsed.data.id, ok: true, ...(result.data ? { data: result.data } : {}) }
+        : { kind: 'reply', id: parsed.data.id, ok: false, error: result.error },
+    );
   }
 
   /** Applies a validated command: control-plane commands here, the rest in the engine. Never throws. */

@@ -70,7 +70,8 @@ export class OscFeedback {
 
 /** One feedback value as an OSC message: strings as `s`, whole numbers as `i`, the rest (and fps) as `f`. */
 export function feedbackMessage(address: string, value: FeedbackValue): OscMessageInput {
-  const arg: OscArgInput = typeof value === 'string' ? { type: 'string', value } : !FLOAT_ADDRESSES.has(address) && Number.isInteger(value) ? { type: 'integer', value } : { type: 'float', value };
+  const arg: OscArgInput =
+    typeof value === 'string' ? { type: 'string', value } : !FLOAT_ADDRESSES.has(address) && Number.isInteger(value) ? { type: 'integer', value } : { type: 'float', value };
   return { address, args: [arg] };
 }
 

@@ -132,9 +132,7 @@ export class OscServer {
       allow: [...this.allow],
       feedback: this.destinations.map((d) => `${d.host}:${d.port}`),
       counters: { ...this.counters },
-      tcp: this.tcp
-        ? { port: this.tcp.port, framing: this.tcp.framing, connections: this.tcp.connectionCount, maxConnections: this.tcp.maxConnections }
-        : null,
+      tcp: this.tcp ? { port: this.tcp.port, framing: this.tcp.framing, connections: this.tcp.connectionCount, maxConnections: this.tcp.maxConnections } : null,
     };
   }
 
@@ -235,7 +233,13 @@ export class OscServer {
    */
   private sendError(code: string, message: string, sender: OscSender): void {
     if (!this.errorReplies.take(sender.ip, engineNowMs())) return;
-    const packet = encodeOscMessage({ address: `${OSC_PREFIX}/error`, args: [{ type: 'string', value: code }, { type: 'string', value: message.slice(0, 500) }] });
+    const packet = encodeOscMessage({
+      address: `${OSC_PREFIX}/error`,
+      args: [
+        { type: 'string', value: code },
+        { type: 'string', value: message.slice(0, 500) },
+      ],
+    });
     sender.reply(packet);
     this.udp?.send(packet, this.destinations);
   }

@@ -86,7 +86,10 @@ function unescapeHtml(text: string): string {
 
 /** CLIP's text clean-up (ftfy's fixes aside): NFC, entities twice, whitespace collapsed, lower case. */
 export function normalizeClipText(text: string): string {
-  return unescapeHtml(unescapeHtml(text.normalize('NFC'))).replace(/\s+/gu, ' ').trim().toLowerCase();
+  return unescapeHtml(unescapeHtml(text.normalize('NFC')))
+    .replace(/\s+/gu, ' ')
+    .trim()
+    .toLowerCase();
 }
 
 export interface ClipTokenizerOptions {

@@ -190,8 +190,10 @@ export class Generator extends EventEmitter<GeneratorEvents> {
     const frameBytes = options.width * options.height * 4;
     const sharedOrWhy = sharedFrames(frameBytes, options.forceWorkerThread ?? false);
     const shared = 'ring' in sharedOrWhy ? sharedOrWhy : null;
-    if (shared?.ring.access === 'copied') log('Inference runs in its own process; frames are copied through the shared ring (this runtime refuses external ArrayBuffers), one copy a frame.');
-    if (!shared) log(`Inference runs in a worker thread of the engine, not its own process (${(sharedOrWhy as { reason: string }).reason}): a crash of the model will stop the outputs too.`);
+    if (shared?.ring.access === 'copied')
+      log('Inference runs in its own process; frames are copied through the shared ring (this runtime refuses external ArrayBuffers), one copy a frame.');
+    if (!shared)
+      log(`Inference runs in a worker thread of the engine, not its own process (${(sharedOrWhy as { reason: string }).reason}): a crash of the model will stop the outputs too.`);
     const frames: FrameBuffers = shared
       ? { kind: 'shared', fd: RING_FD_IN_CHILD, slotStride: shared.ring.slotStride, slotCount: shared.ring.slots.length, granted: [] }
       : { kind: 'transfer' };

@@ -30,7 +30,10 @@ serveInference({
     const { fd, slotStride, slotCount, granted } = init.frames;
     const frameBytes = init.width * init.height * 4;
     const ring = SharedFrameRing.attach(fd, frameBytes, slotStride, slotCount);
-    const pool = FramePool.of(frameBytes, granted.map((slot) => ring.slot(slot)));
+    const pool = FramePool.of(
+      frameBytes,
+      granted.map((slot) => ring.slot(slot)),
+    );
     return {
       pool,
       send: (buffer, message) => {

@@ -44,11 +44,16 @@ export function loadModelFolder(dir: string): Result<ModelFolder> {
   const manifestPath = path.join(dir, 'model.json');
   if (!existsSync(manifestPath) && looksLikeTurboFolder(dir)) return loadTurboFolder(dir);
   if (!existsSync(manifestPath)) {
-    return fail(engineError('model-load-failed', `${manifestPath} not found: point Cyclorama at a model folder (it holds model.json and the .onnx files).`, { file: manifestPath }));
+    return fail(
+      engineError('model-load-failed', `${manifestPath} not found: point Cyclorama at a model folder (it holds model.json and the .onnx files).`, { file: manifestPath }),
+    );
   }
   // A regular file of at most 1 MB (a FIFO or device named model.json must not hold the engine).
   const text = readRegularTextSync(manifestPath, MODEL_MANIFEST_MAX_BYTES);
-  if (!text.ok) return fail(engineError('model-load-failed', `${manifestPath} is ${text.failure.message}: point Cyclorama at a model folder whose model.json is a plain file.`, { file: manifestPath }));
+  if (!text.ok)
+    return fail(
+      engineError('model-load-failed', `${manifestPath} is ${text.failure.message}: point Cyclorama at a model folder whose model.json is a plain file.`, { file: manifestPath }),
+    );
   let raw: unknown;
   try {
     raw = JSON.parse(text.value);

@@ -125,12 +125,7 @@ export class GraphBuilder {
   }
 
   /** A constant tensor stored as an initializer. */
-  constant(
-    hint: string,
-    type: 'float32' | 'int64' | 'uint8' | 'int32',
-    dims: readonly number[],
-    values: ArrayLike<number>,
-  ): string {
+  constant(hint: string, type: 'float32' | 'int64' | 'uint8' | 'int32', dims: readonly number[], values: ArrayLike<number>): string {
     const count = dims.reduce((a, b) => a * b, 1);
     if (values.length !== count) {
       throw new Error(`constant ${hint}: ${values.length} values for dims [${dims.join(', ')}]`);
@@ -162,13 +157,7 @@ export class GraphBuilder {
   }
 
   /** Adds one node with several outputs. */
-  opMulti(
-    opType: string,
-    inputs: readonly string[],
-    outputCount: number,
-    attributes: Record<string, Attribute> = {},
-    outputNames?: readonly string[],
-  ): string[] {
+  opMulti(opType: string, inputs: readonly string[], outputCount: number, attributes: Record<string, Attribute> = {}, outputNames?: readonly string[]): string[] {
     const index = this.nodes.length;
     const outputs = Array.from({ length: outputCount }, (_, i) => {
       const wanted = outputNames?.[i];
@@ -190,14 +179,30 @@ export class GraphBuilder {
   }
 
   // Shorthands for the element-wise ops the build scripts use most.
-  add(a: string, b: string): string { return this.op('Add', [a, b]); }
-  sub(a: string, b: string): string { return this.op('Sub', [a, b]); }
-  mul(a: string, b: string): string { return this.op('Mul', [a, b]); }
-  div(a: string, b: string): string { return this.op('Div', [a, b]); }
-  matmul(a: string, b: string): string { return this.op('MatMul', [a, b]); }
-  sin(a: string): string { return this.op('Sin', [a]); }
-  relu(a: string): string { return this.op('Relu', [a]); }
-  sigmoid(a: string): string { return this.op('Sigmoid', [a]); }
+  add(a: string, b: string): string {
+    return this.op('Add', [a, b]);
+  }
+  sub(a: string, b: string): string {
+    return this.op('Sub', [a, b]);
+  }
+  mul(a: string, b: string): string {
+    return this.op('Mul', [a, b]);
+  }
+  div(a: string, b: string): string {
+    return this.op('Div', [a, b]);
+  }
+  matmul(a: string, b: string): string {
+    return this.op('MatMul', [a, b]);
+  }
+  sin(a: string): string {
+    return this.op('Sin', [a]);
+  }
+  relu(a: string): string {
+    return this.op('Relu', [a]);
+  }
+  sigmoid(a: string): string {
+    return this.op('Sigmoid', [a]);
+  }
 
   encode(options: { opset: number; producer: string; docString?: string; irVersion?: number }): Uint8Array {
     const model: onnxProto.onnx.IModelProto = {

@@ -120,9 +120,15 @@ function sameSizeJs(src: Uint8Array, dst: Uint8Array, w: number, h: number, stri
     let d = y * stride;
     const end = d + w * 2;
     for (; d < end; d += 4, s += 8) {
-      const r0 = src[s] as number, g0 = src[s + 1] as number, b0 = src[s + 2] as number;
-      const r1 = src[s + 4] as number, g1 = src[s + 5] as number, b1 = src[s + 6] as number;
-      const rs = r0 + r1, gs = g0 + g1, bs = b0 + b1;
+      const r0 = src[s] as number,
+        g0 = src[s + 1] as number,
+        b0 = src[s + 2] as number;
+      const r1 = src[s + 4] as number,
+        g1 = src[s + 5] as number,
+        b1 = src[s + 6] as number;
+      const rs = r0 + r1,
+        gs = g0 + g1,
+        bs = b0 + b1;
       dst[d] = (-6596 * rs - 22189 * gs + 28785 * bs + 16842752) >> 17;
       dst[d + 1] = (11966 * r0 + 40254 * g0 + 4064 * b0 + 1081344) >> 16;
       dst[d + 2] = (28785 * rs - 26145 * gs - 2640 * bs + 16842752) >> 17;
@@ -132,9 +138,15 @@ function sameSizeJs(src: Uint8Array, dst: Uint8Array, w: number, h: number, stri
 }
 
 function putPair(out: Uint8Array, at: number, c: Int32Array): void {
-  const r0 = c[0] as number, g0 = c[1] as number, b0 = c[2] as number;
-  const r1 = c[3] as number, g1 = c[4] as number, b1 = c[5] as number;
-  const rs = r0 + r1, gs = g0 + g1, bs = b0 + b1;
+  const r0 = c[0] as number,
+    g0 = c[1] as number,
+    b0 = c[2] as number;
+  const r1 = c[3] as number,
+    g1 = c[4] as number,
+    b1 = c[5] as number;
+  const rs = r0 + r1,
+    gs = g0 + g1,
+    bs = b0 + b1;
   out[at] = (KU[0] * rs + KU[1] * gs + KU[2] * bs + (128 << 17) + 65536) >> 17;
   out[at + 1] = (KY[0] * r0 + KY[1] * g0 + KY[2] * b0 + (16 << 16) + 32768) >> 16;
   out[at + 2] = (KV[0] * rs + KV[1] * gs + KV[2] * bs + (128 << 17) + 65536) >> 17;

@@ -78,7 +78,14 @@ export class DisplayFrameSink implements FrameSink {
     const started = this.nowMs();
     const message = this.ring[this.next] as Uint8Array;
     this.next = (this.next + 1) % RING_SIZE;
-    writeFrameHeader(message, { sequence: frame.sequence, lookId: frame.lookId, width: this.config.width, height: this.config.height, showTimeMs: frame.showTimeMs, stream: 'output' });
+    writeFrameHeader(message, {
+      sequence: frame.sequence,
+      lookId: frame.lookId,
+      width: this.config.width,
+      height: this.config.height,
+      showTimeMs: frame.showTimeMs,
+      stream: 'output',
+    });
     this.scaler.run(frame.pixels, message.subarray(FRAME_HEADER_BYTES), level);
     this.scaleMs += this.nowMs() - started;
     this.scaled++;

@@ -77,7 +77,10 @@ export class NdiOutputs {
     if (this.runtime) return this.runtime;
     const configDir = applyNdiDiscovery(this.options.settings);
     if (configDir && !this.options.settings.configDir) this.madeConfigDir = configDir;
-    if (configDir) this.options.log(`NDI discovery: ${configDir}/ndi-config.v1.json (extra IPs ${this.options.settings.extraIps ?? 'none'}, discovery servers ${this.options.settings.discoveryServers ?? 'none'})`);
+    if (configDir)
+      this.options.log(
+        `NDI discovery: ${configDir}/ndi-config.v1.json (extra IPs ${this.options.settings.extraIps ?? 'none'}, discovery servers ${this.options.settings.discoveryServers ?? 'none'})`,
+      );
     this.runtime = loadNdiRuntime(this.options.settings.runtimeDir ? { runtimeDir: this.options.settings.runtimeDir } : {});
     if (this.runtime.ok) {
       const { path, source, version } = this.runtime.value;

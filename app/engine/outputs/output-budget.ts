@@ -61,7 +61,9 @@ export class OutputBudget {
   admit(candidate: OutputLoad, current: readonly OutputLoad[]): EngineError | null {
     const fps = candidate.rate.num / candidate.rate.den;
     if (fps > MAX_OUTPUT_FPS) {
-      return engineError('output-failed', `Output "${candidate.name}" at ${fps.toFixed(2)} fps is refused: outputs run at ${MAX_OUTPUT_FPS} fps at most.`, { output: candidate.id });
+      return engineError('output-failed', `Output "${candidate.name}" at ${fps.toFixed(2)} fps is refused: outputs run at ${MAX_OUTPUT_FPS} fps at most.`, {
+        output: candidate.id,
+      });
     }
     const others = current.filter((o) => o.id !== candidate.id);
     const used = others.reduce((sum, o) => sum + pixelRate(o), 0);

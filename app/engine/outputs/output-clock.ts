@@ -12,7 +12,6 @@ import { systemClock, type EngineClock } from '../clock.js';
 import type { OutputFeed } from '../frames/program-feed.js';
 import type { FrameSink } from './frame-sink.js';
 
-
 export const RATE_29_97: FrameRate = { num: 30000, den: 1001 };
 export const RATE_30: FrameRate = { num: 30, den: 1 };
 

@@ -48,7 +48,13 @@ export interface PreflightInputs {
 const rateFps = (o: OutputStatus) => o.rate.num / o.rate.den;
 
 export function evaluatePreflight(inputs: PreflightInputs): PreflightCheck[] {
-  return [ndiCheck(inputs.ndi), providerCheck(inputs.model, inputs.intendedProvider), ttffCheck(inputs.ttff), outputsCheck(inputs.outputsBefore, inputs.outputsAfter), showCheck(inputs.show)];
+  return [
+    ndiCheck(inputs.ndi),
+    providerCheck(inputs.model, inputs.intendedProvider),
+    ttffCheck(inputs.ttff),
+    outputsCheck(inputs.outputsBefore, inputs.outputsAfter),
+    showCheck(inputs.show),
+  ];
 }
 
 function ndiCheck(ndi: NdiRuntimeProbe): PreflightCheck {
@@ -67,7 +73,13 @@ function providerCheck(model: EngineState['model'], intended: ExecutionProviderN
   if (model.status !== 'running' || !model.provider) {
     return { ...base, ok: false, detail: `${model.name} is ${model.status}.`, action: 'See the alerts for the cause; load a working model folder (click the model name).' };
   }
-  if (!intended) return { ...base, ok: false, detail: `${model.name} runs on ${model.provider.toUpperCase()}, but no provider of its list is usable here.`, action: 'Check the model manifest\'s preferredProviders.' };
+  if (!intended)
+    return {
+      ...base,
+      ok: false,
+      detail: `${model.name} runs on ${model.provider.toUpperCase()}, but no provider of its list is usable here.`,
+      action: "Check the model manifest's preferredProviders.",
+    };
   if (model.provider !== intended) {
     const why = model.fallbacks.find((f) => f.provider === intended)?.reason;
     return {
@@ -84,7 +96,12 @@ function ttffCheck(ttff: PreflightInputs['ttff']): PreflightCheck {
   const base = { id: 'ttff' as const, label: 'Time to first frame' };
   if (!ttff.ok) return { ...base, ok: false, detail: ttff.reason, action: 'Restore any panic, hand the wall to the cue list, and run preflight again.' };
   if (ttff.ms > TTFF_LIMIT_MS) {
-    return { ...base, ok: false, detail: `${Math.round(ttff.ms)} ms (limit ${TTFF_LIMIT_MS} ms).`, action: 'The model is too slow for live cues here: use a smaller generation size or a faster provider.' };
+    return {
+      ...base,
+      ok: false,
+      detail: `${Math.round(ttff.ms)} ms (limit ${TTFF_LIMIT_MS} ms).`,
+      action: 'The model is too slow for live cues here: use a smaller generation size or a faster provider.',
+    };
   }
   return { ...base, ok: true, detail: `${Math.round(ttff.ms)} ms, measured now.` };
 }
@@ -101,7 +118,12 @@ function outputsCheck(before: OutputStatus[], after: OutputStatus[]): PreflightC
     else if (missed > 0) problems.push(`${o.name}: ${missed} ticks missed just now`);
   }
   if (problems.length > 0) {
-    return { ...base, ok: false, detail: problems.join('; '), action: 'Fix or remove the failed output; missed ticks mean the machine is overloaded (close other work, lower output sizes or rates).' };
+    return {
+      ...base,
+      ok: false,
+      detail: problems.join('; '),
+      action: 'Fix or remove the failed output; missed ticks mean the machine is overloaded (close other work, lower output sizes or rates).',
+    };
   }
   return { ...base, ok: true, detail: after.map((o) => `${o.name} ${o.fps.toFixed(0)}/${rateFps(o).toFixed(2)} fps`).join(', ') };
 }

@@ -56,10 +56,7 @@ export class CueThumbnails {
       this.downscaler = new Downscaler(still.width, still.height, THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT);
     }
     this.downscaler.run(still.pixels, this.scratch);
-    const message = writeThumbnailMessage(
-      { key, width: THUMBNAIL_WIDTH, height: THUMBNAIL_HEIGHT, showTimeMs: still.showTimeMs, sequence: ++this.sequence },
-      this.scratch,
-    );
+    const message = writeThumbnailMessage({ key, width: THUMBNAIL_WIDTH, height: THUMBNAIL_HEIGHT, showTimeMs: still.showTimeMs, sequence: ++this.sequence }, this.scratch);
     if (this.cache.store(key, message)) this.deliver(message);
   }
 }

@@ -82,7 +82,14 @@ export class StandbyPreview extends EventEmitter<StandbyEvents> {
     super();
   }
 
-  static async start(options: { model: ModelFolder; showEpochMs: number; provider?: ExecutionProviderName; width?: number; height?: number; clock?: EngineClock }): Promise<Result<StandbyPreview>> {
+  static async start(options: {
+    model: ModelFolder;
+    showEpochMs: number;
+    provider?: ExecutionProviderName;
+    width?: number;
+    height?: number;
+    clock?: EngineClock;
+  }): Promise<Result<StandbyPreview>> {
     const started = await Generator.start({
       model: options.model,
       width: options.width ?? STANDBY_WIDTH,
@@ -175,10 +182,13 @@ export class StandbyPreview extends EventEmitter<StandbyEvents> {
 
   private wakeAt(untilMs: number): void {
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = null;
-      void this.pump();
-    }, Math.max(1, untilMs - this.clock.nowMs()));
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = null;
+        void this.pump();
+      },
+      Math.max(1, untilMs - this.clock.nowMs()),
+    );
   }
 
   private async renderThumbnail(job: ThumbnailJob): Promise<void> {

@@ -52,7 +52,8 @@ export function readLastSession(configDir: string): Result<LastSession | null> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return ok(null);
     return fail(engineError('show-file', `Cannot read ${file}: ${(error as Error).message}. Starting with an untitled show.`, { path: file }));
   }
-  if (text.length > MAX_LAST_SESSION_BYTES) return fail(engineError('show-file', `${file} is ${text.length} bytes, not a last-session file: ignored, starting with an untitled show.`, { path: file }));
+  if (text.length > MAX_LAST_SESSION_BYTES)
+    return fail(engineError('show-file', `${file} is ${text.length} bytes, not a last-session file: ignored, starting with an untitled show.`, { path: file }));
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -62,7 +63,9 @@ export function readLastSession(configDir: string): Result<LastSession | null> {
   const parsed = lastSessionSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return fail(engineError('show-file', `${file}: field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}: ignored, starting with an untitled show.`, { path: file }));
+    return fail(
+      engineError('show-file', `${file}: field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}: ignored, starting with an untitled show.`, { path: file }),
+    );
   }
   return ok(parsed.data);
 }
@@ -206,7 +209,9 @@ export function openLastSession<T extends ResumeRequest & { configDir?: string |
       if (!read.ok) hooks.onError(read.error);
       if (resuming && saved) {
         if (saved.showPath && resumed.showPath === saved.showPath) hooks.session.state = withCuePosition(hooks.session.show, hooks.session.state, saved);
-        const where = resumed.showPath ? `show ${resumed.showPath} (standby ${hooks.session.state.standbyCueId ?? 'none'}, last fired ${hooks.session.state.currentCueId ?? 'none'})` : 'an untitled show';
+        const where = resumed.showPath
+          ? `show ${resumed.showPath} (standby ${hooks.session.state.standbyCueId ?? 'none'}, last fired ${hooks.session.state.currentCueId ?? 'none'})`
+          : 'an untitled show';
         keeper.announcement = `resumed the last session (it did not stop cleanly): ${where}, model ${resumed.modelDir ?? 'built-in'}`;
       }
       const builtin = path.resolve(builtinModelDir());

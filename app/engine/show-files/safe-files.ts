@@ -104,7 +104,10 @@ export function readRegularFileSync(file: string, maxBytes: number): ReadOutcome
 
 /** The rare file that grew between fstat and read: keep reading up to the cap. */
 function readGrowing(fd: number, start: Buffer, length: number, maxBytes: number): ReadOutcome<Buffer> {
-  const tooLarge = (): ReadOutcome<Buffer> => ({ ok: false, failure: { kind: 'too-large', message: `too large (over ${formatBytes(maxBytes)}, the limit)`, sizeBytes: length, maxBytes } });
+  const tooLarge = (): ReadOutcome<Buffer> => ({
+    ok: false,
+    failure: { kind: 'too-large', message: `too large (over ${formatBytes(maxBytes)}, the limit)`, sizeBytes: length, maxBytes },
+  });
   if (length > maxBytes) return tooLarge();
   const buffer = Buffer.allocUnsafe(maxBytes + 1);
   start.copy(buffer, 0, 0, length);

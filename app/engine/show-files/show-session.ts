@@ -30,7 +30,22 @@ import { applyEdit, isEditCommand } from '../../show/show-edit.js';
 import { emptyShow, serializeShow } from '../../show/show-file.js';
 import { initialShowState, reconcileShowState, reduceShow, resolveShow, tickShow, timelinePosition, type ShowState } from '../../show/show-state.js';
 import { formatTimecode, wallLogCsv, type WallLogEntry } from '../../show/wall-log.js';
-import { autosavePathFor, findRecovery, pendingAutosavePathFor, pushRecent, readRecent, readShowFile, readShowFileAsync, findRecoveryAsync, removeFile, type Recovery, type ShowRead, saveShowFile, writeFileAtomic, writeFileAtomicSync } from './show-store.js';
+import {
+  autosavePathFor,
+  findRecovery,
+  pendingAutosavePathFor,
+  pushRecent,
+  readRecent,
+  readShowFile,
+  readShowFileAsync,
+  findRecoveryAsync,
+  removeFile,
+  type Recovery,
+  type ShowRead,
+  saveShowFile,
+  writeFileAtomic,
+  writeFileAtomicSync,
+} from './show-store.js';
 
 /** Delay from an edit to its autosave write, ms: short enough that a kill loses < 1 s. */
 export const AUTOSAVE_DELAY_MS = 200;
@@ -175,7 +190,12 @@ export class ShowSession {
   private apply(command: Command, nowMs: number): SessionOutcome {
     if (isEditCommand(command)) {
       const onAir = resolveShow(this.show, this.state, nowMs);
-      const look: ShowLook = { prompt: onAir.to.prompt, seed: onAir.to.seed, params: onAir.params, ...(onAir.to.negativePrompt ? { negativePrompt: onAir.to.negativePrompt } : {}) };
+      const look: ShowLook = {
+        prompt: onAir.to.prompt,
+        seed: onAir.to.seed,
+        params: onAir.params,
+        ...(onAir.to.negativePrompt ? { negativePrompt: onAir.to.negativePrompt } : {}),
+      };
       const edited = applyEdit(this.show, command, look);
       if (!edited.ok) return { changed: false, error: engineError('show-edit', `${command.type}: ${edited.field}: ${edited.message}.`, { field: edited.field }) };
       this.commit(record(this.history, edited.show));
@@ -207,7 +227,11 @@ export class ShowSession {
         if (ownFile && this.readOnly && !command.overwrite) {
           return {
             changed: false,
-            error: engineError('show-file', `${target} failed to load, so Save will not replace it (${this.readOnly.reason}). Use Save As to save this show to another file, or save with overwrite to replace it.`, { path: target, overwritable: true, readOnly: true }),
+            error: engineError(
+              'show-file',
+              `${target} failed to load, so Save will not replace it (${this.readOnly.reason}). Use Save As to save this show to another file, or save with overwrite to replace it.`,
+              { path: target, overwritable: true, readOnly: true },
+            ),
           };
         }
         // Only this show's own, loaded file is replaced without asking.
@@ -249,7 +273,14 @@ export class ShowSession {
       case 'exportWallLog': {
         // Written only where the operator chose: the path given, or next to the show file they chose (never the engine's working folder).
         const target = command.path ? path.resolve(command.path) : this.path ? this.path.replace(/(\.cyclorama)?\.json$/i, '') + '.wall-log.csv' : null;
-        if (!target) return { changed: false, error: engineError('show-edit', 'This show has no file yet, so the wall log has no folder to go in: Save As first (the log is written next to the show), or give the log a path.') };
+        if (!target)
+          return {
+            changed: false,
+            error: engineError(
+              'show-edit',
+              'This show has no file yet, so the wall log has no folder to go in: Save As first (the log is written next to the show), or give the log a path.',
+            ),
+          };
         if (!/\.csv$/i.test(target)) return { changed: false, error: engineError('show-file', `Wall logs are written as .csv: ${target}.`, { path: target }) };
         const written = writeFileAtomicSync(target, wallLogCsv(this.wallLog), { replace: command.overwrite === true });
         return written.ok ? { changed: false } : { changed: false, error: written.error };

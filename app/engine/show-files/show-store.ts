@@ -13,7 +13,16 @@ import type { Show } from '../../contract/show.js';
 import { parseShowFile, serializeShow, type ShowFileResult } from '../../show/show-file.js';
 import { fail, ok, type Result } from '../result.js';
 import { parseShowFileOffThread } from './show-parse.js';
-import { RECENT_SHOWS_MAX_BYTES, SHOW_FILE_MAX_BYTES, readRegularFile, readRegularText, readRegularTextSync, writeFileAtomic as writeAtomic, writeFileAtomicSync as writeAtomicSync, type ReadFailure } from './safe-files.js';
+import {
+  RECENT_SHOWS_MAX_BYTES,
+  SHOW_FILE_MAX_BYTES,
+  readRegularFile,
+  readRegularText,
+  readRegularTextSync,
+  writeFileAtomic as writeAtomic,
+  writeFileAtomicSync as writeAtomicSync,
+  type ReadFailure,
+} from './safe-files.js';
 
 /** The autosave of a show lives next to it: `NAME.cyclorama.json` -> `NAME.cyclorama.json.autosave`. */
 export function autosavePathFor(showPath: string): string {
@@ -37,7 +46,11 @@ export function showReadError(file: string, failure: ReadFailure): EngineError {
     case 'not-regular':
       return engineError('show-file', `${file} is not a regular file (it is ${failure.what}): a show file is a .json file.`, details);
     case 'too-large':
-      return engineError('show-file', `${file} is ${failure.message}: a real show is well under 1 MB, so this is not a show file.`, { ...details, sizeBytes: failure.sizeBytes, maxBytes: failure.maxBytes });
+      return engineError('show-file', `${file} is ${failure.message}: a real show is well under 1 MB, so this is not a show file.`, {
+        ...details,
+        sizeBytes: failure.sizeBytes,
+        maxBytes: failure.maxBytes,
+      });
     case 'unreadable':
       return engineError('show-file', `Show file ${file} ${failure.message}.`, details);
   }
@@ -72,7 +85,13 @@ export async function readShowFileAsync(file: string): Promise<ShowRead> {
 export function writeFileAtomicSync(file: string, text: string, options: { replace?: boolean } = {}): Result<void> {
   const written = writeAtomicSync(file, text, options);
   if (written.ok) return ok(undefined);
-  if (written.exists) return fail(engineError('show-file', `${file} already exists and is not this show's file: send the command again with overwrite to replace it, or choose another name.`, { path: file, overwritable: true }));
+  if (written.exists)
+    return fail(
+      engineError('show-file', `${file} already exists and is not this show's file: send the command again with overwrite to replace it, or choose another name.`, {
+        path: file,
+        overwritable: true,
+      }),
+    );
   return fail(engineError('show-file', `Could not write ${file}: ${written.message}.`, { path: file }));
 }
 

@@ -143,16 +143,35 @@ function CueEditor({ cue, disabled, onDeleted }: { cue: Cue; disabled: boolean; 
       <div className="cue-editor-row">
         <span className="cue-editor-number">Q{cue.number}</span>
         <input className="input input--compact cue-name" data-testid="cue-name" value={name} placeholder="name" aria-label="cue name" onChange={(e) => setName(e.target.value)} />
-        <input className="input input--compact cue-prompt" data-testid="cue-prompt" value={prompt} placeholder="prompt" aria-label="cue prompt" onChange={(e) => setPrompt(e.target.value)} />
+        <input
+          className="input input--compact cue-prompt"
+          data-testid="cue-prompt"
+          value={prompt}
+          placeholder="prompt"
+          aria-label="cue prompt"
+          onChange={(e) => setPrompt(e.target.value)}
+        />
       </div>
       <div className="cue-editor-row">
         <label className="mini-field">
           seed
-          <input className={`input input--compact input--number${seedOk ? '' : ' is-invalid'}`} data-testid="cue-seed" value={seed} inputMode="numeric" onChange={(e) => setSeed(e.target.value)} />
+          <input
+            className={`input input--compact input--number${seedOk ? '' : ' is-invalid'}`}
+            data-testid="cue-seed"
+            value={seed}
+            inputMode="numeric"
+            onChange={(e) => setSeed(e.target.value)}
+          />
         </label>
         <label className="mini-field">
           ms
-          <input className={`input input--compact input--number${durationOk ? '' : ' is-invalid'}`} data-testid="cue-transition" value={duration} inputMode="numeric" onChange={(e) => setDuration(e.target.value)} />
+          <input
+            className={`input input--compact input--number${durationOk ? '' : ' is-invalid'}`}
+            data-testid="cue-transition"
+            value={duration}
+            inputMode="numeric"
+            onChange={(e) => setDuration(e.target.value)}
+          />
         </label>
         <select className="input input--compact" data-testid="cue-curve" value={curve} onChange={(e) => setCurve(e.target.value as (typeof CURVES)[number])} aria-label="curve">
           {CURVES.map((c) => (
@@ -168,7 +187,13 @@ function CueEditor({ cue, disabled, onDeleted }: { cue: Cue; disabled: boolean; 
         </select>
         <label className="mini-field">
           delay
-          <input className={`input input--compact input--number${delayOk ? '' : ' is-invalid'}`} data-testid="cue-delay" value={delay} inputMode="numeric" onChange={(e) => setDelay(e.target.value)} />
+          <input
+            className={`input input--compact input--number${delayOk ? '' : ' is-invalid'}`}
+            data-testid="cue-delay"
+            value={delay}
+            inputMode="numeric"
+            onChange={(e) => setDelay(e.target.value)}
+          />
         </label>
         <button type="submit" className="button button--small" data-testid="cue-apply" disabled={disabled || !valid}>
           Apply

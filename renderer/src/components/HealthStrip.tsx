@@ -61,7 +61,9 @@ export function HealthStrip({ children }: { children?: ReactNode }) {
       </div>
       <div className="health-cell" title="Output ticks that came more than one period late and were skipped, all outputs">
         <span className="status-label">Missed</span>
-        <span className={missed > 0 ? 'tone-warn' : undefined} data-testid="health-missed">{state ? formatCount(missed) : '–'}</span>
+        <span className={missed > 0 ? 'tone-warn' : undefined} data-testid="health-missed">
+          {state ? formatCount(missed) : '–'}
+        </span>
       </div>
       <div className="health-cell" title="NDI receivers connected, all NDI outputs">
         <span className="status-label">NDI rx</span>
@@ -69,7 +71,11 @@ export function HealthStrip({ children }: { children?: ReactNode }) {
       </div>
       <div
         className="health-cell health-cell--mem"
-        title={memory ? `Engine process: ${formatBytes(memory.rssBytes)} resident, ${formatBytes(memory.heapUsedBytes)} JS heap. Machine: ${formatBytes(memory.systemUsedBytes)} of ${formatBytes(memory.systemTotalBytes)} used.` : undefined}
+        title={
+          memory
+            ? `Engine process: ${formatBytes(memory.rssBytes)} resident, ${formatBytes(memory.heapUsedBytes)} JS heap. Machine: ${formatBytes(memory.systemUsedBytes)} of ${formatBytes(memory.systemTotalBytes)} used.`
+            : undefined
+        }
       >
         <span className="status-label">CPU mem</span>
         <span data-testid="health-cpu-mem">{memory ? `${formatBytes(memory.rssBytes)} · ${Math.round((100 * memory.systemUsedBytes) / memory.systemTotalBytes)}%` : '–'}</span>

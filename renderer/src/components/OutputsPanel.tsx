@@ -146,7 +146,16 @@ function AddNdiOutput({ disabled, existing, onDone }: { disabled: boolean; exist
 
   return (
     <form className="output-add" onSubmit={add} aria-label="Add NDI output" onKeyDown={(e) => e.key === 'Escape' && onDone()}>
-      <input className="input input--compact" aria-label="NDI name" placeholder="NDI name" autoFocus value={name} onChange={(e) => setName(e.target.value)} maxLength={100} disabled={disabled} />
+      <input
+        className="input input--compact"
+        aria-label="NDI name"
+        placeholder="NDI name"
+        autoFocus
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        maxLength={100}
+        disabled={disabled}
+      />
       <select className="input input--compact" aria-label="Size" value={size} onChange={(e) => setSize(e.target.value)} disabled={disabled}>
         {SIZES.map((s) => (
           <option key={s.value} value={s.value}>
@@ -198,7 +207,7 @@ function AddDisplayOutput({ disabled, outputs, displays }: { disabled: boolean; 
         disabled={disabled}
         data-testid="display-add"
         aria-expanded={displays ? open : undefined}
-        title={displays ? 'Put a display output on one of the attached displays' : 'Add a display output (960×540 transport, scaled on the display\'s GPU)'}
+        title={displays ? 'Put a display output on one of the attached displays' : "Add a display output (960×540 transport, scaled on the display's GPU)"}
         onClick={() => (displays ? setOpen(!open) : add())}
       >
         + Display

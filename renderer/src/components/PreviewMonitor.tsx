@@ -51,7 +51,9 @@ export function PreviewMonitor() {
       {empty ? (
         <div className="monitor-notice monitor-notice--small tone-warn" role="status">
           <strong>No cue on standby</strong>
-          <span>Add a cue or pick one with {SHORTCUTS.standbyPrevious.label}/{SHORTCUTS.standbyNext.label}.</span>
+          <span>
+            Add a cue or pick one with {SHORTCUTS.standbyPrevious.label}/{SHORTCUTS.standbyNext.label}.
+          </span>
         </div>
       ) : shown === null ? (
         <div className="monitor-notice monitor-notice--small tone-warn" role="status">

@@ -72,9 +72,7 @@ function useProgramCanvas(canvasRef: React.RefObject<HTMLCanvasElement | null>):
       const width = image?.width ?? 0;
       const height = image?.height ?? 0;
       setInfo((prev) =>
-        prev.live === live && prev.width === width && prev.height === height && (fps === undefined || fps === prev.fps)
-          ? prev
-          : { live, width, height, fps: fps ?? prev.fps },
+        prev.live === live && prev.width === width && prev.height === height && (fps === undefined || fps === prev.fps) ? prev : { live, width, height, fps: fps ?? prev.fps },
       );
     }, WATCH_INTERVAL_MS);
 
@@ -104,9 +102,7 @@ export function ProgramMonitor() {
   } else if (model?.status === 'failed') {
     notice = {
       title: 'Model failed',
-      detail: preview.width
-        ? 'The wall is holding the last good frame. See the alerts for the cause.'
-        : 'No frame has been made yet. See the alerts for the cause.',
+      detail: preview.width ? 'The wall is holding the last good frame. See the alerts for the cause.' : 'No frame has been made yet. See the alerts for the cause.',
       tone: 'bad',
     };
   } else if (model?.status === 'loading') {

@@ -59,21 +59,53 @@ export function ShowMenu({ disabled }: { disabled: boolean }) {
     <div className="show-menu" data-testid="show-menu">
       <span className="show-name" data-testid="show-name" title={show?.path ?? 'Untitled: Save As to give it a file'}>
         {show?.document.name ?? '—'}
-        {show?.dirty ? <span className="show-dirty" data-testid="show-dirty" title="Unsaved changes (autosaved)"> ●</span> : null}
+        {show?.dirty ? (
+          <span className="show-dirty" data-testid="show-dirty" title="Unsaved changes (autosaved)">
+            {' '}
+            ●
+          </span>
+        ) : null}
       </span>
       <form className="show-file" onSubmit={open}>
-        <input className="input input--compact show-path" data-testid="show-path" placeholder="/path/to/show.json" value={filePath} onChange={(e) => setFilePath(e.target.value)} aria-label="show file" />
+        <input
+          className="input input--compact show-path"
+          data-testid="show-path"
+          placeholder="/path/to/show.json"
+          value={filePath}
+          onChange={(e) => setFilePath(e.target.value)}
+          aria-label="show file"
+        />
         <button type="submit" className="button button--small" data-testid="show-open" disabled={disabled || !filePath.trim()}>
           Open
         </button>
-        <button type="button" className="button button--small" data-testid="show-save" disabled={disabled || !show?.path || readOnly !== null} title={readOnly ? 'The file failed to load: Save will not replace it. Use Save as.' : undefined} onClick={() => void sendWrite({ type: 'saveShow' })}>
+        <button
+          type="button"
+          className="button button--small"
+          data-testid="show-save"
+          disabled={disabled || !show?.path || readOnly !== null}
+          title={readOnly ? 'The file failed to load: Save will not replace it. Use Save as.' : undefined}
+          onClick={() => void sendWrite({ type: 'saveShow' })}
+        >
           Save
         </button>
-        <button type="button" className="button button--small" data-testid="show-save-as" disabled={disabled || !filePath.trim()} onClick={() => void sendWrite({ type: 'saveShow', path: filePath.trim() })}>
+        <button
+          type="button"
+          className="button button--small"
+          data-testid="show-save-as"
+          disabled={disabled || !filePath.trim()}
+          onClick={() => void sendWrite({ type: 'saveShow', path: filePath.trim() })}
+        >
           Save as
         </button>
       </form>
-      <select className="input input--compact show-recent" aria-label="recent shows" data-testid="show-recent" value="" disabled={disabled || !show?.recent.length} onChange={(e) => e.target.value && void store.send({ type: 'openShow', path: e.target.value })}>
+      <select
+        className="input input--compact show-recent"
+        aria-label="recent shows"
+        data-testid="show-recent"
+        value=""
+        disabled={disabled || !show?.recent.length}
+        onChange={(e) => e.target.value && void store.send({ type: 'openShow', path: e.target.value })}
+      >
         <option value="">Recent…</option>
         {show?.recent.map((p) => (
           <option key={p} value={p}>
@@ -81,13 +113,34 @@ export function ShowMenu({ disabled }: { disabled: boolean }) {
           </option>
         ))}
       </select>
-      <button type="button" className="button button--small" data-testid="show-undo" disabled={disabled || !show?.canUndo} onClick={() => void store.send({ type: 'undo' })} title="Undo (Ctrl+Z)">
+      <button
+        type="button"
+        className="button button--small"
+        data-testid="show-undo"
+        disabled={disabled || !show?.canUndo}
+        onClick={() => void store.send({ type: 'undo' })}
+        title="Undo (Ctrl+Z)"
+      >
         Undo
       </button>
-      <button type="button" className="button button--small" data-testid="show-redo" disabled={disabled || !show?.canRedo} onClick={() => void store.send({ type: 'redo' })} title="Redo (Ctrl+Shift+Z)">
+      <button
+        type="button"
+        className="button button--small"
+        data-testid="show-redo"
+        disabled={disabled || !show?.canRedo}
+        onClick={() => void store.send({ type: 'redo' })}
+        title="Redo (Ctrl+Shift+Z)"
+      >
         Redo
       </button>
-      <button type="button" className="button button--small" data-testid="wall-log-export" disabled={disabled || !show?.path} onClick={() => void sendWrite({ type: 'exportWallLog' })} title={show?.path ? `${show.wallLogEntries} entries; written next to the show file` : 'Save the show first: the wall log is written next to its file'}>
+      <button
+        type="button"
+        className="button button--small"
+        data-testid="wall-log-export"
+        disabled={disabled || !show?.path}
+        onClick={() => void sendWrite({ type: 'exportWallLog' })}
+        title={show?.path ? `${show.wallLogEntries} entries; written next to the show file` : 'Save the show first: the wall log is written next to its file'}
+      >
         Log CSV
       </button>
       {readOnly ? (

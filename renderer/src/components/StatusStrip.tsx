@@ -54,11 +54,7 @@ export function StatusStrip() {
   const model = state?.model;
   const stats = state?.stats;
   const output = primaryOutput(state);
-  const connectionText = handshakeFailed
-    ? 'Not understood'
-    : connection === 'closed' && everConnected
-      ? 'Lost — retrying'
-      : CONNECTION_TEXT[connection];
+  const connectionText = handshakeFailed ? 'Not understood' : connection === 'closed' && everConnected ? 'Lost — retrying' : CONNECTION_TEXT[connection];
   const tone = handshakeFailed ? 'bad' : connectionTone(connection);
 
   return (
@@ -83,11 +79,7 @@ export function StatusStrip() {
       >
         {model?.provider ? model.provider.toUpperCase() : '–'}
       </Cell>
-      <Cell
-        label="Model state"
-        testId="status-model-status"
-        tone={!model ? 'idle' : model.status === 'running' ? 'ok' : model.status === 'loading' ? 'warn' : 'bad'}
-      >
+      <Cell label="Model state" testId="status-model-status" tone={!model ? 'idle' : model.status === 'running' ? 'ok' : model.status === 'loading' ? 'warn' : 'bad'}>
         {model ? model.status.toUpperCase() : '–'}
       </Cell>
       <Cell label="Model fps" testId="status-model-fps">

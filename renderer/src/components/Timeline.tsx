@@ -90,16 +90,33 @@ export function Timeline({ disabled }: { disabled: boolean }) {
   return (
     <section className="timeline" aria-label="Timeline" data-testid="timeline">
       <div className="timeline-transport">
-        <button type="button" className={`button button--small${playing ? ' is-active' : ''}`} data-testid="timeline-play" disabled={disabled} onClick={() => void store.send({ type: playing ? 'timelinePause' : 'timelinePlay' })}>
+        <button
+          type="button"
+          className={`button button--small${playing ? ' is-active' : ''}`}
+          data-testid="timeline-play"
+          disabled={disabled}
+          onClick={() => void store.send({ type: playing ? 'timelinePause' : 'timelinePlay' })}
+        >
           {playing ? 'Pause' : 'Play'}
         </button>
         <button type="button" className="button button--small" data-testid="timeline-stop" disabled={disabled} onClick={() => void store.send({ type: 'timelineStop' })}>
           Stop
         </button>
-        <span className={`timeline-clock${driving ? ' is-driving' : ''}`} data-testid="timeline-position" title={driving ? 'The timeline drives the wall' : 'The cue list drives the wall'}>
+        <span
+          className={`timeline-clock${driving ? ' is-driving' : ''}`}
+          data-testid="timeline-position"
+          title={driving ? 'The timeline drives the wall' : 'The cue list drives the wall'}
+        >
           {formatClock(playhead)} / {formatClock(duration)}
         </span>
-        <select className="input input--compact" aria-label="rate" data-testid="timeline-rate" value={String(show?.timeline.rate ?? 1)} disabled={disabled} onChange={(e) => void store.send({ type: 'timelineRate', rate: Number(e.target.value) })}>
+        <select
+          className="input input--compact"
+          aria-label="rate"
+          data-testid="timeline-rate"
+          value={String(show?.timeline.rate ?? 1)}
+          disabled={disabled}
+          onChange={(e) => void store.send({ type: 'timelineRate', rate: Number(e.target.value) })}
+        >
           {RATES.map((r) => (
             <option key={r} value={String(r)}>
               {r}×
@@ -107,14 +124,32 @@ export function Timeline({ disabled }: { disabled: boolean }) {
           ))}
         </select>
         <label className="mini-field">
-          <input type="checkbox" data-testid="timeline-loop" checked={timeline?.loop ?? false} disabled={disabled} onChange={(e) => void store.send({ type: 'updateTimeline', loop: e.target.checked })} /> loop
+          <input
+            type="checkbox"
+            data-testid="timeline-loop"
+            checked={timeline?.loop ?? false}
+            disabled={disabled}
+            onChange={(e) => void store.send({ type: 'updateTimeline', loop: e.target.checked })}
+          />{' '}
+          loop
         </label>
         <DurationField durationMs={duration} disabled={disabled} />
       </div>
-      <div className="timeline-ruler" data-testid="timeline-ruler" onClick={(e) => !disabled && void store.send({ type: 'timelineSeek', positionMs: timeAt(e.clientX) })} title="Click to seek">
+      <div
+        className="timeline-ruler"
+        data-testid="timeline-ruler"
+        onClick={(e) => !disabled && void store.send({ type: 'timelineSeek', positionMs: timeAt(e.clientX) })}
+        title="Click to seek"
+      >
         <div className="timeline-playhead" style={{ left: `${(playhead / duration) * 100}%` }} />
       </div>
-      <div className="timeline-track" ref={trackRef} data-testid="timeline-track" onClick={(e) => void onTrackClick(e)} title="Click to add a keyframe with the look on the wall now">
+      <div
+        className="timeline-track"
+        ref={trackRef}
+        data-testid="timeline-track"
+        onClick={(e) => void onTrackClick(e)}
+        title="Click to add a keyframe with the look on the wall now"
+      >
         {timeline?.keyframes.map((key) => {
           const t = drag?.id === key.id ? drag.timeMs : key.timeMs;
           return (
@@ -150,7 +185,15 @@ function DurationField({ durationMs, disabled }: { durationMs: number; disabled:
   return (
     <form onSubmit={submit} className="mini-field">
       length
-      <input className="input input--compact input--number" data-testid="timeline-duration" value={draft} disabled={disabled} onChange={(e) => setDraft(e.target.value)} onBlur={submit} />s
+      <input
+        className="input input--compact input--number"
+        data-testid="timeline-duration"
+        value={draft}
+        disabled={disabled}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={submit}
+      />
+      s
     </form>
   );
 }
@@ -176,7 +219,13 @@ function KeyframeEditor({ keyframe, disabled, onDeleted }: { keyframe: Keyframe;
   };
   return (
     <form className="keyframe-editor" onSubmit={apply} data-testid="keyframe-editor">
-      <input className="input input--compact keyframe-prompt" data-testid="keyframe-prompt" value={prompt} onChange={(e) => setPrompt(e.target.value)} aria-label="keyframe prompt" />
+      <input
+        className="input input--compact keyframe-prompt"
+        data-testid="keyframe-prompt"
+        value={prompt}
+        onChange={(e) => setPrompt(e.target.value)}
+        aria-label="keyframe prompt"
+      />
       <label className="mini-field">
         ms
         <input className="input input--compact input--number" data-testid="keyframe-time" value={time} onChange={(e) => setTime(e.target.value)} />

@@ -36,8 +36,8 @@ export function TokenGuard({ onTokenRevoked }: { onTokenRevoked: (listener: () =
       <form className="token-guard-box" onSubmit={submit}>
         <h2 id="token-guard-title">Access token rotated</h2>
         <p>
-          The engine was given a new access token, so this console was disconnected. The wall keeps running. Enter the new token (shown in
-          the engine's console, Control panel) to reconnect.
+          The engine was given a new access token, so this console was disconnected. The wall keeps running. Enter the new token (shown in the engine's console, Control panel) to
+          reconnect.
         </p>
         <input className="input" aria-label="New access token" autoFocus autoComplete="off" spellCheck={false} value={entered} onChange={(e) => setEntered(e.target.value)} />
         <button type="submit" className="button" disabled={!entered.trim()}>

@@ -41,12 +41,24 @@ function webglPainter(): Painter | null {
     return shader;
   };
   const program = gl.createProgram()!;
-  gl.attachShader(program, compile(gl.VERTEX_SHADER, `#version 300 es
+  gl.attachShader(
+    program,
+    compile(
+      gl.VERTEX_SHADER,
+      `#version 300 es
     in vec2 p; out vec2 uv;
-    void main() { uv = vec2(p.x * 0.5 + 0.5, 0.5 - p.y * 0.5); gl_Position = vec4(p, 0.0, 1.0); }`));
-  gl.attachShader(program, compile(gl.FRAGMENT_SHADER, `#version 300 es
+    void main() { uv = vec2(p.x * 0.5 + 0.5, 0.5 - p.y * 0.5); gl_Position = vec4(p, 0.0, 1.0); }`,
+    ),
+  );
+  gl.attachShader(
+    program,
+    compile(
+      gl.FRAGMENT_SHADER,
+      `#version 300 es
     precision mediump float; in vec2 uv; uniform sampler2D t; out vec4 color;
-    void main() { color = texture(t, uv); }`));
+    void main() { color = texture(t, uv); }`,
+    ),
+  );
   gl.linkProgram(program);
   if (!gl.getProgramParameter(program, gl.LINK_STATUS)) return null;
   gl.useProgram(program);

@@ -38,7 +38,7 @@ const sent: { [K in CycloramaCommand['type']]: Extract<CycloramaCommand, { type:
 };
 
 describe('Companion module protocol', () => {
-  it.each(Object.values(sent))('the engine accepts the module\'s $type', (command) => {
+  it.each(Object.values(sent))("the engine accepts the module's $type", (command) => {
     const parsed = commandSchema.safeParse(command);
     expect(parsed.success ? parsed.data.type : parsed.error.issues[0]?.message).toBe(command.type);
   });

@@ -26,7 +26,12 @@ describe('frame streams', () => {
     connection.onFrame((h) => seen.push(`program ${h.sequence}`));
     connection.onStandbyFrame((h) => seen.push(`standby ${h.sequence}`));
     connection.onOutputFrame((h) => seen.push(`output ${h.sequence}`));
-    for (const [stream, n] of [[undefined, 1], ['standby', 2], ['output', 3]] as const) binary(message(stream, n).slice().buffer);
+    for (const [stream, n] of [
+      [undefined, 1],
+      ['standby', 2],
+      ['output', 3],
+    ] as const)
+      binary(message(stream, n).slice().buffer);
     expect(seen).toEqual(['program 1', 'standby 2', 'output 3']);
   });
 });

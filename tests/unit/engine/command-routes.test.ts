@@ -61,7 +61,17 @@ describe('command routes', () => {
       expect(await routeCommand(routes, parse(command), 0)).toEqual({ ok: true });
     }
     // openShow has its own route: the file is read and parsed off the engine thread.
-    expect(calls).toEqual(['show go', 'show saveShow', 'openShow /shows/a.json', 'ndi.add Wall', 'outputChanged true', 'displays.remove display-3', 'outputChanged true', 'publishState', 'preflight']);
+    expect(calls).toEqual([
+      'show go',
+      'show saveShow',
+      'openShow /shows/a.json',
+      'ndi.add Wall',
+      'outputChanged true',
+      'displays.remove display-3',
+      'outputChanged true',
+      'publishState',
+      'preflight',
+    ]);
   });
 
   it('answers loadModel when the switch has finished, with its outcome', async () => {

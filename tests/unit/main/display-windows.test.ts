@@ -46,7 +46,12 @@ describe('DisplayWindows with stand-ins for Electron screen and BrowserWindow', 
       { id: 'a', name: 'Stage', display: 'LED processor' },
       { id: 'b', name: 'Side' },
     ]);
-    expect(displayWindows.placements()).toEqual(new Map([['a', 3], ['b', 2]]));
+    expect(displayWindows.placements()).toEqual(
+      new Map([
+        ['a', 3],
+        ['b', 2],
+      ]),
+    );
     expect(windows.find((w) => w.outputId === 'a')?.bounds).toEqual({ x: 3840, y: 0, width: 1920, height: 1080 });
     displayWindows.update([{ id: 'a', name: 'Stage', display: 'LED processor' }]);
     expect(windows.find((w) => w.outputId === 'b')?.destroyed).toBe(true);
@@ -55,7 +60,10 @@ describe('DisplayWindows with stand-ins for Electron screen and BrowserWindow', 
 
   it('waits for a display that is not connected, closes on unplug, reopens on replug, follows a move', () => {
     const { screen, windows, logs, displayWindows } = setup();
-    displayWindows.update([{ id: 'p', name: 'Projector out', display: 'Projector' }, { id: 'l', name: 'LED', display: 'LED processor' }]);
+    displayWindows.update([
+      { id: 'p', name: 'Projector out', display: 'Projector' },
+      { id: 'l', name: 'LED', display: 'LED processor' },
+    ]);
     expect(logs.join('\n')).toMatch(/output p \("Projector out"\): display "Projector" not connected; waiting for it/);
     expect(displayWindows.placements().has('p')).toBe(false);
     screen.plug(display(4, 'Projector', 5760));
@@ -71,7 +79,10 @@ describe('DisplayWindows with stand-ins for Electron screen and BrowserWindow', 
 
   it('asks every window for a new port after an engine restart, and closes all on quit', () => {
     const { windows, connected, displayWindows } = setup();
-    displayWindows.update([{ id: 'a', name: 'A' }, { id: 'b', name: 'B', display: '3840,0' }]);
+    displayWindows.update([
+      { id: 'a', name: 'A' },
+      { id: 'b', name: 'B', display: '3840,0' },
+    ]);
     displayWindows.reconnectAll();
     expect(connected.sort()).toEqual(['a', 'b']);
     displayWindows.closeAll();

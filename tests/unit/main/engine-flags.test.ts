@@ -5,15 +5,57 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
-import { addFlags, CONTROL_FLAGS, ENGINE_FLAGS, engineOptionsFromFlags, controlSettingsFromFlags, flagsToArgv, givenFlags, NODE_FLAGS, parseFlags } from '../../../app/engine/engine-args.js';
+import {
+  addFlags,
+  CONTROL_FLAGS,
+  ENGINE_FLAGS,
+  engineOptionsFromFlags,
+  controlSettingsFromFlags,
+  flagsToArgv,
+  givenFlags,
+  NODE_FLAGS,
+  parseFlags,
+} from '../../../app/engine/engine-args.js';
 import { firstStartArgs, restartArgs, startFlagsFromArgv } from '../../../app/main/engine-flags.js';
 
-const userArgs = ['--model', '/models/turbo', '--show', '/shows/gig.json', '--ndi', 'Wall A', '--ndi', 'Wall B', '--ndi-rate', '59.94', '--prompt', 'harbour at dawn', '--seed', '9', '--provider', 'cpu', '--no-saved-outputs', '--osc-port', '8421', '--no-osc-tcp'];
+const userArgs = [
+  '--model',
+  '/models/turbo',
+  '--show',
+  '/shows/gig.json',
+  '--ndi',
+  'Wall A',
+  '--ndi',
+  'Wall B',
+  '--ndi-rate',
+  '59.94',
+  '--prompt',
+  'harbour at dawn',
+  '--seed',
+  '9',
+  '--provider',
+  'cpu',
+  '--no-saved-outputs',
+  '--osc-port',
+  '8421',
+  '--no-osc-tcp',
+];
 
 describe('flags from cyclorama start to the engine', () => {
   it('main reads every flag after "--" in its argv (Electron and Chromium switches before it are not ours)', () => {
     const flags = startFlagsFromArgv(['/usr/bin/electron', '/app', '--enable-logging', '--', ...userArgs]);
-    expect(flags).toMatchObject({ model: '/models/turbo', show: '/shows/gig.json', ndi: ['Wall A', 'Wall B'], ndiRate: '59.94', prompt: 'harbour at dawn', seed: 9, provider: 'cpu', savedOutputs: false, oscPort: 8421, oscTcp: false });
+    expect(flags).toMatchObject({
+      model: '/models/turbo',
+      show: '/shows/gig.json',
+      ndi: ['Wall A', 'Wall B'],
+      ndiRate: '59.94',
+      prompt: 'harbour at dawn',
+      seed: 9,
+      provider: 'cpu',
+      savedOutputs: false,
+      oscPort: 8421,
+      oscTcp: false,
+    });
     expect(startFlagsFromArgv(['/usr/bin/electron', '/app'])).toEqual({});
   });
 
@@ -29,7 +71,12 @@ describe('flags from cyclorama start to the engine', () => {
       provider: 'cpu',
       savedOutputs: false,
       lastSession: true,
-      ndi: { outputs: [{ name: 'Wall A', rate: { num: 60000, den: 1001 } }, { name: 'Wall B', rate: { num: 60000, den: 1001 } }] },
+      ndi: {
+        outputs: [
+          { name: 'Wall A', rate: { num: 60000, den: 1001 } },
+          { name: 'Wall B', rate: { num: 60000, den: 1001 } },
+        ],
+      },
     });
     expect(controlSettingsFromFlags(inEngine).osc).toMatchObject({ port: 8421, tcp: false });
   });

@@ -116,9 +116,13 @@ describe('engine store, driven by contract messages', () => {
 
   it('shows a provider fallback as a warning while it holds, and drops it when it is gone', () => {
     const { wire, store } = connect();
-    const fallback = engineState({ model: { id: 'b', name: 'B', status: 'running', provider: 'cpu', fallbacks: [{ provider: 'cuda', reason: 'no driver' }], width: 64, height: 36 } });
+    const fallback = engineState({
+      model: { id: 'b', name: 'B', status: 'running', provider: 'cpu', fallbacks: [{ provider: 'cuda', reason: 'no driver' }], width: 64, height: 36 },
+    });
     wire.engineSends(hello(fallback));
-    expect(store.getSnapshot().alerts).toEqual([expect.objectContaining({ severity: 'warning', code: 'provider-fallback', message: expect.stringMatching(/CPU.*cuda \(no driver\)/) })]);
+    expect(store.getSnapshot().alerts).toEqual([
+      expect.objectContaining({ severity: 'warning', code: 'provider-fallback', message: expect.stringMatching(/CPU.*cuda \(no driver\)/) }),
+    ]);
     wire.engineSends({ kind: 'state', state: engineState() });
     expect(store.getSnapshot().alerts).toEqual([]);
   });

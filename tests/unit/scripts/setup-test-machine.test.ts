@@ -26,7 +26,13 @@ function machine({ uid, sudo }: { uid: number; sudo: boolean }): { bin: string; 
   const bin = mkdtempSync(path.join(tmpdir(), 'cyclorama-setup-'));
   dirs.push(bin);
   const log = path.join(bin, 'calls.log');
-  for (const tool of ['grep', 'cat', 'env']) symlinkSync(spawnSync('bash', ['-c', `command -v ${tool}`]).stdout.toString().trim(), path.join(bin, tool));
+  for (const tool of ['grep', 'cat', 'env'])
+    symlinkSync(
+      spawnSync('bash', ['-c', `command -v ${tool}`])
+        .stdout.toString()
+        .trim(),
+      path.join(bin, tool),
+    );
   stub(bin, 'id', `echo "\${FAKE_UID}"`);
   stub(bin, 'dpkg-query', 'exit 1');
   stub(bin, 'apt-get', `echo "apt-get as uid $(id -u): $*" >> "${log}"`);
@@ -38,7 +44,10 @@ function machine({ uid, sudo }: { uid: number; sudo: boolean }): { bin: string; 
 function run(uid: number, sudo: boolean) {
   const { bin, log } = machine({ uid, sudo });
   const result = spawnSync('/bin/bash', [SCRIPT], { env: { PATH: bin, FAKE_UID: String(uid) }, encoding: 'utf8' });
-  const calls = spawnSync('/bin/bash', ['-c', `cat "${log}" 2>/dev/null`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+  const calls = spawnSync('/bin/bash', ['-c', `cat "${log}" 2>/dev/null`], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n')
+    .filter(Boolean);
   return { status: result.status, stderr: result.stderr, calls };
 }
 

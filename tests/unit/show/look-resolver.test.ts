@@ -42,7 +42,7 @@ describe('look resolver', () => {
     expect(resolveLookAt(crossfade(), 6000)).toEqual({ lookId: 4, from: null, to: crossfade().to, mix: 1, params: { strength: 0.6, similarity: 0.9 } });
   });
 
-  it('the blend is blendParams of the two targets; no transition gives the target\'s names', () => {
+  it("the blend is blendParams of the two targets; no transition gives the target's names", () => {
     const look = crossfade();
     expect(lookParams(look.from, look.to, 0.4)).toEqual(blendParams(look.from?.params ?? {}, look.to.params ?? {}, 0.4));
     expect(blendParams({ a: 0 }, { a: 10, b: 3 }, 0.3)).toEqual({ a: 3, b: 3 });

@@ -14,7 +14,16 @@ import { csvField, formatTimecode, wallLogCsv } from '../../../app/show/wall-log
 const goodShow = () => ({
   ...emptyShow('Good'),
   cues: [
-    { id: 'c1', number: '1', name: 'Open', look: { prompt: 'dawn', seed: 1, params: {} }, transition: { durationMs: 1000, curve: 'linear' }, notes: '', continueMode: 'none', delayMs: 0 },
+    {
+      id: 'c1',
+      number: '1',
+      name: 'Open',
+      look: { prompt: 'dawn', seed: 1, params: {} },
+      transition: { durationMs: 1000, curve: 'linear' },
+      notes: '',
+      continueMode: 'none',
+      delayMs: 0,
+    },
     { id: 'c2', number: '2', name: '', look: { prompt: 'noon', seed: 2, params: {} }, transition: { durationMs: 0, curve: 'linear' }, notes: '', continueMode: 'none', delayMs: 0 },
   ],
 });
@@ -104,7 +113,14 @@ describe('show files', () => {
   });
 
   it('migrates version 1 files to the current version', () => {
-    const v1 = { version: 1, name: 'Old show', cues: [{ number: '1', prompt: 'fog', seed: 4, fadeMs: 1500 }, { number: '2', prompt: 'rain', seed: 5, fadeMs: 0 }] };
+    const v1 = {
+      version: 1,
+      name: 'Old show',
+      cues: [
+        { number: '1', prompt: 'fog', seed: 4, fadeMs: 1500 },
+        { number: '2', prompt: 'rain', seed: 5, fadeMs: 0 },
+      ],
+    };
     const parsed = parseShowFile(JSON.stringify(v1, null, 2));
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
@@ -212,7 +228,11 @@ describe('show file parsing, property-based (fast-check, bounded)', () => {
   const lookArb = fc.record({
     prompt: fc.string({ maxLength: 60, unit: 'grapheme' }),
     seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-    params: fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => (x === 0 ? 0 : x)), { maxKeys: 3 }),
+    params: fc.dictionary(
+      fc.stringMatching(/^[a-z]{1,8}$/),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => (x === 0 ? 0 : x)),
+      { maxKeys: 3 },
+    ),
   });
   const curveArb = fc.constantFrom(...transitionCurveSchema.options);
   const showArb = fc

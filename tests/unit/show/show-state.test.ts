@@ -102,7 +102,11 @@ describe('cue list', () => {
   it('auto-follow fires the next cue when the transition ends; a goto loop repeats a sequence', () => {
     const base = threeCueShow();
     const cues = base.cues.map((c) =>
-      c.id === 'c2' ? { ...c, continueMode: 'auto-follow' as const, transition: { durationMs: 100, curve: 'linear' as const } } : c.id === 'c3' ? { ...c, continueMode: 'auto-follow' as const, gotoCueId: 'c2' } : c,
+      c.id === 'c2'
+        ? { ...c, continueMode: 'auto-follow' as const, transition: { durationMs: 100, curve: 'linear' as const } }
+        : c.id === 'c3'
+          ? { ...c, continueMode: 'auto-follow' as const, gotoCueId: 'c2' }
+          : c,
     );
     const show = { ...base, cues };
     let s = reduceShow(show, initialShowState(show, 0), cmd({ type: 'fireCue', number: '2' }), 0);
@@ -318,7 +322,9 @@ describe('show engine properties', () => {
           ...emptyShow(),
           timeline: {
             durationMs: 20_000,
-            keyframes: keys.sort((a, b) => a.timeMs - b.timeMs).map((k, i) => ({ id: `k${i + 1}`, timeMs: k.timeMs, curve: k.curve, look: { prompt: `p${i}`, seed: i, params: { strength: k.strength } } })),
+            keyframes: keys
+              .sort((a, b) => a.timeMs - b.timeMs)
+              .map((k, i) => ({ id: `k${i + 1}`, timeMs: k.timeMs, curve: k.curve, look: { prompt: `p${i}`, seed: i, params: { strength: k.strength } } })),
           },
         });
         let s = reduceShow(show, initialShowState(show, 0), cmd({ type: 'timelineRate', rate }), 0);

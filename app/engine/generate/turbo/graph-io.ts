@@ -71,7 +71,10 @@ export function checkTextEncoder(session: ort.InferenceSession, graphPath: strin
   let pooledOutput: string | null = null;
   if (variant === 'sdxl') {
     // SDXL conditions on the penultimate layer of both encoders (diffusers: hidden_states[-2]).
-    const layers = outputs.map((m) => /^hidden_states\.(\d+)$/.exec(m.name)?.[1]).filter((n): n is string => n !== undefined).map(Number);
+    const layers = outputs
+      .map((m) => /^hidden_states\.(\d+)$/.exec(m.name)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number);
     if (layers.length >= 2) hiddenOutput = `hidden_states.${Math.max(...layers) - 1}`;
     if (index === 1) {
       pooledOutput = 'text_embeds';
@@ -102,7 +105,8 @@ export function checkUnet(unet: ort.InferenceSession, layout: TurboLayout, width
   ].filter((x): x is string => x !== null);
   if (problems.length > 0) return problems.join('; ');
   const sample = tensorMeta(inputs, 'sample') as Meta;
-  if (typeof sample.shape[1] === 'number' && sample.shape[1] !== LATENT_CHANNELS) return `${component(p)}: input sample has ${sample.shape[1]} channels, expected ${LATENT_CHANNELS}`;
+  if (typeof sample.shape[1] === 'number' && sample.shape[1] !== LATENT_CHANNELS)
+    return `${component(p)}: input sample has ${sample.shape[1]} channels, expected ${LATENT_CHANNELS}`;
   // The text encoders' width must be what the UNet cross-attends to.
   const wanted = lastDim(tensorMeta(inputs, 'encoder_hidden_states'));
   if (wanted !== null && widths.every((w) => w !== null)) {

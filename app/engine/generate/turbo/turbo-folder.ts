@@ -114,8 +114,7 @@ export function detectTurboLayout(dir: string, manifest?: TurboModelManifest): T
 
   const decoder: 'tiny' | 'full' = wanted === 'full' ? 'full' : tinyVaeDecoderPath ? 'tiny' : 'full';
   const vaeConfig = readJson(path.join(dir, vaeFolder, 'config.json'));
-  const vaeScalingFactor =
-    manifest?.vaeScalingFactor ?? (typeof vaeConfig?.scaling_factor === 'number' ? vaeConfig.scaling_factor : sdxl ? 0.13025 : 0.18215);
+  const vaeScalingFactor = manifest?.vaeScalingFactor ?? (typeof vaeConfig?.scaling_factor === 'number' ? vaeConfig.scaling_factor : sdxl ? 0.13025 : 0.18215);
   const tinyConfig = tinyFolder ? readJson(path.join(dir, tinyFolder, 'config.json')) : null;
   // diffusers' AutoencoderTiny (and the optimum exports of it) scale the output to -1..1;
   // madebyollin's raw TAESD decoder gives 0..1. Without a word from the folder assume diffusers'.
@@ -124,7 +123,11 @@ export function detectTurboLayout(dir: string, manifest?: TurboModelManifest): T
   const schedule = schedulerConfig ? scheduleFromConfig(schedulerConfig) : TURBO_SCHEDULE;
 
   const base = path.basename(path.resolve(dir));
-  const slug = base.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'turbo';
+  const slug =
+    base
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'turbo';
   const effective: TurboModelManifest = manifest ?? {
     schemaVersion: 1,
     id: /^[a-z0-9]/.test(slug) ? slug : `m-${slug}`,

@@ -11,7 +11,7 @@ const message = (address: string): OscPacketInput => ({ address, args: [] });
 const bundle = (elements: OscPacketInput[]): OscPacketInput => ({ timetag: [0, 1], elements });
 
 describe('unpackOscPacket', () => {
-  it('gives one message, and a nested bundle\'s messages in order', () => {
+  it("gives one message, and a nested bundle's messages in order", () => {
     const one = unpackOscPacket(encodeOscMessage({ address: '/cyclorama/go', args: [{ type: 'integer', value: 3 }] }));
     expect(one).toEqual({ ok: true, messages: [{ address: '/cyclorama/go', args: [{ type: 'integer', value: 3 }] }] });
     const nested = unpackOscPacket(bytes(bundle([message('/a'), bundle([message('/b'), message('/c')]), message('/d')])));
@@ -19,7 +19,11 @@ describe('unpackOscPacket', () => {
   });
 
   it('refuses an oversized, malformed, too-deep or too-full packet with a code', () => {
-    expect(unpackOscPacket(new Uint8Array(MAX_OSC_PACKET_BYTES + 1))).toMatchObject({ ok: false, code: 'too-large', message: `packet of ${MAX_OSC_PACKET_BYTES + 1} bytes (limit ${MAX_OSC_PACKET_BYTES})` });
+    expect(unpackOscPacket(new Uint8Array(MAX_OSC_PACKET_BYTES + 1))).toMatchObject({
+      ok: false,
+      code: 'too-large',
+      message: `packet of ${MAX_OSC_PACKET_BYTES + 1} bytes (limit ${MAX_OSC_PACKET_BYTES})`,
+    });
     expect(unpackOscPacket(new Uint8Array([1, 2, 3]))).toMatchObject({ ok: false, code: 'invalid-message' });
     let deep: OscPacketInput = message('/x');
     for (let i = 0; i < 5; i++) deep = bundle([deep]);

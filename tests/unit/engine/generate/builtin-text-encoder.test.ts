@@ -24,12 +24,30 @@ const same = (a: Float32Array, b: Float32Array) => Array.from(a).every((x, i) =>
 describe('vocabulary file', () => {
   it('matches the graph slot layout and has a few hundred words', () => {
     const file = JSON.parse(readFileSync(VOCAB_PATH, 'utf8')) as { slots: { name: string; index: number; size: number }[] };
-    expect(file.slots.map(({ name, index, size }) => ({ name, index, size }))).toEqual(
-      SLOTS.map(({ name, index, size }) => ({ name, index, size })),
-    );
+    expect(file.slots.map(({ name, index, size }) => ({ name, index, size }))).toEqual(SLOTS.map(({ name, index, size }) => ({ name, index, size })));
     expect(vocab.conditioningSize).toBe(CONDITIONING_SIZE);
     expect(vocab.words.size + vocab.aliases.size).toBeGreaterThan(300);
-    for (const word of ['sunset', 'neon', 'underwater', 'snow', 'forest', 'studio', 'grey', 'gray', 'fog', 'storm', 'desert', 'ocean', 'fire', 'night', 'dawn', 'warm', 'cold', 'soft', 'dramatic']) {
+    for (const word of [
+      'sunset',
+      'neon',
+      'underwater',
+      'snow',
+      'forest',
+      'studio',
+      'grey',
+      'gray',
+      'fog',
+      'storm',
+      'desert',
+      'ocean',
+      'fire',
+      'night',
+      'dawn',
+      'warm',
+      'cold',
+      'soft',
+      'dramatic',
+    ]) {
       expect(vocab.words.has(word) || vocab.aliases.has(word), word).toBe(true);
     }
   });

@@ -33,7 +33,11 @@ describe('Downscaler', () => {
 describe('DisplayFrameSink', () => {
   it('sends nothing without a page; scales fresh frames once and resends repeats as they are', () => {
     const sent: Uint8Array[] = [];
-    const sink = new DisplayFrameSink({ id: 'display-1', name: 'Wall', width: 4, height: 2, rate: { num: 30, den: 1 } }, (_id, m) => sent.push(m), () => 0);
+    const sink = new DisplayFrameSink(
+      { id: 'display-1', name: 'Wall', width: 4, height: 2, rate: { num: 30, den: 1 } },
+      (_id, m) => sent.push(m),
+      () => 0,
+    );
     sink.send({ frame: frame(1), fresh: true, level: 1, tick: 0 });
     expect(sent).toHaveLength(0);
     sink.clients = 1;

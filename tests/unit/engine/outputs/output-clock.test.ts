@@ -12,7 +12,10 @@ import { syntheticFrame } from '../../../helpers/ndi-pattern.js';
 class RecordingSink implements FrameSink {
   readonly kind = 'null' as const;
   readonly ticks: { sequence: number; fresh: boolean }[] = [];
-  constructor(readonly id: string, readonly name = id) {}
+  constructor(
+    readonly id: string,
+    readonly name = id,
+  ) {}
   send({ frame, fresh }: OutputTick): void {
     this.ticks.push({ sequence: frame.sequence, fresh });
   }

@@ -4,8 +4,16 @@ import type { OutputStatus } from '../../../../app/contract/state.js';
 import { evaluatePreflight, type PreflightInputs } from '../../../../app/engine/preflight/preflight.js';
 
 const output = (patch: Partial<OutputStatus> = {}): OutputStatus => ({
-  id: 'preview', kind: 'preview', name: 'Console program monitor', status: 'running',
-  rate: { num: 30000, den: 1001 }, fps: 30, freshFrames: 100, repeatedFrames: 0, missedTicks: 2, ...patch,
+  id: 'preview',
+  kind: 'preview',
+  name: 'Console program monitor',
+  status: 'running',
+  rate: { num: 30000, den: 1001 },
+  fps: 30,
+  freshFrames: 100,
+  repeatedFrames: 0,
+  missedTicks: 2,
+  ...patch,
 });
 const good: PreflightInputs = {
   ndi: { ok: true, version: 'NDI SDK LINUX 5.5.2', path: '/vendor/ndi/libndi.so.5', source: 'bundled' },
@@ -54,10 +62,10 @@ describe('evaluatePreflight', () => {
   it('outputs: under 95% of the rate, missed ticks during the run, or failed are red', () => {
     expect(byId({ ...good, outputsAfter: [output({ fps: 28.5 })] }).outputs!.ok).toBe(true); // 29.97 * 0.95 = 28.47
     expect(byId({ ...good, outputsAfter: [output({ fps: 28.4 })] }).outputs!.detail).toMatch(/28.4 of 29.97 fps/);
-    expect(byId({ ...good, outputsAfter: [output({ missedTicks: 5 })] }).outputs!.detail).toBe("Console program monitor: 3 ticks missed just now");
-    const failed = byId({ ...good, outputsAfter: [output(), output({ id: "ndi-1", kind: "ndi", name: "Wall A", status: "failed", fps: 0, message: "no runtime" })] }).outputs!;
+    expect(byId({ ...good, outputsAfter: [output({ missedTicks: 5 })] }).outputs!.detail).toBe('Console program monitor: 3 ticks missed just now');
+    const failed = byId({ ...good, outputsAfter: [output(), output({ id: 'ndi-1', kind: 'ndi', name: 'Wall A', status: 'failed', fps: 0, message: 'no runtime' })] }).outputs!;
     expect(failed.ok).toBe(false);
-    expect(failed.detail).toBe("Wall A: failed (no runtime)");
+    expect(failed.detail).toBe('Wall A: failed (no runtime)');
     expect(failed.action).toBeDefined();
   });
 });

@@ -44,7 +44,12 @@ describe('thumbnail cache', () => {
     // The same cue list again (every state publish): nothing.
     expect(cache.sync(show, MODEL)).toEqual({ render: [], cancel: [] });
     // A new array with the same looks (undo to an equal document): nothing either.
-    expect(cache.sync(show.map((c) => ({ ...c })), MODEL)).toEqual({ render: [], cancel: [] });
+    expect(
+      cache.sync(
+        show.map((c) => ({ ...c })),
+        MODEL,
+      ),
+    ).toEqual({ render: [], cancel: [] });
   });
 
   it('an unchanged cue is never re-rendered; an edited cue is, and its old look is cancelled or dropped', () => {

@@ -68,7 +68,12 @@ describe('resumeFrom', () => {
   it('fills in show, model, prompt and seed when neither --show nor --model was given', () => {
     const show = path.join(dir, 'gig.json');
     writeFileSync(show, serializeShow(threeCueShow()));
-    expect(resumeFrom({}, session({ showPath: show, modelDir: '/models/turbo' }))).toEqual({ showPath: show, modelDir: '/models/turbo', initialPrompt: 'harbour at dawn', initialSeed: 7 });
+    expect(resumeFrom({}, session({ showPath: show, modelDir: '/models/turbo' }))).toEqual({
+      showPath: show,
+      modelDir: '/models/turbo',
+      initialPrompt: 'harbour at dawn',
+      initialSeed: 7,
+    });
   });
 
   it('leaves the options alone when --show or --model was given', () => {
@@ -136,7 +141,10 @@ describe('LastSessionKeeper', () => {
 
 describe('openLastSession (the engine start)', () => {
   const stateWith = (show: Show, patch: Partial<NonNullable<EngineState['show']>>): EngineState =>
-    ({ program: { prompt: 'p', seed: 2, lookId: 1, panic: 'none' }, show: { document: show, path: null, standbyCueId: null, currentCueId: null, ...patch } }) as unknown as EngineState;
+    ({
+      program: { prompt: 'p', seed: 2, lookId: 1, panic: 'none' },
+      show: { document: show, path: null, standbyCueId: null, currentCueId: null, ...patch },
+    }) as unknown as EngineState;
 
   it('is off unless asked for, or without a config folder', () => {
     writeFileSync(file(), JSON.stringify(session({ prompt: 'resumed' })));
@@ -180,6 +188,9 @@ describe('openLastSession (the engine start)', () => {
 
 it('sessionOf reads the show position and program from a state', () => {
   const show = threeCueShow();
-  const state = { program: { prompt: 'p', seed: 3, lookId: 2, panic: 'none' }, show: { document: show, path: '/s.json', standbyCueId: 'c2', currentCueId: 'c1' } } as unknown as EngineState;
+  const state = {
+    program: { prompt: 'p', seed: 3, lookId: 2, panic: 'none' },
+    show: { document: show, path: '/s.json', standbyCueId: 'c2', currentCueId: 'c1' },
+  } as unknown as EngineState;
   expect(sessionOf(state, '/m')).toEqual({ version: 1, showPath: '/s.json', standbyCueId: 'c2', currentCueId: 'c1', modelDir: '/m', prompt: 'p', seed: 3 });
 });

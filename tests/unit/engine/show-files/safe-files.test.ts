@@ -9,7 +9,15 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkS
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatBytes, readRegularFileSync, readRegularText, readRegularTextSync, tempPathFor, writeFileAtomic, writeFileAtomicSync } from '../../../../app/engine/show-files/safe-files.js';
+import {
+  formatBytes,
+  readRegularFileSync,
+  readRegularText,
+  readRegularTextSync,
+  tempPathFor,
+  writeFileAtomic,
+  writeFileAtomicSync,
+} from '../../../../app/engine/show-files/safe-files.js';
 import { makeFifo } from '../../../helpers/fifo.js';
 
 let dir: string;
@@ -45,7 +53,10 @@ describe('reading regular files only', () => {
     const file = path.join(dir, 'big.json');
     writeFileSync(file, 'x'.repeat(2048));
     expect(readRegularTextSync(file, 2048).ok).toBe(true);
-    expect(readRegularTextSync(file, 1024)).toMatchObject({ ok: false, failure: { kind: 'too-large', sizeBytes: 2048, maxBytes: 1024, message: 'too large (2 kB; the limit is 1 kB)' } });
+    expect(readRegularTextSync(file, 1024)).toMatchObject({
+      ok: false,
+      failure: { kind: 'too-large', sizeBytes: 2048, maxBytes: 1024, message: 'too large (2 kB; the limit is 1 kB)' },
+    });
     expect(await readRegularText(file, 1024)).toMatchObject({ ok: false, failure: { kind: 'too-large', sizeBytes: 2048 } });
     expect(formatBytes(17 * 1024 * 1024)).toBe('17.0 MB');
   });

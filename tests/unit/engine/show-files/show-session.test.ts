@@ -136,7 +136,11 @@ describe('show session', () => {
 
 /** A show file that failed to load, in each way seen: the file must survive the next Save. */
 const badFiles: { kind: string; write: (file: string) => void; reason: RegExp }[] = [
-  { kind: 'newer (current version + 1)', write: (f) => writeFileSync(f, JSON.stringify({ ...emptyShow('Future'), version: SHOW_FILE_VERSION + 1 }, null, 2)), reason: /newer Cyclorama/ },
+  {
+    kind: 'newer (current version + 1)',
+    write: (f) => writeFileSync(f, JSON.stringify({ ...emptyShow('Future'), version: SHOW_FILE_VERSION + 1 }, null, 2)),
+    reason: /newer Cyclorama/,
+  },
   { kind: 'broken JSON', write: (f) => writeFileSync(f, '{\n  "version": 2,\n  "name": "half'), reason: /not valid JSON at line 3/ },
   { kind: 'schema errors', write: (f) => writeFileSync(f, JSON.stringify({ ...emptyShow(), cues: [{ id: 'c1' }] }, null, 2)), reason: /cues\.0/ },
   { kind: 'unreadable (a folder)', write: (f) => mkdirSync(f), reason: /not a regular file/ },
@@ -202,17 +206,17 @@ describe('recovery data is kept until the operator decides', () => {
   });
 });
 
-describe('no overwrite of a file that is not this show\'s without overwrite: true', () => {
+describe("no overwrite of a file that is not this show's without overwrite: true", () => {
   it('Save As onto an existing file is refused until the command says overwrite', () => {
     const file = path.join(dir, 'gig.json');
     const full = path.join(dir, 'full.json');
-    writeFileSync(full, 'the operator\'s other show');
+    writeFileSync(full, "the operator's other show");
     const s = session(file);
     const refused = s.dispatch(cmd({ type: 'saveShow', path: full }), 0);
     expect(refused.changed).toBe(false);
     expect(refused.error?.message).toMatch(/already exists/);
     expect(refused.error?.details).toMatchObject({ path: full, overwritable: true });
-    expect(readFileSync(full, 'utf8')).toBe('the operator\'s other show');
+    expect(readFileSync(full, 'utf8')).toBe("the operator's other show");
     expect(s.dispatch(cmd({ type: 'saveShow', path: full, overwrite: true }), 0)).toEqual({ changed: true });
     expect(JSON.parse(readFileSync(full, 'utf8')).version).toBe(SHOW_FILE_VERSION);
     // Its own file afterwards: plain Save needs no flag.
@@ -312,7 +316,16 @@ describe('openShow off the engine thread (openShowAsync)', () => {
   it('opens a large show with the event loop still turning, and answers errors as dispatch does', async () => {
     const big = path.join(dir, 'big-show.json');
     const show = emptyShow('Big');
-    show.cues = Array.from({ length: 500 }, (_, i) => ({ id: `c${i + 1}`, number: String(i + 1), name: '', look: { prompt: 'p'.repeat(900), seed: i, params: {} }, transition: { durationMs: 0, curve: 'linear' as const }, notes: '', continueMode: 'none' as const, delayMs: 0 }));
+    show.cues = Array.from({ length: 500 }, (_, i) => ({
+      id: `c${i + 1}`,
+      number: String(i + 1),
+      name: '',
+      look: { prompt: 'p'.repeat(900), seed: i, params: {} },
+      transition: { durationMs: 0, curve: 'linear' as const },
+      notes: '',
+      continueMode: 'none' as const,
+      delayMs: 0,
+    }));
     writeFileSync(big, serializeShow(show));
     const s = session(null);
     let turns = 0;

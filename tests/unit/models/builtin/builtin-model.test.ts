@@ -90,7 +90,9 @@ describe('built-in model: files and manifest', () => {
 
   it('declares exactly the graph inputs and outputs the session sees', () => {
     const manifest = builtinModelManifestSchema.parse(JSON.parse(readFileSync(join(FOLDER, 'model.json'), 'utf8')));
-    const declared = Object.values(manifest.inputs).map((t) => t.name).sort();
+    const declared = Object.values(manifest.inputs)
+      .map((t) => t.name)
+      .sort();
     expect([...session.inputNames].sort()).toEqual(declared);
     expect([...session.outputNames]).toEqual([manifest.outputs.frame.name]);
   });
@@ -177,7 +179,10 @@ describe('built-in model: prompts matter', () => {
 
 describe('built-in model: motion and smoothness', () => {
   it('moves smoothly: one 50 fps frame apart is a small, non-zero change', async () => {
-    for (const [prompt, time] of [['storm', 10], ['sunset', 3600]] as const) {
+    for (const [prompt, time] of [
+      ['storm', 10],
+      ['sunset', 3600],
+    ] as const) {
       const a = await render({ prompt, time });
       const b = await render({ prompt, time: time + 1 / 50 });
       const diff = meanAbsDiff(a, b);

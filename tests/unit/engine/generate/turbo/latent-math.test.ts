@@ -48,10 +48,19 @@ describe('slerp', () => {
   it('works row by row (per token), each row keeping its own norm', () => {
     const rows = new Float32Array(512);
     rows.set(a, 0);
-    rows.set(a.map((v) => v * 10), 256);
+    rows.set(
+      a.map((v) => v * 10),
+      256,
+    );
     const other = new Float32Array(512);
-    other.set(b.map((v) => (v * norm(a)) / norm(b)), 0);
-    other.set(b.map((v) => (v * 10 * norm(a)) / norm(b)), 256);
+    other.set(
+      b.map((v) => (v * norm(a)) / norm(b)),
+      0,
+    );
+    other.set(
+      b.map((v) => (v * 10 * norm(a)) / norm(b)),
+      256,
+    );
     const out = slerp(rows, other, 0.3, new Float32Array(512), 256);
     expect(norm(out, 0, 256)).toBeCloseTo(norm(a), 3);
     expect(norm(out, 256, 512)).toBeCloseTo(10 * norm(a), 2);

@@ -54,7 +54,17 @@ describe('turbo model folders', () => {
     const dir = fixture({ variant: 'sd', precision: 'fp32', tinyVae: true });
     writeFileSync(
       path.join(dir, 'model.json'),
-      JSON.stringify({ schemaVersion: 1, id: 'my-turbo', name: 'My turbo', kind: 'turbo-diffusion', licence: 'test', nativeSize: { width: 256, height: 256 }, preferredProviders: ['cpu'], vae: 'full', defaults: { strength: 0.7 } }),
+      JSON.stringify({
+        schemaVersion: 1,
+        id: 'my-turbo',
+        name: 'My turbo',
+        kind: 'turbo-diffusion',
+        licence: 'test',
+        nativeSize: { width: 256, height: 256 },
+        preferredProviders: ['cpu'],
+        vae: 'full',
+        defaults: { strength: 0.7 },
+      }),
     );
     const result = loadModelFolder(dir);
     if (!result.ok) throw new Error(result.error.message);
@@ -63,7 +73,10 @@ describe('turbo model folders', () => {
     expect(result.value.layout.decoder).toBe('full');
     expect(result.value.layout.nativeSize).toEqual({ width: 256, height: 256 });
     expect(result.value.layout.defaults.strength).toBe(0.7);
-    writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ schemaVersion: 1, id: 'x', name: 'x', kind: 'turbo-diffusion', licence: 'x', nativeSize: { width: 0, height: 1 }, preferredProviders: ['cpu'] }));
+    writeFileSync(
+      path.join(dir, 'model.json'),
+      JSON.stringify({ schemaVersion: 1, id: 'x', name: 'x', kind: 'turbo-diffusion', licence: 'x', nativeSize: { width: 0, height: 1 }, preferredProviders: ['cpu'] }),
+    );
     const bad = loadModelFolder(dir);
     expect(!bad.ok && bad.error.message).toContain('nativeSize.width');
   });
