@@ -233,7 +233,9 @@ export function createEngineStore(connection: EngineConnection, options: EngineS
       }
       update({ pendingCommands: snapshot.pendingCommands + 1 });
       const result = await connection.send(command);
-      if (!result.ok) raise({ ...result.error, message: `${command.type}: ${result.error.message}` }, 'console');
+      // A failure the engine also reported as an error event (a model that did not load) is one alert, not two.
+      if (!result.ok && !alerts.has(`engine:${result.error.code}:${result.error.message}`))
+        raise({ ...result.error, message: `${command.type}: ${result.error.message}` }, 'console');
       update({ pendingCommands: snapshot.pendingCommands - 1, alerts: visibleAlerts() });
       return result;
     },

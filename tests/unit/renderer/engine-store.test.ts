@@ -168,6 +168,19 @@ describe('engine store, driven by contract messages', () => {
     expect(store.getSnapshot().alerts[0]).toMatchObject({ source: 'console', code: 'show-edit', message: 'fireCue: No cue numbered 9 in this show (cues: 1, 2).' });
   });
 
+  it('shows a failure the engine also reported (a model that did not load) as one alert', async () => {
+    const { wire, store } = connect();
+    wire.engineSends(hello());
+    const load = store.send({ type: 'loadModel', dir: '/models/missing' });
+    const message = wire.sent.at(-1) as { id: number };
+    const error = { code: 'model-load-failed' as const, message: '/models/missing has no model.json. Still running Cyclorama built-in backdrops.' };
+    // The engine records the error (an event to every console), then answers the caller.
+    wire.engineSends({ kind: 'error', error });
+    wire.engineSends({ kind: 'reply', id: message.id, ok: false, error });
+    expect(await load).toMatchObject({ ok: false });
+    expect(store.getSnapshot().alerts.map((a) => [a.source, a.code])).toEqual([['engine', 'model-load-failed']]);
+  });
+
   it('refuses to send while not connected, and says why', async () => {
     const { wire, store } = connect();
     expect(await store.send({ type: 'go' })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Not connected.*"go" was not sent/) } });
