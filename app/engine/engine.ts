@@ -17,14 +17,14 @@ import { CONTRACT_VERSION, type EngineEvent } from '../contract/messages.js';
 import type { FrameRate } from '../contract/ndi.js';
 import type { ExecutionProviderName } from '../contract/providers.js';
 import type { EngineState } from '../contract/state.js';
-import { initialProgram, type ProgramState } from '../show/program.js';
+import { initialProgram, timedLook, type ProgramState } from '../show/program.js';
 import { systemClock, type EngineClock } from './clock.js';
 import { commandRoutes, routeCommand, type CommandRoutes } from './command-routes.js';
 import { EngineStats } from './engine-stats.js';
 import { ProgramFeed } from './frames/program-feed.js';
 import { ProgramFrames } from './frames/program-frames.js';
 import type { GeneratedFrame } from './generate/generator.js';
-import { LiveModel, type LiveModelLook } from './live-model.js';
+import { LiveModel } from './live-model.js';
 import { DisplayOutputs } from './outputs/display-outputs.js';
 import type { FrameSink } from './outputs/frame-sink.js';
 import { NdiOutputs, type NdiSettings } from './outputs/ndi-outputs.js';
@@ -163,7 +163,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       ...(options.faultInjection ? { faultInjection: options.faultInjection } : {}),
       maxFps: options.generatorMaxFps ?? this.rate.num / this.rate.den,
       showEpochMs: this.startedAtMs,
-      look: () => lookOf(this.program),
+      look: () => timedLook(this.program),
       onFrame: (frame) => this.onFrame(frame),
       onError,
       onLive: (folder, provider) => this.previews.follow(folder, provider),
@@ -411,17 +411,4 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.previews.update(state);
     this.emit('event', { kind: 'state', state });
   }
-}
-
-/** The look the live model renders, from the program on air. */
-function lookOf(program: ProgramState): LiveModelLook {
-  return {
-    lookId: program.lookId,
-    from: program.from,
-    to: program.to,
-    transition: program.transition,
-    startedAtMs: program.startedAtMs,
-    // A paused timeline holds its blend (absent = the transition runs with the clock).
-    ...(program.holdMix !== undefined && program.holdMix !== null ? { holdMix: program.holdMix } : {}),
-  };
 }

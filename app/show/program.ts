@@ -9,7 +9,7 @@
  */
 import type { Command, Transition } from '../contract/commands.js';
 import type { PanicMode } from '../contract/state.js';
-import { resolveLookAt, type LookTarget, type ResolvedLook } from './look-resolver.js';
+import { resolveLookAt, type LookTarget, type ResolvedLook, type TimedLook } from './look-resolver.js';
 
 /** Output state a panic puts the wall in: the contract's (contract/state.ts). */
 export type { PanicMode };
@@ -93,4 +93,17 @@ export function outputLevel(state: ProgramState, nowMs: number): number {
   if (state.panic.fadeMs <= 0) return 0;
   const progress = (nowMs - state.panic.sinceMs) / state.panic.fadeMs;
   return progress >= 1 ? 0 : 1 - Math.max(0, progress);
+}
+
+/** What a renderer needs of the program to resolve its look at any instant (look-resolver.ts): the generator's input. */
+export function timedLook(program: ProgramState): TimedLook & { holdMix?: number } {
+  return {
+    lookId: program.lookId,
+    from: program.from,
+    to: program.to,
+    transition: program.transition,
+    startedAtMs: program.startedAtMs,
+    // A paused timeline holds its blend (absent = the transition runs with the clock).
+    ...(program.holdMix !== undefined && program.holdMix !== null ? { holdMix: program.holdMix } : {}),
+  };
 }

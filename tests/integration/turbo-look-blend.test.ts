@@ -14,8 +14,7 @@ import { commandSchema, type CommandInput } from '../../app/contract/commands.js
 import { showSchema, type Show } from '../../app/contract/show.js';
 import { loadModelFolder } from '../../app/engine/generate/model-folder.js';
 import { TurboDiffusionPipeline } from '../../app/engine/generate/pipelines/turbo-diffusion.js';
-import type { WorkerLook } from '../../app/engine/generate/worker-protocol.js';
-import type { ProgramState } from '../../app/show/program.js';
+import { timedLook } from '../../app/show/program.js';
 import { emptyShow } from '../../app/show/show-file.js';
 import { initialShowState, reduceShow, resolveShow, tickShow, type ShowState } from '../../app/show/show-state.js';
 import { buildTurboFixture } from '../../models/fixtures/build-turbo-fixtures.js';
@@ -46,18 +45,6 @@ async function open(): Promise<TurboDiffusionPipeline> {
   return pipeline;
 }
 
-/** What the engine sends the worker for the program (engine.ts pushLook). */
-function workerLook(program: ProgramState): WorkerLook {
-  return {
-    lookId: program.lookId,
-    from: program.from,
-    to: program.to,
-    transition: program.transition,
-    startedAtMs: program.startedAtMs,
-    ...(program.holdMix !== undefined && program.holdMix !== null ? { holdMix: program.holdMix } : {}),
-  };
-}
-
 const reduce = (show: Show, s: ShowState, c: CommandInput, t: number) => reduceShow(show, s, commandSchema.parse(c), t);
 
 async function render(pipeline: TurboDiffusionPipeline, clockMs: number): Promise<void> {
@@ -76,7 +63,7 @@ describe('turbo pipeline: the look the show reports', () => {
     let s = reduce(show, initialShowState(show, 0), { type: 'go' }, 0);
     s = reduce(show, s, { type: 'go' }, 1000);
     const pipeline = await open();
-    pipeline.setLook(workerLook(s.program));
+    pipeline.setLook(timedLook(s.program));
     for (const t of [1250, 1500, 1900]) {
       await render(pipeline, t);
       const reported = resolveShow(show, s, t);
@@ -106,7 +93,7 @@ describe('turbo pipeline: the look the show reports', () => {
     s = tickShow(show, s, 1000);
     expect(resolveShow(show, s, 5000)).toMatchObject({ mix: 0.25, params: { similarity: 0.5 } });
     const pipeline = await open();
-    pipeline.setLook(workerLook(s.program));
+    pipeline.setLook(timedLook(s.program));
     for (let i = 0; i < 8; i++) await render(pipeline, 1000 + i * 33);
     // Nothing changes while paused, so frames after the first two repeat the last picture
     // (a threshold of 2, the new keyframe's alone, would never skip).

@@ -24,6 +24,28 @@ export function ltcRateOf(frame: LtcFrame): TimecodeRate {
   return f < 24.5 ? TIMECODE_RATES['24'] : f < 27.5 ? TIMECODE_RATES['25'] : TIMECODE_RATES['30'];
 }
 
+/** What both readers share: a chase state machine ticked by the output clock and read by the show. */
+abstract class ChasedSource {
+  protected chase: ChaseState | null = null;
+
+  tick(nowMs: number): void {
+    if (this.chase) this.chase = chaseTick(this.chase, nowMs);
+  }
+
+  read(): TimecodeReading | null {
+    return this.chase ? chaseReading(this.chase) : null;
+  }
+
+  /** Lock state, rate and current timecode for the console; null before any frame. */
+  status(nowMs: number): ChaseStatus | null {
+    return this.chase ? chaseStatus(this.chase, nowMs) : null;
+  }
+
+  close(): void {
+    this.chase = null;
+  }
+}
+
 export interface LtcChaseSourceOptions {
   sampleRate: number;
   /** Operator settings: `rate` overrides what the signal suggests (29.97 non-drop cannot be told from 30 by a frame or two). */
@@ -31,17 +53,17 @@ export interface LtcChaseSourceOptions {
   chase?: ChaseTuning;
 }
 
-export class LtcChaseSource implements TimecodeSource {
+export class LtcChaseSource extends ChasedSource implements TimecodeSource {
   readonly kind = 'ltc' as const;
   private readonly decoder: LtcDecoder;
   private readonly sampleRate: number;
   private readonly fixedRate: TimecodeRate | null;
   private readonly tuning: ChaseTuning;
-  private chase: ChaseState | null = null;
   /** Absolute index of the next sample pushed. */
   private pushed = 0;
 
   constructor(options: LtcChaseSourceOptions) {
+    super();
     this.decoder = new LtcDecoder({ sampleRate: options.sampleRate });
     this.sampleRate = options.sampleRate;
     this.fixedRate = options.settings?.rate ? TIMECODE_RATES[options.settings.rate] : null;
@@ -63,25 +85,8 @@ export class LtcChaseSource implements TimecodeSource {
     return frames;
   }
 
-  tick(nowMs: number): void {
-    if (this.chase) this.chase = chaseTick(this.chase, nowMs);
-  }
-
-  read(): TimecodeReading | null {
-    return this.chase ? chaseReading(this.chase) : null;
-  }
-
-  /** Lock state, rate and current timecode for the console; null before any frame. */
-  status(nowMs: number): ChaseStatus | null {
-    return this.chase ? chaseStatus(this.chase, nowMs) : null;
-  }
-
   get decoderStats() {
     return this.decoder.stats;
-  }
-
-  close(): void {
-    this.chase = null;
   }
 }
 
@@ -93,13 +98,13 @@ export interface MtcChaseSourceOptions {
   chase?: ChaseTuning;
 }
 
-export class MtcChaseSource implements TimecodeSource {
+export class MtcChaseSource extends ChasedSource implements TimecodeSource {
   readonly kind = 'mtc' as const;
   private readonly parser: MtcParser;
   private readonly tuning: ChaseTuning;
-  private chase: ChaseState | null = null;
 
   constructor(options: MtcChaseSourceOptions = {}) {
+    super();
     this.parser = new MtcParser({
       thirtyIsNonDrop2997: options.settings?.rate === '29.97nd',
       ...(options.deviceId !== undefined ? { deviceId: options.deviceId } : {}),
@@ -119,23 +124,7 @@ export class MtcChaseSource implements TimecodeSource {
     this.chase = chaseFrame(this.chase, { timecode: e.timecode, atClockMs: e.atClockMs, kind: e.kind === 'fullFrame' ? 'locate' : 'running' });
   }
 
-  tick(nowMs: number): void {
-    if (this.chase) this.chase = chaseTick(this.chase, nowMs);
-  }
-
-  read(): TimecodeReading | null {
-    return this.chase ? chaseReading(this.chase) : null;
-  }
-
-  status(nowMs: number): ChaseStatus | null {
-    return this.chase ? chaseStatus(this.chase, nowMs) : null;
-  }
-
   get parserStats() {
     return this.parser.stats;
-  }
-
-  close(): void {
-    this.chase = null;
   }
 }
