@@ -8,11 +8,14 @@
  *  - soak_rss_slope_mb_per_min: least-squares slope of the engine's RSS after the
  *    first minute (warm-up: caches, JIT, libndi's buffers); flat is ~0;
  *  - soak_rss_start_mb / soak_rss_end_mb;
+ *  - soak_children_rss_slope_mb_per_min / soak_children_rss_end_mb: the same for the
+ *    engine's child processes together (the inference processes: live model, standby);
  *  - soak_missed_ticks: summed over every output clock (preview, NDI, display);
  *  - soak_errors: error events the engine raised;
  *  - soak_prompt_changes_ok / soak_prompt_changes: HTTP prompt changes answered 200.
  * Env: SOAK_MINUTES (default 30), SOAK_NDI=0 to leave NDI out (no runtime).
  */
+import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +47,20 @@ function slope(points: Array<[number, number]>): number {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** RSS of this process's direct children together, MB (the inference processes); 0 where ps is missing. */
+function childrenRssMb(): number {
+  try {
+    const out = execFileSync('ps', ['-o', 'rss=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+    return out
+      .split('\n')
+      .map((l) => Number(l.trim()))
+      .filter((n) => Number.isFinite(n) && n > 0)
+      .reduce((s, kb) => s + kb / 1024, 0);
+  } catch {
+    return 0;
+  }
+}
 
 async function main(): Promise<void> {
   const configDir = mkdtempSync(path.join(tmpdir(), 'cyclorama-soak-'));
@@ -108,6 +125,7 @@ async function main(): Promise<void> {
 
   const startedAt = performance.now();
   const samples: Array<[number, number]> = [];
+  const childSamples: Array<[number, number]> = [];
   const rssMb = () => process.memoryUsage().rss / 1024 / 1024;
   const rssStart = rssMb();
   while (performance.now() - startedAt < MINUTES * 60_000) {
@@ -115,9 +133,11 @@ async function main(): Promise<void> {
     const minutes = (performance.now() - startedAt) / 60_000;
     const rss = rssMb();
     samples.push([minutes, rss]);
+    const children = childrenRssMb();
+    childSamples.push([minutes, children]);
     const missed = engine.state().outputs.reduce((s, o) => s + o.missedTicks, 0);
     console.log(
-      `# t=${minutes.toFixed(1)} min rss=${rss.toFixed(0)} MB missed=${missed} errors=${errors} prompts=${promptChangesOk}/${promptChanges} console msgs=${consoleMessages} display frames=${displayFrames}`,
+      `# t=${minutes.toFixed(1)} min rss=${rss.toFixed(0)} MB children=${children.toFixed(0)} MB missed=${missed} errors=${errors} prompts=${promptChangesOk}/${promptChanges} console msgs=${consoleMessages} display frames=${displayFrames}`,
     );
   }
   for (const timer of timers) clearInterval(timer);
@@ -127,6 +147,9 @@ async function main(): Promise<void> {
   print('soak_rss_start_mb', rssStart, 'MB');
   print('soak_rss_end_mb', rssMb(), 'MB');
   print('soak_rss_slope_mb_per_min', slope(afterWarmUp.length >= 2 ? afterWarmUp : samples), 'MB/min');
+  const childrenAfterWarmUp = childSamples.filter(([m]) => m >= 1);
+  print('soak_children_rss_end_mb', childSamples.at(-1)?.[1] ?? 0, 'MB');
+  print('soak_children_rss_slope_mb_per_min', slope(childrenAfterWarmUp.length >= 2 ? childrenAfterWarmUp : childSamples), 'MB/min');
   print(
     'soak_missed_ticks',
     outputs.reduce((s, o) => s + o.missedTicks, 0),
