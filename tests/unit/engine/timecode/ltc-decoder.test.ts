@@ -5,6 +5,7 @@
  * encoded (from libltc's own frame increment, drop-frame included).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../../app/engine/generate/turbo/latent-math.js';
 import { LtcDecoder, type LtcFrame } from '../../../../app/engine/timecode/ltc-decoder.js';
 import { buildLtcOracle, type LtcOracle } from '../../../helpers/ltc-oracle.js';
 
@@ -34,18 +35,6 @@ function decode(samples: Float32Array, sampleRate: number, asInt16: boolean): { 
     at += n;
   }
   return { frames, decoder };
-}
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const CASES = [
@@ -99,7 +88,7 @@ describe('LTC decoder against libltc as the independent oracle', () => {
     it(`${c.fps} fps with dropouts, noise, a level ramp and DC offset: every frame outside the gaps matches, nothing made up`, () => {
       const enc = encode(c.fps, c.sampleRate, c.start, 300, c.format, 0xcafe0001);
       const s = enc.samples;
-      const rand = prng(Number(c.fps.replace('.', '')) * 7919);
+      const rand = mulberry32(Number(c.fps.replace('.', '')) * 7919);
       const gaps = [
         [0.8, 0.95],
         [2.0, 2.6],
@@ -142,7 +131,7 @@ describe('LTC decoder against libltc as the independent oracle', () => {
     const enc = encode('25', 48000, '01:00:00:00', 300, 'f32', 0x11111111);
     const s = enc.samples;
     const spf = 48000 / 25;
-    const rand = prng(99);
+    const rand = mulberry32(99);
     const clicked = new Set<number>();
     for (let i = 0; i < 300; i += 5) {
       const at = Math.floor(i * spf + rand() * spf * 0.75);
@@ -162,7 +151,7 @@ describe('LTC decoder against libltc as the independent oracle', () => {
   });
 
   it('silence and pure noise decode nothing', () => {
-    const rand = prng(42);
+    const rand = mulberry32(42);
     const s = new Float32Array(48000 * 3);
     for (let i = 48000; i < s.length; i++) s[i] = (rand() - 0.5) * 0.5;
     const { frames, decoder } = decode(s, 48000, false);
