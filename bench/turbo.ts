@@ -63,14 +63,14 @@ async function measure(dir: string, width: number, height: number): Promise<{ pi
 
   // Interleaved, so machine noise lands on both alike.
   for (let i = 0; i < 5; i++) {
-    await pipeline.renderInto(buffer, i * 33, i * 33);
+    await pipeline.renderInto(buffer, i * 33, i * 33, null);
     await bareFrame();
   }
   const pipelineTimes: number[] = [];
   const bareTimes: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     let t0 = engineNowMs();
-    await pipeline.renderInto(buffer, (i + 5) * 33, (i + 5) * 33);
+    await pipeline.renderInto(buffer, (i + 5) * 33, (i + 5) * 33, null);
     pipelineTimes.push(engineNowMs() - t0);
     t0 = engineNowMs();
     await bareFrame();

@@ -12,5 +12,6 @@ export * from './providers.js';
 export * from './messages.js';
 export * from './frame-wire.js';
 export * from './thumbnails.js';
+export * from './inputs.js';
 export * from './connection.js';
 export * from './client.js';

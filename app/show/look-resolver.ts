@@ -7,6 +7,7 @@
  * (`nowMs`, integer ms on the engine's clock); nothing here reads a clock.
  */
 import type { Transition } from '../contract/commands.js';
+import type { LookInput } from '../contract/inputs.js';
 import { transitionWeight } from './curves.js';
 
 export interface LookTarget {
@@ -16,6 +17,8 @@ export interface LookTarget {
   negativePrompt?: string;
   /** Model parameters by name. */
   params?: Record<string, number>;
+  /** The live picture this look restyles; absent = text only (the previous frame is the source). */
+  input?: LookInput;
 }
 
 /**

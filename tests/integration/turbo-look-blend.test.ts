@@ -48,7 +48,7 @@ async function open(): Promise<TurboDiffusionPipeline> {
 const reduce = (show: Show, s: ShowState, c: CommandInput, t: number) => reduceShow(show, s, commandSchema.parse(c), t);
 
 async function render(pipeline: TurboDiffusionPipeline, clockMs: number): Promise<void> {
-  await pipeline.renderInto(new ArrayBuffer(WIDTH * HEIGHT * 4), clockMs, clockMs);
+  await pipeline.renderInto(new ArrayBuffer(WIDTH * HEIGHT * 4), clockMs, clockMs, null);
 }
 
 describe('turbo pipeline: the look the show reports', () => {

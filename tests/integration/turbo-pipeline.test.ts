@@ -47,7 +47,7 @@ function look(prompt: string, seed: number, params: Record<string, number> = {},
 
 async function frame(pipeline: TurboDiffusionPipeline, showTimeMs = 0): Promise<Uint8Array> {
   const buffer = new ArrayBuffer(WIDTH * HEIGHT * 4);
-  await pipeline.renderInto(buffer, showTimeMs, showTimeMs);
+  await pipeline.renderInto(buffer, showTimeMs, showTimeMs, null);
   return new Uint8Array(buffer);
 }
 

@@ -43,7 +43,7 @@ async function frames(dir: string, provider: 'cpu' | 'webgpu'): Promise<Uint8Arr
   const out: Uint8Array[] = [];
   for (const t of [0, 33]) {
     const buffer = new ArrayBuffer(WIDTH * HEIGHT * 4);
-    await pipeline.renderInto(buffer, t, t);
+    await pipeline.renderInto(buffer, t, t, null);
     out.push(new Uint8Array(buffer));
   }
   return out;

@@ -86,7 +86,7 @@ export function serveInference(channel: InferenceChannel): void {
     const started = engineNowMs();
     try {
       injectFault(config);
-      await (pipeline as FramePipeline).renderInto(buffer, showTimeMs, clockMs);
+      await (pipeline as FramePipeline).renderInto(buffer, showTimeMs, clockMs, null);
     } catch (error) {
       (pool as FramePool).give(buffer);
       post({ type: 'runFailed', message: firstLine((error as Error).message), lookId: current.lookId });

@@ -11,6 +11,7 @@ import type { ExecutionProviderName } from '../../../contract/providers.js';
 import { lookMix } from '../../../show/look-resolver.js';
 import type { PipelineModel, WorkerLook } from '../worker-protocol.js';
 import { openOnFirstProvider, type FramePipeline, type PipelineLoad } from './pipeline.js';
+import type { InputPicture } from '../../inputs/input-picture.js';
 
 export type FrameModelConfig = Extract<PipelineModel, { kind: 'frame-model' }>;
 
@@ -114,7 +115,7 @@ export class FrameModelPipeline implements FramePipeline {
     this.seedInput[0] = current.to.seed;
   }
 
-  async renderInto(buffer: ArrayBuffer, showTimeMs: number, clockMs: number): Promise<void> {
+  async renderInto(buffer: ArrayBuffer, showTimeMs: number, clockMs: number, _input: InputPicture | null): Promise<void> {
     if (!this.session || !this.look) throw new Error('frame model not loaded or no look');
     this.resolveConditioning(this.look, clockMs);
     this.timeInput[0] = showTimeMs / 1000;

@@ -11,6 +11,7 @@
 import * as ort from 'onnxruntime-node';
 import type { ExecutionProviderName } from '../../../contract/providers.js';
 import type { WorkerLook } from '../worker-protocol.js';
+import type { InputPicture } from '../../inputs/input-picture.js';
 
 export type PipelineLoad =
   | { ok: true; provider: ExecutionProviderName; fallbacks: { provider: string; reason: string }[] }
@@ -23,9 +24,10 @@ export interface FramePipeline {
   setLook(look: WorkerLook): void;
   /**
    * One frame into `buffer` (RGBA8, width*height*4 bytes) at `showTimeMs` (motion),
-   * with transitions resolved at engine-clock `clockMs`. Throws when a run fails.
+   * with transitions resolved at engine-clock `clockMs`. `input` is the picture the
+   * look restyles (already at the working size), or null for text only. Throws when a run fails.
    */
-  renderInto(buffer: ArrayBuffer, showTimeMs: number, clockMs: number): Promise<void>;
+  renderInto(buffer: ArrayBuffer, showTimeMs: number, clockMs: number, input: InputPicture | null): Promise<void>;
   release(): Promise<void>;
 }
 

@@ -48,6 +48,7 @@ import { openTurboSessions, releaseTurboSessions, type TurboSessions } from '../
 import type { WorkerLook } from '../worker-protocol.js';
 import type { PipelineCommon } from './frame-model.js';
 import { openOnFirstProvider, type FramePipeline, type PipelineLoad } from './pipeline.js';
+import type { InputPicture } from '../../inputs/input-picture.js';
 
 /** Most UNet runs skipped in a row: a converged picture is still refreshed now and then. */
 export const MAX_SKIPS = 30;
@@ -128,7 +129,7 @@ export class TurboDiffusionPipeline implements FramePipeline {
     this.look = look;
   }
 
-  async renderInto(buffer: ArrayBuffer, showTimeMs: number, clockMs: number): Promise<void> {
+  async renderInto(buffer: ArrayBuffer, showTimeMs: number, clockMs: number, _input: InputPicture | null): Promise<void> {
     const loaded = this.loaded;
     const look = this.look;
     if (!loaded || !look) throw new Error('turbo pipeline not loaded or no look');
