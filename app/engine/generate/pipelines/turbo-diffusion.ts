@@ -142,7 +142,9 @@ export class TurboDiffusionPipeline implements FramePipeline {
 
     const conditioningKey = await this.textConditioning(loaded, look.to, from, weight);
     const noiseKey = this.noise(loaded, look.to, from, weight, showTimeMs, params.motion);
-    const strength = Math.min(1, Math.max(0.01, params.strength));
+    // No source picture yet (first frame, after resetFeedback): text-to-image from pure noise at
+    // full strength. Noising an empty latent to a lower strength gives a grey, washed-out frame.
+    const strength = this.hasPrevious ? Math.min(1, Math.max(0.01, params.strength)) : 1;
     const runKey = `${conditioningKey}\u0001${noiseKey}\u0001${strength}`;
     if (this.lastDecoded && this.canSkip(runKey, params.similarity)) {
       // Nothing meaningful would change: show the last picture again (post-process only).
@@ -192,7 +194,7 @@ export class TurboDiffusionPipeline implements FramePipeline {
     const b = loaded.buffers;
     const { timestep, sigma } = stepForStrength(this.layout.schedule, this.cumprod, strength);
     const previous = b.x0Previous;
-    noisedSample(this.hasPrevious && strength < 1 ? previous : null, b.noiseMix, sigma, b.xt, b.sample.f32);
+    noisedSample(strength < 1 ? previous : null, b.noiseMix, sigma, b.xt, b.sample.f32);
     b.sample.commit();
     b.timestep.set(timestep);
     const feeds: Record<string, ort.Tensor> = {

@@ -75,7 +75,12 @@ export function checkTextEncoder(session: ort.InferenceSession, graphPath: strin
       .map((m) => /^hidden_states\.(\d+)$/.exec(m.name)?.[1])
       .filter((n): n is string => n !== undefined)
       .map(Number);
-    if (layers.length >= 2) hiddenOutput = `hidden_states.${Math.max(...layers) - 1}`;
+    // last_hidden_state is the wrong layer (and, on text_encoder_2, after the final layer norm):
+    // a picture from it looks plausible and is wrong, so an export without the layers is refused.
+    if (layers.length < 2) {
+      return `${component(graphPath)}: SDXL conditions on the penultimate hidden layer but the graph has no hidden_states.* outputs (it has ${names(outputs)}); re-export the text encoder with its hidden states (optimum: the default SDXL export, or output_hidden_states=True)`;
+    }
+    hiddenOutput = `hidden_states.${Math.max(...layers) - 1}`;
     if (index === 1) {
       pooledOutput = 'text_embeds';
       const pooledProblem = check(graphPath, outputs, 'output', 'text_embeds', FLOATS, [2]);
