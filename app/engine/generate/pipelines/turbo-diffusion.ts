@@ -31,6 +31,7 @@
  *   similarity [0, 2]  skip threshold on the latent cosine similarity; > 1 never skips (default 0.995)
  *   motion     >= 0    noise drift in noise fields per second of show time; 0 = still (default 0)
  */
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ExecutionProviderName } from '../../../contract/providers.js';
 import { resolveLookAt, type LookTarget } from '../../../show/look-resolver.js';
@@ -113,7 +114,7 @@ export class TurboDiffusionPipeline implements FramePipeline {
   }
 
   load(): Promise<PipelineLoad> {
-    return openOnFirstProvider(this.common.providers, (provider) => this.open(provider), this.layout.unetPath);
+    return openOnFirstProvider(this.common.providers, (provider) => this.open(provider), `the turbo model in ${path.dirname(path.dirname(this.layout.unetPath))}`);
   }
 
   private async open(provider: ExecutionProviderName): Promise<string | null> {

@@ -7,6 +7,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import type { ExecutionProviderName } from '../../../contract/providers.js';
+import { GraphLoadError } from '../pipelines/pipeline.js';
 import { loadClipTokenizer } from '../clip-tokenizer.js';
 import { checkDecoder, checkTextEncoder, checkUnet, encoderWidths, type DecoderIo } from './graph-io.js';
 import { buildPostprocessGraph } from './postprocess-graph.js';
@@ -38,10 +39,15 @@ export async function openTurboSessions(
     graphOptimizationLevel: 'all',
   };
   const opened: ort.InferenceSession[] = [];
-  const create = async (source: string | Uint8Array) => {
-    const session = typeof source === 'string' ? await ort.InferenceSession.create(source, options) : await ort.InferenceSession.create(source, options);
-    opened.push(session);
-    return session;
+  // `graph`: the graph's role and file, so a rejection names the graph that failed (not the UNet).
+  const create = async (graph: string, source: string | Uint8Array) => {
+    try {
+      const session = typeof source === 'string' ? await ort.InferenceSession.create(source, options) : await ort.InferenceSession.create(source, options);
+      opened.push(session);
+      return session;
+    } catch (error) {
+      throw new GraphLoadError(typeof source === 'string' ? `${graph} (${source})` : graph, (error as Error).message);
+    }
   };
   const releaseAll = async () => {
     for (const s of opened) await s.release();
@@ -49,7 +55,7 @@ export async function openTurboSessions(
   try {
     const encoders: TextEncoder[] = [];
     for (const [index, encoder] of layout.textEncoders.entries()) {
-      const session = await create(encoder.graphPath);
+      const session = await create(index === 0 ? 'text encoder' : `text encoder ${index + 1}`, encoder.graphPath);
       const io = checkTextEncoder(session, encoder.graphPath, index, layout.variant);
       if (typeof io === 'string') {
         await releaseAll();
@@ -57,21 +63,21 @@ export async function openTurboSessions(
       }
       encoders.push({ session, tokenizer: loadClipTokenizer(encoder.tokenizerDir), ...io });
     }
-    const unet = await create(layout.unetPath);
+    const unet = await create('UNet', layout.unetPath);
     const unetProblem = checkUnet(unet, layout, encoderWidths(encoders));
     if (unetProblem) {
       await releaseAll();
       return unetProblem;
     }
     const decoderPath = (layout.decoder === 'tiny' ? layout.tinyVaeDecoderPath : layout.vaeDecoderPath) as string;
-    const decoder = await create(decoderPath);
+    const decoder = await create(layout.decoder === 'tiny' ? 'tiny VAE decoder' : 'VAE decoder', decoderPath);
     const decoderIo = checkDecoder(decoder, decoderPath, layout.decoder);
     if (typeof decoderIo === 'string') {
       await releaseAll();
       return decoderIo;
     }
     const range = layout.decoder === 'tiny' ? layout.tinyVaeOutputRange : '-1..1';
-    const post = await create(buildPostprocessGraph({ inputType: decoderIo.outputType, range, width: output.width, height: output.height }));
+    const post = await create('post-process graph (built by Cyclorama)', buildPostprocessGraph({ inputType: decoderIo.outputType, range, width: output.width, height: output.height }));
     return { encoders, unet, decoder, decoderIo, post };
   } catch (error) {
     await releaseAll().catch(() => {});
