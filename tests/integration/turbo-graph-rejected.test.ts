@@ -63,7 +63,13 @@ describe('graphs ONNX Runtime rejects', () => {
     g.output(g.op('ReduceMean', [c, g.ints([1], 'axes')]), 'frame', 'float32', [1, 1]);
     writeFileSync(graphPath, g.encode({ opset: 17, producer: 'hand-made' }));
     const pipeline = new FrameModelPipeline(
-      { kind: 'frame-model', graphPath, conditioningSize: 8, vocabularyPath: null, io: { conditioning: 'conditioning', time: 'time', seed: 'seed', outputSize: 'outputSize', frame: 'frame' } },
+      {
+        kind: 'frame-model',
+        graphPath,
+        conditioningSize: 8,
+        vocabularyPath: null,
+        io: { conditioning: 'conditioning', time: 'time', seed: 'seed', outputSize: 'outputSize', frame: 'frame' },
+      },
       { providers: ['cpu'], width: 64, height: 64, intraOpThreads: 1 },
     );
     const loaded = await pipeline.load();

@@ -28,6 +28,8 @@ export interface FramePipeline {
    * look restyles (already at the working size), or null for text only. Throws when a run fails.
    */
   renderInto(buffer: ArrayBuffer, showTimeMs: number, clockMs: number, input: InputPicture | null): Promise<void>;
+  /** One-time warnings since the last call, for the state (e.g. a look names an input this model cannot encode). */
+  notices?(): string[];
   release(): Promise<void>;
 }
 

@@ -7,6 +7,8 @@
  *   text_encoder_2/model.onnx    tokenizer_2/...                   (SDXL only)
  *   unet/model.onnx              vae_decoder/model.onnx (+ config.json)
  *   vae_decoder_tiny/ or taesd/ (SD) or taesdxl/ (SDXL) model.onnx (optional TAESD/TAESDXL)
+ *   vae_encoder/model.onnx, or vae_encoder_tiny/ or taesd_encoder/ (SD) or taesdxl_encoder/ (SDXL)
+ *                                (optional: image-to-image from a live input)
  *   scheduler/scheduler_config.json, model_index.json              (optional)
  *
  * This is the file-level check (synchronous, no onnxruntime): every missing part
@@ -35,6 +37,9 @@ export interface TurboLayout {
   /** Latents are divided by this before the full VAE (the tiny one takes them as they are). */
   vaeScalingFactor: number;
   tinyVaeOutputRange: '-1..1' | '0..1';
+  /** The VAE encoder for image-to-image from an input: the full one (latents x vaeScalingFactor) or the tiny one; null when the folder has none. */
+  vaeEncoderPath: string | null;
+  encoder: 'tiny' | 'full' | null;
   schedule: NoiseSchedule;
   /** Generation size when the UNet graph does not fix it. */
   nativeSize: { width: number; height: number };
@@ -53,6 +58,11 @@ export const TURBO_DEFAULTS = { strength: 0.5, similarity: 0.995, motion: 0 } as
 const TINY_VAE_FOLDERS: Record<TurboLayout['variant'], string[]> = {
   sd: ['vae_decoder_tiny', 'taesd', 'taesd_decoder'],
   sdxl: ['vae_decoder_tiny', 'taesdxl', 'taesdxl_decoder'],
+};
+/** Tiny encoder folders by variant, as for the decoders. */
+const TINY_VAE_ENCODER_FOLDERS: Record<TurboLayout['variant'], string[]> = {
+  sd: ['vae_encoder_tiny', 'taesd_encoder'],
+  sdxl: ['vae_encoder_tiny', 'taesdxl_encoder'],
 };
 const LAYOUT_MARKERS = ['model_index.json', 'unet', 'text_encoder', 'vae_decoder', 'tokenizer'];
 
@@ -139,6 +149,12 @@ export function detectTurboLayout(dir: string, manifest?: TurboModelManifest): T
   const tinyVaeOutputRange =
     manifest?.tinyVaeOutputRange ??
     (tinyConfig ? (tinyConfig._class_name === 'AutoencoderTiny' ? '-1..1' : '0..1') : tinyVaeDecoderPath && decoder === 'tiny' ? tinyRange(tinyVaeDecoderPath) : '-1..1');
+  // The encoder that matches the decoder when there is one (the same latent space either way).
+  const fullEncoder = isFile(path.join(dir, 'vae_encoder', 'model.onnx')) ? path.join(dir, 'vae_encoder', 'model.onnx') : null;
+  const tinyEncoderFolder = TINY_VAE_ENCODER_FOLDERS[sdxl ? 'sdxl' : 'sd'].find((f) => isFile(path.join(dir, f, 'model.onnx')));
+  const tinyEncoder = tinyEncoderFolder ? path.join(dir, tinyEncoderFolder, 'model.onnx') : null;
+  const [encoder, vaeEncoderPath]: [TurboLayout['encoder'], string | null] =
+    decoder === 'tiny' && tinyEncoder ? ['tiny', tinyEncoder] : fullEncoder ? ['full', fullEncoder] : tinyEncoder ? ['tiny', tinyEncoder] : [null, null];
   const schedulerConfig = readJson(path.join(dir, 'scheduler', 'scheduler_config.json'));
   const schedule = schedulerConfig ? scheduleFromConfig(schedulerConfig) : TURBO_SCHEDULE;
 
@@ -170,6 +186,8 @@ export function detectTurboLayout(dir: string, manifest?: TurboModelManifest): T
       decoder,
       vaeScalingFactor,
       tinyVaeOutputRange,
+      vaeEncoderPath,
+      encoder,
       schedule,
       nativeSize: effective.nativeSize,
       defaults: { ...TURBO_DEFAULTS, ...(effective.defaults ?? {}) },
