@@ -214,5 +214,6 @@ describe('turbo image-to-image from an input', () => {
   it('a folder with an encoder reports no input problem', async () => {
     const p = await open(fixture('full VAE encoder', IMG2IMG));
     expect(p.inputProblem).toBeNull();
+    expect(p.inputSize).toEqual({ width: WIDTH, height: HEIGHT });
   });
 });

@@ -116,6 +116,14 @@ export class TurboDiffusionPipeline implements FramePipeline {
     return [LATENT_CHANNELS, this.loaded?.buffers.latentHeight ?? 0, this.loaded?.buffers.latentWidth ?? 0];
   }
 
+  /**
+   * The size an input is encoded at (the generation size, latent x 8): an input handed over at
+   * this size is resized by no one; any other size is resized once by the preprocess graph.
+   */
+  get inputSize(): { width: number; height: number } {
+    return { width: (this.loaded?.buffers.latentWidth ?? 0) * 8, height: (this.loaded?.buffers.latentHeight ?? 0) * 8 };
+  }
+
   /** The look parameters the last frame was made with (resolved, blended, defaults filled in), for tests; null before one. */
   get lastParams(): Readonly<Record<string, number>> | null {
     return this.params;
