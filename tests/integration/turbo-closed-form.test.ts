@@ -246,6 +246,11 @@ describe('closed-form turbo fixtures: only the correct maths makes the target pi
       ],
     },
     {
+      name: "full VAE encoder with latent_parameters (optimum's newer exports: the mean is used)",
+      options: { unet: 'source', decoder: 'full', encoder: true, seed: SEED, encoderOutput: 'latent_parameters' },
+      mistakes: [['encoder latents not multiplied by the scaling factor', { unscaledEncoder: true }]],
+    },
+    {
       name: 'raw TAESD encoder (0..1 in, model latents out)',
       options: { unet: 'source', decoder: 'tiny-raw', encoder: true, seed: SEED },
       mistakes: [
@@ -256,7 +261,7 @@ describe('closed-form turbo fixtures: only the correct maths makes the target pi
   ];
   for (const { name, options, mistakes } of inputCases) {
     it(`image-to-image decodes the encoded input, noised and denoised at the strength's timestep (${name})`, async () => {
-      const p = await open(`input-${options.decoder}`, options);
+      const p = await open(`input-${options.decoder}-${options.encoderOutput ?? 'latent_sample'}`, options);
       p.setLook(look({ strength: 0.4 }));
       const input = picture(1);
       const actual = await frame(p, input);
