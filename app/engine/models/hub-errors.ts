@@ -22,8 +22,11 @@ export class PullError extends Error {
 
 const RESUMES = 'Files already finished are kept and a partial file resumes where it stopped.';
 
+/** Bytes for people: "812 kB", "3.4 MB", "5.12 GB" (decimal units, as the hub shows sizes). */
 export function mb(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${Math.round(bytes / 1e3)} kB`;
 }
 
 function systemCode(err: unknown): string | undefined {
