@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 
+import { Engine } from '../../app/engine/engine.js';
 import { Generator } from '../../app/engine/generate/generator.js';
 import { loadModelFolder } from '../../app/engine/generate/model-folder.js';
 import { blobPath, incompletePath, repoDir, snapshotDir } from '../../app/engine/models/hub-cache.js';
@@ -326,6 +327,24 @@ describe('model pull (against a stand-in for the model hub on loopback)', () => 
     const dns = await pullHere(request(), settings({ endpoint: 'http://hub.cyclorama-test.invalid' }));
     expect(dns).toMatchObject({ ok: false, code: 'dns' });
     expect(dns.ok ? '' : dns.message).toContain('hub.cyclorama-test.invalid');
+  });
+
+  it('a pull while the live model runs: the engine keeps generating and its outputs keep running', async () => {
+    const engine = await Engine.start({ width: 320, height: 180, configDir: null });
+    try {
+      expect(engine.state().model.status).toBe('running');
+      await new Promise((r) => setTimeout(r, 500));
+      const before = engine.state().stats.generatedFrames;
+      hub.faults.slowBytesPerSecond = 400_000; // long enough to overlap many frames
+      const result = await pullModel(request(), settings());
+      expect(result.ok).toBe(true);
+      const state = engine.state();
+      expect(state.model.status).toBe('running');
+      expect(state.stats.generatedFrames).toBeGreaterThan(before);
+      expect(state.outputs.find((o) => o.id === 'preview')?.status).toBe('running');
+    } finally {
+      await engine.stop();
+    }
   });
 
   it('the pulled snapshot is a loadable model folder that renders frames', async () => {
