@@ -73,6 +73,13 @@ export function fromRequestError(err: unknown, url: string, settings: HubSetting
     );
   }
   if (code === 'ENOSPC' || code === 'EDQUOT') return diskFull(what, settings, file);
+  if (/Headers Timeout|Body Timeout/i.test(reason)) {
+    return new PullError(
+      'stalled',
+      `The model hub at ${host} stopped answering while fetching ${what} (${reason}). Pull again later; if it keeps happening, the network or a proxy is holding the connection. ${RESUMES}`,
+      file,
+    );
+  }
   return new PullError(
     'network',
     `The connection to the model hub at ${host} failed while fetching ${what} (${code ?? reason}). ` +

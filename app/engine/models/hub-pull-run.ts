@@ -63,7 +63,13 @@ async function bytesStillNeeded(request: PullRequest, settings: HubSettings): Pr
 export async function pullLocked(request: PullRequest, settings: HubSettings, options: PullOptions): Promise<PullResult> {
   const totalBytes = request.files.reduce((n, f) => n + f.size, 0);
   const dir = snapshotDir(settings.cacheDir, request.repo, request.revision);
-  const missing = await missingFromCache(request, settings, options.signal);
+  let missing: string[];
+  try {
+    missing = await missingFromCache(request, settings, options.signal);
+  } catch (err) {
+    if (options.signal?.aborted) return failed(new PullError('cancelled', `The pull of ${request.repo} was cancelled while checking the cache.`));
+    throw err;
+  }
   if (missing.length === 0 && request.files.length > 0) return { ok: true, snapshotDir: dir, bytesDownloaded: 0, bytesReused: totalBytes };
   if (settings.offline) {
     return failed(
@@ -89,11 +95,11 @@ export async function pullLocked(request: PullRequest, settings: HubSettings, op
     );
   }
 
-  const http = hubFetch(settings);
   const stop = new AbortController();
   const onUserAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onUserAbort, { once: true });
   if (options.signal?.aborted) stop.abort();
+  const http = hubFetch(settings, stop.signal); // the API calls stop on a cancel too
 
   const files = request.files.map((f) => ({ path: f.path, size: f.size, doneBytes: 0, state: 'queued' as FileState, error: undefined as string | undefined }));
   const byPath = new Map(files.map((f) => [f.path, f]));
@@ -122,6 +128,8 @@ export async function pullLocked(request: PullRequest, settings: HubSettings, op
     lastReport = now;
     options.onProgress(snapshot());
   };
+
+  report(true); // every file queued, before the first byte
 
   let firstFailure: PullError | null = null;
   let downloaded = 0;
