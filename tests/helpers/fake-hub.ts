@@ -49,6 +49,8 @@ export interface HubFaults {
   notFound?: string[];
   /** Throttle every body to about this rate. */
   slowBytesPerSecond?: number;
+  /** Answer Range requests with the whole file (200), as some mirrors and proxies do. */
+  ignoreRange?: boolean;
   /** Tokens whose account accepted a gated repository's licence. */
   acceptedTokens?: string[];
 }
@@ -348,7 +350,7 @@ export class FakeHub {
     let start = 0;
     let end = size - 1;
     let status = 200;
-    const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+    const range = this.faults.ignoreRange ? null : /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
     if (range) {
       if (range[1] === '') {
         start = Math.max(0, size - Number(range[2]));

@@ -132,6 +132,18 @@ describe('model pull (against a stand-in for the model hub on loopback)', () => 
     expect(hub.requests.some((r) => r.url.startsWith('/cdn-lfs/') && r.range === `bytes=${Math.floor(onnxSize / 2)}-` && r.status === 206)).toBe(true);
   });
 
+  it('a server that ignores the Range header (200, whole file) restarts that file cleanly from byte 0', async () => {
+    hub.faults.interrupt = { path: ONNX, atByte: 100_000, times: 1 };
+    expect(await pullHere(request(), settings(), { retries: 0 })).toMatchObject({ ok: false, code: 'network' });
+    hub.faults.ignoreRange = true;
+    const served = hub.servedBytes(ONNX);
+    const result = await pullHere(request(), settings());
+    expect(result).toMatchObject({ ok: true });
+    expect(hub.requests.some((r) => r.range === 'bytes=100000-' && r.status === 200)).toBe(true);
+    expect(hub.servedBytes(ONNX) - served).toBe(onnxSize); // the whole file once more, appended nowhere
+    expect(await findInCache(request(), settings())).not.toBeNull();
+  });
+
   it('after an interrupted pull nothing counts as installed, and a restarted pull resumes the partial file and keeps the finished ones', async () => {
     hub.faults.interrupt = { path: ONNX, atByte: 100_000, times: 1 };
     const first = await pullModel(request(), settings(), { retries: 0 });
