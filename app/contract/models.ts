@@ -42,7 +42,10 @@ export const catalogFileSchema = z
     /** LFS files: the published sha256 of the content. */
     sha256: sha256Schema.nullable(),
     /** Small (non-LFS) files: the git blob id. */
-    gitBlobId: z.string().regex(/^[0-9a-f]{40}$/).nullable(),
+    gitBlobId: z
+      .string()
+      .regex(/^[0-9a-f]{40}$/)
+      .nullable(),
     /** What was and was not read for this file. */
     note: z.string().optional(),
   })
@@ -96,9 +99,18 @@ export const catalogEntrySchema = z
     /** Where each fact was read. */
     source: z.array(catalogSourceSchema).min(1),
   })
-  .refine((e) => e.revision !== null || (e.revisionNote ?? '').length > 0, { message: 'a catalog entry without a pinned revision must say why in "revisionNote"', path: ['revisionNote'] })
-  .refine((e) => e.filesComplete || (e.filesNote ?? '').length > 0, { message: 'an entry whose file list is incomplete must say what is missing in "filesNote"', path: ['filesNote'] })
-  .refine((e) => e.totalSizeBytes !== null || (e.totalSizeNote ?? '').length > 0, { message: 'an entry without an exact total size must say why in "totalSizeNote"', path: ['totalSizeNote'] })
+  .refine((e) => e.revision !== null || (e.revisionNote ?? '').length > 0, {
+    message: 'a catalog entry without a pinned revision must say why in "revisionNote"',
+    path: ['revisionNote'],
+  })
+  .refine((e) => e.filesComplete || (e.filesNote ?? '').length > 0, {
+    message: 'an entry whose file list is incomplete must say what is missing in "filesNote"',
+    path: ['filesNote'],
+  })
+  .refine((e) => e.totalSizeBytes !== null || (e.totalSizeNote ?? '').length > 0, {
+    message: 'an entry without an exact total size must say why in "totalSizeNote"',
+    path: ['totalSizeNote'],
+  })
   .refine((e) => new Set(e.files.map((f) => f.path)).size === e.files.length, { message: 'a file is listed twice', path: ['files'] });
 
 export const catalogDocumentSchema = z

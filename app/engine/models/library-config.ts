@@ -21,10 +21,25 @@ const libraryConfigSchema = z.object({
   imported: z.array(z.object({ name: modelNameSchema, dir: z.string().min(1).max(4096) })).max(256),
   /** One per accepted licence: the catalog model and the licence id accepted for it (a changed licence asks again). */
   acceptedLicences: z.array(z.object({ model: modelNameSchema, licence: z.string().min(1) })).max(256),
+  /**
+   * The exact file list (sizes, hashes) of each pulled catalog model, as the hub gave it at the
+   * pinned revision (catalog-files.ts): how the library checks the cache offline.
+   */
+  resolved: z
+    .array(
+      z.object({
+        model: modelNameSchema,
+        repo: z.string(),
+        revision: z.string().regex(/^[0-9a-f]{40}$/),
+        files: z.array(z.object({ path: z.string(), size: z.number().int().nonnegative(), sha256: z.string().nullable(), gitBlobId: z.string().nullable() })).max(10_000),
+      }),
+    )
+    .max(256)
+    .default([]),
 });
 export type LibraryConfig = z.infer<typeof libraryConfigSchema>;
 
-export const emptyLibraryConfig = (): LibraryConfig => ({ version: 1, imported: [], acceptedLicences: [] });
+export const emptyLibraryConfig = (): LibraryConfig => ({ version: 1, imported: [], acceptedLicences: [], resolved: [] });
 
 export function readLibraryConfig(configDir: string | null): { config: LibraryConfig; error: EngineError | null } {
   if (!configDir) return { config: emptyLibraryConfig(), error: null };

@@ -44,7 +44,9 @@ describe('models/catalog.json', () => {
   it('turbo entries name the files turbo-folder.ts needs to load the pulled folder', () => {
     for (const entry of raw.models.filter((m) => m.kind === 'turbo-diffusion')) {
       const paths = entry.files.map((f) => f.path);
-      expect(paths, entry.id).toEqual(expect.arrayContaining(['unet/model.onnx', 'text_encoder/model.onnx', 'tokenizer/vocab.json', 'tokenizer/merges.txt', 'vae_decoder/model.onnx']));
+      expect(paths, entry.id).toEqual(
+        expect.arrayContaining(['unet/model.onnx', 'text_encoder/model.onnx', 'tokenizer/vocab.json', 'tokenizer/merges.txt', 'vae_decoder/model.onnx']),
+      );
       if (entry.variant === 'sdxl') expect(paths, entry.id).toEqual(expect.arrayContaining(['text_encoder_2/model.onnx', 'tokenizer_2/vocab.json', 'tokenizer_2/merges.txt']));
     }
   });
