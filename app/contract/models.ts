@@ -68,15 +68,16 @@ export const licenceSchema = z.object({
 
 export const catalogSourceSchema = z.object({ fact: z.string().min(1), url: z.string().url() });
 
-export const catalogKindSchema = z.enum(['turbo-diffusion', 'tiny-vae']);
+/** turbo-diffusion: an SD-Turbo/SDXL-Turbo ONNX export; tiny-vae: a TAESD-style decoder; frame-model: a Cyclorama model.json folder published on the hub. */
+export const catalogKindSchema = z.enum(['turbo-diffusion', 'tiny-vae', 'frame-model']);
 
 export const catalogEntrySchema = z
   .object({
     id: modelNameSchema,
     name: z.string().min(1),
     kind: catalogKindSchema,
-    /** Which latents it works on: SD 1.x/2.x (4-channel, 512) or SDXL. */
-    variant: z.enum(['sd', 'sdxl']),
+    /** Which latents it works on: SD 1.x/2.x (4-channel, 512) or SDXL; null for a frame-model. */
+    variant: z.enum(['sd', 'sdxl']).nullable(),
     description: z.string(),
     repo: repoIdSchema,
     /** The pinned commit; null only with a revisionNote saying why. */
@@ -99,6 +100,7 @@ export const catalogEntrySchema = z
     /** Where each fact was read. */
     source: z.array(catalogSourceSchema).min(1),
   })
+  .refine((e) => e.kind === 'frame-model' || e.variant !== null, { message: 'a turbo model or tiny decoder says which latents it works on ("sd" or "sdxl")', path: ['variant'] })
   .refine((e) => e.revision !== null || (e.revisionNote ?? '').length > 0, {
     message: 'a catalog entry without a pinned revision must say why in "revisionNote"',
     path: ['revisionNote'],
@@ -152,7 +154,7 @@ export const catalogItemStatusSchema = z.object({
   id: z.string(),
   name: z.string(),
   kind: catalogKindSchema,
-  variant: z.enum(['sd', 'sdxl']),
+  variant: z.enum(['sd', 'sdxl']).nullable(),
   repo: z.string(),
   revision: z.string().nullable(),
   /** Exact total when known, else the sum of the sizes the hub's pages show (approximate). */

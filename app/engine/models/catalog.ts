@@ -14,8 +14,10 @@ import { fail, ok, type Result } from '../result.js';
 /** The catalog is a few kB; anything far larger is not ours. */
 const CATALOG_MAX_BYTES = 1024 * 1024;
 
-export function catalogPath(): string {
-  return shippedResource('models', 'catalog.json');
+/** The shipped catalog, or a file of one's own (a studio's list of mirrored models; tests) named by CYCLORAMA_CATALOG. */
+export function catalogPath(env: NodeJS.ProcessEnv = process.env): string {
+  const own = env.CYCLORAMA_CATALOG?.trim();
+  return own ? path.resolve(own) : shippedResource('models', 'catalog.json');
 }
 
 export function readCatalog(file = catalogPath()): Result<CatalogDocument> {

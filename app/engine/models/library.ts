@@ -257,6 +257,9 @@ export class ModelLibrary {
         libraryError(`${entry.name} has no pinned revision in the catalog, so what it would download cannot be checked: ${entry.revisionNote ?? ''}`, { model: entry.id }),
       );
     if (entry.licence.needsAcceptance && !this.licenceAccepted(entry)) return fail(this.licenceRefusal(entry));
+    // A gated repository serves nothing without a token: say what to do before asking the hub.
+    if (entry.licence.gated && !this.options.hub.settings.token)
+      return fail(libraryError(`${entry.name} is gated on the hub, and no token is set. ${gatedExplanation(entry)}`, { model: entry.id, code: 'unauthorized' }));
     const abort = new AbortController();
     const status: DownloadStatus = { model: entry.id, state: 'running', totalBytes: 0, doneBytes: 0, bytesPerSecond: 0, etaSeconds: null, files: [] };
     const running: RunningPull = { status, abort, done: Promise.resolve(fail(libraryError('not started'))) };
@@ -393,6 +396,13 @@ export class ModelLibrary {
   private describeDownloaded(entry: CatalogEntry, dir: string, live: string | null): InstalledModel {
     const tiny = entry.kind === 'tiny-vae';
     const pair = tiny && entry.pairsWith ? findCatalogEntry(this.catalog, entry.pairsWith) : null;
+    // A complete, verified download still has to load as a model (the same file-level check loadModel makes).
+    const folder = tiny ? null : loadModelFolder(dir);
+    const problem = tiny
+      ? `a tiny VAE decoder, not a model on its own: it replaces the full decoder of ${pair?.name ?? 'its model'}`
+      : folder && !folder.ok
+        ? folder.error.message
+        : undefined;
     return {
       name: entry.id,
       displayName: entry.name,
@@ -402,9 +412,9 @@ export class ModelLibrary {
       sizeBytes: sizeOnDisk(dir),
       licence: { id: entry.licence.id, name: entry.licence.name, url: entry.licence.url },
       provider: this.options.intendedProvider(entry.providers),
-      loadable: !tiny,
+      loadable: problem === undefined,
       live: live !== null && samePath(dir, live),
-      ...(tiny ? { problem: `a tiny VAE decoder, not a model on its own: it replaces the full decoder of ${pair?.name ?? 'its model'}` } : {}),
+      ...(problem !== undefined ? { problem } : {}),
     };
   }
 

@@ -166,7 +166,7 @@ function CatalogRow({ item, download, disabled }: { item: CatalogItemStatus; dow
     <li className="models-row" data-testid="models-catalog" data-model={item.id}>
       <div className="models-row-head">
         <strong>{item.name}</strong>
-        <span className="models-tag">{item.kind === 'tiny-vae' ? 'tiny decoder' : item.variant.toUpperCase()}</span>
+        <span className="models-tag">{item.kind === 'tiny-vae' ? 'tiny decoder' : (item.variant?.toUpperCase() ?? 'Cyclorama model')}</span>
         <span className="models-spacer" />
         {item.installed ? (
           <span className="models-tag models-tag--ok">installed</span>
