@@ -27,6 +27,8 @@ export const FEEDBACKS = {
   modelDownloading: (state: CycloramaState | null, name: string) => !!state?.models?.downloads.some((d) => d.model === name.trim() && d.state === 'running'),
   /** The named model's last download failed (the console says why). */
   modelDownloadFailed: (state: CycloramaState | null, name: string) => !!state?.models?.downloads.some((d) => d.model === name.trim() && d.state === 'failed'),
+  /** The named model's running download as "42%" ('' when none runs), shown on the button. */
+  modelDownloadProgress: (state: CycloramaState | null, name: string) => downloadPercent(state, name),
 };
 
 /** "42%" of the named model's running download, for a button's text; '' when none runs. */
@@ -109,7 +111,7 @@ export function feedbackDefinitions(getState: () => CycloramaState | null): Comp
       name: 'Model download progress (percent as text)',
       options: [{ type: 'textinput', id: 'name', label: 'Catalog name', default: 'sd-turbo' }],
       callback: (feedback) => {
-        const percent = downloadPercent(getState(), String(feedback.options.name ?? ''));
+        const percent = FEEDBACKS.modelDownloadProgress(getState(), String(feedback.options.name ?? ''));
         return percent ? { text: `GET\n${percent}` } : {};
       },
     },

@@ -16,7 +16,7 @@
  * the hub to see the licence accepted with the user's account and a token
  * (HF_TOKEN): the message says so before a byte is asked for.
  */
-import { lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, existsSync, rmdirSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandResult } from '../../contract/connection.js';
 import { engineError, type EngineError } from '../../contract/errors.js';
@@ -94,10 +94,14 @@ export class ModelLibrary {
   async refresh(): Promise<InstalledModel[]> {
     const live = this.liveDir();
     const list: InstalledModel[] = [this.describeFolder(BUILTIN_NAME, this.options.builtinDir ?? builtinModelDir(), 'builtin', live)];
+    const downloaded = new Map<string, string>();
     for (const entry of this.entries) {
       const dir = await this.cachedSnapshot(entry);
-      if (dir) list.push(this.describeDownloaded(entry, dir, live));
+      if (!dir) continue;
+      downloaded.set(entry.id, dir);
+      list.push(this.describeDownloaded(entry, dir, live));
     }
+    list.push(...this.pairedModels(downloaded, live));
     for (const imported of this.config.imported) list.push(this.describeFolder(imported.name, imported.dir, 'imported', live));
     this.installed = list;
     return list;
@@ -217,6 +221,16 @@ export class ModelLibrary {
     if (!model) return fail(libraryError(`No installed model is named "${name}". Installed: ${this.installed.map((m) => m.name).join(', ')}.`));
     const live = this.liveDir();
     if (live !== null && samePath(model.dir, live)) return fail(libraryError(`${model.displayName} is on the wall now: load another model first, then remove it.`));
+    const livePair = live !== null ? this.installed.find((m) => samePath(m.dir, live) && isPairName(m.name, this.entries)) : undefined;
+    if (livePair && livePair.name !== name && (livePair.name.startsWith(`${name}-`) || livePair.name.endsWith(`-${name}`)))
+      return fail(libraryError(`${model.displayName} is on the wall now as part of ${livePair.displayName}: load another model first, then remove it.`));
+    if (isPairName(model.name, this.entries)) {
+      // A model with its tiny decoder: only the folder of links goes; both downloads stay.
+      rmSync(model.dir, { recursive: true, force: true });
+      await this.refresh();
+      this.options.onChange?.();
+      return ok({ removed: 'deleted', dir: model.dir });
+    }
     if (model.origin === 'imported') {
       const config: LibraryConfig = { ...this.config, imported: this.config.imported.filter((i) => i.name !== name) };
       const error = writeLibraryConfig(this.options.configDir, config);
@@ -393,6 +407,43 @@ export class ModelLibrary {
     }
   }
 
+  /**
+   * Each downloaded turbo model with its downloaded tiny decoder (taesd for sd-turbo):
+   * a folder of links in the config folder (models/paired/NAME-TINY: the model's
+   * folders, and the decoder as taesd/ or taesdxl/, which turbo-folder.ts picks up),
+   * listed as a model of its own. Nothing is copied; without a config folder, or
+   * where links cannot be made, there is no pair (the two still load as they are).
+   */
+  private pairedModels(downloaded: ReadonlyMap<string, string>, live: string | null): InstalledModel[] {
+    if (!this.options.configDir) return [];
+    const pairs: InstalledModel[] = [];
+    const root = path.join(this.options.configDir, 'models', 'paired');
+    const wanted = new Set<string>();
+    for (const tiny of this.entries.filter((e) => e.kind === 'tiny-vae' && e.pairsWith)) {
+      const model = findCatalogEntry(this.catalog, tiny.pairsWith!);
+      const modelDir = model ? downloaded.get(model.id) : undefined;
+      const tinyDir = downloaded.get(tiny.id);
+      if (!model || !modelDir || !tinyDir) continue;
+      const name = `${model.id}-${tiny.id}`;
+      const dir = path.join(root, name);
+      wanted.add(name);
+      try {
+        linkPair(dir, modelDir, path.join(tinyDir, 'vae_decoder'), tiny.variant === 'sdxl' ? 'taesdxl' : 'taesd');
+      } catch {
+        continue;
+      }
+      const described = this.describeDownloaded(model, dir, live);
+      pairs.push({ ...described, name, displayName: `${model.name} + ${tiny.name}`, sizeBytes: described.sizeBytes });
+    }
+    // Pairs whose model or decoder was removed: their links go too.
+    try {
+      for (const old of readdirSync(root)) if (!wanted.has(old)) rmSync(path.join(root, old), { recursive: true, force: true });
+    } catch {
+      /* no paired folder yet */
+    }
+    return pairs;
+  }
+
   private describeDownloaded(entry: CatalogEntry, dir: string, live: string | null): InstalledModel {
     const tiny = entry.kind === 'tiny-vae';
     const pair = tiny && entry.pairsWith ? findCatalogEntry(this.catalog, entry.pairsWith) : null;
@@ -434,6 +485,22 @@ export class ModelLibrary {
       loadable: true,
     };
   }
+}
+
+/** True for a "MODEL-TINY" pair name of two catalog entries. */
+function isPairName(name: string, entries: readonly CatalogEntry[]): boolean {
+  return entries.some((tiny) => tiny.kind === 'tiny-vae' && tiny.pairsWith !== undefined && name === `${tiny.pairsWith}-${tiny.id}`);
+}
+
+/** (Re)makes `dir` as links to each top-level entry of `modelDir`, plus `tinyFolder` as `tinyName`. */
+function linkPair(dir: string, modelDir: string, tinyDecoderDir: string, tinyName: string): void {
+  const names = readdirSync(modelDir);
+  const intact = existsSync(path.join(dir, tinyName)) && names.every((name) => existsSync(path.join(dir, name)));
+  if (intact) return; // made before and still whole: left alone (it may be on the wall)
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const name of names) symlinkSync(path.join(modelDir, name), path.join(dir, name));
+  symlinkSync(tinyDecoderDir, path.join(dir, tinyName));
 }
 
 function gatedExplanation(entry: CatalogEntry): string {

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CatalogDocument, CatalogEntry } from '../../../../app/contract/models.js';
-import { builtinModelDir } from '../../../../app/engine/generate/model-folder.js';
+import { builtinModelDir, loadModelFolder } from '../../../../app/engine/generate/model-folder.js';
 import { findInCache, listRepoFiles, pullModel, type HubSettings } from '../../../../app/engine/models/hub-pull.js';
 import { deleteSnapshot, ModelLibrary, slug, type HubPort } from '../../../../app/engine/models/library.js';
 import { ok } from '../../../../app/engine/result.js';
@@ -273,5 +273,72 @@ describe('model library: licences before the first download', () => {
     expect(reply.ok).toBe(false);
     expect(!reply.ok && reply.error.message).toMatch(/[Oo]ffline/);
     expect(lib.status().downloads[0]).toMatchObject({ model: 'tiny-test', state: 'failed' });
+  });
+});
+
+describe('model library: a turbo model with its tiny decoder', () => {
+  const bytes = (text: string) => Buffer.from(text);
+  const turboFiles: Record<string, Buffer> = {
+    'text_encoder/model.onnx': bytes('text encoder graph'),
+    'tokenizer/vocab.json': bytes('{"a": 0}'),
+    'tokenizer/merges.txt': bytes('#version: 0.2\n'),
+    'unet/model.onnx': bytes('unet graph'),
+    'vae_decoder/model.onnx': bytes('full vae decoder'),
+  };
+  const tinyBytes = bytes('tiny decoder graph');
+  const turbo = testEntry({
+    id: 'turbo-test',
+    name: 'Turbo test',
+    kind: 'turbo-diffusion',
+    repo: 'test-org/turbo-test',
+    files: Object.entries(turboFiles).map(([p, b]) => ({ path: p, size: b.length, shownSize: null, sha256: sha256(b), gitBlobId: null })),
+    totalSizeBytes: Object.values(turboFiles).reduce((n, b) => n + b.length, 0),
+  });
+  const tiny = testEntry({ pairsWith: 'turbo-test' }, tinyBytes);
+
+  /** Lays several files of one entry out as the hub cache does. */
+  function cacheFiles(entry: CatalogEntry, files: Record<string, Buffer>): string {
+    const repoDir = path.join(cacheDir, `models--${entry.repo.replace('/', '--')}`);
+    const snapshot = path.join(repoDir, 'snapshots', REVISION);
+    for (const [file, content] of Object.entries(files)) {
+      const blob = path.join(repoDir, 'blobs', sha256(content));
+      mkdirSync(path.dirname(blob), { recursive: true });
+      writeFileSync(blob, content);
+      const link = path.join(snapshot, file);
+      mkdirSync(path.dirname(link), { recursive: true });
+      symlinkSync(path.relative(path.dirname(link), blob), link);
+    }
+    return snapshot;
+  }
+
+  it('lists the pair as a loadable model whose folder has the tiny decoder where turbo-folder.ts looks (taesd/)', async () => {
+    cacheFiles(turbo, turboFiles);
+    cacheFiles(tiny, { 'vae_decoder/model.onnx': tinyBytes });
+    const lib = library([turbo, tiny]);
+    const installed = await lib.refresh();
+    expect(installed.map((m) => m.name)).toEqual(['builtin', 'turbo-test', 'tiny-test', 'turbo-test-tiny-test']);
+    const pair = installed.find((m) => m.name === 'turbo-test-tiny-test')!;
+    expect(pair).toMatchObject({ loadable: true, kind: 'turbo-diffusion', displayName: 'Turbo test + Tiny test decoder' });
+    expect(pair.dir).toBe(path.join(configDir, 'models', 'paired', 'turbo-test-tiny-test'));
+    const folder = loadModelFolder(pair.dir);
+    expect(folder.ok && folder.value.kind === 'turbo-diffusion' && folder.value.layout.decoder).toBe('tiny');
+    expect(folder.ok && folder.value.kind === 'turbo-diffusion' && readFileSync(folder.value.layout.tinyVaeDecoderPath!, 'utf8')).toBe('tiny decoder graph');
+
+    // Removing the pair removes its links only; both downloads stay.
+    const removed = await lib.remove('turbo-test-tiny-test');
+    expect(removed.ok).toBe(true);
+    expect(existsSync(path.join(cacheDir, 'models--test-org--turbo-test', 'snapshots', REVISION, 'unet', 'model.onnx'))).toBe(true);
+    expect((await lib.refresh()).map((m) => m.name)).toContain('tiny-test');
+  });
+
+  it('drops the pair when its decoder is removed', async () => {
+    cacheFiles(turbo, turboFiles);
+    cacheFiles(tiny, { 'vae_decoder/model.onnx': tinyBytes });
+    const lib = library([turbo, tiny]);
+    await lib.refresh();
+    expect((await lib.remove('tiny-test')).ok).toBe(true);
+    const names = (await lib.refresh()).map((m) => m.name);
+    expect(names).toEqual(['builtin', 'turbo-test']);
+    expect(existsSync(path.join(configDir, 'models', 'paired', 'turbo-test-tiny-test'))).toBe(false);
   });
 });
