@@ -63,16 +63,31 @@ export interface HubRequestLog {
 
 const PAGE_CHUNK = 64 * 1024;
 
+const hashes = new WeakMap<Buffer, Map<string, string>>();
+
+/** Hashes of fixture content, each computed once (the benchmark serves hundreds of MB). */
+function memo(bytes: Buffer, kind: string, compute: () => string): string {
+  let m = hashes.get(bytes);
+  if (!m) hashes.set(bytes, (m = new Map()));
+  let v = m.get(kind);
+  if (v === undefined) m.set(kind, (v = compute()));
+  return v;
+}
+
 export function gitBlobIdOf(bytes: Buffer): string {
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  return memo(bytes, 'git', () => createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex'));
 }
 
 export function sha256Of(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return memo(bytes, 'sha256', () => createHash('sha256').update(bytes).digest('hex'));
 }
 
+const pointers = new WeakMap<Buffer, Buffer>();
+
 function lfsPointer(bytes: Buffer): Buffer {
-  return Buffer.from(`version https://git-lfs.github.com/spec/v1\noid sha256:${sha256Of(bytes)}\nsize ${bytes.length}\n`);
+  let p = pointers.get(bytes);
+  if (!p) pointers.set(bytes, (p = Buffer.from(`version https://git-lfs.github.com/spec/v1\noid sha256:${sha256Of(bytes)}\nsize ${bytes.length}\n`)));
+  return p;
 }
 
 /** The file list a client would get for a fixture, in the shape pullModel takes. */
@@ -372,7 +387,13 @@ export class FakeHub {
         const ok = res.write(chunk);
         this.served.set(file.path, (this.served.get(file.path) ?? 0) + chunk.length);
         pos = stop;
-        if (!ok) await new Promise<void>((r) => (res.once('drain', r), res.once('close', r)));
+        if (!ok) {
+          await new Promise<void>((r) => {
+            const done = () => (res.off('drain', done), res.off('close', done), r());
+            res.on('drain', done);
+            res.on('close', done);
+          });
+        }
         if (faults.slowBytesPerSecond) await new Promise((r) => setTimeout(r, (chunk.length * 1000) / faults.slowBytesPerSecond!));
       }
       if (interrupt && pos >= interrupt.atByte) {

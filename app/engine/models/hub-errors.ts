@@ -22,8 +22,11 @@ export class PullError extends Error {
 
 const RESUMES = 'Files already finished are kept and a partial file resumes where it stopped.';
 
+/** Bytes for people: "812 kB", "3.4 MB", "5.12 GB" (decimal units, as the hub shows sizes). */
 export function mb(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${Math.round(bytes / 1e3)} kB`;
 }
 
 function systemCode(err: unknown): string | undefined {
@@ -70,6 +73,13 @@ export function fromRequestError(err: unknown, url: string, settings: HubSetting
     );
   }
   if (code === 'ENOSPC' || code === 'EDQUOT') return diskFull(what, settings, file);
+  if (/Headers Timeout|Body Timeout/i.test(reason)) {
+    return new PullError(
+      'stalled',
+      `The model hub at ${host} stopped answering while fetching ${what} (${reason}). Pull again later; if it keeps happening, the network or a proxy is holding the connection. ${RESUMES}`,
+      file,
+    );
+  }
   return new PullError(
     'network',
     `The connection to the model hub at ${host} failed while fetching ${what} (${code ?? reason}). ` +

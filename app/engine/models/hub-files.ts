@@ -28,7 +28,15 @@ function accessToken(settings: HubSettings): string | undefined {
   return settings.token ?? undefined;
 }
 
-function clientError(err: unknown, url: string, settings: HubSettings, repo: string, revision: string, last: { code: string | null; message: string | null }): PullError {
+function clientError(
+  err: unknown,
+  url: string,
+  settings: HubSettings,
+  repo: string,
+  revision: string,
+  last: { code: string | null; message: string | null },
+  what: string,
+): PullError {
   if (err instanceof HubApiError) {
     const body = (err.data as { error?: unknown } | undefined)?.error;
     return fromStatus(err.statusCode, last.code, last.message ?? (typeof body === 'string' ? body : null), { repo, revision, settings });
@@ -36,7 +44,7 @@ function clientError(err: unknown, url: string, settings: HubSettings, repo: str
   if (err instanceof TypeError && /access token/i.test(err.message)) {
     return new PullError('unauthorized', `The access token in HF_TOKEN is not a hub token (${err.message}): copy a token from the hub's settings page.`);
   }
-  return fromRequestError(err, url, settings, `the file list of ${repo}`);
+  return fromRequestError(err, url, settings, what);
 }
 
 export interface RepoInfo {
@@ -51,7 +59,7 @@ export async function repoInfo(repo: string, revision: string, settings: HubSett
     const info = await modelInfo({ name: repo, revision, hubUrl: settings.endpoint, accessToken: accessToken(settings), fetch: tracked.fetch });
     return { gated: !!info.gated };
   } catch (err) {
-    throw clientError(err, url, settings, repo, revision, tracked.lastError());
+    throw clientError(err, url, settings, repo, revision, tracked.lastError(), `the details of ${repo}`);
   }
 }
 
@@ -78,7 +86,7 @@ export async function listRepoFilesWith(repo: string, revision: string, settings
     }
     return files;
   } catch (err) {
-    throw clientError(err, url, settings, repo, revision, tracked.lastError());
+    throw clientError(err, url, settings, repo, revision, tracked.lastError(), `the file list of ${repo}`);
   }
 }
 

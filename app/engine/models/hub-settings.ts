@@ -94,13 +94,24 @@ export interface HubFetch {
   close(): Promise<void>;
 }
 
-export function hubFetch(settings: HubSettings): HubFetch {
+/**
+ * Undici's own limits, for the API calls (the downloads have their own stall timer,
+ * stallTimeoutMs, shorter than these): an answer must start within 60 s and a body must
+ * not pause for more than 120 s.
+ */
+const TIMEOUTS = { headersTimeout: 60_000, bodyTimeout: 120_000 };
+
+/** `signal`, when given, cancels every request made through this fetch (a pull's cancel). */
+export function hubFetch(settings: HubSettings, signal?: AbortSignal): HubFetch {
   const proxy = settings.proxy;
   // '' (not undefined) tells EnvHttpProxyAgent "no proxy", so it does not fall back to process.env.
   const dispatcher: Dispatcher = proxy
-    ? new EnvHttpProxyAgent({ httpProxy: proxy.httpProxy ?? '', httpsProxy: proxy.httpsProxy ?? '', noProxy: proxy.noProxy ?? '' })
-    : new Agent();
-  const bound = ((input: string | URL, init?: RequestInit) =>
-    undiciFetch(input as string, { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1])) as unknown as typeof globalThis.fetch;
+    ? new EnvHttpProxyAgent({ ...TIMEOUTS, httpProxy: proxy.httpProxy ?? '', httpsProxy: proxy.httpsProxy ?? '', noProxy: proxy.noProxy ?? '' })
+    : new Agent(TIMEOUTS);
+  const bound = ((input: string | URL, init?: RequestInit) => {
+    const signals = [init?.signal, signal].filter((s): s is AbortSignal => !!s);
+    const merged = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    return undiciFetch(input as string, { ...(init as object), ...(merged ? { signal: merged } : {}), dispatcher } as Parameters<typeof undiciFetch>[1]);
+  }) as unknown as typeof globalThis.fetch;
   return { fetch: bound, close: () => dispatcher.close() };
 }
