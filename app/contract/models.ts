@@ -160,6 +160,8 @@ export const catalogItemStatusSchema = z.object({
   /** Exact total when known, else the sum of the sizes the hub's pages show (approximate). */
   sizeBytes: z.number().nullable(),
   sizeApproximate: z.boolean(),
+  /** Some file's size was not read: sizeBytes is what is known, the model is larger. */
+  sizeIsLowerBound: z.boolean(),
   memoryBytes: z.number(),
   licence: licenceSchema,
   licenceAccepted: z.boolean(),

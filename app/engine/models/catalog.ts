@@ -48,19 +48,25 @@ export function parseShownSize(shown: string | null): number | null {
   return match && unit !== undefined ? Math.round(Number(match[1]) * unit) : null;
 }
 
-/** The entry's size: exact when every size was read, else the sum of what the pages show (approximate; null when nothing was shown). */
-export function catalogSize(entry: CatalogEntry): { bytes: number | null; approximate: boolean } {
-  if (entry.totalSizeBytes !== null) return { bytes: entry.totalSizeBytes, approximate: false };
+/**
+ * The entry's size: exact when the catalog recorded it; else the sum of the sizes read
+ * (exact, or as the pages show them: approximate), a lower bound when some file's size
+ * was not read at all; null when none was.
+ */
+export function catalogSize(entry: CatalogEntry): { bytes: number | null; approximate: boolean; lowerBound: boolean } {
+  if (entry.totalSizeBytes !== null) return { bytes: entry.totalSizeBytes, approximate: false, lowerBound: false };
   let sum = 0;
   let any = false;
+  let missing = false;
   for (const file of entry.files) {
     const bytes = file.size ?? parseShownSize(file.shownSize);
-    if (bytes !== null) {
+    if (bytes === null) missing = true;
+    else {
       sum += bytes;
       any = true;
     }
   }
-  return { bytes: any ? sum : null, approximate: true };
+  return { bytes: any ? sum : null, approximate: true, lowerBound: missing };
 }
 
 /** The files of an entry that a complete install must hold (paths inside the snapshot folder). */

@@ -55,7 +55,7 @@ function installedLine(m: InstalledModel): string {
 export function formatList(status: ModelsStatus): string {
   const lines = ['Installed:', ...status.installed.map(installedLine), '', 'Catalog (cyclorama models pull NAME):'];
   for (const c of status.catalog) {
-    const size = `${c.sizeApproximate ? '~' : ''}${formatBytes(c.sizeBytes)}`;
+    const size = `${c.sizeIsLowerBound ? '>=' : c.sizeApproximate ? '~' : ''}${formatBytes(c.sizeBytes)}`;
     const licence = `${c.licence.id}${c.licence.gated ? ' (gated: HF_TOKEN)' : ''}${c.licence.needsAcceptance && !c.licenceAccepted ? ' (accept first)' : ''}`;
     lines.push(`  ${c.id.padEnd(16)} ${size.padStart(10)}  needs ~${formatBytes(c.memoryBytes)}  ${licence.padEnd(36)} ${c.installed ? 'installed' : ''}`);
   }
@@ -108,6 +108,8 @@ export async function pullCommand(name: string, flags: { acceptLicence?: boolean
   process.once('SIGINT', stopOnSignal);
   const result = await library.pull(name, {
     onProgress: (s) => {
+      // The bar starts with the first real progress (the file list known); a refusal before that prints no bar.
+      if (!started && (s.state !== 'running' || s.totalBytes === 0)) return;
       if (!started) {
         bar.start(Math.max(1, s.totalBytes), s.doneBytes, payload(s));
         started = true;

@@ -123,6 +123,7 @@ export class ModelLibrary {
           revision: entry.revision,
           sizeBytes: size.bytes,
           sizeApproximate: size.approximate,
+          sizeIsLowerBound: size.lowerBound,
           memoryBytes: entry.memory.bytes,
           licence: entry.licence,
           licenceAccepted: this.licenceAccepted(entry),

@@ -178,8 +178,9 @@ function CatalogRow({ item, download, disabled }: { item: CatalogItemStatus; dow
       </div>
       <div className="models-figures">
         <span data-testid="models-catalog-size">
-          {item.sizeApproximate ? 'about ' : ''}
+          {item.sizeIsLowerBound ? 'more than ' : item.sizeApproximate ? 'about ' : ''}
           {formatBytes(item.sizeBytes)}
+          {item.sizeIsLowerBound ? ' (not every file size is known before the download)' : ''}
         </span>
         <span>needs about {formatBytes(item.memoryBytes)} of GPU memory</span>
         <span>

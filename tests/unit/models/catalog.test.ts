@@ -64,7 +64,9 @@ describe('models/catalog.json', () => {
     expect(parseShownSize('525 kB')).toBe(525_000);
     expect(parseShownSize(null)).toBeNull();
     const taesdxl = raw.models.find((m) => m.id === 'taesdxl')!;
-    expect(catalogSize(taesdxl)).toEqual({ bytes: 4_912_312, approximate: true });
+    expect(catalogSize(taesdxl)).toEqual({ bytes: 4_912_312, approximate: true, lowerBound: true });
+    const taesd = raw.models.find((m) => m.id === 'taesd')!;
+    expect(catalogSize(taesd)).toEqual({ bytes: 4_910_000, approximate: true, lowerBound: false });
   });
 });
 
