@@ -35,6 +35,8 @@ const sent: { [K in CycloramaCommand['type']]: Extract<CycloramaCommand, { type:
   timelinePause: { type: 'timelinePause' },
   timelineStop: { type: 'timelineStop' },
   selectOutput: { type: 'selectOutput', output: 'Wall A', live: 'toggle' },
+  pullModel: { type: 'pullModel', name: 'sd-turbo' },
+  cancelPull: { type: 'cancelPull', name: 'sd-turbo' },
 };
 
 describe('Companion module protocol', () => {
