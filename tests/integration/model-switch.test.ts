@@ -72,7 +72,11 @@ describe('loadModel', () => {
     const framesAtSwitch = client.frames.length;
     await client.waitFor(() => client.frames.length > framesAtSwitch + 5, 10_000); // the new model's frames reach the console
     const after = latestState().outputs.find((o) => o.id === 'preview')!;
-    expect(after.missedTicks).toBeLessThanOrEqual(before.missedTicks + 2); // the output clock did not stall
+    // The output clock did not stall: a clock held up by the load would miss most of the ticks of the switch
+    // (it takes seconds); a loaded 2-core machine misses a few, so the bound is a share of the ticks, not a count.
+    const ticksDuringSwitch = after.freshFrames + after.repeatedFrames - (before.freshFrames + before.repeatedFrames);
+    expect(ticksDuringSwitch).toBeGreaterThan(10);
+    expect(after.missedTicks - before.missedTicks).toBeLessThanOrEqual(2 + 0.1 * ticksDuringSwitch);
     expect(await reply).toEqual({ ok: true });
     // A second switch while none is running is accepted; two at once are not.
     const second = client.connection.send({ type: 'loadModel', dir });
