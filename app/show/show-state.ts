@@ -61,6 +61,7 @@ export function initialShowState(show: Show, nowMs: number, program: ProgramStat
 export function lookTarget(look: ShowLook): LookTarget {
   const target: LookTarget = { prompt: look.prompt, seed: look.seed, params: { ...look.params } };
   if (look.negativePrompt !== undefined) target.negativePrompt = look.negativePrompt;
+  if (look.input !== undefined) target.input = look.input;
   return target;
 }
 

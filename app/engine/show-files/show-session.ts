@@ -195,6 +195,7 @@ export class ShowSession {
         seed: onAir.to.seed,
         params: onAir.params,
         ...(onAir.to.negativePrompt ? { negativePrompt: onAir.to.negativePrompt } : {}),
+        ...(onAir.to.input ? { input: onAir.to.input } : {}),
       };
       const edited = applyEdit(this.show, command, look);
       if (!edited.ok) return { changed: false, error: engineError('show-edit', `${command.type}: ${edited.field}: ${edited.message}.`, { field: edited.field }) };
