@@ -12,6 +12,7 @@ import { controlCommandSchemas } from './control.js';
 import { preflightCommandSchemas } from './preflight.js';
 import { displayCommandSchemas } from './display.js';
 import { outputCommandSchemas } from './outputs.js';
+import { inputCommandSchemas } from './input-control.js';
 import { EXECUTION_PROVIDER_NAMES } from './providers.js';
 
 export { MAX_PROMPT_LENGTH, MAX_TRANSITION_MS, transitionCurveSchema, transitionSchema, type Transition, type TransitionCurve } from './primitives.js';
@@ -66,6 +67,8 @@ export const commandSchema = z.discriminatedUnion('type', [
   ...outputCommandSchemas,
   // External control: access token rotation (contract/control.ts).
   ...controlCommandSchemas,
+  // Live inputs: the live look's input, the NDI sources found (contract/input-control.ts).
+  ...inputCommandSchemas,
 ]);
 
 export type Command = z.infer<typeof commandSchema>;

@@ -9,6 +9,7 @@ import { showStatusSchema } from './show.js';
 import { controlStatusSchema } from './control.js';
 import { preflightReportSchema } from './preflight.js';
 import { attachedDisplaysSchema } from './display.js';
+import { inputStateFields } from './input-control.js';
 
 export const modelStatusSchema = z.object({
   id: z.string(),
@@ -117,6 +118,8 @@ export const engineStateSchema = z.object({
   control: controlStatusSchema.optional(),
   /** Displays attached to the app's machine, for display outputs (contract/display.ts); absent on a headless node. */
   displays: attachedDisplaysSchema.optional(),
+  /** Live inputs and the NDI sources found (contract/input-control.ts). */
+  ...inputStateFields,
 });
 
 export type ModelStatus = z.infer<typeof modelStatusSchema>;

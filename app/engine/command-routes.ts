@@ -40,6 +40,8 @@ export interface CommandTargets {
   outputs: OutputGroups;
   /** An output command was applied (saves the rig when it succeeded, publishes the state); its reply. */
   outputChanged: (result: Result<unknown>) => CommandResult;
+  /** A short find of NDI sources for the input picker; resolves when it is done (ndi/ndi-source-list.ts). */
+  listNdiSources: (timeoutMs: number | undefined) => Promise<CommandResult>;
 }
 
 export function commandRoutes(to: CommandTargets) {
@@ -48,6 +50,8 @@ export function commandRoutes(to: CommandTargets) {
     // The live program and the show session (show-files/show-session.ts).
     setPrompt: show,
     setSeed: show,
+    // The live look's input: a live edit like setPrompt (show/program.ts).
+    setInput: show,
     go: show,
     back: show,
     fireCue: show,
@@ -91,6 +95,8 @@ export function commandRoutes(to: CommandTargets) {
     addDisplayOutput: ({ type: _type, ...spec }) => to.outputChanged(to.outputs.displays.add(spec)),
     removeDisplayOutput: ({ id }) => to.outputChanged(to.outputs.displays.remove(id)),
     selectOutput: ({ output, live }) => to.outputChanged(selectOutput(to.outputs, output, live)),
+    // Live inputs: NDI sources for the picker (state.ndiSources).
+    listNdiSources: ({ timeoutMs }) => to.listNdiSources(timeoutMs),
     // Access token rotation is answered by the control plane (control/client-hub.ts), which
     // knows the connection that asked; it reaches the engine only where there is none.
     rotateToken: () => ({ ok: false, error: engineError('show-edit', 'Network control is not available here: there is no token to rotate.') }),

@@ -72,6 +72,13 @@ export function applyCommand(state: ProgramState, command: Command, nowMs: numbe
   switch (command.type) {
     case 'setPrompt':
       return startLook(state, { ...state.to, prompt: command.prompt }, command.transition ?? DEFAULT_LIVE_TRANSITION, nowMs);
+    case 'setInput': {
+      // The live look's input (or none); strength, when given, is the look's params.strength.
+      const { input: _old, ...rest } = state.to;
+      const to: LookTarget = command.input ? { ...rest, input: command.input } : rest;
+      if (command.strength !== undefined) to.params = { ...(state.to.params ?? {}), strength: command.strength };
+      return startLook(state, to, command.transition ?? DEFAULT_LIVE_TRANSITION, nowMs);
+    }
     case 'setSeed':
       if (command.seed === state.to.seed) return state;
       return startLook(state, { ...state.to, seed: command.seed }, { durationMs: 0, curve: 'linear' }, nowMs);

@@ -232,6 +232,7 @@ export function reduceShow(show: Show, state: ShowState, command: Command, nowMs
     case 'restore':
       return state.program.panic.mode === 'none' ? state : { ...state, program: applyCommand(state.program, command, nowMs) };
     case 'setPrompt':
+    case 'setInput':
     case 'setSeed': {
       const program = applyCommand(state.program, command, nowMs);
       if (program === state.program) return state;

@@ -133,6 +133,11 @@ export class ShowSession {
     return path.resolve(this.path ? path.dirname(this.path) : process.cwd(), plate);
   }
 
+  /** A file the show names (a still input): absolute as given, else relative to the show file's folder. */
+  resolveShowPath(file: string): string {
+    return path.resolve(this.path ? path.dirname(this.path) : process.cwd(), file);
+  }
+
   get wallLogEntries(): readonly WallLogEntry[] {
     return this.wallLog;
   }
@@ -404,7 +409,7 @@ export class ShowSession {
       ? 'panic'
       : after.driver === 'timeline'
         ? 'timeline'
-        : command && (command.type === 'setPrompt' || command.type === 'setSeed')
+        : command && (command.type === 'setPrompt' || command.type === 'setSeed' || command.type === 'setInput')
           ? 'live'
           : 'cue';
     const wall = this.wallNow();
