@@ -17,13 +17,14 @@ export const DEFAULT_NDI_FIND_MS = 1500;
 export const inputCommandSchemas = [
   /**
    * The live look's input: an NDI source (by name), a still image, or the program itself;
-   * null goes back to text only. `strength` (0..1, the look's `params.strength`) is how far
-   * the output may move from its source picture. A new look, like setPrompt: GO, the
+   * null goes back to text only; absent keeps the input on air (to change only the strength).
+   * `strength` (0..1, the look's `params.strength`) is how far the output may move from its
+   * source picture. A new look, like setPrompt: GO, the
    * timeline and transitions treat it the same way.
    */
   z.object({
     type: z.literal('setInput'),
-    input: lookInputSchema.nullable(),
+    input: lookInputSchema.nullable().optional(),
     strength: z.number().min(0).max(1).optional(),
     /** Optional transition (a crossfade of the inputs); absent means the engine's default for live edits. */
     transition: transitionSchema.optional(),

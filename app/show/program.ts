@@ -74,8 +74,10 @@ export function applyCommand(state: ProgramState, command: Command, nowMs: numbe
       return startLook(state, { ...state.to, prompt: command.prompt }, command.transition ?? DEFAULT_LIVE_TRANSITION, nowMs);
     case 'setInput': {
       // The live look's input (or none); strength, when given, is the look's params.strength.
-      const { input: _old, ...rest } = state.to;
-      const to: LookTarget = command.input ? { ...rest, input: command.input } : rest;
+      // input absent: keep the one on air (a strength change only).
+      const { input: onAir, ...rest } = state.to;
+      const input = command.input === undefined ? onAir : (command.input ?? undefined);
+      const to: LookTarget = input ? { ...rest, input } : rest;
       if (command.strength !== undefined) to.params = { ...(state.to.params ?? {}), strength: command.strength };
       return startLook(state, to, command.transition ?? DEFAULT_LIVE_TRANSITION, nowMs);
     }
