@@ -144,8 +144,12 @@ export interface LibNdi {
   recvFreeVideo(receiver: NativePointer, video: VideoFrameV2): void;
   recvGetNoConnections(receiver: NativePointer): number;
   recvSetTally(receiver: NativePointer, tally: { on_program: boolean; on_preview: boolean }): boolean;
+  /** Frames received and frames dropped (by libndi, network or queue) since the receiver was made. */
+  recvGetPerformance(receiver: NativePointer): { totalVideo: number; droppedVideo: number };
   /** Copies `length` bytes from native memory into a new JS buffer. */
   copyOut(pointer: NativePointer, length: number): Uint8Array;
+  /** A view on native memory, no copy: valid only while that memory lives (e.g. until recvFreeVideo). */
+  view(pointer: NativePointer, length: number): Uint8Array;
 }
 
 /** Binds an already-loaded library. Throws if a symbol is missing (not an NDI 5/6 runtime). */
@@ -173,6 +177,7 @@ export function bindLibNdi(path: string, lib: LibraryHandle): LibNdi {
   const recvFreeVideo = f('NDIlib_recv_free_video_v2', 'void', ['void *', koffi.pointer(t.videoFrame)]);
   const recvGetNoConnections = f('NDIlib_recv_get_no_connections', 'int', ['void *']);
   const recvSetTally = f('NDIlib_recv_set_tally', 'bool', ['void *', koffi.pointer(t.tally)]);
+  const recvGetPerformance = f('NDIlib_recv_get_performance', 'void', ['void *', koffi.out(koffi.pointer(t.recvPerformance)), koffi.out(koffi.pointer(t.recvPerformance))]);
 
   const decodeSource = (pointer: NativePointer, index = 0): NdiSource => {
     const raw = koffi.decode(pointer, index * t.source.size, t.source) as { p_ndi_name: string | null; p_url_address: string | null };
@@ -211,6 +216,13 @@ export function bindLibNdi(path: string, lib: LibraryHandle): LibNdi {
     recvFreeVideo: (receiver, video) => recvFreeVideo(receiver, video),
     recvGetNoConnections: (receiver) => recvGetNoConnections(receiver) as number,
     recvSetTally: (receiver, tally) => recvSetTally(receiver, tally) as boolean,
+    recvGetPerformance: (receiver) => {
+      const total: Record<string, bigint | number> = {};
+      const dropped: Record<string, bigint | number> = {};
+      recvGetPerformance(receiver, total, dropped);
+      return { totalVideo: Number(total.video_frames ?? 0), droppedVideo: Number(dropped.video_frames ?? 0) };
+    },
+    view: (pointer, length) => new Uint8Array(koffi.view(pointer, length)),
     copyOut: (pointer, length) => new Uint8Array(koffi.decode(pointer, koffi.array('uint8_t', length, 'Typed')) as Uint8Array),
   };
 }
