@@ -104,8 +104,9 @@ export function oscToCommand(address: string, args: readonly OscArg[]): OscMappi
       const value = args[0]?.type === 'string' || args[0]?.type === 'symbol' ? (args[0].value as string) : undefined;
       const what = path === 'input/ndi' ? 'the NDI source name' : 'the image path';
       if (!value) return fail(`/${path} takes ${what} (string), got ${args[0]?.type ?? 'nothing'}`);
-      const fit = args[1] === undefined ? undefined : textOf(args[1]);
-      if (args[1] !== undefined && fit !== 'fill' && fit !== 'fit' && fit !== 'crop') return fail(`/${path} takes an optional fit after the ${path === 'input/ndi' ? 'name' : 'path'}: fill, fit or crop`);
+      const fitText = args[1] === undefined ? undefined : textOf(args[1]);
+      const fit = fitText === 'fill' || fitText === 'fit' || fitText === 'crop' ? fitText : undefined;
+      if (args[1] !== undefined && fit === undefined) return fail(`/${path} takes an optional fit after the ${path === 'input/ndi' ? 'name' : 'path'}: fill, fit or crop`);
       const source = path === 'input/ndi' ? { kind: 'ndi' as const, name: value } : { kind: 'image' as const, path: value };
       return { kind: 'command', command: { type: 'setInput', input: { source, ...(fit ? { fit } : {}) } } };
     }
