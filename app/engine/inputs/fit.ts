@@ -8,9 +8,8 @@
  * sampler does), so a 2x upscale of a 1-pixel bar stays centred where it was.
  *
  * Filter: bilinear while the picture shrinks by less than 2x on both axes; beyond that
- * a box filter (the mean of an n x n grid of point samples spread over the source area
- * behind each output pixel, n = ceil(shrink), at most 8), so a 4K source meets a 512 model
- * without the aliasing bilinear would give. Integer maths (8.8 fixed point). Output alpha
+ * a box filter (the mean of every source pixel behind an output pixel), so a 4K source
+ * meets a 512 model without the aliasing bilinear would give. Integer maths (8.8 fixed point). Output alpha
  * is always 255 (NDI's RGBX carries no alpha and the models ignore it).
  *
  * The tables (per output column and row) are kept while the geometry stays the same, so
@@ -28,7 +27,6 @@ export interface FitSource {
 
 /** Above this shrink factor on either axis, box filtering replaces bilinear. */
 const BOX_FROM_SHRINK = 2;
-const MAX_BOX_TAPS = 8;
 
 interface Placement {
   /** Destination rectangle the picture covers (the rest is black). */
@@ -58,10 +56,10 @@ export function placement(fit: InputFit, srcW: number, srcH: number, w: number, 
   return { dx: 0, dy: 0, dw: w, dh: h, sx: (srcW - sw) / 2, sy: (srcH - sh) / 2, sw, sh };
 }
 
-/** Per-axis sample tables: for bilinear, two indices and a weight; for box, n indices. */
+/** Per-axis sample tables: for bilinear, two indices and a weight; for box, the cell [start, end). */
 interface Axis {
   taps: number;
-  /** Bilinear: [i0, i1] per output; box: `taps` indices per output (source pixel indices). */
+  /** Bilinear: [i0, i1] per output; box: [start, end) per output (source pixel indices). */
   index: Int32Array;
   /** Bilinear weight of i1, 0..256. */
   weight: Uint16Array;
@@ -84,17 +82,32 @@ function bilinearAxis(count: number, start: number, span: number, srcSize: numbe
   return { taps: 2, index, weight };
 }
 
-function boxAxis(count: number, start: number, span: number, srcSize: number, taps: number): Axis {
-  const index = new Int32Array(count * taps);
+/** Box cells: [start, end) source indices per output pixel, at least one pixel each. */
+function boxAxis(count: number, start: number, span: number, srcSize: number): Axis {
+  const index = new Int32Array(count * 2);
   const scale = span / count;
   for (let i = 0; i < count; i++) {
-    for (let t = 0; t < taps; t++) {
-      // Sample at the centre of sub-cell t of the source interval behind output pixel i.
-      const s = start + (i + (t + 0.5) / taps) * scale;
-      index[i * taps + t] = Math.max(0, Math.min(srcSize - 1, Math.floor(s)));
-    }
+    let a = Math.floor(start + i * scale + 1e-9);
+    let b = Math.floor(start + (i + 1) * scale + 1e-9);
+    a = Math.max(0, Math.min(srcSize - 1, a));
+    b = Math.max(a + 1, Math.min(srcSize, b));
+    index[i * 2] = a;
+    index[i * 2 + 1] = b;
   }
-  return { taps, index, weight: new Uint16Array(0) };
+  return { taps: 2, index, weight: new Uint16Array(0) };
+}
+
+/** RGBA8 as a little-endian 32-bit word: R in bits 0-7, G 8-15, B 16-23, A 24-31. */
+const RB = 0x00ff00ff;
+const G = 0x0000ff00;
+const OPAQUE = 0xff000000;
+const ROUND_RB = 0x00800080;
+const ROUND_G = 0x00008000;
+
+/** A 32-bit view of the same bytes when they are 4-byte aligned (little-endian hosts: every platform Cyclorama ships on). */
+function words(bytes: Uint8Array): Uint32Array | null {
+  if (bytes.byteOffset % 4 !== 0 || bytes.length % 4 !== 0) return null;
+  return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
 }
 
 export class Fitter {
@@ -104,6 +117,9 @@ export class Fitter {
   private xAxis: Axis | null = null;
   private yAxis: Axis | null = null;
   private box = false;
+  private accR = new Float64Array(0);
+  private accG = new Float64Array(0);
+  private accB = new Float64Array(0);
 
   /**
    * Fits `src` into a w x h RGBA buffer owned by this Fitter (reused: valid until the
@@ -135,12 +151,11 @@ export class Fitter {
     const p = placement(fit, srcW, srcH, w, h);
     const shrinkX = p.sw / p.dw;
     const shrinkY = p.sh / p.dh;
-    this.box = shrinkX >= BOX_FROM_SHRINK || shrinkY >= BOX_FROM_SHRINK;
+    // The box's 16-bit lanes hold at most 257 pixels of a row (257 * 255 < 2^16): beyond that shrink, bilinear.
+    this.box = (shrinkX >= BOX_FROM_SHRINK || shrinkY >= BOX_FROM_SHRINK) && shrinkX < 256;
     if (this.box) {
-      const tx = Math.max(1, Math.min(MAX_BOX_TAPS, Math.ceil(shrinkX)));
-      const ty = Math.max(1, Math.min(MAX_BOX_TAPS, Math.ceil(shrinkY)));
-      this.xAxis = boxAxis(p.dw, p.sx, p.sw, srcW, tx);
-      this.yAxis = boxAxis(p.dh, p.sy, p.sh, srcH, ty);
+      this.xAxis = boxAxis(p.dw, p.sx, p.sw, srcW);
+      this.yAxis = boxAxis(p.dh, p.sy, p.sh, srcH);
     } else {
       this.xAxis = bilinearAxis(p.dw, p.sx, p.sw, srcW);
       this.yAxis = bilinearAxis(p.dh, p.sy, p.sh, srcH);
@@ -169,14 +184,59 @@ export class Fitter {
 
   private runCopy(src: FitSource, dst: Uint8Array, w: number, p: Placement): void {
     const rowBytes = p.dw * 4;
+    const out = words(dst);
     for (let y = 0; y < p.dh; y++) {
       const o = ((p.dy + y) * w + p.dx) * 4;
       dst.set(src.data.subarray(y * src.stride, y * src.stride + rowBytes), o);
-      for (let i = o + 3; i < o + rowBytes; i += 4) dst[i] = 255;
+      if (out) {
+        const start = o >> 2;
+        for (let i = start; i < start + p.dw; i++) out[i] = ((out[i] as number) | OPAQUE) >>> 0;
+      } else for (let i = o + 3; i < o + rowBytes; i += 4) dst[i] = 255;
     }
   }
 
   private runBilinear(src: FitSource, dst: Uint8Array, w: number, p: Placement): void {
+    const xa = this.xAxis as Axis;
+    const ya = this.yAxis as Axis;
+    const xi = xa.index;
+    const xw = xa.weight;
+    const input = words(src.data);
+    const out = words(dst);
+    if (!input || !out || src.stride % 4 !== 0) {
+      this.runBilinearBytes(src, dst, w, p);
+      return;
+    }
+    // Two 8-bit lanes (R and B) in one 32-bit number, G in another: each product stays below
+    // 2^16 per lane (255 * 256 + rounding), so lanes never carry into each other.
+    const rowWords = src.stride >> 2;
+    for (let y = 0; y < p.dh; y++) {
+      const r0 = (ya.index[y * 2] as number) * rowWords;
+      const r1 = (ya.index[y * 2 + 1] as number) * rowWords;
+      const fy = ya.weight[y] as number;
+      const gy = 256 - fy;
+      let o = (p.dy + y) * w + p.dx;
+      for (let x = 0; x < p.dw; x++) {
+        const c0 = xi[x * 2] as number;
+        const c1 = xi[x * 2 + 1] as number;
+        const fx = xw[x] as number;
+        const gx = 256 - fx;
+        const a = input[r0 + c0] as number;
+        const b = input[r0 + c1] as number;
+        const c = input[r1 + c0] as number;
+        const d = input[r1 + c1] as number;
+        const topRB = ((((a & RB) * gx + (b & RB) * fx + ROUND_RB) >>> 8) & RB) >>> 0;
+        const topG = (((a & G) * gx + (b & G) * fx + ROUND_G) >>> 8) & G;
+        const botRB = ((((c & RB) * gx + (d & RB) * fx + ROUND_RB) >>> 8) & RB) >>> 0;
+        const botG = (((c & G) * gx + (d & G) * fx + ROUND_G) >>> 8) & G;
+        const rb = ((topRB * gy + botRB * fy + ROUND_RB) >>> 8) & RB;
+        const g = ((topG * gy + botG * fy + ROUND_G) >>> 8) & G;
+        out[o++] = (rb | g | OPAQUE) >>> 0;
+      }
+    }
+  }
+
+  /** The same maths on bytes, for sources whose memory is not 4-byte aligned. */
+  private runBilinearBytes(src: FitSource, dst: Uint8Array, w: number, p: Placement): void {
     const xa = this.xAxis as Axis;
     const ya = this.yAxis as Axis;
     const data = src.data;
@@ -194,14 +254,10 @@ export class Fitter {
         const c1 = (xi[x * 2 + 1] as number) * 4;
         const fx = xw[x] as number;
         const gx = 256 - fx;
-        const a = r0 + c0;
-        const b = r0 + c1;
-        const c = r1 + c0;
-        const d = r1 + c1;
         for (let ch = 0; ch < 3; ch++) {
-          const top = (data[a + ch] as number) * gx + (data[b + ch] as number) * fx;
-          const bottom = (data[c + ch] as number) * gx + (data[d + ch] as number) * fx;
-          dst[o + ch] = (top * gy + bottom * fy + 32768) >> 16;
+          const top = ((data[r0 + c0 + ch] as number) * gx + (data[r0 + c1 + ch] as number) * fx + 128) >> 8;
+          const bottom = ((data[r1 + c0 + ch] as number) * gx + (data[r1 + c1 + ch] as number) * fx + 128) >> 8;
+          dst[o + ch] = (top * gy + bottom * fy + 128) >> 8;
         }
         dst[o + 3] = 255;
         o += 4;
@@ -209,35 +265,73 @@ export class Fitter {
     }
   }
 
+  /**
+   * Area average: every source pixel behind an output pixel counts once (integer cell
+   * edges). Rows are summed into per-column accumulators, so each source pixel is read
+   * once per frame whatever the shrink.
+   */
   private runBox(src: FitSource, dst: Uint8Array, w: number, p: Placement): void {
-    const xa = this.xAxis as Axis;
-    const ya = this.yAxis as Axis;
-    const tx = xa.taps;
-    const ty = ya.taps;
-    const n = tx * ty;
-    const half = n >> 1;
-    const data = src.data;
-    const stride = src.stride;
+    let input = words(src.data);
+    let rowWords = src.stride >> 2;
+    if (!input || src.stride % 4 !== 0) {
+      // Unaligned memory (never from libndi or our buffers): an aligned copy first.
+      const copy = new Uint8Array(src.width * src.height * 4);
+      for (let y = 0; y < src.height; y++) copy.set(src.data.subarray(y * src.stride, y * src.stride + src.width * 4), y * src.width * 4);
+      input = words(copy) as Uint32Array;
+      rowWords = src.width;
+    }
+    const out = words(dst);
+    const xs = this.xAxis as Axis;
+    const ys = this.yAxis as Axis;
+    const dw = p.dw;
+    if (this.accR.length < dw) {
+      this.accR = new Float64Array(dw);
+      this.accG = new Float64Array(dw);
+      this.accB = new Float64Array(dw);
+    }
+    const accR = this.accR;
+    const accG = this.accG;
+    const accB = this.accB;
     for (let y = 0; y < p.dh; y++) {
-      let o = ((p.dy + y) * w + p.dx) * 4;
-      for (let x = 0; x < p.dw; x++) {
-        let r = 0;
-        let g = 0;
-        let b = 0;
-        for (let j = 0; j < ty; j++) {
-          const row = (ya.index[y * ty + j] as number) * stride;
-          for (let i = 0; i < tx; i++) {
-            const k = row + (xa.index[x * tx + i] as number) * 4;
-            r += data[k] as number;
-            g += data[k + 1] as number;
-            b += data[k + 2] as number;
+      const y0 = ys.index[y * 2] as number;
+      const y1 = ys.index[y * 2 + 1] as number;
+      accR.fill(0, 0, dw);
+      accG.fill(0, 0, dw);
+      accB.fill(0, 0, dw);
+      for (let sy = y0; sy < y1; sy++) {
+        const row = sy * rowWords;
+        for (let x = 0; x < dw; x++) {
+          const x0 = row + (xs.index[x * 2] as number);
+          const x1 = row + (xs.index[x * 2 + 1] as number);
+          // R and B in two 16-bit lanes of one number: a cell row is at most 257 pixels wide here (see prepare).
+          let rb = 0;
+          let g = 0;
+          for (let i = x0; i < x1; i++) {
+            const v = input[i] as number;
+            rb += v & RB;
+            g += v & G;
           }
+          accR[x] = (accR[x] as number) + (rb % 65536);
+          accB[x] = (accB[x] as number) + Math.floor(rb / 65536);
+          accG[x] = (accG[x] as number) + g / 256;
         }
-        dst[o] = ((r + half) / n) | 0;
-        dst[o + 1] = ((g + half) / n) | 0;
-        dst[o + 2] = ((b + half) / n) | 0;
-        dst[o + 3] = 255;
-        o += 4;
+      }
+      let o = (p.dy + y) * w + p.dx;
+      for (let x = 0; x < dw; x++) {
+        const n = ((xs.index[x * 2 + 1] as number) - (xs.index[x * 2] as number)) * (y1 - y0);
+        const half = n / 2;
+        const r = Math.floor(((accR[x] as number) + half) / n);
+        const g = Math.floor(((accG[x] as number) + half) / n);
+        const b = Math.floor(((accB[x] as number) + half) / n);
+        if (out) out[o] = (r | (g << 8) | (b << 16) | OPAQUE) >>> 0;
+        else {
+          const k = o * 4;
+          dst[k] = r;
+          dst[k + 1] = g;
+          dst[k + 2] = b;
+          dst[k + 3] = 255;
+        }
+        o += 1;
       }
     }
   }
