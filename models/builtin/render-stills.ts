@@ -51,6 +51,9 @@ async function main(): Promise<void> {
       time: new ort.Tensor('float32', Float32Array.of(time), [1]),
       seed: new ort.Tensor('float32', Float32Array.of(seed), [1]),
       outputSize: new ort.Tensor('int64', BigInt64Array.of(BigInt(height), BigInt(width)), [2]),
+      // Text only: a 1x1 picture at strength 1 (see README, "Graph I/O").
+      input: new ort.Tensor('uint8', new Uint8Array(4), [1, 1, 4]),
+      inputStrength: new ort.Tensor('float32', Float32Array.of(1), [1]),
     });
     const frame = result['frame'];
     if (!frame) throw new Error('model returned no frame');
