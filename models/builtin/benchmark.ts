@@ -1,8 +1,10 @@
 /**
  * Times one session.run of the built-in model the way the engine runs it
  * (CPU, one intra-op thread, graphOptimizationLevel 'all'): median and p90 of
- * 30 runs after 5 warm-up runs, for 1080p, a 384x216 preview and 2160p.
- *   npx tsc -p tsconfig.json && node dist/models/builtin/benchmark.js
+ * 30 runs after 5 warm-up runs, for 1080p, 720p, a 384x216 preview and 2160p,
+ * text only (a 1x1 input at strength 1, as the pipeline passes) and with an
+ * input picture at the output size (strength 0.5).
+ *   npx tsc -p tsconfig.json && node dist/models/builtin/benchmark.js [--text-only]
  */
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -19,6 +21,22 @@ const SIZES: ReadonlyArray<[width: number, height: number]> = [
 const WARM_UP = 5;
 const RUNS = 30;
 
+/** A diagonal gradient with a bright bar: any picture costs the same, this one is cheap to make. */
+function testPicture(width: number, height: number): Uint8Array {
+  const rgba = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const v = Math.abs(x - width / 3) < width / 20 ? 240 : Math.round((200 * (x + y)) / (width + height));
+      rgba[i] = v;
+      rgba[i + 1] = (v * 3) >> 2;
+      rgba[i + 2] = 255 - v;
+      rgba[i + 3] = 255;
+    }
+  }
+  return rgba;
+}
+
 async function main(): Promise<void> {
   const folder = builtinModelFolder();
   const vocab = loadBuiltinVocabulary(join(folder, 'vocab.json'));
@@ -30,20 +48,27 @@ async function main(): Promise<void> {
   });
   const conditioning = new ort.Tensor('float32', encodePrompt('dramatic stormy sunset', vocab), [1, vocab.conditioningSize]);
   const seed = new ort.Tensor('float32', Float32Array.of(7), [1]);
-  for (const [width, height] of SIZES) {
-    const outputSize = new ort.Tensor('int64', BigInt64Array.of(BigInt(height), BigInt(width)), [2]);
-    const feeds = (t: number) => ({ conditioning, seed, outputSize, time: new ort.Tensor('float32', Float32Array.of(t), [1]) });
-    for (let i = 0; i < WARM_UP; i++) await session.run(feeds(i / 50));
-    const times: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const start = performance.now();
-      await session.run(feeds(10 + i / 50));
-      times.push(performance.now() - start);
+  const textOnly = process.argv.includes('--text-only');
+  const modes = textOnly ? (['text'] as const) : (['text', 'input'] as const);
+  for (const mode of modes)
+    for (const [width, height] of SIZES) {
+      const outputSize = new ort.Tensor('int64', BigInt64Array.of(BigInt(height), BigInt(width)), [2]);
+      const input =
+        mode === 'text'
+          ? { input: new ort.Tensor('uint8', new Uint8Array(4), [1, 1, 4]), inputStrength: new ort.Tensor('float32', Float32Array.of(1), [1]) }
+          : { input: new ort.Tensor('uint8', testPicture(width, height), [height, width, 4]), inputStrength: new ort.Tensor('float32', Float32Array.of(0.5), [1]) };
+      const feeds = (t: number) => ({ conditioning, seed, outputSize, ...input, time: new ort.Tensor('float32', Float32Array.of(t), [1]) });
+      for (let i = 0; i < WARM_UP; i++) await session.run(feeds(i / 50));
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const start = performance.now();
+        await session.run(feeds(10 + i / 50));
+        times.push(performance.now() - start);
+      }
+      times.sort((a, b) => a - b);
+      const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(2);
+      console.log(`${mode} ${width}x${height}: median ${at(0.5)} ms, p90 ${at(0.9)} ms, min ${at(0)} ms`);
     }
-    times.sort((a, b) => a - b);
-    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(2);
-    console.log(`${width}x${height}: median ${at(0.5)} ms, p90 ${at(0.9)} ms, min ${at(0)} ms`);
-  }
   await session.release();
 }
 

@@ -245,6 +245,55 @@ function ditherTile(): number[] {
   return tile;
 }
 
+/** How far the look's texture moves the input's tone (1 = as far as it moves the text look's tone). */
+const INPUT_TEXTURE_GAIN = 0.5;
+/** Headroom below 255 for the input term, so text + input + dither (< 1) never truncates past 255. */
+const INPUT_HEADROOM = 0.01;
+
+/**
+ * The input path, at the picture's own size ([1, 3, h, w] float, added to the
+ * upscaled text look). For a pixel of luma Y (0..1) the styled colour is the
+ * look's palette Bezier at tone u = clip(Y + texture): the input's structure and
+ * luminance, the look's colours and texture. Raw and styled input are weighted
+ * (1-p)(1-q) and p(1-q) (see the strength weights), so the term is exactly 0 at
+ * strength 1 and, with a 1x1 picture, costs nothing in text-only frames.
+ *
+ * Cost at full size is memory traffic, so the per-pixel work is one 1x1 Conv
+ * (a GEMM) over the channels [R, G, B, A, u, u^2] with weights computed from the
+ * look and strength: raw RGB, and the Bezier in power form C0 + C1 u + C2 u^2
+ * (C0 as the Conv's bias). A palette look-up table (Gather) was 5x slower on CPU.
+ */
+function buildInputTerm(g: GraphBuilder, parts: { picture: string; texture: string; gradedPalette: string; paletteShare: string; inputShare: string }): string {
+  const k = (value: number) => g.scalar(value);
+  const keep = (255 - INPUT_HEADROOM) / 255;
+  // Planar float picture [1, 4, h, w] (transpose the bytes, then widen: 4x less to move).
+  const planar = g.op('Unsqueeze', [g.op('Cast', [g.op('Transpose', [parts.picture], { perm: attr.ints([2, 0, 1]) })], { to: attr.int(1) }), g.ints([0])]);
+  // Luma as a [1, 4] x [4, h*w] MatMul: a constant-weight 1x1 Conv is moved to ORT's blocked (NCHWc) layout, 4x dearer here.
+  const pictureSize = g.op('Slice', [g.op('Shape', [parts.picture]), g.ints([0]), g.ints([2])]); // [h, w]
+  const lumaFlat = g.matmul(g.constant('input_luma', 'float32', [1, 4], [0.2126 / 255, 0.7152 / 255, 0.0722 / 255, 0]), g.op('Reshape', [planar, g.ints([4, -1])]));
+  const luma = g.op('Reshape', [lumaFlat, g.op('Concat', [g.ints([1, 1]), pictureSize], { axis: attr.int(0) })]); // [1, 1, h, w], 0..1
+
+  // The look's texture, upscaled to the picture, offsets the tone.
+  const textureLow = g.op('Reshape', [g.mul(parts.texture, k(INPUT_TEXTURE_GAIN)), g.ints([1, 1, INTERNAL_HEIGHT, INTERNAL_WIDTH])]);
+  const textureAtPicture = g.op('Resize', [textureLow, '', '', g.op('Concat', [g.ints([1, 1]), pictureSize], { axis: attr.int(0) })], {
+    mode: attr.string('linear'),
+    coordinate_transformation_mode: attr.string('half_pixel'),
+  });
+  const u = g.op('Clip', [g.add(luma, textureAtPicture), k(0), k(1)]);
+  const channels = g.op('Concat', [planar, u, g.mul(u, u)], { axis: attr.int(1) }); // [1, 6, h, w]
+
+  // Bezier shadow/body/light -> power form: columns C0 = S, C1 = 2(B - S), C2 = S - 2B + L.
+  const power = g.matmul(parts.gradedPalette, g.constant('bezier_to_power', 'float32', [3, 3], [1, -2, 1, 0, 2, -2, 0, 0, 1])); // [rgb, 3]
+  const styledWeight = g.mul(g.mul(parts.paletteShare, parts.inputShare), k(keep)); // p(1-q)
+  const rawWeight = g.mul(g.mul(g.sub(k(1), parts.paletteShare), parts.inputShare), k(keep)); // (1-p)(1-q)
+  const [c0, c12] = g.opMulti('Split', [g.mul(power, styledWeight), g.ints([1, 2])], 2, { axis: attr.int(1) }) as [string, string];
+  const rawRows = g.mul(g.constant('input_raw_rows', 'float32', [3, 4], [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0]), rawWeight);
+  const weights = g.op('Reshape', [g.op('Concat', [rawRows, c12], { axis: attr.int(1) }), g.ints([3, 6, 1, 1])]);
+  const bias = g.op('Reshape', [c0, g.ints([3])]);
+  // Weights sum to at most (1 - q) * keep and every part is in 0..255: no clip needed.
+  return g.op('Conv', [channels, weights, bias], { kernel_shape: attr.ints([1, 1]) }, 'input_term');
+}
+
 /** Builds the graph and returns the model bytes. Pure and deterministic. */
 export function buildBuiltinModel(): Uint8Array {
   const w = generateWeights();
@@ -255,6 +304,9 @@ export function buildBuiltinModel(): Uint8Array {
   const time = g.input('time', 'float32', [1]);
   const seed = g.input('seed', 'float32', [1]);
   const outputSize = g.input('outputSize', 'int64', [2]);
+  // The picture the look restyles, at outputSize; text-only frames pass a 1x1 picture and strength 1.
+  const picture = g.input('input', 'uint8', ['inputHeight', 'inputWidth', 4]);
+  const inputStrength = g.input('inputStrength', 'float32', [1]);
 
   // ---- Conditioning: one Slice per slot, colours ([1,3]) and scalars ([1,1]). ----
   // Not one Split with an output per slot: WebGPU binds every output as a storage
@@ -360,9 +412,13 @@ export function buildBuiltinModel(): Uint8Array {
   const pool = g.op('Exp', [g.mul(spotDistance2, k(-1 / (2 * 0.42 * 0.42)))]);
   tone = g.add(tone, g.mul(pool, g.mul(clamp01(slot('spot')), k(0.55))));
   const cloudAmount = clamp01(slot('clouds'));
-  tone = g.add(tone, g.mul(clouds, g.mul(cloudAmount, k(0.42))));
-  tone = g.add(tone, g.mul(mottle, g.mul(cloudAmount, k(0.12))));
-  tone = g.add(tone, g.mul(grain, g.mul(clamp01(slot('grain')), k(0.1))));
+  // The three texture terms are kept by name: the input path lays them over the input's luminance.
+  const cloudTerm = g.mul(clouds, g.mul(cloudAmount, k(0.42)));
+  const mottleTerm = g.mul(mottle, g.mul(cloudAmount, k(0.12)));
+  const grainTerm = g.mul(grain, g.mul(clamp01(slot('grain')), k(0.1)));
+  tone = g.add(tone, cloudTerm);
+  tone = g.add(tone, mottleTerm);
+  tone = g.add(tone, grainTerm);
   // Contrast as the slope of a sigmoid: smooth roll-off, never a hard clip.
   const slope = affine(clamp01(slot('contrast')), 5.5, 1.6); // 1.6 .. 7.1, 4.35 neutral
   const t = g.sigmoid(g.mul(g.sub(tone, k(0.5)), slope)); // [1, N]
@@ -414,7 +470,20 @@ export function buildBuiltinModel(): Uint8Array {
   // Linear Resize never overshoots, so full-resolution values stay in 0..255
   // and value + dither (< 1) truncates to at most 255: no clip needed up there.
   colour = g.op('Clip', [colour, k(0), k(255)]);
+
+  // ---- Input path (see inputTerm): strength s -> weights of text look, styled input and raw input. ----
+  const s = g.op('Reshape', [g.op('Clip', [inputStrength, k(0), k(1)]), g.ints([1, 1])]);
+  const paletteShare = g.op('Min', [g.mul(s, k(2)), k(1)]); // p: 0 at s 0, 1 from s 0.5
+  const textShare = g.relu(g.sub(g.mul(s, k(2)), k(1))); // q: 0 up to s 0.5, 1 at s 1
+  const inputShare = g.sub(k(1), textShare); // 1 - q
+  // Multiplying by q = 1 (text only) is exact, so text-only frames keep their bytes.
+  colour = g.mul(colour, textShare);
   const lowRes = g.op('Reshape', [colour, g.ints([1, 3, INTERNAL_HEIGHT, INTERNAL_WIDTH])], {}, 'low_res_rgb');
+  const texture = g.add(g.add(cloudTerm, mottleTerm), grainTerm); // [1, N], zero-mean tone offsets
+  // The look's palette graded as the text look is (saturation, white balance, exposure): [rgb, shadow/body/light], 0..255.
+  const paletteLuma = g.matmul(g.constant('rec709_luma_palette', 'float32', [1, 3], [0.2126, 0.7152, 0.0722]), palette); // [1, 3]
+  const gradedPalette = g.op('Clip', [g.mul(g.add(paletteLuma, g.mul(g.sub(palette, paletteLuma), saturation)), g.mul(balance, exposure)), k(0), k(255)]);
+  const inputTerm = buildInputTerm(g, { picture, texture, gradedPalette, paletteShare, inputShare });
 
   // ---- Upscale to the requested size, dither, quantise, interleave RGBA. ----
   const height = g.op('Slice', [outputSize, g.ints([0]), g.ints([1])]);
@@ -430,7 +499,8 @@ export function buildBuiltinModel(): Uint8Array {
   const dither = g.op('Slice', [ditherCover, g.ints([0, 0]), outputSize, g.ints([0, 1])]); // [H, W]
   // Cast truncates: value + U[0,1) then truncation is unbiased dithered rounding.
   // (Cast rather than QuantizeLinear: same speed on CPU, supported by every EP.)
-  const rgb8 = g.op('Cast', [g.add(resized, dither)], { to: attr.int(2) }); // uint8 [1,3,H,W]
+  // In text-only frames the input term is a 1x1 zero: adding it changes no value.
+  const rgb8 = g.op('Cast', [g.add(g.add(resized, inputTerm), dither)], { to: attr.int(2) }); // uint8 [1,3,H,W]
   const alphaPlane = g.op('Expand', [g.constant('opaque', 'uint8', [1, 1, 1, 1], [255]), g.op('Concat', [g.ints([1, 1]), outputSize], { axis: attr.int(0) })]);
   const rgba = g.op('Concat', [rgb8, alphaPlane], { axis: attr.int(1) }); // [1, 4, H, W]
   const planar = g.op('Reshape', [rgba, g.op('Concat', [g.ints([4]), outputSize], { axis: attr.int(0) })]);
@@ -442,7 +512,9 @@ export function buildBuiltinModel(): Uint8Array {
     producer: 'cyclorama-builtin-build',
     docString:
       'Cyclorama built-in backdrop generator: Fourier-feature coordinate network with generated weights. ' +
-      'Inputs conditioning f32[1,32], time f32[1] (s), seed f32[1], outputSize i64[2]=[h,w]; output frame u8[h,w,4] RGBA.',
+      'Inputs conditioning f32[1,32], time f32[1] (s), seed f32[1], outputSize i64[2]=[h,w], ' +
+      'input u8[h,w,4] (the picture to restyle, or 1x1 for text only), inputStrength f32[1] (0 input as is .. 1 text look alone); ' +
+      'output frame u8[h,w,4] RGBA.',
   });
 }
 

@@ -118,6 +118,7 @@ function pipelineModel(folder: ModelFolder): PipelineModel {
       seed: manifest.inputs.seed.name,
       outputSize: manifest.inputs.outputSize.name,
       frame: manifest.outputs.frame.name,
+      ...(manifest.inputs.input && manifest.inputs.inputStrength ? { input: manifest.inputs.input.name, inputStrength: manifest.inputs.inputStrength.name } : {}),
     },
   };
 }

@@ -32,16 +32,28 @@ export const builtinModelManifestSchema = z.object({
   nativeSize: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }),
   /** Length of the conditioning vector the text encoder makes. */
   conditioningSize: z.number().int().positive(),
-  inputs: z.object({
-    /** float32 [1, conditioningSize]: the prompt's conditioning (already blended). */
-    conditioning: tensorSpec,
-    /** float32 [1]: show time in seconds, drives motion. */
-    time: tensorSpec,
-    /** float32 [1]: seed; same prompt + seed + time = same frame. */
-    seed: tensorSpec,
-    /** int64 [2]: requested output [height, width]; the upscale happens in the graph. */
-    outputSize: tensorSpec,
-  }),
+  inputs: z
+    .object({
+      /** float32 [1, conditioningSize]: the prompt's conditioning (already blended). */
+      conditioning: tensorSpec,
+      /** float32 [1]: show time in seconds, drives motion. */
+      time: tensorSpec,
+      /** float32 [1]: seed; same prompt + seed + time = same frame. */
+      seed: tensorSpec,
+      /** int64 [2]: requested output [height, width]; the upscale happens in the graph. */
+      outputSize: tensorSpec,
+      /**
+       * Optional, with `inputStrength`: uint8 [height, width, 4], the RGBA picture a look restyles, at
+       * outputSize; a 1x1 picture at strength 1 asks for the text look alone. Model folders made before
+       * live inputs have neither: looks that name an input then get text-only frames (and a notice).
+       */
+      input: tensorSpec.optional(),
+      /** float32 [1]: how far the output may move from the picture: 0 the picture as it is, 1 the text look alone. */
+      inputStrength: tensorSpec.optional(),
+    })
+    .refine((inputs) => (inputs.input === undefined) === (inputs.inputStrength === undefined), {
+      message: 'name both input and inputStrength, or neither (a model without a picture input)',
+    }),
   outputs: z.object({
     /** uint8 [height, width, 4], RGBA, straight alpha (always 255). */
     frame: tensorSpec,

@@ -31,7 +31,7 @@ export type PipelineModel =
       graphPath: string;
       vocabularyPath: string | null;
       conditioningSize: number;
-      io: { conditioning: string; time: string; seed: string; outputSize: string; frame: string };
+      io: { conditioning: string; time: string; seed: string; outputSize: string; frame: string; input?: string; inputStrength?: string };
     }
   | { kind: 'turbo-diffusion'; layout: TurboLayout };
 

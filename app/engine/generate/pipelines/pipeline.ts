@@ -14,7 +14,13 @@ import type { WorkerLook } from '../worker-protocol.js';
 import type { InputPicture } from '../../inputs/input-picture.js';
 
 export type PipelineLoad =
-  | { ok: true; provider: ExecutionProviderName; fallbacks: { provider: string; reason: string }[] }
+  | {
+      ok: true;
+      provider: ExecutionProviderName;
+      fallbacks: { provider: string; reason: string }[];
+      /** Loaded, with something the operator should know once (e.g. a model that cannot take an input picture). */
+      notices?: string[];
+    }
   | { ok: false; message: string; fallbacks: { provider: string; reason: string }[] };
 
 export interface FramePipeline {

@@ -33,6 +33,9 @@ async function render({ prompt = '', time = 10, seed = 1, height = 216, width = 
     time: new ort.Tensor('float32', Float32Array.of(time), [1]),
     seed: new ort.Tensor('float32', Float32Array.of(seed), [1]),
     outputSize: new ort.Tensor('int64', BigInt64Array.of(BigInt(height), BigInt(width)), [2]),
+    // Text only, as the pipeline runs it: a 1x1 picture at strength 1.
+    input: new ort.Tensor('uint8', new Uint8Array(4), [1, 1, 4]),
+    inputStrength: new ort.Tensor('float32', Float32Array.of(1), [1]),
   });
   const frame = result['frame'];
   if (!frame) throw new Error('no frame output');
