@@ -110,8 +110,9 @@ export class InputReports {
       );
       return;
     }
-    // waiting: no frame yet. Named but not found for a while -> say so once.
-    if (episode.waitingSinceMs !== null && now - episode.waitingSinceMs >= INPUT_MISSING_AFTER_MS && episode.reported !== 'missing') {
+    // waiting: no frame yet. An NDI source named but not found for a while -> say so once
+    // (a still still decoding is not "missing"; a missing file is 'failed').
+    if (row.source.kind === 'ndi' && episode.waitingSinceMs !== null && now - episode.waitingSinceMs >= INPUT_MISSING_AFTER_MS && episode.reported !== 'missing') {
       episode.reported = 'missing';
       const hint =
         row.source.kind === 'ndi'

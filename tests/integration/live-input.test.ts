@@ -69,7 +69,9 @@ async function matchOf(barX: number): Promise<number> {
   const frames = await collect(300);
   const last = frames.at(-1);
   if (!last) return -1;
-  return correlation(uyvyColumnProfile(last.data, last.width, last.height, last.stride, BINS), barProfile(WIDTH, barX, BAR_W, BINS));
+  const r = correlation(uyvyColumnProfile(last.data, last.width, last.height, last.stride, BINS), barProfile(WIDTH, barX, BAR_W, BINS));
+  if (process.env.DEBUG_LIVE_INPUT) console.log(barX, r.toFixed(3));
+  return r;
 }
 
 function newSender(barX: number): NdiTestSender {
@@ -157,7 +159,7 @@ describe('live input over NDI loopback: the output follows the input, holds it w
     const found = await findNdiSource(lib, (s) => s.name.endsWith(`(${SENDER})`), { extraIps: '127.0.0.1', timeoutMs: 15_000 });
     expect(found).not.toBeNull();
     const name = found!.name;
-    expect(await send({ type: 'setInput', input: { source: { kind: 'ndi', name }, fit: 'fill' }, strength: 0.3 })).toEqual({ ok: true });
+    expect(await send({ type: 'setInput', input: { source: { kind: 'ndi', name }, fit: 'fill' }, strength: 0.6 })).toEqual({ ok: true });
     await until(() => (inputRow(`ndi:${name}`)?.state === 'connected' ? true : undefined));
     // Bar on the left: the output's structure matches it.
     const left = await until(async () => {

@@ -39,6 +39,8 @@ export class LiveInputs {
   private feed: InputFeed | null;
   private timer: NodeJS.Timeout | null = null;
   private lastPicture: InputPicture | null = null;
+  /** The last shared-memory picture, copied into a plain buffer (see ownBuffer). */
+  private plainCopy: InputPicture | null = null;
   private thumbnailVersion = -1;
   private downscaler: Downscaler | null = null;
   private closed = false;
@@ -55,7 +57,23 @@ export class LiveInputs {
     const feed = this.ensureFeed();
     const picture = feed.pictureFor(from?.input, resolved.to.input, resolved.mix, width, height);
     this.lastPicture = picture;
-    return picture;
+    return picture ? this.ownBuffer(picture) : null;
+  }
+
+  /**
+   * onnxruntime-node refuses a tensor over a SharedArrayBuffer ("Invalid argument"), and
+   * the NDI and image inputs fit their frames into shared memory (filled on their own
+   * threads). Such a picture is copied into a plain buffer once per version (a new frame),
+   * not once per model frame.
+   */
+  private ownBuffer(picture: InputPicture): InputPicture {
+    if (!(picture.rgba.buffer instanceof SharedArrayBuffer)) return picture;
+    const copy = this.plainCopy;
+    if (copy && copy.version === picture.version && copy.rgba.length === picture.rgba.length && copy.width === picture.width) return copy;
+    const rgba = copy && copy.rgba.length === picture.rgba.length ? copy.rgba : new Uint8Array(picture.rgba.length);
+    rgba.set(picture.rgba);
+    this.plainCopy = { ...picture, rgba };
+    return this.plainCopy;
   }
 
   /** After a frame: the program frame goes back in for looks whose input is the program itself. */
