@@ -189,7 +189,9 @@ async function probe(job: ProbeJob, post: (m: ProbeMessage) => void): Promise<vo
 
 if (!isMainThread) {
   const port = parentPort!;
-  probe(workerData as ProbeJob, (m) => port.postMessage(m)).catch((error: unknown) => port.postMessage({ type: 'failed', message: (error as Error).message } satisfies ProbeMessage));
+  probe(workerData as ProbeJob, (m) => port.postMessage(m)).catch((error: unknown) =>
+    port.postMessage({ type: 'failed', message: (error as Error).message } satisfies ProbeMessage),
+  );
 }
 
 // ---- the engine side (main thread) -----------------------------------------------------

@@ -91,7 +91,8 @@ export function createEngineConnection(bridge: MessageBridge): EngineConnection 
       return;
     }
     const stream = frame.header.stream;
-    for (const l of stream === 'standby' ? standbyListeners : stream === 'output' ? outputListeners : stream === 'input' ? inputListeners : frameListeners) l(frame.header, frame.pixels);
+    for (const l of stream === 'standby' ? standbyListeners : stream === 'output' ? outputListeners : stream === 'input' ? inputListeners : frameListeners)
+      l(frame.header, frame.pixels);
   });
 
   const subscribe = <T>(set: Set<T>, listener: T) => {

@@ -51,50 +51,53 @@ export type ShowLook = z.infer<typeof lookSchema>;
 export const continueModeSchema = z.enum(['none', 'auto-continue', 'auto-follow']);
 export type ContinueMode = z.infer<typeof continueModeSchema>;
 
-const cueWithLook = <L extends z.ZodTypeAny>(look: L) => z.object({
-  id: idSchema,
-  /** What the operator calls it ("1", "2.5", "A"); unique in the list. */
-  number: z.string().min(1).max(12),
-  name: z.string().max(200).default(''),
-  look,
-  transition: transitionSchema,
-  notes: z.string().max(4000).default(''),
-  /** CSS colour for the row, e.g. "#2e6e49"; absent = none. */
-  colour: z
-    .string()
-    .regex(/^#[0-9a-fA-F]{6}$/)
-    .optional(),
-  /**
-   * 'auto-continue': fire the next cue `delayMs` after this one fires;
-   * 'auto-follow': fire the next cue `delayMs` after this one's transition ends.
-   */
-  continueMode: continueModeSchema.default('none'),
-  delayMs: z.number().int().min(0).max(MAX_TRANSITION_MS).default(0),
-  /** After this cue the standby jumps to the cue with this id (a loop), not the next in the list. */
-  gotoCueId: idSchema.optional(),
-});
+const cueWithLook = <L extends z.ZodTypeAny>(look: L) =>
+  z.object({
+    id: idSchema,
+    /** What the operator calls it ("1", "2.5", "A"); unique in the list. */
+    number: z.string().min(1).max(12),
+    name: z.string().max(200).default(''),
+    look,
+    transition: transitionSchema,
+    notes: z.string().max(4000).default(''),
+    /** CSS colour for the row, e.g. "#2e6e49"; absent = none. */
+    colour: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/)
+      .optional(),
+    /**
+     * 'auto-continue': fire the next cue `delayMs` after this one fires;
+     * 'auto-follow': fire the next cue `delayMs` after this one's transition ends.
+     */
+    continueMode: continueModeSchema.default('none'),
+    delayMs: z.number().int().min(0).max(MAX_TRANSITION_MS).default(0),
+    /** After this cue the standby jumps to the cue with this id (a loop), not the next in the list. */
+    gotoCueId: idSchema.optional(),
+  });
 export const cueSchema = cueWithLook(lookSchema);
 export type Cue = z.infer<typeof cueSchema>;
 export type CueInput = z.input<typeof cueSchema>;
 
-const keyframeWithLook = <L extends z.ZodTypeAny>(look: L) => z.object({
-  id: idSchema,
-  /** Position on the timeline, ms from its start. */
-  timeMs: z.number().int().min(0).max(MAX_TIMELINE_MS),
-  look,
-  /** Curve of the segment that starts at this keyframe (to the next one). */
-  curve: transitionCurveSchema.default('linear'),
-});
+const keyframeWithLook = <L extends z.ZodTypeAny>(look: L) =>
+  z.object({
+    id: idSchema,
+    /** Position on the timeline, ms from its start. */
+    timeMs: z.number().int().min(0).max(MAX_TIMELINE_MS),
+    look,
+    /** Curve of the segment that starts at this keyframe (to the next one). */
+    curve: transitionCurveSchema.default('linear'),
+  });
 export const keyframeSchema = keyframeWithLook(lookSchema);
 export type Keyframe = z.infer<typeof keyframeSchema>;
 
-const timelineWithKeyframes = <K extends z.ZodTypeAny>(keyframe: K) => z.object({
-  /** Length in ms; loop playback wraps here. At least the last keyframe's time. */
-  durationMs: z.number().int().min(0).max(MAX_TIMELINE_MS),
-  loop: z.boolean().default(false),
-  /** Sorted by timeMs (the model keeps them sorted). */
-  keyframes: z.array(keyframe).max(MAX_KEYFRAMES),
-});
+const timelineWithKeyframes = <K extends z.ZodTypeAny>(keyframe: K) =>
+  z.object({
+    /** Length in ms; loop playback wraps here. At least the last keyframe's time. */
+    durationMs: z.number().int().min(0).max(MAX_TIMELINE_MS),
+    loop: z.boolean().default(false),
+    /** Sorted by timeMs (the model keeps them sorted). */
+    keyframes: z.array(keyframe).max(MAX_KEYFRAMES),
+  });
 export const timelineSchema = timelineWithKeyframes(keyframeSchema);
 export type Timeline = z.infer<typeof timelineSchema>;
 

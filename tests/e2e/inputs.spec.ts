@@ -74,9 +74,7 @@ test('a still image as the live input: connected in the panel, shown in the inpu
 
     // Program follows the input's structure: the bar's columns are clearly brighter than the left half.
     const program = page.getByTestId('program-canvas');
-    await expect
-      .poll(async () => (await columnBrightness(program, 0.66, 0.78)) - (await columnBrightness(program, 0.05, 0.5)), { timeout: 30_000 })
-      .toBeGreaterThan(40);
+    await expect.poll(async () => (await columnBrightness(program, 0.66, 0.78)) - (await columnBrightness(program, 0.05, 0.5)), { timeout: 30_000 }).toBeGreaterThan(40);
 
     // A cue's look gets the program as its input in the cue editor; the engine's cue keeps it.
     await page.getByTestId('cue-add').click();

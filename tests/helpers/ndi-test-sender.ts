@@ -89,7 +89,17 @@ export class NdiTestSender {
   /** The picture to send from the next frame on (RGBA at the sender's size, converted to UYVY once). */
   show(rgba: Uint8Array): void {
     const data = new Uint8Array(this.width * 2 * this.height);
-    convertRgbaToUyvyJs({ src: rgba, srcWidth: this.width, srcHeight: this.height, dst: data, width: this.width, height: this.height, stride: this.width * 2, level: 1, filter: 'bilinear' });
+    convertRgbaToUyvyJs({
+      src: rgba,
+      srcWidth: this.width,
+      srcHeight: this.height,
+      dst: data,
+      width: this.width,
+      height: this.height,
+      stride: this.width * 2,
+      level: 1,
+      filter: 'bilinear',
+    });
     this.frame = data;
     this.pictureSentAtMs = null;
   }

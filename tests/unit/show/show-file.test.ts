@@ -134,7 +134,11 @@ describe('show files', () => {
   });
 
   it('migrates version 2 files (looks without inputs) to the current version', () => {
-    const v2 = { ...goodShow(), version: 2, timeline: { durationMs: 60_000, loop: false, keyframes: [{ id: 'k1', timeMs: 0, look: { prompt: 'dusk', seed: 3, params: {} }, curve: 'linear' }] } };
+    const v2 = {
+      ...goodShow(),
+      version: 2,
+      timeline: { durationMs: 60_000, loop: false, keyframes: [{ id: 'k1', timeMs: 0, look: { prompt: 'dusk', seed: 3, params: {} }, curve: 'linear' }] },
+    };
     const parsed = parseShowFile(JSON.stringify(v2, null, 2));
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;

@@ -38,7 +38,11 @@ describe('OSC address map', () => {
     expect(oscToCommand('/cyclorama/input/clear', [])).toEqual(set({ input: null }));
     expect(oscToCommand('/cyclorama/input/strength', [f(0.25)])).toEqual(set({ strength: 0.25 }));
     expect(oscToCommand('/cyclorama/input/ndi', [])).toMatchObject({ kind: 'error', code: 'invalid-message', message: expect.stringMatching(/NDI source name/) });
-    expect(oscToCommand('/cyclorama/input/ndi', [s('CAM'), s('stretch')])).toMatchObject({ kind: 'error', code: 'invalid-message', message: expect.stringMatching(/fill, fit or crop/) });
+    expect(oscToCommand('/cyclorama/input/ndi', [s('CAM'), s('stretch')])).toMatchObject({
+      kind: 'error',
+      code: 'invalid-message',
+      message: expect.stringMatching(/fill, fit or crop/),
+    });
     expect(oscToCommand('/cyclorama/input/strength', [s('lots')])).toMatchObject({ kind: 'error', code: 'invalid-message' });
   });
 
