@@ -110,6 +110,12 @@ function words(bytes: Uint8Array): Uint32Array | null {
   return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
 }
 
+function widestCell(axis: Axis): number {
+  let widest = 0;
+  for (let i = 0; i < axis.index.length; i += 2) widest = Math.max(widest, (axis.index[i + 1] as number) - (axis.index[i] as number));
+  return widest;
+}
+
 export class Fitter {
   private out = new Uint8Array(0);
   private key = '';
@@ -117,6 +123,8 @@ export class Fitter {
   private xAxis: Axis | null = null;
   private yAxis: Axis | null = null;
   private box = false;
+  /** Largest box cell, in source pixels. */
+  private cellArea = 0;
   private accR = new Float64Array(0);
   private accG = new Float64Array(0);
   private accB = new Float64Array(0);
@@ -156,6 +164,7 @@ export class Fitter {
     if (this.box) {
       this.xAxis = boxAxis(p.dw, p.sx, p.sw, srcW);
       this.yAxis = boxAxis(p.dh, p.sy, p.sh, srcH);
+      this.cellArea = widestCell(this.xAxis) * widestCell(this.yAxis);
     } else {
       this.xAxis = bilinearAxis(p.dw, p.sx, p.sw, srcW);
       this.yAxis = bilinearAxis(p.dh, p.sy, p.sh, srcH);
@@ -265,6 +274,37 @@ export class Fitter {
     }
   }
 
+  /** Cells of at most 256 pixels (every shrink below 16x): each cell summed straight into locals, R and B in 16-bit lanes. */
+  private runBoxSmallCells(input: Uint32Array, rowWords: number, out: Uint32Array, w: number, p: Placement): void {
+    const xi = (this.xAxis as Axis).index;
+    const yi = (this.yAxis as Axis).index;
+    for (let y = 0; y < p.dh; y++) {
+      const y0 = (yi[y * 2] as number) * rowWords;
+      const y1 = (yi[y * 2 + 1] as number) * rowWords;
+      const rows = (yi[y * 2 + 1] as number) - (yi[y * 2] as number);
+      let o = (p.dy + y) * w + p.dx;
+      for (let x = 0; x < p.dw; x++) {
+        const x0 = xi[x * 2] as number;
+        const x1 = xi[x * 2 + 1] as number;
+        let rb = 0;
+        let g = 0;
+        for (let row = y0; row < y1; row += rowWords) {
+          for (let i = row + x0; i < row + x1; i++) {
+            const v = input[i] as number;
+            rb += v & RB;
+            g += v & G;
+          }
+        }
+        const n = (x1 - x0) * rows;
+        const half = n / 2;
+        const r = Math.floor(((rb % 65536) + half) / n);
+        const b = Math.floor((Math.floor(rb / 65536) + half) / n);
+        const gg = Math.floor((g / 256 + half) / n);
+        out[o++] = (r | (gg << 8) | (b << 16) | OPAQUE) >>> 0;
+      }
+    }
+  }
+
   /**
    * Area average: every source pixel behind an output pixel counts once (integer cell
    * edges). Rows are summed into per-column accumulators, so each source pixel is read
@@ -284,6 +324,10 @@ export class Fitter {
     const xs = this.xAxis as Axis;
     const ys = this.yAxis as Axis;
     const dw = p.dw;
+    if (out && this.cellArea <= 256) {
+      this.runBoxSmallCells(input, rowWords, out, w, p);
+      return;
+    }
     if (this.accR.length < dw) {
       this.accR = new Float64Array(dw);
       this.accG = new Float64Array(dw);

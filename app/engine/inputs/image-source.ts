@@ -4,7 +4,9 @@
  * A failure is a 'failed' state with the reason; the worker then idles until closed.
  */
 import { openSync, closeSync, fstatSync, readSync } from 'node:fs';
-import { decodeImage, MAX_IMAGE_FILE_BYTES } from './image-decode.js';
+import type { FitSource } from './fit.js';
+import { Fitter } from './fit.js';
+import { decodeImage, MAX_IMAGE_FILE_BYTES, type DecodedImage } from './image-decode.js';
 import { epochNowMs } from './live-input.js';
 import { STAT_FRAMES_RECEIVED, STAT_HEIGHT, STAT_LAST_FRAME_EPOCH_MS, STAT_WIDTH, type WorkerContext } from './worker-protocol.js';
 
@@ -36,6 +38,22 @@ function readCapped(file: string): Uint8Array | Error {
   }
 }
 
+/**
+ * The decoded image is kept while the input is open (a new fit or size is made from it);
+ * above this side it is first box-reduced to it (keeping its aspect), so an 8192x8192
+ * still holds 16 MiB, not 256 MiB, and a model (512..1024) still gets 2x headroom.
+ */
+export const MAX_HELD_SIDE = 2048;
+
+export function heldCopy(image: DecodedImage): FitSource {
+  const full: FitSource = { data: image.rgba, width: image.width, height: image.height, stride: image.width * 4 };
+  const scale = MAX_HELD_SIDE / Math.max(image.width, image.height);
+  if (scale >= 1) return full;
+  const width = Math.max(1, Math.round(image.width * scale));
+  const height = Math.max(1, Math.round(image.height * scale));
+  return { data: new Fitter().fit(full, 'fill', width, height), width, height, stride: width * 4 };
+}
+
 export function runImageSource(file: string, context: WorkerContext): void {
   context.onClose(() => context.end());
   const bytes = readCapped(file);
@@ -49,6 +67,6 @@ export function runImageSource(file: string, context: WorkerContext): void {
   context.stats[STAT_HEIGHT] = image.height;
   context.stats[STAT_FRAMES_RECEIVED] = 1;
   context.stats[STAT_LAST_FRAME_EPOCH_MS] = arrived;
-  context.targets.publish({ data: image.rgba, width: image.width, height: image.height, stride: image.width * 4 }, 1, arrived);
+  context.targets.publish(heldCopy(image), 1, arrived);
   context.send({ type: 'state', state: 'connected', error: null });
 }

@@ -41,6 +41,33 @@ interface OpenInput {
   lastNamedMs: number;
 }
 
+const RB = 0x00ff00ff;
+const GA = 0xff00ff00;
+
+/**
+ * out = a * (256 - weight) / 256 + b * weight / 256, rounded, per byte. Two bytes per
+ * multiply (16-bit lanes: 255 * 256 + 128 never carries into the next lane), so a
+ * 512x512 crossfade costs a fraction of a millisecond.
+ */
+export function blendInto(out: Uint8Array, a: Uint8Array, b: Uint8Array, weight: number, bytes: number): void {
+  const aligned = out.byteOffset % 4 === 0 && a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0 && bytes % 4 === 0;
+  const wa = 256 - weight;
+  if (!aligned) {
+    for (let i = 0; i < bytes; i++) out[i] = ((a[i] as number) * wa + (b[i] as number) * weight + 128) >> 8;
+    return;
+  }
+  const o = new Uint32Array(out.buffer, out.byteOffset, bytes >> 2);
+  const x = new Uint32Array(a.buffer, a.byteOffset, bytes >> 2);
+  const y = new Uint32Array(b.buffer, b.byteOffset, bytes >> 2);
+  for (let i = 0; i < o.length; i++) {
+    const p = x[i] as number;
+    const q = y[i] as number;
+    const rb = ((((p & RB) * wa + (q & RB) * weight + 0x00800080) >>> 8) & RB) >>> 0;
+    const ga = (((((p & GA) >>> 8) * wa + ((q & GA) >>> 8) * weight + 0x00800080) >>> 0) & GA) >>> 0;
+    o[i] = (rb | ga) >>> 0;
+  }
+}
+
 const sameLookInput = (a: LookInput, b: LookInput) => a.fit === b.fit && inputKey(a.source) === inputKey(b.source);
 
 export class InputSet implements InputFeed {
@@ -89,11 +116,7 @@ export class InputSet implements InputFeed {
     const bytes = width * height * 4;
     if (signature !== this.blendSignature) {
       if (this.blend.length !== bytes) this.blend = new Uint8Array(bytes);
-      const out = this.blend;
-      const pa = a.rgba;
-      const pb = b.rgba;
-      const wa = 256 - weight;
-      for (let i = 0; i < bytes; i++) out[i] = ((pa[i] as number) * wa + (pb[i] as number) * weight + 128) >> 8;
+      blendInto(this.blend, a.rgba, b.rgba, weight, bytes);
       this.blendSignature = signature;
       this.blendVersion = nextPictureVersion();
     }

@@ -6,6 +6,7 @@ import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { InputStatus } from '../../../../app/contract/inputs.js';
 import { decodeImage, MAX_IMAGE_SIDE, readImageHeader } from '../../../../app/engine/inputs/image-decode.js';
+import { heldCopy } from '../../../../app/engine/inputs/image-source.js';
 import { InputSet } from '../../../../app/engine/inputs/input-set.js';
 import type { InputPicture } from '../../../../app/engine/inputs/input-picture.js';
 
@@ -146,6 +147,27 @@ describe('image input: PNG and JPEG stills, checked before decoding', () => {
     const result = decodeImage(bytes, 'wide.jpg');
     expect(result).toBeInstanceOf(Error);
     expect((result as Error).message).toContain('9000x100');
+  });
+
+  it('a PNG with a good header and broken data: failed, naming the file', async () => {
+    const good = readFileSync(writePng('whole.png', halves(), 32, 16));
+    const file = path.join(dir, 'truncated.png');
+    writeFileSync(file, good.subarray(0, 40));
+    const set = new InputSet({ ndi: null });
+    sets.push(set);
+    const { picture, status } = await settle(set, file);
+    expect(picture).toBeNull();
+    expect(status.state).toBe('failed');
+    expect(status.error).toContain(file);
+    expect(status.error).toMatch(/could not be decoded/);
+  });
+
+  it('a large still is held reduced to 2048 on its long side, its status the size it has', () => {
+    const big = heldCopy({ rgba: new Uint8Array(4096 * 1024 * 4).fill(77), width: 4096, height: 1024 });
+    expect([big.width, big.height, big.data.length]).toEqual([2048, 512, 2048 * 512 * 4]);
+    expect(big.data[0]).toBe(77);
+    const small = { rgba: new Uint8Array(16), width: 2, height: 2 };
+    expect(heldCopy(small).data).toBe(small.rgba);
   });
 
   it('a missing file: failed, naming the file', async () => {
