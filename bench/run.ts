@@ -91,6 +91,13 @@ async function rawFps(): Promise<number> {
     [manifest.inputs.time.name]: new ort.Tensor('float32', new Float32Array([1]), [1]),
     [manifest.inputs.seed.name]: new ort.Tensor('float32', new Float32Array([1]), [1]),
     [manifest.inputs.outputSize.name]: new ort.Tensor('int64', new BigInt64Array([BigInt(HEIGHT), BigInt(WIDTH)]), [2]),
+    // Text only, as the pipeline runs it: a 1x1 picture at strength 1 (models/builtin/README.md, "Graph I/O").
+    ...(manifest.inputs.input && manifest.inputs.inputStrength
+      ? {
+          [manifest.inputs.input.name]: new ort.Tensor('uint8', new Uint8Array(4), [1, 1, 4]),
+          [manifest.inputs.inputStrength.name]: new ort.Tensor('float32', Float32Array.of(1), [1]),
+        }
+      : {}),
   };
   for (let i = 0; i < 5; i++) await session.run(feeds);
   const t0 = engineNowMs();

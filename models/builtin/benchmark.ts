@@ -4,7 +4,9 @@
  * 30 runs after 5 warm-up runs, for 1080p, 720p, a 384x216 preview and 2160p,
  * text only (a 1x1 input at strength 1, as the pipeline passes) and with an
  * input picture at the output size (strength 0.5).
- *   npx tsc -p tsconfig.json && node dist/models/builtin/benchmark.js [--text-only]
+ * Also prints the process CPU time per run (user + system; one intra-op thread, so about the
+ * compute time): on a shared, busy machine it is a fairer figure than wall time.
+ *   npx tsc -p tsconfig.json && node dist/models/builtin/benchmark.js [--text-only] [--size 1920x1080]
  */
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -49,9 +51,13 @@ async function main(): Promise<void> {
   const conditioning = new ort.Tensor('float32', encodePrompt('dramatic stormy sunset', vocab), [1, vocab.conditioningSize]);
   const seed = new ort.Tensor('float32', Float32Array.of(7), [1]);
   const textOnly = process.argv.includes('--text-only');
+  const sizeArg = process.argv.indexOf('--size');
+  const only = sizeArg >= 0 ? process.argv[sizeArg + 1] : undefined;
+  const sizes = only ? SIZES.filter(([w, h]) => `${w}x${h}` === only) : SIZES;
+  if (sizes.length === 0) throw new Error(`--size ${only}: not one of ${SIZES.map(([w, h]) => `${w}x${h}`).join(', ')}`);
   const modes = textOnly ? (['text'] as const) : (['text', 'input'] as const);
   for (const mode of modes)
-    for (const [width, height] of SIZES) {
+    for (const [width, height] of sizes) {
       const outputSize = new ort.Tensor('int64', BigInt64Array.of(BigInt(height), BigInt(width)), [2]);
       const input =
         mode === 'text'
@@ -60,14 +66,20 @@ async function main(): Promise<void> {
       const feeds = (t: number) => ({ conditioning, seed, outputSize, ...input, time: new ort.Tensor('float32', Float32Array.of(t), [1]) });
       for (let i = 0; i < WARM_UP; i++) await session.run(feeds(i / 50));
       const times: number[] = [];
+      const cpuTimes: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         const start = performance.now();
+        const cpuStart = process.cpuUsage();
         await session.run(feeds(10 + i / 50));
+        const cpu = process.cpuUsage(cpuStart);
         times.push(performance.now() - start);
+        cpuTimes.push((cpu.user + cpu.system) / 1000);
       }
-      times.sort((a, b) => a - b);
-      const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(2);
-      console.log(`${mode} ${width}x${height}: median ${at(0.5)} ms, p90 ${at(0.9)} ms, min ${at(0)} ms`);
+      const at = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!.toFixed(2);
+      console.log(
+        `${mode} ${width}x${height}: median ${at(times, 0.5)} ms, p90 ${at(times, 0.9)} ms, min ${at(times, 0)} ms; ` +
+          `cpu median ${at(cpuTimes, 0.5)} ms, min ${at(cpuTimes, 0)} ms`,
+      );
     }
   await session.release();
 }

@@ -259,7 +259,7 @@ const INPUT_HEADROOM = 0.01;
  * strength 1 and, with a 1x1 picture, costs nothing in text-only frames.
  *
  * Cost at full size is memory traffic, so the per-pixel work is one 1x1 Conv
- * (a GEMM) over the channels [R, G, B, A, u, u^2] with weights computed from the
+ * (a GEMM) over the channels [R, G, B, u, u^2] with weights computed from the
  * look and strength: raw RGB, and the Bezier in power form C0 + C1 u + C2 u^2
  * (C0 as the Conv's bias). A palette look-up table (Gather) was 5x slower on CPU.
  */
@@ -267,10 +267,12 @@ function buildInputTerm(g: GraphBuilder, parts: { picture: string; texture: stri
   const k = (value: number) => g.scalar(value);
   const keep = (255 - INPUT_HEADROOM) / 255;
   // Planar float picture [1, 4, h, w] (transpose the bytes, then widen: 4x less to move).
-  const planar = g.op('Unsqueeze', [g.op('Cast', [g.op('Transpose', [parts.picture], { perm: attr.ints([2, 0, 1]) })], { to: attr.int(1) }), g.ints([0])]);
+  // Alpha is dropped while still bytes (the output's alpha is always 255).
+  const rgbBytes = g.op('Slice', [g.op('Transpose', [parts.picture], { perm: attr.ints([2, 0, 1]) }), g.ints([0]), g.ints([3]), g.ints([0])]);
+  const planar = g.op('Unsqueeze', [g.op('Cast', [rgbBytes], { to: attr.int(1) }), g.ints([0])]); // [1, 3, h, w]
   // Luma as a [1, 4] x [4, h*w] MatMul: a constant-weight 1x1 Conv is moved to ORT's blocked (NCHWc) layout, 4x dearer here.
   const pictureSize = g.op('Slice', [g.op('Shape', [parts.picture]), g.ints([0]), g.ints([2])]); // [h, w]
-  const lumaFlat = g.matmul(g.constant('input_luma', 'float32', [1, 4], [0.2126 / 255, 0.7152 / 255, 0.0722 / 255, 0]), g.op('Reshape', [planar, g.ints([4, -1])]));
+  const lumaFlat = g.matmul(g.constant('input_luma', 'float32', [1, 3], [0.2126 / 255, 0.7152 / 255, 0.0722 / 255]), g.op('Reshape', [planar, g.ints([3, -1])]));
   const luma = g.op('Reshape', [lumaFlat, g.op('Concat', [g.ints([1, 1]), pictureSize], { axis: attr.int(0) })]); // [1, 1, h, w], 0..1
 
   // The look's texture, upscaled to the picture, offsets the tone.
@@ -280,15 +282,15 @@ function buildInputTerm(g: GraphBuilder, parts: { picture: string; texture: stri
     coordinate_transformation_mode: attr.string('half_pixel'),
   });
   const u = g.op('Clip', [g.add(luma, textureAtPicture), k(0), k(1)]);
-  const channels = g.op('Concat', [planar, u, g.mul(u, u)], { axis: attr.int(1) }); // [1, 6, h, w]
+  const channels = g.op('Concat', [planar, u, g.mul(u, u)], { axis: attr.int(1) }); // [1, 5, h, w]
 
   // Bezier shadow/body/light -> power form: columns C0 = S, C1 = 2(B - S), C2 = S - 2B + L.
   const power = g.matmul(parts.gradedPalette, g.constant('bezier_to_power', 'float32', [3, 3], [1, -2, 1, 0, 2, -2, 0, 0, 1])); // [rgb, 3]
   const styledWeight = g.mul(g.mul(parts.paletteShare, parts.inputShare), k(keep)); // p(1-q)
   const rawWeight = g.mul(g.mul(g.sub(k(1), parts.paletteShare), parts.inputShare), k(keep)); // (1-p)(1-q)
   const [c0, c12] = g.opMulti('Split', [g.mul(power, styledWeight), g.ints([1, 2])], 2, { axis: attr.int(1) }) as [string, string];
-  const rawRows = g.mul(g.constant('input_raw_rows', 'float32', [3, 4], [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0]), rawWeight);
-  const weights = g.op('Reshape', [g.op('Concat', [rawRows, c12], { axis: attr.int(1) }), g.ints([3, 6, 1, 1])]);
+  const rawRows = g.mul(g.constant('input_raw_rows', 'float32', [3, 3], [1, 0, 0, 0, 1, 0, 0, 0, 1]), rawWeight);
+  const weights = g.op('Reshape', [g.op('Concat', [rawRows, c12], { axis: attr.int(1) }), g.ints([3, 5, 1, 1])]);
   const bias = g.op('Reshape', [c0, g.ints([3])]);
   // Weights sum to at most (1 - q) * keep and every part is in 0..255: no clip needed.
   return g.op('Conv', [channels, weights, bias], { kernel_shape: attr.ints([1, 1]) }, 'input_term');
