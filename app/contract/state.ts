@@ -10,6 +10,7 @@ import { controlStatusSchema } from './control.js';
 import { preflightReportSchema } from './preflight.js';
 import { attachedDisplaysSchema } from './display.js';
 import { inputStateFields } from './input-control.js';
+import { lookInputSchema } from './inputs.js';
 
 export const modelStatusSchema = z.object({
   id: z.string(),
@@ -71,6 +72,8 @@ export const programStatusSchema = z.object({
   /** Id of the look now being generated; every frame carries the id it was made from. */
   lookId: z.number().int(),
   panic: panicModeSchema,
+  /** The live look's input (contract/inputs.ts); null = text only. Optional so older engines still parse. */
+  input: lookInputSchema.nullable().optional(),
 });
 
 export const statsSchema = z.object({

@@ -419,6 +419,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         seed: this.program.to.seed,
         lookId: this.program.lookId,
         panic: this.program.panic.mode,
+        input: this.program.to.input ?? null,
       },
       stats: this.stats.snapshot(this.frames),
       outputs: [...(this.previewClock?.statuses() ?? []), ...this.ndi.statuses(), ...this.displays.statuses()],

@@ -57,6 +57,13 @@ export function InputsPanel() {
   const [draft, setDraft] = useState<InputDraft>(draftOf(null));
   const [strength, setStrength] = useState(0.5);
 
+  // The live look's input changed (here, another console, OSC, a cue): the form shows it.
+  const onAirKey = JSON.stringify(live?.input ?? null);
+  useEffect(() => {
+    setDraft(draftOf(live?.input ?? null));
+    // Keyed on the input's content only: every snapshot is a fresh object.
+  }, [onAirKey]);
+
   // One find when the panel first has a connection: the picker lists what is out there.
   useEffect(() => {
     if (!disabled) void store.send({ type: 'listNdiSources' });
