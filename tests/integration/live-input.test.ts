@@ -69,9 +69,7 @@ async function matchOf(barX: number): Promise<number> {
   const frames = await collect(300);
   const last = frames.at(-1);
   if (!last) return -1;
-  const r = correlation(uyvyColumnProfile(last.data, last.width, last.height, last.stride, BINS), barProfile(WIDTH, barX, BAR_W, BINS));
-  if (process.env.DEBUG_LIVE_INPUT) console.log(barX, r.toFixed(3));
-  return r;
+  return correlation(uyvyColumnProfile(last.data, last.width, last.height, last.stride, BINS), barProfile(WIDTH, barX, BAR_W, BINS));
 }
 
 function newSender(barX: number): NdiTestSender {
@@ -151,6 +149,42 @@ describe('live input: still image, bad files, names that never appear', () => {
     expect(frames.length).toBeGreaterThanOrEqual(20);
     expect(await send({ type: 'setInput', input: null })).toEqual({ ok: true });
   }, 40_000);
+});
+
+describe('live input in the worker-thread fallback (no shared-memory inference process)', () => {
+  it('a still image input is opened in the worker thread and the program follows its bar', async () => {
+    const png = new PNG({ width: WIDTH, height: HEIGHT });
+    png.data.set(barPattern(WIDTH, HEIGHT, 40, BAR_W));
+    const file = path.join(dir, 'thread-plate.png');
+    writeFileSync(file, PNG.sync.write(png));
+    const previous = process.env.CYCLORAMA_INFERENCE;
+    process.env.CYCLORAMA_INFERENCE = 'thread';
+    const threaded = await Engine.start({ configDir: null, width: WIDTH, height: HEIGHT, rate: OUT_RATE });
+    if (previous === undefined) delete process.env.CYCLORAMA_INFERENCE;
+    else process.env.CYCLORAMA_INFERENCE = previous;
+    try {
+      let latest: Uint8Array | null = null;
+      threaded.on('preview', (message) => (latest = message));
+      expect(await threaded.dispatch(commandSchema.parse({ type: 'setInput', input: { source: { kind: 'image', path: file } }, strength: 0.6 }))).toEqual({ ok: true });
+      await until(() => threaded.state().inputs?.find((r) => r.key === `image:${file}`)?.state === 'connected' || undefined);
+      const r = await until(() => {
+        const frame = latest ? readFrame(latest) : null;
+        if (!frame) return undefined;
+        const { width, height } = frame.header;
+        const columns = new Array<number>(BINS).fill(0);
+        for (let y = 0; y < height; y++)
+          for (let x = 0; x < width; x++) {
+            const bin = Math.min(BINS - 1, Math.floor((x * BINS) / width));
+            columns[bin] = (columns[bin] as number) + (frame.pixels[(y * width + x) * 4] as number);
+          }
+        const c = correlation(columns, barProfile(WIDTH, 40, BAR_W, BINS));
+        return c > 0.6 ? c : undefined;
+      });
+      expect(r).toBeGreaterThan(0.6);
+    } finally {
+      await threaded.stop();
+    }
+  }, 60_000);
 });
 
 describe('live input over NDI loopback: the output follows the input, holds it when lost, follows again', () => {
