@@ -2,7 +2,7 @@
  * The frame-model pipeline with an input picture, for real: the built-in model folder
  * loaded as the engine loads it (model-folder.ts), FrameModelPipeline on onnxruntime-node's
  * CPU provider, real RGBA pixels in and out. Also an older model folder whose graph and
- * model.json have no picture input: it loads, says so once, and makes text-only frames.
+ * model.json have no picture input: it loads, makes text-only frames and says so once (notices()).
  */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,12 +69,14 @@ describe('frame-model pipeline: the built-in model restyles an input picture', (
     pipeline = new FrameModelPipeline(configOf(frameFolder(builtinModelDir())), common);
     const loaded = await pipeline.load();
     expect(loaded.ok).toBe(true);
-    if (loaded.ok) expect(loaded.notices ?? []).toEqual([]);
   });
   afterAll(() => pipeline.release());
 
-  it('takes an input (its model.json names input and inputStrength)', () => {
+  it('takes an input (its model.json names input and inputStrength), with no notice', async () => {
     expect(pipeline.takesInput).toBe(true);
+    pipeline.setLook(look({ prompt: 'dawn', params: { strength: 0.5 }, input: stillImage }));
+    await frameOf(pipeline, picture(barPicture(WIDTH, HEIGHT, 80), 1));
+    expect(pipeline.notices()).toEqual([]);
   });
 
   it('follows the input: the bar moved in the input moves in the output, noise does not pass', async () => {
@@ -169,18 +171,25 @@ describe('frame-model pipeline: an older model folder without a picture input', 
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('loads, with one clear notice, and makes text-only frames for a look that names an input', async () => {
+  it('loads, makes text-only frames for a look that names an input, and says so once', async () => {
     const pipeline = new FrameModelPipeline(configOf(frameFolder(dir)), common);
     const loaded = await pipeline.load();
     expect(loaded.ok).toBe(true);
-    if (!loaded.ok) return;
-    expect(loaded.notices).toHaveLength(1);
-    expect(loaded.notices![0]).toMatch(/takes no input picture .* text look only/);
     expect(pipeline.takesInput).toBe(false);
-    pipeline.setLook(look({ prompt: 'sunset', params: { strength: 0.5 }, input: stillImage }));
+    pipeline.setLook(look({ prompt: 'sunset' }));
+    await frameOf(pipeline, null);
+    expect(pipeline.notices()).toEqual([]); // text-only looks: nothing to say
+    pipeline.setLook(look({ prompt: 'sunset', params: { strength: 0.5 }, input: stillImage }, 2));
     const withPicture = await frameOf(pipeline, picture(barPicture(WIDTH, HEIGHT, 80), 1));
     const textOnly = await frameOf(pipeline, null);
     expect(Buffer.from(withPicture).equals(Buffer.from(textOnly))).toBe(true);
+    const notices = pipeline.notices();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/takes no input picture .* text look only/);
+    // Once: a second look with an input, and more frames, add nothing.
+    pipeline.setLook(look({ prompt: 'storm', input: stillImage }, 3));
+    await frameOf(pipeline, picture(barPicture(WIDTH, HEIGHT, 80), 2));
+    expect(pipeline.notices()).toEqual([]);
     await pipeline.release();
   });
 

@@ -146,6 +146,25 @@ describe('turbo pipeline: behaviour', () => {
     expect(same(await secondFrame('a photo of a cat', 1), await secondFrame('forest', 1))).toBe(true);
   });
 
+  it('starts a text-only first frame from pure noise at full strength, whatever the strength (no grey first frame)', async () => {
+    const dir = fixture('sd', { variant: 'sd', precision: 'fp32' });
+    const first = async (strength: number) => {
+      const p = await open(dir);
+      p.setLook(look('neon city at night', 7, { strength, similarity: 2 }));
+      return frame(p);
+    };
+    const full = await first(1);
+    expect(same(await first(0.5), full)).toBe(true);
+    expect(same(await first(0.2), full)).toBe(true);
+    // After resetFeedback the next frame has no source again: the same full-strength start.
+    const p = await open(dir);
+    p.setLook(look('neon city at night', 7, { strength: 0.3, similarity: 2 }));
+    await frame(p);
+    await frame(p, 33);
+    p.resetFeedback();
+    expect(same(await frame(p, 66), full)).toBe(true);
+  });
+
   it('skips the UNet when look and feedback latent stop changing, and never when the threshold is above 1', async () => {
     const dir = fixture('sd', { variant: 'sd', precision: 'fp32' });
     const p = await open(dir);
@@ -232,6 +251,16 @@ describe('turbo pipeline: graph-level errors', () => {
       expect(loaded.message).toContain(path.join(dir, 'unet', 'model.onnx'));
       expect(loaded.message).toContain('input sample not found (the graph has latents, timestep, encoder_hidden_states)');
     }
+  });
+
+  it('refuses an SDXL export whose text encoders lack hidden_states.* (it would condition on the wrong layer)', async () => {
+    const dir = fixture('sdxl-no-hidden', { variant: 'sdxl', precision: 'fp32', hiddenStates: false });
+    const folder = loadModelFolder(dir);
+    if (!folder.ok || folder.value.kind !== 'turbo-diffusion') throw new Error('fixture');
+    const loaded = await new TurboDiffusionPipeline(folder.value.layout, { providers: ['cpu'], width: WIDTH, height: HEIGHT, intraOpThreads: 1 }).load();
+    expect(loaded.ok).toBe(false);
+    expect(!loaded.ok && loaded.message).toMatch(/text_encoder \(.*\): SDXL conditions on the penultimate hidden layer but the graph has no hidden_states\.\* outputs/);
+    expect(!loaded.ok && loaded.message).toContain('re-export');
   });
 
   it('names a text encoder input the graph lacks', async () => {

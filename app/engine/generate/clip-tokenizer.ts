@@ -7,8 +7,9 @@
  * lower-cased; split by CLIP's regex; each piece's UTF-8 bytes mapped to the
  * printable "byte characters"; BPE with `</w>` on the last character; then
  * `<|startoftext|>` ... `<|endoftext|>`, truncated to `maxLength` with the end
- * token kept, and padded with the pad token the folder's tokenizer config names
- * (`"!"` = 0 in some exports, `<|endoftext|>` = 49407 in others).
+ * token kept, and padded with the pad token the folder's tokenizer files name, read as
+ * transformers reads them (`"!"` = 0 for SD-2.x-style folders such as SD-Turbo's,
+ * `<|endoftext|>` = 49407 for others; see padTokenOf).
  *
  * Pure apart from the file reads in `loadClipTokenizer`; runs once per prompt
  * change, never per frame (the pipeline caches the encoder output).
@@ -205,17 +206,33 @@ export class ClipTokenizer {
   }
 }
 
-/** The pad token a tokenizer folder names: tokenizer_config.json, then special_tokens_map.json, else `<|endoftext|>`. */
+type TokenValue = string | { content?: string } | null | undefined;
+
+function tokenText(value: TokenValue): string | null {
+  if (typeof value === 'string') return value;
+  if (value && typeof value.content === 'string') return value.content;
+  return null;
+}
+
+function readConfig(file: string): Record<string, unknown> | null {
+  if (!existsSync(file)) return null;
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+}
+
+/**
+ * The pad token a tokenizer folder names, by transformers' rule (PreTrainedTokenizerBase._from_pretrained):
+ * - new-format tokenizer_config.json (it has `added_tokens_decoder`, transformers >= 4.34): that file
+ *   alone; special_tokens_map.json is not read for special tokens;
+ * - old format (no `added_tokens_decoder`, e.g. SD-Turbo's tokenizer/): special_tokens_map.json
+ *   overrides tokenizer_config.json key by key (SD-Turbo: "!" = 0 over `<|endoftext|>`);
+ * - neither names one: CLIPTokenizer's default, `<|endoftext|>`.
+ */
 export function padTokenOf(tokenizerDir: string): string {
-  for (const file of ['tokenizer_config.json', 'special_tokens_map.json']) {
-    const full = path.join(tokenizerDir, file);
-    if (!existsSync(full)) continue;
-    const config = JSON.parse(readFileSync(full, 'utf8')) as { pad_token?: string | { content?: string } | null };
-    const pad = config.pad_token;
-    if (typeof pad === 'string') return pad;
-    if (pad && typeof pad.content === 'string') return pad.content;
-  }
-  return END_OF_TEXT;
+  const config = readConfig(path.join(tokenizerDir, 'tokenizer_config.json'));
+  const fromConfig = tokenText(config?.pad_token as TokenValue);
+  if (config && 'added_tokens_decoder' in config) return fromConfig ?? END_OF_TEXT;
+  const map = readConfig(path.join(tokenizerDir, 'special_tokens_map.json'));
+  return tokenText(map?.pad_token as TokenValue) ?? fromConfig ?? END_OF_TEXT;
 }
 
 /** A tokenizer from a model folder's `tokenizer/` (vocab.json, merges.txt, optional configs). */

@@ -9,7 +9,7 @@
  * picture as it is .. 1 the text look alone; DEFAULT_INPUT_STRENGTH when unset).
  * Text-only frames pass a 1x1 picture at strength 1, which the built-in graph
  * turns into exactly the text-only frame. A model without those inputs makes
- * text-only frames whatever the look names, and says so once when it loads.
+ * text-only frames whatever the look names, and says so once (notices()).
  */
 import * as ort from 'onnxruntime-node';
 import { encodePrompt } from '../builtin-text-encoder.js';
@@ -46,6 +46,9 @@ export class FrameModelPipeline implements FramePipeline {
   private readonly strengthInput = Float32Array.of(1);
   /** Text only: a 1x1 picture (its pixel is never seen at strength 1). */
   private readonly noPicture = new ort.Tensor('uint8', new Uint8Array(4), [1, 1, 4]);
+  /** One-time warnings for the worker to report (drained by notices()). */
+  private readonly pending: string[] = [];
+  private warnedNoInput = false;
   /** The last picture's tensor, kept while the input hands us the same pixel buffer. */
   private pictureTensor: { rgba: Uint8Array; tensor: ort.Tensor } | null = null;
   /** Prompt -> conditioning, computed once per prompt (the encoder never runs per frame). */
@@ -77,13 +80,23 @@ export class FrameModelPipeline implements FramePipeline {
     return this.pictureIo !== null;
   }
 
-  async load(): Promise<PipelineLoad> {
-    const outcome = await this.open();
-    if (!outcome.ok || this.pictureIo) return outcome;
-    const notice =
+  load(): Promise<PipelineLoad> {
+    return this.open();
+  }
+
+  /** One-time warnings since the last call: the first look with an input on a model that takes none. */
+  notices(): string[] {
+    return this.pending.splice(0);
+  }
+
+  /** A model without a picture input and a look (or frame) with one: say so once, then play text only. */
+  private noteInputIgnored(): void {
+    if (this.pictureIo || this.warnedNoInput) return;
+    this.warnedNoInput = true;
+    this.pending.push(
       `${this.model.graphPath} takes no input picture (its model.json names no input/inputStrength): ` +
-      'looks that name an input play their text look only; use a model with a picture input to restyle one.';
-    return { ...outcome, notices: [...(outcome.notices ?? []), notice] };
+        'looks that name an input play their text look only; use a model with a picture input to restyle one.',
+    );
   }
 
   private open(): Promise<PipelineLoad> {
@@ -124,6 +137,7 @@ export class FrameModelPipeline implements FramePipeline {
 
   setLook(look: WorkerLook): void {
     this.look = look;
+    if (look.to.input || look.from?.input) this.noteInputIgnored();
   }
 
   private conditioningFor(prompt: string): Float32Array {
@@ -155,7 +169,10 @@ export class FrameModelPipeline implements FramePipeline {
   /** Feeds the picture and its strength, or the text-only 1x1 picture at strength 1. */
   private resolvePicture(current: WorkerLook, nowMs: number, input: InputPicture | null): void {
     const io = this.pictureIo;
-    if (!io) return; // a model without a picture input: text only (said once at load)
+    if (!io) {
+      if (input) this.noteInputIgnored();
+      return; // a model without a picture input: text only
+    }
     if (!input) {
       this.feeds[io.input] = this.noPicture;
       this.strengthInput[0] = 1;

@@ -75,7 +75,12 @@ export function checkTextEncoder(session: ort.InferenceSession, graphPath: strin
       .map((m) => /^hidden_states\.(\d+)$/.exec(m.name)?.[1])
       .filter((n): n is string => n !== undefined)
       .map(Number);
-    if (layers.length >= 2) hiddenOutput = `hidden_states.${Math.max(...layers) - 1}`;
+    // last_hidden_state is the wrong layer (and, on text_encoder_2, after the final layer norm):
+    // a picture from it looks plausible and is wrong, so an export without the layers is refused.
+    if (layers.length < 2) {
+      return `${component(graphPath)}: SDXL conditions on the penultimate hidden layer but the graph has no hidden_states.* outputs (it has ${names(outputs)}); re-export the text encoder with its hidden states (optimum: the default SDXL export, or output_hidden_states=True)`;
+    }
+    hiddenOutput = `hidden_states.${Math.max(...layers) - 1}`;
     if (index === 1) {
       pooledOutput = 'text_embeds';
       const pooledProblem = check(graphPath, outputs, 'output', 'text_embeds', FLOATS, [2]);
@@ -127,4 +132,25 @@ export function checkDecoder(decoder: ort.InferenceSession, graphPath: string, k
   const problem = check(graphPath, inputs, 'input', input, FLOATS, [4]) ?? check(graphPath, outputs, 'output', output, FLOATS, [4]);
   if (problem) return problem;
   return { input, output, inputType: (tensorMeta(inputs, input) as Meta).type as FloatType, outputType: (tensorMeta(outputs, output) as Meta).type as FloatType };
+}
+
+/** The VAE encoder's input and output (sample -> latent_sample or latent_parameters; a lone tiny one as is), or a mismatch. */
+export function checkEncoder(
+  encoder: ort.InferenceSession,
+  graphPath: string,
+  kind: 'tiny' | 'full',
+): string | { input: string; output: string; inputType: FloatType; outputChannels: number } {
+  const inputs = encoder.inputMetadata;
+  const outputs = encoder.outputMetadata;
+  const lone = kind === 'tiny' && inputs.length === 1 && outputs.length === 1;
+  const input = lone && !tensorMeta(inputs, 'sample') ? (inputs[0] as Meta).name : 'sample';
+  const named = ['latent_sample', 'latent_parameters'].find((n) => tensorMeta(outputs, n));
+  const output = named ?? (lone ? (outputs[0] as Meta).name : 'latent_sample');
+  const problem = check(graphPath, inputs, 'input', input, FLOATS, [4]) ?? check(graphPath, outputs, 'output', output, FLOATS, [4]);
+  if (problem) return problem;
+  const channels = (tensorMeta(outputs, output) as Meta).shape[1];
+  const outputChannels = typeof channels === 'number' ? channels : output === 'latent_parameters' ? 2 * LATENT_CHANNELS : LATENT_CHANNELS;
+  if (outputChannels !== LATENT_CHANNELS && outputChannels !== 2 * LATENT_CHANNELS)
+    return `${component(graphPath)}: output ${output} has ${outputChannels} channels, expected ${LATENT_CHANNELS} (or ${2 * LATENT_CHANNELS}: mean and log-variance)`;
+  return { input, output, inputType: (tensorMeta(inputs, input) as Meta).type as FloatType, outputChannels };
 }

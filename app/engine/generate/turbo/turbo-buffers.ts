@@ -3,7 +3,7 @@
  * the render path allocates nothing: the generation size (fixed by a
  * static-shape UNet, else the native pixel count at the output's aspect), the
  * UNet's inputs in their float types, the SDXL micro-conditioning, and the
- * float32 latents of the step (noise, x_t, eps, x0 and the feedback latent).
+ * float32 latents of the step (noise, x_t, eps, x0, the feedback latent and the input's latent).
  */
 import type * as ort from 'onnxruntime-node';
 import { FloatInput, timestepInput, type FloatType, type TimestepInput } from './float-tensors.js';
@@ -43,6 +43,17 @@ export interface TurboBuffers {
   /** x0 of this frame and of the last (the feedback latent); swapped after each UNet run. */
   x0: Float32Array;
   x0Previous: Float32Array;
+  /** The input's latents (model space), encoded when the input's version changes. */
+  inputLatent: Float32Array;
+}
+
+/** The generation size in latents: fixed by a static-shape UNet, else the native pixel count at the output's aspect. */
+export function latentSizeOf(layout: TurboLayout, output: { width: number; height: number }, unet: ort.InferenceSession): { latentHeight: number; latentWidth: number } {
+  const [, , h, w] = (tensorMeta(unet.inputMetadata, 'sample') as Meta).shape;
+  // A static-shape export (e.g. for WebGPU/WebNN) fixes the generation size.
+  if (typeof h === 'number' && typeof w === 'number') return { latentHeight: h, latentWidth: w };
+  const size = generationSize(layout.nativeSize, output);
+  return { latentHeight: size.height / 8, latentWidth: size.width / 8 };
 }
 
 export function allocateTurboBuffers(
@@ -53,18 +64,7 @@ export function allocateTurboBuffers(
   decoderIo: DecoderIo,
 ): TurboBuffers {
   const sampleMeta = tensorMeta(unet.inputMetadata, 'sample') as Meta;
-  const [, , h, w] = sampleMeta.shape;
-  let latentHeight: number;
-  let latentWidth: number;
-  if (typeof h === 'number' && typeof w === 'number') {
-    // A static-shape export (e.g. for WebGPU/WebNN) fixes the generation size.
-    latentHeight = h;
-    latentWidth = w;
-  } else {
-    const size = generationSize(layout.nativeSize, output);
-    latentHeight = size.height / 8;
-    latentWidth = size.width / 8;
-  }
+  const { latentHeight, latentWidth } = latentSizeOf(layout, output, unet);
   const n = LATENT_CHANNELS * latentHeight * latentWidth;
   const latentDims = [1, LATENT_CHANNELS, latentHeight, latentWidth];
   const hiddenMeta = tensorMeta(unet.inputMetadata, 'encoder_hidden_states') as Meta;
@@ -103,5 +103,6 @@ export function allocateTurboBuffers(
     eps: new Float32Array(n),
     x0: new Float32Array(n),
     x0Previous: new Float32Array(n),
+    inputLatent: new Float32Array(n),
   };
 }

@@ -6,7 +6,9 @@
  *   text_encoder/model.onnx      tokenizer/vocab.json, merges.txt (+ tokenizer_config.json)
  *   text_encoder_2/model.onnx    tokenizer_2/...                   (SDXL only)
  *   unet/model.onnx              vae_decoder/model.onnx (+ config.json)
- *   vae_decoder_tiny/ or taesd/ or taesdxl/ model.onnx             (optional TAESD/TAESDXL)
+ *   vae_decoder_tiny/ or taesd/ (SD) or taesdxl/ (SDXL) model.onnx (optional TAESD/TAESDXL)
+ *   vae_encoder/model.onnx, or vae_encoder_tiny/ or taesd_encoder/ (SD) or taesdxl_encoder/ (SDXL)
+ *                                (optional: image-to-image from a live input)
  *   scheduler/scheduler_config.json, model_index.json              (optional)
  *
  * This is the file-level check (synchronous, no onnxruntime): every missing part
@@ -18,6 +20,7 @@ import path from 'node:path';
 import type { ExecutionProviderName } from '../../../contract/providers.js';
 import type { TurboModelManifest } from '../model-manifest.js';
 import { scheduleFromConfig, TURBO_SCHEDULE, type NoiseSchedule } from './schedule.js';
+import { tinyDecoderRangeFromGraph } from './tiny-vae-range.js';
 
 /** Everything the worker needs to open a turbo pipeline; plain data (it crosses to the worker thread). */
 export interface TurboLayout {
@@ -34,6 +37,9 @@ export interface TurboLayout {
   /** Latents are divided by this before the full VAE (the tiny one takes them as they are). */
   vaeScalingFactor: number;
   tinyVaeOutputRange: '-1..1' | '0..1';
+  /** The VAE encoder for image-to-image from an input: the full one (latents x vaeScalingFactor) or the tiny one; null when the folder has none. */
+  vaeEncoderPath: string | null;
+  encoder: 'tiny' | 'full' | null;
   schedule: NoiseSchedule;
   /** Generation size when the UNet graph does not fix it. */
   nativeSize: { width: number; height: number };
@@ -45,7 +51,19 @@ export const TURBO_PREFERRED_PROVIDERS: ExecutionProviderName[] = ['tensorrt', '
 /** Look parameter defaults: StreamDiffusion-like img2img strength, skip above 0.995 latent similarity, no drift. */
 export const TURBO_DEFAULTS = { strength: 0.5, similarity: 0.995, motion: 0 } as const;
 
-const TINY_VAE_FOLDERS = ['vae_decoder_tiny', 'taesd', 'taesdxl', 'taesd_decoder', 'taesdxl_decoder'];
+/**
+ * Tiny decoder folders by variant: TAESD decodes SD latents, TAESDXL SDXL latents (the other
+ * one gives wrong colours), so a folder with both picks its own and never the other's.
+ */
+const TINY_VAE_FOLDERS: Record<TurboLayout['variant'], string[]> = {
+  sd: ['vae_decoder_tiny', 'taesd', 'taesd_decoder'],
+  sdxl: ['vae_decoder_tiny', 'taesdxl', 'taesdxl_decoder'],
+};
+/** Tiny encoder folders by variant, as for the decoders. */
+const TINY_VAE_ENCODER_FOLDERS: Record<TurboLayout['variant'], string[]> = {
+  sd: ['vae_encoder_tiny', 'taesd_encoder'],
+  sdxl: ['vae_encoder_tiny', 'taesdxl_encoder'],
+};
 const LAYOUT_MARKERS = ['model_index.json', 'unet', 'text_encoder', 'vae_decoder', 'tokenizer'];
 
 /** True when `dir` looks like a diffusers/onnxruntime export (complete or not). */
@@ -63,6 +81,15 @@ function readJson(file: string): Record<string, unknown> | null {
 }
 
 const isFile = (file: string) => existsSync(file) && statSync(file).isFile();
+
+/** The range read from the graph; a graph that cannot be parsed is left to the session check, which names it. */
+function tinyRange(graphPath: string): '-1..1' | '0..1' {
+  try {
+    return tinyDecoderRangeFromGraph(graphPath);
+  } catch {
+    return '-1..1';
+  }
+}
 
 export type TurboLayoutResult = { ok: true; layout: TurboLayout; manifest: TurboModelManifest } | { ok: false; missing: string[]; message: string };
 
@@ -96,13 +123,13 @@ export function detectTurboLayout(dir: string, manifest?: TurboModelManifest): T
 
   const vaeFolder = folders.vaeDecoder ?? 'vae_decoder';
   const vaeDecoderPath = isFile(path.join(dir, vaeFolder, 'model.onnx')) ? path.join(dir, vaeFolder, 'model.onnx') : null;
-  const tinyCandidates = folders.tinyVaeDecoder ? [folders.tinyVaeDecoder] : TINY_VAE_FOLDERS;
+  const tinyCandidates = folders.tinyVaeDecoder ? [folders.tinyVaeDecoder] : TINY_VAE_FOLDERS[sdxl ? 'sdxl' : 'sd'];
   const tinyFolder = tinyCandidates.find((f) => isFile(path.join(dir, f, 'model.onnx')));
   const tinyVaeDecoderPath = tinyFolder ? path.join(dir, tinyFolder, 'model.onnx') : null;
   const wanted = manifest?.vae ?? 'auto';
   if (wanted === 'full' && !vaeDecoderPath) missing.push(path.join(vaeFolder, 'model.onnx'));
   else if (wanted === 'tiny' && !tinyVaeDecoderPath) missing.push(`${tinyCandidates.join('/ or ')}/model.onnx (model.json asks for the tiny VAE)`);
-  else if (!vaeDecoderPath && !tinyVaeDecoderPath) missing.push(`${path.join(vaeFolder, 'model.onnx')} (or a tiny decoder in ${TINY_VAE_FOLDERS.join('/, ')}/)`);
+  else if (!vaeDecoderPath && !tinyVaeDecoderPath) missing.push(`${path.join(vaeFolder, 'model.onnx')} (or a tiny decoder in ${tinyCandidates.join('/, ')}/)`);
 
   if (missing.length > 0) {
     return {
@@ -117,8 +144,17 @@ export function detectTurboLayout(dir: string, manifest?: TurboModelManifest): T
   const vaeScalingFactor = manifest?.vaeScalingFactor ?? (typeof vaeConfig?.scaling_factor === 'number' ? vaeConfig.scaling_factor : sdxl ? 0.13025 : 0.18215);
   const tinyConfig = tinyFolder ? readJson(path.join(dir, tinyFolder, 'config.json')) : null;
   // diffusers' AutoencoderTiny (and the optimum exports of it) scale the output to -1..1;
-  // madebyollin's raw TAESD decoder gives 0..1. Without a word from the folder assume diffusers'.
-  const tinyVaeOutputRange = manifest?.tinyVaeOutputRange ?? (tinyConfig && tinyConfig._class_name !== 'AutoencoderTiny' ? '0..1' : '-1..1');
+  // madebyollin's raw TAESD decoder gives 0..1. The manifest, then the folder's config.json,
+  // then the graph itself (how it ends: tiny-vae-range.ts) say which.
+  const tinyVaeOutputRange =
+    manifest?.tinyVaeOutputRange ??
+    (tinyConfig ? (tinyConfig._class_name === 'AutoencoderTiny' ? '-1..1' : '0..1') : tinyVaeDecoderPath && decoder === 'tiny' ? tinyRange(tinyVaeDecoderPath) : '-1..1');
+  // The encoder that matches the decoder when there is one (the same latent space either way).
+  const fullEncoder = isFile(path.join(dir, 'vae_encoder', 'model.onnx')) ? path.join(dir, 'vae_encoder', 'model.onnx') : null;
+  const tinyEncoderFolder = TINY_VAE_ENCODER_FOLDERS[sdxl ? 'sdxl' : 'sd'].find((f) => isFile(path.join(dir, f, 'model.onnx')));
+  const tinyEncoder = tinyEncoderFolder ? path.join(dir, tinyEncoderFolder, 'model.onnx') : null;
+  const [encoder, vaeEncoderPath]: [TurboLayout['encoder'], string | null] =
+    decoder === 'tiny' && tinyEncoder ? ['tiny', tinyEncoder] : fullEncoder ? ['full', fullEncoder] : tinyEncoder ? ['tiny', tinyEncoder] : [null, null];
   const schedulerConfig = readJson(path.join(dir, 'scheduler', 'scheduler_config.json'));
   const schedule = schedulerConfig ? scheduleFromConfig(schedulerConfig) : TURBO_SCHEDULE;
 
@@ -150,6 +186,8 @@ export function detectTurboLayout(dir: string, manifest?: TurboModelManifest): T
       decoder,
       vaeScalingFactor,
       tinyVaeOutputRange,
+      vaeEncoderPath,
+      encoder,
       schedule,
       nativeSize: effective.nativeSize,
       defaults: { ...TURBO_DEFAULTS, ...(effective.defaults ?? {}) },

@@ -67,6 +67,24 @@ describe('CLIP tokenizer', () => {
     expect(eos.encode('a photo of a cat')[7]).toBe(49407);
   });
 
+  it("follows transformers' pad-token rule for old-format and new-format tokenizer configs", () => {
+    const fixtures = path.join(REPO, 'tests/fixtures/turbo-tokenizers');
+    // Old format (no added_tokens_decoder, as SD-Turbo ships it): special_tokens_map.json ("!") wins
+    // over tokenizer_config.json (<|endoftext|>), so diffusers pads with 0.
+    const old = loadClipTokenizer(path.join(fixtures, 'old-format'));
+    expect(old.padId).toBe(0);
+    expect(Array.from(old.encode('a photo of a cat')).slice(-3)).toEqual([0, 0, 0]);
+    // New format (added_tokens_decoder present): tokenizer_config.json ("!") is read, the map (<|endoftext|>) is not.
+    const fresh = loadClipTokenizer(path.join(fixtures, 'new-format'));
+    expect(fresh.padId).toBe(0);
+    // A new-format config without pad_token: CLIPTokenizer's own default, <|endoftext|>, not the map's.
+    const bare = tokenizerFolder({ added_tokens_decoder: {} });
+    writeFileSync(path.join(bare, 'special_tokens_map.json'), JSON.stringify({ pad_token: '!' }));
+    expect(loadClipTokenizer(bare).padId).toBe(49407);
+    // Old format with only tokenizer_config.json: its pad token.
+    expect(loadClipTokenizer(tokenizerFolder({ pad_token: { __type: 'AddedToken', content: '!' } })).padId).toBe(0);
+  });
+
   it('splits punctuation into its own tokens', () => {
     expect(tokenizer.tokenize('hello world')).toEqual([3306, 1002]);
     // "." 269, "," 267, "!" 256 (the byte characters with </w>).

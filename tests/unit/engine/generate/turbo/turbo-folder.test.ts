@@ -115,6 +115,39 @@ describe('turbo model folders', () => {
     expect(!result.ok && result.error.message).toContain('model.json');
   });
 
+  it('picks the tiny VAE that matches the variant: taesdxl/ for SDXL, taesd/ for SD, when a folder has both', () => {
+    const tiny = [
+      { folder: 'taesd', output: 'diffusers', config: true },
+      { folder: 'taesdxl', output: 'diffusers', config: true },
+    ] as const;
+    const layoutOf = (variant: 'sd' | 'sdxl') => {
+      const result = loadModelFolder(fixture({ variant, precision: 'fp32', tinyVaeFolders: [...tiny] }));
+      if (!result.ok || result.value.kind !== 'turbo-diffusion') throw new Error('fixture');
+      return result.value.layout;
+    };
+    expect(path.basename(path.dirname(layoutOf('sdxl').tinyVaeDecoderPath as string))).toBe('taesdxl');
+    expect(path.basename(path.dirname(layoutOf('sd').tinyVaeDecoderPath as string))).toBe('taesd');
+    // An SDXL folder whose only tiny VAE is SD's: not used (SD latents decode to wrong colours), the full VAE runs.
+    const onlySd = loadModelFolder(fixture({ variant: 'sdxl', precision: 'fp32', tinyVaeFolders: [tiny[0]] }));
+    if (!onlySd.ok || onlySd.value.kind !== 'turbo-diffusion') throw new Error('fixture');
+    expect(onlySd.value.layout.decoder).toBe('full');
+    expect(onlySd.value.layout.tinyVaeDecoderPath).toBeNull();
+  });
+
+  it("reads a tiny decoder's output range from its graph when the folder has no config.json", () => {
+    const rangeOf = (output: 'diffusers' | 'raw', config: boolean) => {
+      const result = loadModelFolder(fixture({ variant: 'sd', precision: 'fp32', tinyVaeFolders: [{ folder: 'taesd', output, config }] }));
+      if (!result.ok || result.value.kind !== 'turbo-diffusion') throw new Error('fixture');
+      expect(result.value.layout.decoder).toBe('tiny');
+      return result.value.layout.tinyVaeOutputRange;
+    };
+    // madebyollin's raw TAESD decoder (ends in a Conv, 0..1), no config.json: not washed out as -1..1.
+    expect(rangeOf('raw', false)).toBe('0..1');
+    // diffusers' AutoencoderTiny (ends in x*2-1), with or without its config.json.
+    expect(rangeOf('diffusers', false)).toBe('-1..1');
+    expect(rangeOf('diffusers', true)).toBe('-1..1');
+  });
+
   it('generates at the native pixel count, the output aspect, in multiples of 64', () => {
     expect(generationSize({ width: 512, height: 512 }, { width: 512, height: 512 })).toEqual({ width: 512, height: 512 });
     expect(generationSize({ width: 512, height: 512 }, { width: 1920, height: 1080 })).toEqual({ width: 704, height: 384 });
