@@ -2,7 +2,8 @@
 /**
  * cyclorama: the command line. `start` opens the app (Electron when its binary is
  * installed, else a headless node), `serve` runs a headless render node with the
- * console on http, `render` writes PNG frames for checks and previews.
+ * console on http, `render` writes PNG frames for checks and previews, `models`
+ * lists, downloads, imports and removes models (engine/models/library-cli.ts).
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
@@ -25,6 +26,7 @@ import {
   type NodeFlags,
 } from './engine/engine-args.js';
 import { renderFrames } from './engine/render.js';
+import { importCommand, listCommand, pullCommand, removeCommand } from './engine/models/library-cli.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -105,6 +107,34 @@ program
       console.error(`cyclorama render: ${result.error.message}`);
       process.exitCode = 1;
     }
+  });
+
+const models = program.command('models').description('the model library: installed models and the catalog of real-time models to download');
+models
+  .command('list')
+  .description('installed models (built-in, downloaded, imported) and the catalog, with sizes and licences')
+  .action(async () => {
+    process.exitCode = await listCommand();
+  });
+models
+  .command('pull <name>')
+  .description('download a catalog model into the hub cache (resumes, verifies every file; HF_ENDPOINT, HF_TOKEN, HTTPS_PROXY honoured)')
+  .option('--accept-licence', "accept the model's licence (shown by models list) before the first download")
+  .action(async (name: string, flags: { acceptLicence?: boolean }) => {
+    process.exitCode = await pullCommand(name, flags);
+  });
+models
+  .command('import <dir>')
+  .description('add a model folder on this machine to the library (checked that it loads; the folder is not moved)')
+  .option('--name <name>', 'the name to list it under (default: from the folder name)')
+  .action(async (dir: string, flags: { name?: string }) => {
+    process.exitCode = await importCommand(dir, flags);
+  });
+models
+  .command('remove <name>')
+  .description('delete a downloaded model from the hub cache, or forget an imported folder (the folder itself is kept)')
+  .action(async (name: string) => {
+    process.exitCode = await removeCommand(name);
   });
 
 program.parseAsync().catch((error: Error) => {

@@ -13,6 +13,7 @@ import { preflightCommandSchemas } from './preflight.js';
 import { displayCommandSchemas } from './display.js';
 import { outputCommandSchemas } from './outputs.js';
 import { inputCommandSchemas } from './input-control.js';
+import { modelCommandSchemas } from './models.js';
 import { EXECUTION_PROVIDER_NAMES } from './providers.js';
 
 export { MAX_PROMPT_LENGTH, MAX_TRANSITION_MS, transitionCurveSchema, transitionSchema, type Transition, type TransitionCurve } from './primitives.js';
@@ -69,6 +70,8 @@ export const commandSchema = z.discriminatedUnion('type', [
   ...controlCommandSchemas,
   // Live inputs: the live look's input, the NDI sources found (contract/input-control.ts).
   ...inputCommandSchemas,
+  // The model library: list, download, import, remove, licences (contract/models.ts).
+  ...modelCommandSchemas,
 ]);
 
 export type Command = z.infer<typeof commandSchema>;

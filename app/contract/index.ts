@@ -14,5 +14,6 @@ export * from './frame-wire.js';
 export * from './thumbnails.js';
 export * from './inputs.js';
 export * from './input-control.js';
+export * from './models.js';
 export * from './connection.js';
 export * from './client.js';

@@ -11,6 +11,7 @@ import { preflightReportSchema } from './preflight.js';
 import { attachedDisplaysSchema } from './display.js';
 import { inputStateFields } from './input-control.js';
 import { lookInputSchema } from './inputs.js';
+import { modelsStatusSchema } from './models.js';
 
 export const modelStatusSchema = z.object({
   id: z.string(),
@@ -123,6 +124,8 @@ export const engineStateSchema = z.object({
   displays: attachedDisplaysSchema.optional(),
   /** Live inputs and the NDI sources found (contract/input-control.ts). */
   ...inputStateFields,
+  /** The model library: installed models, the catalog, downloads (contract/models.ts). Optional so older engines still parse. */
+  models: modelsStatusSchema.optional(),
 });
 
 export type ModelStatus = z.infer<typeof modelStatusSchema>;

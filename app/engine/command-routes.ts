@@ -42,6 +42,18 @@ export interface CommandTargets {
   outputChanged: (result: Result<unknown>) => CommandResult;
   /** A short find of NDI sources for the input picker; resolves when it is done (ndi/ndi-source-list.ts). */
   listNdiSources: (timeoutMs: number | undefined) => Promise<CommandResult>;
+  /** The model library (models/library.ts): list, download, import, remove, licences. Never the running show. */
+  models: ModelTargets;
+}
+
+/** What the library's commands reach; each replies with what happened (a download's progress follows in the state). */
+export interface ModelTargets {
+  list: () => Promise<CommandResult>;
+  pull: (name: string) => Promise<CommandResult>;
+  cancel: (name: string) => CommandResult;
+  importFolder: (dir: string, name: string | undefined) => CommandResult;
+  remove: (name: string) => Promise<CommandResult>;
+  acceptLicence: (name: string) => CommandResult;
 }
 
 export function commandRoutes(to: CommandTargets) {
@@ -97,6 +109,13 @@ export function commandRoutes(to: CommandTargets) {
     selectOutput: ({ output, live }) => to.outputChanged(selectOutput(to.outputs, output, live)),
     // Live inputs: NDI sources for the picker (state.ndiSources).
     listNdiSources: ({ timeoutMs }) => to.listNdiSources(timeoutMs),
+    // The model library (models/library.ts): downloads run beside the show and report in state.models.
+    listModels: () => to.models.list(),
+    pullModel: ({ name }) => to.models.pull(name),
+    cancelPull: ({ name }) => to.models.cancel(name),
+    importModel: ({ dir, name }) => to.models.importFolder(dir, name),
+    removeModel: ({ name }) => to.models.remove(name),
+    acceptLicence: ({ name }) => to.models.acceptLicence(name),
     // Access token rotation is answered by the control plane (control/client-hub.ts), which
     // knows the connection that asked; it reaches the engine only where there is none.
     rotateToken: () => ({ ok: false, error: engineError('show-edit', 'Network control is not available here: there is no token to rotate.') }),

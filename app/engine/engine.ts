@@ -30,6 +30,9 @@ import { NdiSourceList } from './ndi/ndi-source-list.js';
 import { loadNdiRuntime } from './ndi/runtime.js';
 import { DEFAULT_NDI_FIND_MS } from '../contract/input-control.js';
 import type { TimedLook, LookTarget } from '../show/look-resolver.js';
+import { readCatalog } from './models/catalog.js';
+import { findInCache, hubSettingsFromEnv, listRepoFiles, pullModel } from './models/hub-pull.js';
+import { ModelLibrary, type HubPort } from './models/library.js';
 import { DisplayOutputs } from './outputs/display-outputs.js';
 import type { FrameSink } from './outputs/frame-sink.js';
 import { NdiOutputs, type NdiSettings } from './outputs/ndi-outputs.js';
@@ -82,6 +85,8 @@ export interface EngineOptions {
   lastSession?: boolean;
   /** What the outputs may send together (outputs/output-budget.ts); default from the machine's cores. */
   outputBudget?: OutputBudgetOptions;
+  /** The model hub the library downloads from; default: the real downloader with HF_ENDPOINT, HF_TOKEN, HF_HUB_CACHE, ... from the environment (models/hub-pull.ts). */
+  hub?: HubPort;
 }
 
 interface EngineEvents {
@@ -141,6 +146,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private lastSession: LastSessionKeeper | null = null;
   /** What the machine can carry in outputs (outputs/output-budget.ts): every output added or changed passes it. */
   private readonly outputBudget: OutputBudget;
+  /** Installed models, the catalog, downloads (models/library.ts). */
+  private readonly library: ModelLibrary;
 
   private constructor(options: EngineOptions) {
     super();
@@ -154,6 +161,15 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.startedAtMs = clock.nowMs();
     this.rate = options.rate ?? RATE_29_97;
     this.errors = new RecentErrors(clock);
+    this.library = new ModelLibrary({
+      configDir,
+      catalog: readCatalog(),
+      hub: options.hub ?? { settings: hubSettingsFromEnv(), pullModel, findInCache, listRepoFiles },
+      intendedProvider: (preferred) => intendedProvider(preferred, undefined),
+      liveDir: () => this.model.folder?.dir ?? null,
+      onChange: () => this.publishState(),
+      onError: (error) => queueMicrotask(() => this.recordError(error)),
+    });
     this.show = new ShowSession({
       path: options.showPath ?? null,
       nowMs: this.startedAtMs,
@@ -252,6 +268,24 @@ export class Engine extends EventEmitter<EngineEvents> {
       outputs: this.outputGroups(),
       outputChanged: (result) => this.outputChanged(result),
       listNdiSources: (timeoutMs) => this.listNdiSources(timeoutMs),
+      models: {
+        list: async () => {
+          await this.library.refresh();
+          this.publishState();
+          return { ok: true };
+        },
+        pull: (name) => this.library.startPull(name),
+        cancel: (name) => this.library.cancelPull(name),
+        importFolder: (dir, name) => {
+          const imported = this.library.importFolder(dir, name);
+          return imported.ok ? { ok: true } : { ok: false, error: imported.error };
+        },
+        remove: async (name) => {
+          const removed = await this.library.remove(name);
+          return removed.ok ? { ok: true } : { ok: false, error: removed.error };
+        },
+        acceptLicence: (name) => this.library.acceptLicence(name),
+      },
     });
   }
 
@@ -297,6 +331,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       }
       engine.restoreOutputRig();
     });
+    // What is installed: the hub cache is checked off the start path (a first check hashes files).
+    void engine.library.refresh().then(() => engine.publishState());
     engine.statsTimer = setInterval(() => engine.publishState(), STATS_PERIOD_MS);
     engine.showTimer = setInterval(() => engine.tickShow(), SHOW_TICK_MS);
     return engine;
@@ -429,6 +465,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       ...(this.attachedDisplays ? { displays: this.attachedDisplays } : {}),
       inputs: this.inputs.rows(),
       ndiSources: this.ndiSources.status(),
+      models: this.library.status(),
     };
   }
 
@@ -455,6 +492,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   async stop(): Promise<void> {
     if (this.statsTimer) clearInterval(this.statsTimer);
     if (this.showTimer) clearInterval(this.showTimer);
+    await this.library.stop();
     await this.previews.stop();
     await this.show.flush();
     await this.lastSession?.close();

@@ -108,6 +108,17 @@ export const ACTIONS = {
   timelinePlay: { name: 'Timeline: play', options: [], command: () => ({ type: 'timelinePlay' }) },
   timelinePause: { name: 'Timeline: pause', options: [], command: () => ({ type: 'timelinePause' }) },
   timelineStop: { name: 'Timeline: stop', options: [], command: () => ({ type: 'timelineStop' }) },
+  pullModel: {
+    name: 'Model: download',
+    description: "Download a catalog model into the engine's library (a licence that needs accepting is accepted in the console first); the wall is not touched",
+    options: [{ type: 'textinput', id: 'name', label: 'Catalog name (cyclorama models list)', default: 'sd-turbo' }],
+    command: (o) => ({ type: 'pullModel', name: String(o.name ?? '').trim() }),
+  },
+  cancelPull: {
+    name: 'Model: cancel download',
+    options: [{ type: 'textinput', id: 'name', label: 'Catalog name', default: 'sd-turbo' }],
+    command: (o) => ({ type: 'cancelPull', name: String(o.name ?? '').trim() }),
+  },
 } satisfies Record<string, ActionSpec>;
 
 export type ActionId = keyof typeof ACTIONS;

@@ -23,7 +23,19 @@ export const FEEDBACKS = {
   outputBlanked: (state: CycloramaState | null, output: string) => !!state && state.outputs.some((o) => (o.id === output.trim() || o.name === output.trim()) && o.live === false),
   /** The engine's model is running (not loading or failed). */
   modelRunning: (state: CycloramaState | null) => state?.model.status === 'running',
+  /** A download of the named catalog model is under way. */
+  modelDownloading: (state: CycloramaState | null, name: string) => !!state?.models?.downloads.some((d) => d.model === name.trim() && d.state === 'running'),
+  /** The named model's last download failed (the console says why). */
+  modelDownloadFailed: (state: CycloramaState | null, name: string) => !!state?.models?.downloads.some((d) => d.model === name.trim() && d.state === 'failed'),
+  /** The named model's running download as "42%" ('' when none runs), shown on the button. */
+  modelDownloadProgress: (state: CycloramaState | null, name: string) => downloadPercent(state, name),
 };
+
+/** "42%" of the named model's running download, for a button's text; '' when none runs. */
+export function downloadPercent(state: CycloramaState | null, name: string): string {
+  const d = state?.models?.downloads.find((x) => x.model === name.trim() && x.state === 'running');
+  return d && d.totalBytes > 0 ? `${Math.floor((100 * d.doneBytes) / d.totalBytes)}%` : '';
+}
 
 const LIVE = { bgcolor: combineRgb(180, 30, 30), color: combineRgb(255, 255, 255) };
 const STANDBY = { bgcolor: combineRgb(20, 110, 60), color: combineRgb(255, 255, 255) };
@@ -79,6 +91,29 @@ export function feedbackDefinitions(getState: () => CycloramaState | null): Comp
       defaultStyle: { bgcolor: combineRgb(0, 80, 40) },
       options: [],
       callback: () => FEEDBACKS.modelRunning(getState()),
+    },
+    modelDownloading: {
+      type: 'boolean',
+      name: 'Model is downloading',
+      defaultStyle: PANIC,
+      options: [{ type: 'textinput', id: 'name', label: 'Catalog name', default: 'sd-turbo' }],
+      callback: (feedback) => FEEDBACKS.modelDownloading(getState(), String(feedback.options.name ?? '')),
+    },
+    modelDownloadFailed: {
+      type: 'boolean',
+      name: 'Model download failed',
+      defaultStyle: LIVE,
+      options: [{ type: 'textinput', id: 'name', label: 'Catalog name', default: 'sd-turbo' }],
+      callback: (feedback) => FEEDBACKS.modelDownloadFailed(getState(), String(feedback.options.name ?? '')),
+    },
+    modelDownloadProgress: {
+      type: 'advanced',
+      name: 'Model download progress (percent as text)',
+      options: [{ type: 'textinput', id: 'name', label: 'Catalog name', default: 'sd-turbo' }],
+      callback: (feedback) => {
+        const percent = FEEDBACKS.modelDownloadProgress(getState(), String(feedback.options.name ?? ''));
+        return percent ? { text: `GET\n${percent}` } : {};
+      },
     },
   };
 }

@@ -24,7 +24,17 @@ export type CycloramaCommand =
   | { type: 'timelinePlay' }
   | { type: 'timelinePause' }
   | { type: 'timelineStop' }
-  | { type: 'selectOutput'; output: string; live: boolean | 'toggle' };
+  | { type: 'selectOutput'; output: string; live: boolean | 'toggle' }
+  | { type: 'pullModel'; name: string }
+  | { type: 'cancelPull'; name: string };
+
+/** A model download in the engine's library (state.models.downloads). */
+export interface CycloramaDownload {
+  model: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  totalBytes: number;
+  doneBytes: number;
+}
 
 export interface CycloramaCue {
   id: string;
@@ -46,6 +56,8 @@ export interface CycloramaState {
     currentCueId: string | null;
     timeline: { playing: boolean };
   };
+  /** The model library; absent on older engines. */
+  models?: { downloads: CycloramaDownload[] };
 }
 
 export interface CommandReply {

@@ -20,6 +20,7 @@ import { PreflightButton, PreflightPanel } from './components/PreflightPanel.js'
 import { PreviewMonitor } from './components/PreviewMonitor.js';
 import { InputMonitor } from './components/InputMonitor.js';
 import { InputsPanel } from './components/InputsPanel.js';
+import { ModelsButton, ModelsPanel } from './components/ModelsPanel.js';
 import { useConsoleSnapshot, useEngine } from './engine-context.js';
 import { useShortcuts } from './shortcuts.js';
 
@@ -37,6 +38,8 @@ export function App() {
   const restore = useCallback(() => void store.send({ type: 'restore' }), [store]);
   const back = useCallback(() => void store.send({ type: 'back' }), [store]);
   const safePlate = useCallback(() => void store.send({ type: 'panic', mode: 'safe-plate' }), [store]);
+  const [modelsOpen, setModelsOpen] = useState(false);
+  const closeModels = useCallback(() => setModelsOpen(false), []);
   const [preflightOpen, setPreflightOpen] = useState(false);
   const closePreflight = useCallback(() => setPreflightOpen(false), []);
   const preflight = useCallback(() => {
@@ -75,8 +78,10 @@ export function App() {
       <StatusStrip />
       <HealthStrip>
         <PreflightButton onRun={preflight} disabled={disconnected} />
+        <ModelsButton onOpen={() => setModelsOpen((o) => !o)} disabled={disconnected} />
       </HealthStrip>
       <PreflightPanel open={preflightOpen} onClose={closePreflight} />
+      <ModelsPanel open={modelsOpen} onClose={closeModels} />
       <main className="program-column">
         <ShowMenu disabled={disconnected} />
         <div className="monitors">

@@ -63,6 +63,8 @@ describe('Companion module', () => {
       seed: { seed: 9 },
       black: { fadeMs: 250 },
       input: { kind: 'ndi', name: 'STAGE-PC (Unreal Plate)', fit: 'crop', strength: 0.4 },
+      pullModel: { name: 'sd-turbo' },
+      cancelPull: { name: 'sd-turbo' },
     };
     for (const [id, spec] of Object.entries(ACTIONS)) {
       const command = spec.command(samples[id] ?? {});
@@ -122,6 +124,16 @@ describe('Companion module', () => {
     expect(rejected.at(-1)).toMatch(/Set prompt: .*prompt/);
     await press('fireCue', { number: '99' });
     expect(rejected.at(-1)).toMatch(/Fire cue by number: No cue numbered 99 in this show \(cues: 1, 2, 3\)/);
+  });
+
+  it('Model: download of the real catalog SD-Turbo is refused until its licence is accepted, and the refusal is logged (no request leaves the machine)', async () => {
+    await waitFor(() => state()?.models !== undefined);
+    await press('pullModel', { name: 'sd-turbo' });
+    expect(rejected.at(-1)).toMatch(/Model: download: SD-Turbo .* Stability AI Non-Commercial Research Community License .*accept it before the first download/);
+    expect(FEEDBACKS.modelDownloading(state(), 'sd-turbo')).toBe(false);
+    expect(FEEDBACKS.modelDownloadProgress(state(), 'sd-turbo')).toBe('');
+    await press('cancelPull', { name: 'sd-turbo' });
+    expect(rejected.at(-1)).toMatch(/Model: cancel download: No download of "sd-turbo" is running/);
   });
 
   it('presets use only actions and feedbacks the module defines', () => {

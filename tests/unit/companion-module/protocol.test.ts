@@ -36,6 +36,8 @@ const sent: { [K in CycloramaCommand['type']]: Extract<CycloramaCommand, { type:
   timelineStop: { type: 'timelineStop' },
   selectOutput: { type: 'selectOutput', output: 'Wall A', live: 'toggle' },
   setInput: { type: 'setInput', input: { source: { kind: 'ndi', name: 'STAGE-PC (Unreal Plate)' }, fit: 'crop' }, strength: 0.4 },
+  pullModel: { type: 'pullModel', name: 'sd-turbo' },
+  cancelPull: { type: 'cancelPull', name: 'sd-turbo' },
 };
 
 describe('Companion module protocol', () => {

@@ -34,6 +34,14 @@ function recordingTargets() {
     outputs: { ndi: group('ndi'), displays: group('displays') } as unknown as OutputGroups,
     outputChanged: (result) => (calls.push(`outputChanged ${result.ok}`), result.ok ? { ok: true } : { ok: false, error: result.error }),
     listNdiSources: async (timeoutMs) => (calls.push(`listNdiSources ${timeoutMs}`), { ok: true }),
+    models: {
+      list: async () => (calls.push('models.list'), { ok: true }),
+      pull: async (name) => (calls.push(`models.pull ${name}`), { ok: true }),
+      cancel: (name) => (calls.push(`models.cancel ${name}`), { ok: true }),
+      importFolder: (dir, name) => (calls.push(`models.import ${dir} ${name ?? '-'}`), { ok: true }),
+      remove: async (name) => (calls.push(`models.remove ${name}`), { ok: true }),
+      acceptLicence: (name) => (calls.push(`models.accept ${name}`), { ok: true }),
+    },
   };
   return { calls, targets, finishSwitch: (result: CommandResult) => finishSwitch(result) };
 }
@@ -89,6 +97,31 @@ describe('command routes', () => {
     expect(settled).toBe(false);
     finishSwitch({ ok: false, error: { code: 'model-load-failed', message: 'no model.json' } });
     expect(await reply).toEqual({ ok: false, error: { code: 'model-load-failed', message: 'no model.json' } });
+  });
+
+  it('sends the model library commands to the library, with their arguments', async () => {
+    const { calls, targets } = recordingTargets();
+    const routes = commandRoutes(targets);
+    for (const command of [
+      { type: 'listModels' },
+      { type: 'pullModel', name: 'sd-turbo' },
+      { type: 'cancelPull', name: 'sd-turbo' },
+      { type: 'importModel', dir: '/models/mine' },
+      { type: 'importModel', dir: '/models/other', name: 'other' },
+      { type: 'removeModel', name: 'mine' },
+      { type: 'acceptLicence', name: 'sdxl-turbo' },
+    ] satisfies CommandInput[]) {
+      expect(await routeCommand(routes, parse(command), 0)).toEqual({ ok: true });
+    }
+    expect(calls).toEqual([
+      'models.list',
+      'models.pull sd-turbo',
+      'models.cancel sd-turbo',
+      'models.import /models/mine -',
+      'models.import /models/other other',
+      'models.remove mine',
+      'models.accept sdxl-turbo',
+    ]);
   });
 
   it('refuses rotateToken where no control plane answered it first', async () => {
