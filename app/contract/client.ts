@@ -23,6 +23,7 @@ export function createEngineConnection(bridge: MessageBridge): EngineConnection 
   const frameListeners = new Set<Listener<[FrameHeader, Uint8Array]>>();
   const standbyListeners = new Set<Listener<[FrameHeader, Uint8Array]>>();
   const outputListeners = new Set<Listener<[FrameHeader, Uint8Array]>>();
+  const inputListeners = new Set<Listener<[FrameHeader, Uint8Array]>>();
   const thumbnailListeners = new Set<Listener<[ThumbnailMessage]>>();
   const statusListeners = new Set<Listener<['connecting' | 'open' | 'closed']>>();
 
@@ -90,7 +91,8 @@ export function createEngineConnection(bridge: MessageBridge): EngineConnection 
       return;
     }
     const stream = frame.header.stream;
-    for (const l of stream === 'standby' ? standbyListeners : stream === 'output' ? outputListeners : frameListeners) l(frame.header, frame.pixels);
+    for (const l of stream === 'standby' ? standbyListeners : stream === 'output' ? outputListeners : stream === 'input' ? inputListeners : frameListeners)
+      l(frame.header, frame.pixels);
   });
 
   const subscribe = <T>(set: Set<T>, listener: T) => {
@@ -115,6 +117,7 @@ export function createEngineConnection(bridge: MessageBridge): EngineConnection 
     onFrame: (l) => subscribe(frameListeners, l),
     onStandbyFrame: (l) => subscribe(standbyListeners, l),
     onOutputFrame: (l) => subscribe(outputListeners, l),
+    onInputFrame: (l) => subscribe(inputListeners, l),
     onThumbnail: (l) => subscribe(thumbnailListeners, l),
     onConnectionChange: (l) => subscribe(statusListeners, l),
     close() {

@@ -12,6 +12,7 @@ import { controlCommandSchemas } from './control.js';
 import { preflightCommandSchemas } from './preflight.js';
 import { displayCommandSchemas } from './display.js';
 import { outputCommandSchemas } from './outputs.js';
+import { inputCommandSchemas } from './input-control.js';
 import { modelCommandSchemas } from './models.js';
 import { EXECUTION_PROVIDER_NAMES } from './providers.js';
 
@@ -67,6 +68,8 @@ export const commandSchema = z.discriminatedUnion('type', [
   ...outputCommandSchemas,
   // External control: access token rotation (contract/control.ts).
   ...controlCommandSchemas,
+  // Live inputs: the live look's input, the NDI sources found (contract/input-control.ts).
+  ...inputCommandSchemas,
   // The model library: list, download, import, remove, licences (contract/models.ts).
   ...modelCommandSchemas,
 ]);

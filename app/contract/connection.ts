@@ -21,6 +21,8 @@ export interface EngineConnection {
   onStandbyFrame(listener: (header: FrameHeader, rgba: Uint8Array) => void): () => void;
   /** Subscribes to display-output frames (only a connection opened for one output gets them). */
   onOutputFrame(listener: (header: FrameHeader, rgba: Uint8Array) => void): () => void;
+  /** Subscribes to the live input's thumbnail (the picture the model restyles); same rules as onFrame. */
+  onInputFrame(listener: (header: FrameHeader, rgba: Uint8Array) => void): () => void;
   /** Subscribes to cue thumbnails (contract/thumbnails.ts), addressed by look key; the pixel view is only valid during the call. */
   onThumbnail(listener: (thumbnail: ThumbnailMessage) => void): () => void;
   /** 'open' once the hello arrived; 'closed' while reconnecting. */

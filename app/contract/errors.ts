@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'model-run-failed',
   'provider-fallback',
   'output-failed',
+  'input-failed', // a live input that cannot be used, is not found, or stopped sending (the look runs on without it)
   'show-file', // a show file that cannot be read, parsed or written (message names file, field and line)
   'show-edit', // an edit or show command that cannot apply (unknown cue, nothing to undo, ...)
   'internal',

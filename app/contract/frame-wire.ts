@@ -15,6 +15,8 @@ export const FRAME_MAGIC = 0x31465943; // 'CYF1' read little-endian
 export const STANDBY_FRAME_MAGIC = 0x31535943; // 'CYS1' read little-endian
 /** Same layout: a display output's frames, sent only to the pages subscribed to that output. */
 export const OUTPUT_FRAME_MAGIC = 0x314f5943; // 'CYO1' read little-endian
+/** Same layout: a small picture of the live look's input (what the model restyles), beside Preview/Program; lookId 0. */
+export const INPUT_FRAME_MAGIC = 0x31495943; // 'CYI1' read little-endian
 /**
  * A cue thumbnail (contract/thumbnails.ts): the same header (sequence: the engine's
  * thumbnail count, lookId 0, showTimeMs: the time it was rendered at), then the
@@ -30,7 +32,7 @@ export const FRAME_HEADER_BYTES = 24;
 export const THUMBNAIL_KEY_BYTES = 16;
 
 /** Which picture a binary frame carries: the program (on the wall) or the standby preview (what GO will put there). */
-export type FrameStream = 'program' | 'standby' | 'output';
+export type FrameStream = 'program' | 'standby' | 'output' | 'input';
 
 export interface FrameHeader {
   sequence: number;
@@ -43,8 +45,10 @@ export interface FrameHeader {
 }
 
 export function writeFrameHeader(target: Uint8Array, header: FrameHeader): void {
-  writeHeader(target, header.stream === 'standby' ? STANDBY_FRAME_MAGIC : header.stream === 'output' ? OUTPUT_FRAME_MAGIC : FRAME_MAGIC, header);
+  writeHeader(target, header.stream ? STREAM_MAGIC[header.stream] : FRAME_MAGIC, header);
 }
+
+const STREAM_MAGIC: Record<FrameStream, number> = { program: FRAME_MAGIC, standby: STANDBY_FRAME_MAGIC, output: OUTPUT_FRAME_MAGIC, input: INPUT_FRAME_MAGIC };
 
 function writeHeader(target: Uint8Array, magic: number, header: Omit<FrameHeader, 'stream'>): void {
   const view = new DataView(target.buffer, target.byteOffset, FRAME_HEADER_BYTES);
@@ -62,10 +66,16 @@ export function readFrame(message: ArrayBuffer | Uint8Array): { header: FrameHea
   if (bytes.byteLength < FRAME_HEADER_BYTES) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, FRAME_HEADER_BYTES);
   const magic = view.getUint32(0, true);
-  if (magic !== FRAME_MAGIC && magic !== STANDBY_FRAME_MAGIC && magic !== OUTPUT_FRAME_MAGIC) return null;
+  if (magic !== FRAME_MAGIC && magic !== STANDBY_FRAME_MAGIC && magic !== OUTPUT_FRAME_MAGIC && magic !== INPUT_FRAME_MAGIC) return null;
   const header: FrameHeader = {
     // Program frames keep the original header shape (stream absent = 'program').
-    ...(magic === STANDBY_FRAME_MAGIC ? { stream: 'standby' as const } : magic === OUTPUT_FRAME_MAGIC ? { stream: 'output' as const } : {}),
+    ...(magic === STANDBY_FRAME_MAGIC
+      ? { stream: 'standby' as const }
+      : magic === OUTPUT_FRAME_MAGIC
+        ? { stream: 'output' as const }
+        : magic === INPUT_FRAME_MAGIC
+          ? { stream: 'input' as const }
+          : {}),
     sequence: view.getUint32(4, true),
     lookId: view.getUint32(8, true),
     width: view.getUint16(12, true),

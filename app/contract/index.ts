@@ -13,6 +13,7 @@ export * from './messages.js';
 export * from './frame-wire.js';
 export * from './thumbnails.js';
 export * from './inputs.js';
+export * from './input-control.js';
 export * from './models.js';
 export * from './connection.js';
 export * from './client.js';

@@ -7,10 +7,14 @@
  * (deterministic: `c1`, `c2`, ... / `k1`, ...), never random, so tests can name them.
  */
 import { z } from 'zod';
+import { lookInputSchema } from './inputs.js';
 import { MAX_PROMPT_LENGTH, MAX_TRANSITION_MS, transitionCurveSchema, transitionSchema } from './primitives.js';
 
-/** The show file format this build writes. Older files are migrated on load; newer ones are refused. */
-export const SHOW_FILE_VERSION = 2;
+/**
+ * The show file format this build writes. Older files are migrated on load; newer ones are refused.
+ * 1: prompt, seed, fade per cue. 2: looks, timeline, settings. 3: a look may name a live input.
+ */
+export const SHOW_FILE_VERSION = 3;
 /** Longest timeline, ms (24 h). */
 export const MAX_TIMELINE_MS = 24 * 3600_000;
 /** Most cues / keyframes a show may hold; bounds memory and the state snapshot. */
@@ -24,61 +28,77 @@ export const seedSchema = z
   .max(2 ** 31 - 1);
 const idSchema = z.string().min(1).max(40);
 
-/** Everything the generator needs for one look: prompt conditioning, seed, model parameters. */
-export const lookSchema = z.object({
+/** A look as version 2 files hold it (no input). */
+const lookV2Schema = z.object({
   prompt: z.string().max(MAX_PROMPT_LENGTH),
   negativePrompt: z.string().max(MAX_PROMPT_LENGTH).optional(),
   seed: seedSchema,
   /** Model parameters by name (e.g. guidance, strength); numbers, interpolated on timelines. */
   params: z.record(z.string().max(40), z.number().finite()).default({}),
 });
+
+/**
+ * Everything the generator needs for one look: prompt conditioning, seed, model parameters,
+ * and (from version 3) the live input it restyles. `params.strength` is how far the output may
+ * move from its source picture: the input when one is named, else the previous frame.
+ * An NDI input is kept by its NDI name, never by an address.
+ */
+export const lookSchema = lookV2Schema.extend({
+  input: lookInputSchema.optional(),
+});
 export type ShowLook = z.infer<typeof lookSchema>;
 
 export const continueModeSchema = z.enum(['none', 'auto-continue', 'auto-follow']);
 export type ContinueMode = z.infer<typeof continueModeSchema>;
 
-export const cueSchema = z.object({
-  id: idSchema,
-  /** What the operator calls it ("1", "2.5", "A"); unique in the list. */
-  number: z.string().min(1).max(12),
-  name: z.string().max(200).default(''),
-  look: lookSchema,
-  transition: transitionSchema,
-  notes: z.string().max(4000).default(''),
-  /** CSS colour for the row, e.g. "#2e6e49"; absent = none. */
-  colour: z
-    .string()
-    .regex(/^#[0-9a-fA-F]{6}$/)
-    .optional(),
-  /**
-   * 'auto-continue': fire the next cue `delayMs` after this one fires;
-   * 'auto-follow': fire the next cue `delayMs` after this one's transition ends.
-   */
-  continueMode: continueModeSchema.default('none'),
-  delayMs: z.number().int().min(0).max(MAX_TRANSITION_MS).default(0),
-  /** After this cue the standby jumps to the cue with this id (a loop), not the next in the list. */
-  gotoCueId: idSchema.optional(),
-});
+const cueWithLook = <L extends z.ZodTypeAny>(look: L) =>
+  z.object({
+    id: idSchema,
+    /** What the operator calls it ("1", "2.5", "A"); unique in the list. */
+    number: z.string().min(1).max(12),
+    name: z.string().max(200).default(''),
+    look,
+    transition: transitionSchema,
+    notes: z.string().max(4000).default(''),
+    /** CSS colour for the row, e.g. "#2e6e49"; absent = none. */
+    colour: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/)
+      .optional(),
+    /**
+     * 'auto-continue': fire the next cue `delayMs` after this one fires;
+     * 'auto-follow': fire the next cue `delayMs` after this one's transition ends.
+     */
+    continueMode: continueModeSchema.default('none'),
+    delayMs: z.number().int().min(0).max(MAX_TRANSITION_MS).default(0),
+    /** After this cue the standby jumps to the cue with this id (a loop), not the next in the list. */
+    gotoCueId: idSchema.optional(),
+  });
+export const cueSchema = cueWithLook(lookSchema);
 export type Cue = z.infer<typeof cueSchema>;
 export type CueInput = z.input<typeof cueSchema>;
 
-export const keyframeSchema = z.object({
-  id: idSchema,
-  /** Position on the timeline, ms from its start. */
-  timeMs: z.number().int().min(0).max(MAX_TIMELINE_MS),
-  look: lookSchema,
-  /** Curve of the segment that starts at this keyframe (to the next one). */
-  curve: transitionCurveSchema.default('linear'),
-});
+const keyframeWithLook = <L extends z.ZodTypeAny>(look: L) =>
+  z.object({
+    id: idSchema,
+    /** Position on the timeline, ms from its start. */
+    timeMs: z.number().int().min(0).max(MAX_TIMELINE_MS),
+    look,
+    /** Curve of the segment that starts at this keyframe (to the next one). */
+    curve: transitionCurveSchema.default('linear'),
+  });
+export const keyframeSchema = keyframeWithLook(lookSchema);
 export type Keyframe = z.infer<typeof keyframeSchema>;
 
-export const timelineSchema = z.object({
-  /** Length in ms; loop playback wraps here. At least the last keyframe's time. */
-  durationMs: z.number().int().min(0).max(MAX_TIMELINE_MS),
-  loop: z.boolean().default(false),
-  /** Sorted by timeMs (the model keeps them sorted). */
-  keyframes: z.array(keyframeSchema).max(MAX_KEYFRAMES),
-});
+const timelineWithKeyframes = <K extends z.ZodTypeAny>(keyframe: K) =>
+  z.object({
+    /** Length in ms; loop playback wraps here. At least the last keyframe's time. */
+    durationMs: z.number().int().min(0).max(MAX_TIMELINE_MS),
+    loop: z.boolean().default(false),
+    /** Sorted by timeMs (the model keeps them sorted). */
+    keyframes: z.array(keyframe).max(MAX_KEYFRAMES),
+  });
+export const timelineSchema = timelineWithKeyframes(keyframeSchema);
 export type Timeline = z.infer<typeof timelineSchema>;
 
 export const showSettingsSchema = z.object({
@@ -102,6 +122,16 @@ export const showSchema = z.object({
 });
 export type Show = z.infer<typeof showSchema>;
 export type ShowInput = z.input<typeof showSchema>;
+
+/** Version 2: as version 3 without look inputs. Migrated to v3 on load (nothing to change but the version). */
+export const showV2Schema = z.object({
+  version: z.literal(2),
+  name: z.string().max(200),
+  settings: showSettingsSchema,
+  cues: z.array(cueWithLook(lookV2Schema)).max(MAX_CUES),
+  timeline: timelineWithKeyframes(keyframeWithLook(lookV2Schema)),
+});
+export type ShowV2 = z.infer<typeof showV2Schema>;
 
 /** Version 1 (the first sketch): prompt, seed and a fade per cue. Migrated to v2 on load. */
 export const showV1Schema = z.object({
@@ -164,6 +194,8 @@ const cuePatchSchema = z
     negativePrompt: z.string().max(MAX_PROMPT_LENGTH),
     seed: seedSchema,
     params: z.record(z.string().max(40), z.number().finite()),
+    /** The look's live input; null removes it (text only). */
+    input: lookInputSchema.nullable(),
     transition: transitionSchema,
     notes: z.string().max(4000),
     colour: z
@@ -184,6 +216,8 @@ const keyframePatchSchema = z
     negativePrompt: z.string().max(MAX_PROMPT_LENGTH),
     seed: seedSchema,
     params: z.record(z.string().max(40), z.number().finite()),
+    /** The look's live input; null removes it (text only). */
+    input: lookInputSchema.nullable(),
     curve: transitionCurveSchema,
   })
   .partial();

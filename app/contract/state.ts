@@ -9,6 +9,8 @@ import { showStatusSchema } from './show.js';
 import { controlStatusSchema } from './control.js';
 import { preflightReportSchema } from './preflight.js';
 import { attachedDisplaysSchema } from './display.js';
+import { inputStateFields } from './input-control.js';
+import { lookInputSchema } from './inputs.js';
 import { modelsStatusSchema } from './models.js';
 
 export const modelStatusSchema = z.object({
@@ -71,6 +73,8 @@ export const programStatusSchema = z.object({
   /** Id of the look now being generated; every frame carries the id it was made from. */
   lookId: z.number().int(),
   panic: panicModeSchema,
+  /** The live look's input (contract/inputs.ts); null = text only. Optional so older engines still parse. */
+  input: lookInputSchema.nullable().optional(),
 });
 
 export const statsSchema = z.object({
@@ -118,6 +122,8 @@ export const engineStateSchema = z.object({
   control: controlStatusSchema.optional(),
   /** Displays attached to the app's machine, for display outputs (contract/display.ts); absent on a headless node. */
   displays: attachedDisplaysSchema.optional(),
+  /** Live inputs and the NDI sources found (contract/input-control.ts). */
+  ...inputStateFields,
   /** The model library: installed models, the catalog, downloads (contract/models.ts). Optional so older engines still parse. */
   models: modelsStatusSchema.optional(),
 });

@@ -40,6 +40,8 @@ export interface CommandTargets {
   outputs: OutputGroups;
   /** An output command was applied (saves the rig when it succeeded, publishes the state); its reply. */
   outputChanged: (result: Result<unknown>) => CommandResult;
+  /** A short find of NDI sources for the input picker; resolves when it is done (ndi/ndi-source-list.ts). */
+  listNdiSources: (timeoutMs: number | undefined) => Promise<CommandResult>;
   /** The model library (models/library.ts): list, download, import, remove, licences. Never the running show. */
   models: ModelTargets;
 }
@@ -60,6 +62,8 @@ export function commandRoutes(to: CommandTargets) {
     // The live program and the show session (show-files/show-session.ts).
     setPrompt: show,
     setSeed: show,
+    // The live look's input: a live edit like setPrompt (show/program.ts).
+    setInput: show,
     go: show,
     back: show,
     fireCue: show,
@@ -103,6 +107,8 @@ export function commandRoutes(to: CommandTargets) {
     addDisplayOutput: ({ type: _type, ...spec }) => to.outputChanged(to.outputs.displays.add(spec)),
     removeDisplayOutput: ({ id }) => to.outputChanged(to.outputs.displays.remove(id)),
     selectOutput: ({ output, live }) => to.outputChanged(selectOutput(to.outputs, output, live)),
+    // Live inputs: NDI sources for the picker (state.ndiSources).
+    listNdiSources: ({ timeoutMs }) => to.listNdiSources(timeoutMs),
     // The model library (models/library.ts): downloads run beside the show and report in state.models.
     listModels: () => to.models.list(),
     pullModel: ({ name }) => to.models.pull(name),

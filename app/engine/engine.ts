@@ -12,7 +12,7 @@ import { EventEmitter } from 'node:events';
 import type { Command } from '../contract/commands.js';
 import type { CommandResult } from '../contract/connection.js';
 import type { AttachedDisplay } from '../contract/display.js';
-import type { EngineError } from '../contract/errors.js';
+import { engineError, type EngineError } from '../contract/errors.js';
 import { CONTRACT_VERSION, type EngineEvent } from '../contract/messages.js';
 import type { FrameRate } from '../contract/ndi.js';
 import type { ExecutionProviderName } from '../contract/providers.js';
@@ -25,6 +25,11 @@ import { ProgramFeed } from './frames/program-feed.js';
 import { ProgramFrames } from './frames/program-frames.js';
 import type { GeneratedFrame } from './generate/generator.js';
 import { LiveModel } from './live-model.js';
+import { InputReports } from './input-reports.js';
+import { NdiSourceList } from './ndi/ndi-source-list.js';
+import { loadNdiRuntime } from './ndi/runtime.js';
+import { DEFAULT_NDI_FIND_MS } from '../contract/input-control.js';
+import type { TimedLook, LookTarget } from '../show/look-resolver.js';
 import { readCatalog } from './models/catalog.js';
 import { findInCache, hubSettingsFromEnv, listRepoFiles, pullModel } from './models/hub-pull.js';
 import { ModelLibrary, type HubPort } from './models/library.js';
@@ -92,6 +97,8 @@ interface EngineEvents {
   standby: [Uint8Array];
   /** A cue thumbnail for consoles' cue list ('CYT1' message, preview/cue-thumbnails.ts). */
   thumbnail: [Uint8Array];
+  /** The live input's thumbnail for consoles ('input' stream, input-reports.ts). */
+  input: [Uint8Array];
   /** A display output's frame (output id, binary message on the 'output' stream), for the pages subscribed to it. */
   display: [string, Uint8Array];
   /** Operational lines for the process log (NDI runtime chosen, outputs opened); not sent to consoles. */
@@ -120,6 +127,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly previews: CuePreviews;
   /** Show-ready checks (preflight/preflight-runner.ts). */
   private readonly preflight: PreflightRunner;
+  /** The live inputs' rows, thumbnail and alerts, as the inference loop reports them (input-reports.ts). */
+  private readonly inputs: InputReports;
+  /** NDI sources found for the console's input picker (ndi/ndi-source-list.ts). */
+  private readonly ndiSources: NdiSourceList;
   /** Displays attached to the app's machine (Electron main reports them); null on a headless node. */
   private attachedDisplays: AttachedDisplay[] | null = null;
   /** Config folder the output rig is saved in; null = outputs are not saved or restored. */
@@ -171,6 +182,24 @@ export class Engine extends EventEmitter<EngineEvents> {
       onChange: () => this.publishState(),
     });
     this.stats = new EngineStats(clock, this.program.lookId, this.startedAtMs);
+    this.inputs = new InputReports({
+      nowMs: () => clock.nowMs(),
+      onError,
+      onChange: () => this.publishState(),
+      onThumbnail: (message) => this.emit('input', message),
+    });
+    const ndiSettings = options.ndi ?? {};
+    this.ndiSources = new NdiSourceList({
+      lib: () => {
+        // The outputs' loader first: it applies the discovery settings before libndi initializes.
+        const probe = this.ndi.probeRuntime();
+        if (!probe.ok) return probe.message;
+        const runtime = loadNdiRuntime(ndiSettings.runtimeDir ? { runtimeDir: ndiSettings.runtimeDir } : {});
+        return runtime.ok ? runtime.value.lib : runtime.error.message;
+      },
+      ...(ndiSettings.extraIps ? { extraIps: ndiSettings.extraIps } : {}),
+      wallMs: () => clock.wallMs(),
+    });
     this.model = new LiveModel({
       ...(options.modelDir !== undefined ? { modelDir: options.modelDir } : {}),
       ...(options.width !== undefined ? { width: options.width } : {}),
@@ -179,7 +208,15 @@ export class Engine extends EventEmitter<EngineEvents> {
       ...(options.faultInjection ? { faultInjection: options.faultInjection } : {}),
       maxFps: options.generatorMaxFps ?? this.rate.num / this.rate.den,
       showEpochMs: this.startedAtMs,
-      look: () => timedLook(this.program),
+      look: () => this.withInputPaths(timedLook(this.program)),
+      inputs: {
+        ndi: {
+          ...(ndiSettings.extraIps ? { extraIps: ndiSettings.extraIps } : {}),
+          ...(ndiSettings.discoveryServers ? { discoveryServers: ndiSettings.discoveryServers } : {}),
+          ...(ndiSettings.runtimeDir ? { runtimeDir: ndiSettings.runtimeDir } : {}),
+        },
+      },
+      onInputs: ({ rows, thumbnail }) => this.inputs.report(rows, thumbnail),
       onFrame: (frame) => this.onFrame(frame),
       onError,
       onLive: (folder, provider) => this.previews.follow(folder, provider),
@@ -230,6 +267,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       preflight: () => this.preflight.begin(),
       outputs: this.outputGroups(),
       outputChanged: (result) => this.outputChanged(result),
+      listNdiSources: (timeoutMs) => this.listNdiSources(timeoutMs),
       models: {
         list: async () => {
           await this.library.refresh();
@@ -249,6 +287,25 @@ export class Engine extends EventEmitter<EngineEvents> {
         acceptLicence: (name) => this.library.acceptLicence(name),
       },
     });
+  }
+
+  /** A short find of NDI sources (state.ndiSources); the reply comes when it is done. */
+  private async listNdiSources(timeoutMs: number | undefined): Promise<CommandResult> {
+    const find = this.ndiSources.find(timeoutMs ?? DEFAULT_NDI_FIND_MS);
+    this.publishState();
+    const found = await find;
+    this.publishState();
+    return found.ok ? { ok: true } : { ok: false, error: engineError('input-failed', `Cannot look for NDI sources: ${found.message}`) };
+  }
+
+  /** The look as the inference loop gets it: a still input's path made absolute (relative to the show file's folder). */
+  private withInputPaths<T extends TimedLook>(look: T): T {
+    const resolve = (target: LookTarget | null): LookTarget | null => {
+      const input = target?.input;
+      if (!target || !input || input.source.kind !== 'image') return target;
+      return { ...target, input: { ...input, source: { kind: 'image', path: this.show.resolveShowPath(input.source.path) } } };
+    };
+    return { ...look, from: resolve(look.from), to: resolve(look.to) as LookTarget };
   }
 
   /** Starts the engine. It always comes up: a model that fails is reported in the state, not thrown. */
@@ -398,6 +455,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         seed: this.program.to.seed,
         lookId: this.program.lookId,
         panic: this.program.panic.mode,
+        input: this.program.to.input ?? null,
       },
       stats: this.stats.snapshot(this.frames),
       outputs: [...(this.previewClock?.statuses() ?? []), ...this.ndi.statuses(), ...this.displays.statuses()],
@@ -405,8 +463,15 @@ export class Engine extends EventEmitter<EngineEvents> {
       show: this.show.status(now),
       ...(preflight ? { preflight } : {}),
       ...(this.attachedDisplays ? { displays: this.attachedDisplays } : {}),
+      inputs: this.inputs.rows(),
+      ndiSources: this.ndiSources.status(),
       models: this.library.status(),
     };
+  }
+
+  /** The live input's last thumbnail, for a console that connects later. */
+  inputThumbnail(): Uint8Array | null {
+    return this.inputs.thumbnail();
   }
 
   /** Adds an output (NDI, display, files). The console preview is always there. */
@@ -431,6 +496,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     await this.previews.stop();
     await this.show.flush();
     await this.lastSession?.close();
+    this.ndiSources.close();
     this.ndi.stop();
     this.displays.stop();
     this.previewClock?.stop();

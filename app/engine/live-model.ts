@@ -13,6 +13,8 @@ import { engineError, type EngineError } from '../contract/errors.js';
 import type { ExecutionProviderName } from '../contract/providers.js';
 import type { ModelStatus } from '../contract/state.js';
 import { Generator, type GeneratedFrame } from './generate/generator.js';
+import type { InputSettings, InputThumbnail } from './generate/worker-protocol.js';
+import type { InputStatus } from '../contract/inputs.js';
 import { builtinModelDir, loadModelFolder, type ModelFolder } from './generate/model-folder.js';
 import { ok, type Result } from './result.js';
 
@@ -40,6 +42,10 @@ export interface LiveModelOptions {
   onLive: (folder: ModelFolder, provider: ExecutionProviderName) => void;
   /** The status changed outside a command reply (a switch began or ended). */
   onChange: () => void;
+  /** Live inputs for looks that name one: the NDI discovery settings the inference loop applies. */
+  inputs?: InputSettings;
+  /** The live model's input rows and thumbnail (every ~250 ms while inputs are open). */
+  onInputs?: (report: { rows: InputStatus[]; thumbnail: InputThumbnail | null }) => void;
 }
 
 export class LiveModel {
@@ -152,6 +158,9 @@ export class LiveModel {
       this.options.onFrame(frame);
     });
     generator.on('runFailed', (error) => this.options.onError(error));
+    // A new generator opens its own inputs: the old one's rows go with it.
+    this.options.onInputs?.({ rows: [], thumbnail: null });
+    generator.on('inputs', (report) => this.options.onInputs?.(report));
     this.pushLook();
     generator.stream(true);
   }
@@ -173,6 +182,7 @@ export class LiveModel {
       maxFps: this.options.maxFps,
       ...(this.options.faultInjection ? { faultInjection: this.options.faultInjection } : {}),
       ...(provider ? { onlyProvider: provider } : {}),
+      ...(this.options.inputs ? { inputs: this.options.inputs } : {}),
     });
     return generator.ok ? ok({ folder: folder.value, generator: generator.value }) : generator;
   }

@@ -72,6 +72,15 @@ export function applyCommand(state: ProgramState, command: Command, nowMs: numbe
   switch (command.type) {
     case 'setPrompt':
       return startLook(state, { ...state.to, prompt: command.prompt }, command.transition ?? DEFAULT_LIVE_TRANSITION, nowMs);
+    case 'setInput': {
+      // The live look's input (or none); strength, when given, is the look's params.strength.
+      // input absent: keep the one on air (a strength change only).
+      const { input: onAir, ...rest } = state.to;
+      const input = command.input === undefined ? onAir : (command.input ?? undefined);
+      const to: LookTarget = input ? { ...rest, input } : rest;
+      if (command.strength !== undefined) to.params = { ...(state.to.params ?? {}), strength: command.strength };
+      return startLook(state, to, command.transition ?? DEFAULT_LIVE_TRANSITION, nowMs);
+    }
     case 'setSeed':
       if (command.seed === state.to.seed) return state;
       return startLook(state, { ...state.to, seed: command.seed }, { durationMs: 0, curve: 'linear' }, nowMs);

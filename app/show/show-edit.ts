@@ -53,7 +53,22 @@ function patchLook(look: ShowLook, patch: CuePatch | KeyframePatch): ShowLook {
     if (patch.negativePrompt === '') delete next.negativePrompt;
     else next.negativePrompt = patch.negativePrompt;
   }
+  if (patch.input !== undefined) {
+    if (patch.input === null) delete next.input;
+    else next.input = { ...patch.input, source: { ...patch.input.source } };
+  }
   return next;
+}
+
+/** The look on air as a new cue or keyframe records it (its input too). */
+function recordedLook(onAir: ShowLook): ShowLook {
+  return {
+    prompt: onAir.prompt,
+    seed: onAir.seed,
+    params: { ...onAir.params },
+    ...(onAir.negativePrompt ? { negativePrompt: onAir.negativePrompt } : {}),
+    ...(onAir.input ? { input: { ...onAir.input, source: { ...onAir.input.source } } } : {}),
+  };
 }
 
 function patchCue(cue: Cue, patch: CuePatch): Cue {
@@ -110,7 +125,7 @@ function applyEditUnchecked(show: Show, edit: EditCommand, onAir: ShowLook): Edi
         id,
         number: nextCueNumber(show.cues),
         name: '',
-        look: { prompt: onAir.prompt, seed: onAir.seed, params: { ...onAir.params }, ...(onAir.negativePrompt ? { negativePrompt: onAir.negativePrompt } : {}) },
+        look: recordedLook(onAir),
         transition: { durationMs: 2000, curve: 'ease-in-out' },
         notes: '',
         continueMode: 'none',
@@ -158,7 +173,7 @@ function applyEditUnchecked(show: Show, edit: EditCommand, onAir: ShowLook): Edi
       const base: Keyframe = {
         id,
         timeMs: edit.timeMs,
-        look: { prompt: onAir.prompt, seed: onAir.seed, params: { ...onAir.params }, ...(onAir.negativePrompt ? { negativePrompt: onAir.negativePrompt } : {}) },
+        look: recordedLook(onAir),
         curve: 'linear',
       };
       const keyframe = edit.patch ? patchKeyframe(base, edit.patch) : base;

@@ -14,7 +14,7 @@
  * quote the file's text: an operator may point at any file on the machine.
  */
 import type { z } from 'zod';
-import { MAX_CUES, MAX_KEYFRAMES, SHOW_FILE_VERSION, showSchema, showV1Schema, type Show, type ShowV1 } from '../contract/show.js';
+import { MAX_CUES, MAX_KEYFRAMES, SHOW_FILE_VERSION, showSchema, showV1Schema, showV2Schema, type Show, type ShowV1, type ShowV2 } from '../contract/show.js';
 import { parseJsonWithPositions, positionOf, type JsonPath } from './json-locate.js';
 
 /** Deepest nesting of objects and lists accepted. A show is 5 deep (show.cues[].look.params); 32 leaves room for what may come. */
@@ -42,10 +42,11 @@ export function emptyShow(name = 'Untitled show'): Show {
 }
 
 /** v1 -> v2: cues gain ids, a look object, notes and continue modes; settings and the timeline appear. */
-export function migrateV1toV2(v1: ShowV1): Show {
+export function migrateV1toV2(v1: ShowV1): ShowV2 {
   const base = emptyShow(v1.name);
   return {
     ...base,
+    version: 2,
     cues: v1.cues.map((cue, index) => ({
       id: `c${index + 1}`,
       number: cue.number,
@@ -59,10 +60,16 @@ export function migrateV1toV2(v1: ShowV1): Show {
   };
 }
 
+/** v2 -> v3: looks may name a live input; a v2 look has none (text only), so only the version changes. */
+export function migrateV2toV3(v2: ShowV2): Show {
+  return { ...v2, version: 3 };
+}
+
 /** Per version: its schema and the step to the next version. The last entry is the current version. */
 const VERSIONS: Record<number, { schema: z.ZodType; up?: (doc: never) => unknown }> = {
   1: { schema: showV1Schema, up: migrateV1toV2 as (doc: never) => unknown },
-  2: { schema: showSchema },
+  2: { schema: showV2Schema, up: migrateV2toV3 as (doc: never) => unknown },
+  3: { schema: showSchema },
 };
 
 /** 1-based line of `offset` in `text`. */

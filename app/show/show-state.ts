@@ -61,6 +61,7 @@ export function initialShowState(show: Show, nowMs: number, program: ProgramStat
 export function lookTarget(look: ShowLook): LookTarget {
   const target: LookTarget = { prompt: look.prompt, seed: look.seed, params: { ...look.params } };
   if (look.negativePrompt !== undefined) target.negativePrompt = look.negativePrompt;
+  if (look.input !== undefined) target.input = look.input;
   return target;
 }
 
@@ -231,6 +232,7 @@ export function reduceShow(show: Show, state: ShowState, command: Command, nowMs
     case 'restore':
       return state.program.panic.mode === 'none' ? state : { ...state, program: applyCommand(state.program, command, nowMs) };
     case 'setPrompt':
+    case 'setInput':
     case 'setSeed': {
       const program = applyCommand(state.program, command, nowMs);
       if (program === state.program) return state;

@@ -46,6 +46,46 @@ export const ACTIONS = {
     options: [{ type: 'number', id: 'seed', label: 'Seed', default: 1, min: 0, max: 2147483647 }],
     command: (o) => ({ type: 'setSeed', seed: Math.round(num(o.seed, 1)) }),
   },
+  input: {
+    name: 'Live input',
+    description: 'What the live look restyles: an NDI source (by its name), a still image on the engine machine, the program, or none',
+    options: [
+      {
+        type: 'dropdown',
+        id: 'kind',
+        label: 'Input',
+        default: 'ndi',
+        choices: [
+          { id: 'ndi', label: 'NDI source' },
+          { id: 'image', label: 'Still image' },
+          { id: 'program', label: 'Program (feedback)' },
+          { id: 'none', label: 'None (text only)' },
+        ],
+      },
+      { type: 'textinput', id: 'name', label: 'NDI source name, e.g. STAGE-PC (Unreal), or image path', default: '', useVariables: true },
+      {
+        type: 'dropdown',
+        id: 'fit',
+        label: 'Fit',
+        default: 'fill',
+        choices: [
+          { id: 'fill', label: 'Fill (stretch)' },
+          { id: 'fit', label: 'Fit (bars)' },
+          { id: 'crop', label: 'Crop' },
+        ],
+      },
+      { type: 'number', id: 'strength', label: 'Strength (0 = the input as it is, 1 = the look alone)', default: 0.5, min: 0, max: 1, step: 0.05 },
+    ],
+    command: (o) => {
+      const strength = Math.min(1, Math.max(0, num(o.strength, 0.5)));
+      const fit = o.fit === 'fit' || o.fit === 'crop' ? o.fit : 'fill';
+      const text = String(o.name ?? '').trim();
+      if (o.kind === 'none') return { type: 'setInput', input: null };
+      if (o.kind === 'program') return { type: 'setInput', input: { source: { kind: 'program' }, fit }, strength };
+      if (o.kind === 'image') return { type: 'setInput', input: { source: { kind: 'image', path: text }, fit }, strength };
+      return { type: 'setInput', input: { source: { kind: 'ndi', name: text }, fit }, strength };
+    },
+  },
   selectOutput: {
     name: 'Output: select / blank',
     description: 'Put the program on an NDI or display output, or blank it to black (it keeps sending)',

@@ -15,6 +15,12 @@ export type CycloramaCommand =
   | { type: 'restore' }
   | { type: 'setPrompt'; prompt: string; transition?: { durationMs: number; curve?: 'linear' | 'ease-in-out' | 'ease-in' | 'ease-out' } }
   | { type: 'setSeed'; seed: number }
+  | {
+      type: 'setInput';
+      /** The live look's input; null = text only, absent = keep it (strength only). */
+      input?: { source: { kind: 'ndi'; name: string } | { kind: 'image'; path: string } | { kind: 'program' }; fit?: 'fill' | 'fit' | 'crop' } | null;
+      strength?: number;
+    }
   | { type: 'timelinePlay' }
   | { type: 'timelinePause' }
   | { type: 'timelineStop' }

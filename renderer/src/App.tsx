@@ -18,6 +18,8 @@ import { StatusStrip } from './components/StatusStrip.js';
 import { HealthStrip } from './components/HealthStrip.js';
 import { PreflightButton, PreflightPanel } from './components/PreflightPanel.js';
 import { PreviewMonitor } from './components/PreviewMonitor.js';
+import { InputMonitor } from './components/InputMonitor.js';
+import { InputsPanel } from './components/InputsPanel.js';
 import { ModelsButton, ModelsPanel } from './components/ModelsPanel.js';
 import { useConsoleSnapshot, useEngine } from './engine-context.js';
 import { useShortcuts } from './shortcuts.js';
@@ -83,6 +85,7 @@ export function App() {
       <main className="program-column">
         <ShowMenu disabled={disconnected} />
         <div className="monitors">
+          <InputMonitor />
           <PreviewMonitor />
           <ProgramMonitor />
         </div>
@@ -94,6 +97,7 @@ export function App() {
         <PanicControls panic={state?.program.panic} disabled={disconnected} onBlack={black} onFreeze={freeze} onRestore={restore} onSafePlate={safePlate} />
         <CueList onBack={back} disabled={disconnected} />
         <SeedField inputRef={seedRef} />
+        <InputsPanel />
         <OutputsPanel />
         <AlertList />
         <footer className="key-help" aria-label="Keyboard">

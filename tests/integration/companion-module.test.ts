@@ -62,6 +62,7 @@ describe('Companion module', () => {
       prompt: { prompt: 'fog', transitionMs: 500 },
       seed: { seed: 9 },
       black: { fadeMs: 250 },
+      input: { kind: 'ndi', name: 'STAGE-PC (Unreal Plate)', fit: 'crop', strength: 0.4 },
       pullModel: { name: 'sd-turbo' },
       cancelPull: { name: 'sd-turbo' },
     };
@@ -69,6 +70,11 @@ describe('Companion module', () => {
       const command = spec.command(samples[id] ?? {});
       expect(commandSchema.safeParse(command).success, `${id} -> ${JSON.stringify(command)}`).toBe(true);
     }
+    for (const options of [{ kind: 'program', strength: 2 }, { kind: 'none' }, { kind: 'image', name: '/plates/a.png', fit: 'fit' }]) {
+      const command = ACTIONS.input.command(options);
+      expect(commandSchema.safeParse(command).success, JSON.stringify(command)).toBe(true);
+    }
+    expect(ACTIONS.input.command({ kind: 'none' })).toEqual({ type: 'setInput', input: null });
   });
 
   it('runs a three-cue show with GO and BACK, and cue feedbacks follow', async () => {

@@ -51,6 +51,13 @@ describe('HTTP API', () => {
     expect((await post('/api/seed', { seed: 9 })).status).toBe(200);
     let s = await state();
     expect([s.program.prompt, s.program.seed]).toEqual(['golden dunes', 9]);
+    // The live look's input: an NDI source by name (never found here: reported, the look runs text-only), then cleared.
+    expect((await post('/api/input', { source: { kind: 'ndi', name: 'NOWHERE (Plate)' }, fit: 'crop', strength: 0.4 })).status).toBe(200);
+    expect((await state()).program.input).toEqual({ source: { kind: 'ndi', name: 'NOWHERE (Plate)' }, fit: 'crop' });
+    expect((await post('/api/input', { source: { kind: 'ndi', name: '' } })).status).toBe(400);
+    expect((await post('/api/input/clear')).status).toBe(200);
+    s = await state();
+    expect(s.program.input).toBeNull();
     expect((await post('/api/panic/black', { fadeMs: 100 })).status).toBe(200);
     expect((await state()).program.panic).toBe('black');
     expect((await post('/api/restore')).status).toBe(200);

@@ -89,6 +89,8 @@ export class ClientHub {
     engine.on('preview', (frame) => this.broadcastFrame(frame));
     // The standby still (Preview monitor): rare and small, same latest-wins rule.
     engine.on('standby', (frame) => this.broadcastFrame(frame));
+    // The live input's thumbnail (a few a second at most): the same rule.
+    engine.on('input', (frame) => this.broadcastFrame(frame));
     // Cue thumbnails: each is a different picture, so none is skipped for a client that is behind.
     engine.on('thumbnail', (message) => this.sendToConsoles(message));
     engine.on('display', (id, frame) => this.sendDisplayFrame(id, frame));
@@ -106,6 +108,8 @@ export class ClientHub {
     port.sendText(JSON.stringify({ kind: 'hello', contractVersion: CONTRACT_VERSION, state: this.state() } satisfies EngineEvent));
     const standby = port.outputId === undefined ? this.engine.standbyStill() : null;
     if (standby) port.sendBinary(standby);
+    const input = port.outputId === undefined ? this.engine.inputThumbnail() : null;
+    if (input) port.sendBinary(input);
     if (port.outputId === undefined) for (const thumbnail of this.engine.cueThumbnails()) port.sendBinary(thumbnail);
     const outputId = port.outputId;
     let watching = outputId !== undefined && this.engine.displays.subscribe(outputId, 1);

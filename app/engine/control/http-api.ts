@@ -43,6 +43,19 @@ const ROUTES: Route[] = [
     pattern: /^\/api\/prompt$/,
     command: (b) => ({ type: 'setPrompt', prompt: b.prompt, ...(b.transitionMs !== undefined ? { transition: { durationMs: num(b.transitionMs) } } : {}) }),
   },
+  {
+    method: 'POST',
+    pattern: /^\/api\/input$/,
+    // { "source": { "kind": "ndi", "name": "CAM (1)" }, "fit": "crop", "strength": 0.5, "transitionMs": 1000 }; source absent keeps the input.
+    command: (b) => ({
+      type: 'setInput',
+      ...(b.source !== undefined ? { input: { source: b.source, ...(b.fit !== undefined ? { fit: b.fit } : {}) } } : {}),
+      ...(b.strength !== undefined ? { strength: num(b.strength) } : {}),
+      ...(b.transitionMs !== undefined ? { transition: { durationMs: num(b.transitionMs) } } : {}),
+    }),
+  },
+  { method: 'POST', pattern: /^\/api\/input\/clear$/, command: () => ({ type: 'setInput', input: null }) },
+  { method: 'POST', pattern: /^\/api\/input\/sources$/, command: (b) => ({ type: 'listNdiSources', ...(b.timeoutMs !== undefined ? { timeoutMs: num(b.timeoutMs) } : {}) }) },
   { method: 'POST', pattern: /^\/api\/seed$/, command: (b) => ({ type: 'setSeed', seed: num(b.seed) }) },
   { method: 'POST', pattern: /^\/api\/timeline\/play$/, command: () => ({ type: 'timelinePlay' }) },
   { method: 'POST', pattern: /^\/api\/timeline\/pause$/, command: () => ({ type: 'timelinePause' }) },

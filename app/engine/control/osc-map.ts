@@ -98,6 +98,27 @@ export function oscToCommand(address: string, args: readonly OscArg[]): OscMappi
       if (seed === undefined) return fail(`/seed takes an integer, got ${args[0]?.type ?? 'nothing'}`);
       return { kind: 'command', command: { type: 'setSeed', seed } };
     }
+    case 'input/ndi':
+    case 'input/image': {
+      // The live look's input: an NDI source by its name ("MACHINE (Source)") or a still's path; optional fit.
+      const value = args[0]?.type === 'string' || args[0]?.type === 'symbol' ? (args[0].value as string) : undefined;
+      const what = path === 'input/ndi' ? 'the NDI source name' : 'the image path';
+      if (!value) return fail(`/${path} takes ${what} (string), got ${args[0]?.type ?? 'nothing'}`);
+      const fitText = args[1] === undefined ? undefined : textOf(args[1]);
+      const fit = fitText === 'fill' || fitText === 'fit' || fitText === 'crop' ? fitText : undefined;
+      if (args[1] !== undefined && fit === undefined) return fail(`/${path} takes an optional fit after the ${path === 'input/ndi' ? 'name' : 'path'}: fill, fit or crop`);
+      const source = path === 'input/ndi' ? { kind: 'ndi' as const, name: value } : { kind: 'image' as const, path: value };
+      return { kind: 'command', command: { type: 'setInput', input: { source, ...(fit ? { fit } : {}) } } };
+    }
+    case 'input/program':
+      return trigger(args, { type: 'setInput', input: { source: { kind: 'program' } } });
+    case 'input/clear':
+      return trigger(args, { type: 'setInput', input: null });
+    case 'input/strength': {
+      const strength = numberOf(args[0]);
+      if (strength === undefined) return fail(`/input/strength takes a number from 0 to 1, got ${args[0]?.type ?? 'nothing'}`);
+      return { kind: 'command', command: { type: 'setInput', strength } };
+    }
     case 'timeline/play':
       return trigger(args, { type: 'timelinePlay' });
     case 'timeline/pause':

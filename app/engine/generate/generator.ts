@@ -27,7 +27,8 @@ import { FrameSlots } from './frame-slots.js';
 import { RING_FD_IN_CHILD, spawnInferenceProcess, spawnInferenceWorker, type InferenceLink } from './inference-link.js';
 import type { ModelFolder } from './model-folder.js';
 import { SharedFrameRing } from './shared-frame-ring.js';
-import type { FrameBuffers, FrameRef, FromWorker, PipelineModel, ToWorker, WorkerLook } from './worker-protocol.js';
+import type { InputStatus } from '../../contract/inputs.js';
+import type { FrameBuffers, FrameRef, FromWorker, InputSettings, InputThumbnail, PipelineModel, ToWorker, WorkerLook } from './worker-protocol.js';
 
 /** A finished frame, owned by the engine thread until `release` sends its buffer back. */
 export interface GeneratedFrame {
@@ -63,6 +64,8 @@ export interface GeneratorOptions {
   log?: (line: string) => void;
   /** Tests only: run the loop in a worker thread even where the inference process is possible. */
   forceWorkerThread?: boolean;
+  /** Live inputs for looks that name one (the live model); absent = text only (the standby preview). */
+  inputs?: InputSettings;
 }
 
 export interface GeneratorReady {
@@ -76,6 +79,8 @@ export interface GeneratorReady {
 interface GeneratorEvents {
   frame: [GeneratedFrame];
   runFailed: [EngineError];
+  /** The live inputs' status rows, and a thumbnail when the picture changed (worker-protocol.ts 'inputs'). */
+  inputs: [{ rows: InputStatus[]; thumbnail: InputThumbnail | null }];
   /** The inference loop is back after it died; `afterMs` from its death to ready. */
   restarted: [{ afterMs: number; attempt: number; pid: number | null }];
 }
@@ -209,6 +214,7 @@ export class Generator extends EventEmitter<GeneratorEvents> {
       intraOpThreads: options.intraOpThreads ?? 1,
       maxFps: options.maxFps ?? 30,
       faultInjection: options.faultInjection ?? null,
+      inputs: options.inputs ?? null,
     };
     const label = [`${options.width}x${options.height}`, manifest.id];
     const launched = await launch(withGrant(init, shared), shared, label);
@@ -374,6 +380,8 @@ export class Generator extends EventEmitter<GeneratorEvents> {
       } else {
         this.emit('frame', frame);
       }
+    } else if (message.type === 'inputs') {
+      this.emit('inputs', { rows: message.rows, thumbnail: message.thumbnail });
     } else if (message.type === 'runFailed') {
       const error = engineError('model-run-failed', `The model failed on a frame: ${message.message}. The outputs hold the last good frame.`, { lookId: message.lookId });
       this.emit('runFailed', error);

@@ -10,11 +10,13 @@
  * (`InferenceChannel`). Per frame the pipeline
  * (pipelines/frame-model.ts or pipelines/turbo-diffusion.ts) resolves the look at
  * the frame's time and writes RGBA8 straight into a preallocated buffer, which is
- * sent with the look id it was made from.
+ * sent with the look id it was made from. A look that names a live input gets its
+ * picture from `LiveInputs` (live-inputs.ts), asked once per frame, never waited for.
  */
 import { setImmediate as yieldToMessages } from 'node:timers/promises';
 import { engineNowMs } from '../clock.js';
 import type { FramePool } from './frame-pool.js';
+import { LiveInputs } from './live-inputs.js';
 import { FrameModelPipeline } from './pipelines/frame-model.js';
 import { firstLine, type FramePipeline } from './pipelines/pipeline.js';
 import { TurboDiffusionPipeline } from './pipelines/turbo-diffusion.js';
@@ -60,6 +62,8 @@ export function serveInference(channel: InferenceChannel): void {
   /** Wakes a paced wait early: a new look should not wait for the next frame slot in time. */
   let wakePacing: (() => void) | null = null;
   const renderQueue: { requestId: number; showTimeMs: number }[] = [];
+  /** The live inputs (live-inputs.ts); null when this loop makes text-only frames (init.inputs null). */
+  let inputs: LiveInputs | null = null;
 
   function createPipeline(config: Init): FramePipeline {
     const common = { providers: config.providers, width: config.width, height: config.height, intraOpThreads: config.intraOpThreads };
@@ -86,7 +90,11 @@ export function serveInference(channel: InferenceChannel): void {
     const started = engineNowMs();
     try {
       injectFault(config);
-      await (pipeline as FramePipeline).renderInto(buffer, showTimeMs, clockMs, null);
+      // The input as it is now (the held last frame when the source stopped): the loop never waits for one.
+      const picture = inputs ? inputs.pictureFor(current, clockMs, config.width, config.height) : null;
+      await (pipeline as FramePipeline).renderInto(buffer, showTimeMs, clockMs, picture);
+      // Before the frame leaves: once sent, a transferred buffer is detached and a slot belongs to the engine.
+      inputs?.afterFrame(current, new Uint8Array(buffer), config.width, config.height);
     } catch (error) {
       (pool as FramePool).give(buffer);
       post({ type: 'runFailed', message: firstLine((error as Error).message), lookId: current.lookId });
@@ -163,6 +171,7 @@ export function serveInference(channel: InferenceChannel): void {
           frames = channel.frames(message);
           pool = frames.pool;
           pipeline = createPipeline(message);
+          inputs = message.inputs ? new LiveInputs({ settings: message.inputs, post }) : null;
         } catch (error) {
           post({ type: 'loadFailed', message: (error as Error).message, fallbacks: [] });
           return;
@@ -189,6 +198,7 @@ export function serveInference(channel: InferenceChannel): void {
         return;
       case 'stop':
         stopped = true;
+        inputs?.close();
         wakePacing?.();
         void (pipeline?.release() ?? Promise.resolve()).finally(() => channel.close());
         return;

@@ -6,6 +6,7 @@
  * slot numbers travel; in the thread the buffer is transferred (no copy). Either
  * way each frame comes back (`recycle`) when no output needs it (see frame-pool.ts).
  */
+import type { InputStatus } from '../../contract/inputs.js';
 import type { ExecutionProviderName } from '../../contract/providers.js';
 import type { Transition } from '../../contract/commands.js';
 import type { LookTarget } from '../../show/look-resolver.js';
@@ -33,6 +34,24 @@ export type PipelineModel =
       io: { conditioning: string; time: string; seed: string; outputSize: string; frame: string; input?: string; inputStrength?: string };
     }
   | { kind: 'turbo-diffusion'; layout: TurboLayout };
+
+/**
+ * What the inference loop needs to open live inputs (inputs/input-set.ts): the NDI
+ * discovery settings the engine was started with (--ndi-extra-ips, --ndi-discovery,
+ * --ndi-runtime), applied in this process before libndi loads here.
+ */
+export interface InputSettings {
+  ndi: { extraIps?: string; discoveryServers?: string; runtimeDir?: string };
+}
+
+/** A small picture of the live look's input for the console (RGBA8, width*height*4 bytes). */
+export interface InputThumbnail {
+  rgba: Uint8Array;
+  width: number;
+  height: number;
+  /** The input picture's version it was made from. */
+  version: number;
+}
 
 /** Which frame buffer: a transferred ArrayBuffer (worker thread) or a slot of the shared ring (process). */
 export type FrameRef = { buffer: ArrayBuffer } | { slot: number };
@@ -75,6 +94,8 @@ export type ToWorker =
       faultInjection: { afterFrames: number; count: number } | null;
       /** Threads onnxruntime may use inside one run; 1 leaves a core for outputs. */
       intraOpThreads: number;
+      /** Live inputs for looks that name one; null = looks are text only here (the standby preview's stills). */
+      inputs: InputSettings | null;
     }
   | { type: 'look'; look: WorkerLook }
   /** Live mode: make frames continuously at the model's pace, stamped with the clock. */
@@ -101,4 +122,6 @@ export type FromWorker =
       doneAtMs: number;
       requestId: number | null;
     }
-  | { type: 'runFailed'; message: string; lookId: number };
+  | { type: 'runFailed'; message: string; lookId: number }
+  /** Every ~250 ms while inputs are open: one status row per input, and a new thumbnail when the picture changed (null: unchanged or none). */
+  | { type: 'inputs'; rows: InputStatus[]; thumbnail: InputThumbnail | null };

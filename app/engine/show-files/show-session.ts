@@ -133,6 +133,11 @@ export class ShowSession {
     return path.resolve(this.path ? path.dirname(this.path) : process.cwd(), plate);
   }
 
+  /** A file the show names (a still input): absolute as given, else relative to the show file's folder. */
+  resolveShowPath(file: string): string {
+    return path.resolve(this.path ? path.dirname(this.path) : process.cwd(), file);
+  }
+
   get wallLogEntries(): readonly WallLogEntry[] {
     return this.wallLog;
   }
@@ -195,6 +200,7 @@ export class ShowSession {
         seed: onAir.to.seed,
         params: onAir.params,
         ...(onAir.to.negativePrompt ? { negativePrompt: onAir.to.negativePrompt } : {}),
+        ...(onAir.to.input ? { input: onAir.to.input } : {}),
       };
       const edited = applyEdit(this.show, command, look);
       if (!edited.ok) return { changed: false, error: engineError('show-edit', `${command.type}: ${edited.field}: ${edited.message}.`, { field: edited.field }) };
@@ -403,7 +409,7 @@ export class ShowSession {
       ? 'panic'
       : after.driver === 'timeline'
         ? 'timeline'
-        : command && (command.type === 'setPrompt' || command.type === 'setSeed')
+        : command && (command.type === 'setPrompt' || command.type === 'setSeed' || command.type === 'setInput')
           ? 'live'
           : 'cue';
     const wall = this.wallNow();

@@ -1,6 +1,6 @@
 /**
  * The cue list: standby highlighted (GO fires it), the live cue marked, BACK,
- * add/delete, and an editor for the selected cue (prompt, seed, transition,
+ * add/delete, and an editor for the selected cue (prompt, seed, transition, live input,
  * continue). Keyboard: Space GO (App), Backspace BACK, ↑/↓ move the standby.
  * Every change is a command; the engine's state is the only truth shown.
  */
@@ -11,6 +11,7 @@ import { useConsoleSnapshot, useEngine } from '../engine-context.js';
 import { SHORTCUTS } from '../shortcuts.js';
 import { CueThumbnail } from './CueThumbnail.js';
 import { Kbd } from './Kbd.js';
+import { draftOf, InputPicker, inputOf, type InputDraft } from './InputPicker.js';
 import './show.css';
 
 const CURVES = ['linear', 'ease-in-out', 'ease-in', 'ease-out'] as const;
@@ -101,6 +102,8 @@ function CueEditor({ cue, disabled, onDeleted }: { cue: Cue; disabled: boolean; 
   const [mode, setMode] = useState(cue.continueMode);
   const [delay, setDelay] = useState(String(cue.delayMs));
   const [name, setName] = useState(cue.name);
+  const [input, setInput] = useState<InputDraft>(draftOf(cue.look.input));
+  const ndiNames = useConsoleSnapshot().state?.ndiSources?.names ?? [];
 
   // Another console (or undo) changed the cue: show what the engine has. Keyed by
   // content, not identity: every state snapshot is a fresh object.
@@ -113,13 +116,15 @@ function CueEditor({ cue, disabled, onDeleted }: { cue: Cue; disabled: boolean; 
     setMode(cue.continueMode);
     setDelay(String(cue.delayMs));
     setName(cue.name);
+    setInput(draftOf(cue.look.input));
     // Deliberately keyed on cueKey only: the form resets when the cue itself changes, not on every render.
   }, [cueKey]);
 
   const seedOk = /^\d+$/.test(seed.trim()) && Number(seed) <= MAX_SEED;
   const durationOk = /^\d+$/.test(duration.trim()) && Number(duration) <= MAX_TRANSITION_MS;
   const delayOk = /^\d+$/.test(delay.trim()) && Number(delay) <= MAX_TRANSITION_MS;
-  const valid = seedOk && durationOk && delayOk && prompt.trim() !== '';
+  const lookInput = inputOf(input);
+  const valid = seedOk && durationOk && delayOk && prompt.trim() !== '' && lookInput !== undefined;
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
@@ -134,6 +139,7 @@ function CueEditor({ cue, disabled, onDeleted }: { cue: Cue; disabled: boolean; 
         transition: { durationMs: Number(duration), curve },
         continueMode: mode,
         delayMs: Number(delay),
+        input: lookInput ?? null,
       },
     });
   };
@@ -178,6 +184,9 @@ function CueEditor({ cue, disabled, onDeleted }: { cue: Cue; disabled: boolean; 
             <option key={c}>{c}</option>
           ))}
         </select>
+      </div>
+      <div className="cue-editor-row">
+        <InputPicker draft={input} onChange={setInput} ndiNames={ndiNames} disabled={disabled} testId="cue-input" />
       </div>
       <div className="cue-editor-row">
         <select className="input input--compact" data-testid="cue-continue" value={mode} onChange={(e) => setMode(e.target.value as Cue['continueMode'])} aria-label="continue">

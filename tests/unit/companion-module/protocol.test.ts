@@ -35,6 +35,7 @@ const sent: { [K in CycloramaCommand['type']]: Extract<CycloramaCommand, { type:
   timelinePause: { type: 'timelinePause' },
   timelineStop: { type: 'timelineStop' },
   selectOutput: { type: 'selectOutput', output: 'Wall A', live: 'toggle' },
+  setInput: { type: 'setInput', input: { source: { kind: 'ndi', name: 'STAGE-PC (Unreal Plate)' }, fit: 'crop' }, strength: 0.4 },
   pullModel: { type: 'pullModel', name: 'sd-turbo' },
   cancelPull: { type: 'cancelPull', name: 'sd-turbo' },
 };

@@ -1,4 +1,4 @@
-/** The frame streams on one wire: program (original magic), standby stills and display-output frames, told apart by magic. */
+/** The frame streams on one wire: program (original magic), standby stills, display-output frames and the input thumbnail, told apart by magic. */
 import { describe, expect, it } from 'vitest';
 import { createEngineConnection } from '../../../app/contract/client.js';
 import type { MessageBridge } from '../../../app/contract/connection.js';
@@ -16,6 +16,7 @@ describe('frame streams', () => {
     expect(readFrame(message('program', 1))!.header.stream).toBeUndefined();
     expect(readFrame(message('standby', 2))!.header.stream).toBe('standby');
     expect(readFrame(message('output', 3))!.header.stream).toBe('output');
+    expect(readFrame(message('input', 4))!.header.stream).toBe('input');
   });
 
   it('the connection hands each stream to its own listeners only', () => {
@@ -26,12 +27,14 @@ describe('frame streams', () => {
     connection.onFrame((h) => seen.push(`program ${h.sequence}`));
     connection.onStandbyFrame((h) => seen.push(`standby ${h.sequence}`));
     connection.onOutputFrame((h) => seen.push(`output ${h.sequence}`));
+    connection.onInputFrame((h) => seen.push(`input ${h.sequence}`));
     for (const [stream, n] of [
       [undefined, 1],
       ['standby', 2],
       ['output', 3],
+      ['input', 4],
     ] as const)
       binary(message(stream, n).slice().buffer);
-    expect(seen).toEqual(['program 1', 'standby 2', 'output 3']);
+    expect(seen).toEqual(['program 1', 'standby 2', 'output 3', 'input 4']);
   });
 });

@@ -33,6 +33,7 @@ function recordingTargets() {
     // Stand-in output groups: only what the routes call.
     outputs: { ndi: group('ndi'), displays: group('displays') } as unknown as OutputGroups,
     outputChanged: (result) => (calls.push(`outputChanged ${result.ok}`), result.ok ? { ok: true } : { ok: false, error: result.error }),
+    listNdiSources: async (timeoutMs) => (calls.push(`listNdiSources ${timeoutMs}`), { ok: true }),
     models: {
       list: async () => (calls.push('models.list'), { ok: true }),
       pull: async (name) => (calls.push(`models.pull ${name}`), { ok: true }),
@@ -65,6 +66,8 @@ describe('command routes', () => {
       { type: 'removeDisplayOutput', id: 'display-3' },
       { type: 'getState' },
       { type: 'preflight' },
+      { type: 'setInput', input: { source: { kind: 'ndi', name: 'CAM (1)' } } },
+      { type: 'listNdiSources', timeoutMs: 500 },
     ] satisfies CommandInput[]) {
       expect(await routeCommand(routes, parse(command), 0)).toEqual({ ok: true });
     }
@@ -79,6 +82,8 @@ describe('command routes', () => {
       'outputChanged true',
       'publishState',
       'preflight',
+      'show setInput',
+      'listNdiSources 500',
     ]);
   });
 

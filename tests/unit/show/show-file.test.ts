@@ -1,6 +1,6 @@
 /**
  * Show files: field + line for broken files, refusal of newer versions, the
- * v1 -> v2 migration, JSON positions, undo history and the wall log CSV.
+ * v1 -> v2 -> v3 migrations, JSON positions, undo history and the wall log CSV.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -131,6 +131,59 @@ describe('show files', () => {
       ['c2', '2', 'rain', 5, 0],
     ]);
     expect(parsed.show.timeline.keyframes).toEqual([]);
+  });
+
+  it('migrates version 2 files (looks without inputs) to the current version', () => {
+    const v2 = {
+      ...goodShow(),
+      version: 2,
+      timeline: { durationMs: 60_000, loop: false, keyframes: [{ id: 'k1', timeMs: 0, look: { prompt: 'dusk', seed: 3, params: {} }, curve: 'linear' }] },
+    };
+    const parsed = parseShowFile(JSON.stringify(v2, null, 2));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.migratedFrom).toBe(2);
+    expect(parsed.show.version).toBe(SHOW_FILE_VERSION);
+    expect(parsed.show.cues.map((c) => [c.id, c.look.prompt, c.look.input])).toEqual([
+      ['c1', 'dawn', undefined],
+      ['c2', 'noon', undefined],
+    ]);
+    expect(parsed.show.timeline.keyframes[0]?.look).toEqual({ prompt: 'dusk', seed: 3, params: {} });
+  });
+
+  it('validates a version 2 file against version 2 fields', () => {
+    const v2 = { ...goodShow(), version: 2 };
+    (v2.cues[1]!.look as { seed: unknown }).seed = 'seven';
+    const text = JSON.stringify(v2, null, 2);
+    const parsed = parseShowFile(text);
+    expect(!parsed.ok && parsed.error.field).toBe('cues.1.look.seed');
+    expect(!parsed.ok && parsed.error.line).toBe(text.split('\n').findIndex((l) => l.includes('"seven"')) + 1);
+  });
+
+  it('round-trips a current show whose looks name inputs (an NDI input by its name, fit defaulting to fill)', () => {
+    const show = goodShow();
+    const withInputs = {
+      ...show,
+      cues: [
+        { ...show.cues[0]!, look: { ...show.cues[0]!.look, params: { strength: 0.6 }, input: { source: { kind: 'ndi', name: 'STAGE-PC (Unreal Plate)' }, fit: 'crop' } } },
+        { ...show.cues[1]!, look: { ...show.cues[1]!.look, input: { source: { kind: 'image', path: 'plates/set.png' } } } },
+      ],
+    };
+    const parsed = parseShowFile(serializeShow(withInputs as never));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.migratedFrom).toBeNull();
+    expect(parsed.show.cues[0]?.look.input).toEqual({ source: { kind: 'ndi', name: 'STAGE-PC (Unreal Plate)' }, fit: 'crop' });
+    expect(parsed.show.cues[1]?.look.input).toEqual({ source: { kind: 'image', path: 'plates/set.png' }, fit: 'fill' });
+    const again = parseShowFile(serializeShow(parsed.show));
+    expect(again.ok && again.show).toEqual(parsed.show);
+  });
+
+  it('names a bad look input by its field and line', () => {
+    const show = goodShow();
+    const text = serializeShow({ ...show, cues: [{ ...show.cues[0]!, look: { ...show.cues[0]!.look, input: { source: { kind: 'ndi', name: '' } } } }] } as never);
+    const parsed = parseShowFile(text);
+    expect(!parsed.ok && parsed.error.field).toBe('cues.0.look.input.source.name');
   });
 
   it('validates a version 1 file against version 1 fields (errors name fields that exist in the file)', () => {

@@ -377,3 +377,47 @@ describe('show engine properties', () => {
     );
   });
 });
+
+describe('live inputs in looks', () => {
+  const cam = { source: { kind: 'ndi' as const, name: 'CAM-1 (Stage)' }, fit: 'fill' as const };
+
+  it('setInput is a live edit: a new look that names the input (and its strength), crossfading from the one before; null goes back to text only', () => {
+    const show = threeCueShow();
+    let s = run(show, initialShowState(show, 0), [[0, { type: 'go' }]]);
+    const before = s.program.lookId;
+    s = reduceShow(show, s, cmd({ type: 'setInput', input: cam, strength: 0.4, transition: { durationMs: 1000, curve: 'linear' } }), 2000);
+    expect(s.program.lookId).toBe(before + 1);
+    const mid = resolveShow(show, s, 2500);
+    expect(mid).toMatchObject({ mix: 0.5, from: { prompt: 'dawn' }, to: { prompt: 'dawn', input: cam } });
+    expect(mid.from?.input).toBeUndefined();
+    expect(resolveShow(show, s, 3000).params.strength).toBeCloseTo(0.4);
+    s = reduceShow(show, s, cmd({ type: 'setInput', input: null }), 4000);
+    expect(resolveShow(show, s, 4000).to.input).toBeUndefined();
+    expect(resolveShow(show, s, 4000).params.strength).toBeCloseTo(0.4); // strength stays with the look
+  });
+
+  it('a cue whose look names an input puts it on air with GO; its transition crossfades from the previous input', () => {
+    const show = threeCueShow();
+    const withInput = applyEdit(show, cmd({ type: 'updateCue', cueId: 'c2', patch: { input: { source: { kind: 'program' } } } }) as never, show.cues[0]!.look);
+    expect(withInput.ok).toBe(true);
+    if (!withInput.ok) return;
+    expect(withInput.show.cues[1]!.look.input).toEqual({ source: { kind: 'program' }, fit: 'fill' });
+    let s = run(withInput.show, initialShowState(withInput.show, 0), [
+      [0, { type: 'go' }],
+      [2000, { type: 'go' }],
+    ]);
+    expect(resolveShow(withInput.show, s, 2000).to.input).toEqual({ source: { kind: 'program' }, fit: 'fill' });
+    s = reduceShow(withInput.show, s, cmd({ type: 'go' }), 3000);
+    expect(resolveShow(withInput.show, s, 4000)).toMatchObject({ from: { input: { source: { kind: 'program' } } }, to: { prompt: 'dusk' } });
+    const cleared = applyEdit(withInput.show, cmd({ type: 'updateCue', cueId: 'c2', patch: { input: null } }) as never, show.cues[0]!.look);
+    expect(cleared.ok && cleared.show.cues[1]!.look.input).toBeUndefined();
+  });
+
+  it('a keyframe patch sets its input, and a cue recorded from the wall keeps the input on air', () => {
+    const show = threeCueShow();
+    const edited = applyEdit(show, cmd({ type: 'updateKeyframe', keyframeId: 'k2', patch: { input: cam } }) as never, show.cues[0]!.look);
+    expect(edited.ok && edited.show.timeline.keyframes[1]!.look.input).toEqual(cam);
+    const recorded = applyEdit(show, cmd({ type: 'addCue' }) as never, { prompt: 'live', seed: 9, params: {}, input: cam });
+    expect(recorded.ok && recorded.show.cues.at(-1)!.look.input).toEqual(cam);
+  });
+});

@@ -29,6 +29,23 @@ describe('OSC address map', () => {
     expect(oscToCommand('/cyclorama/output/select', [s('Wall A'), s('on')])).toMatchObject({ kind: 'error', code: 'invalid-message' });
   });
 
+  it('maps the live input addresses: an NDI source by name (optional fit), a still, the program, clear, strength', () => {
+    const set = (command: object) => ({ kind: 'command', command: { type: 'setInput', ...command } });
+    expect(oscToCommand('/cyclorama/input/ndi', [s('STAGE (Unreal)')])).toEqual(set({ input: { source: { kind: 'ndi', name: 'STAGE (Unreal)' } } }));
+    expect(oscToCommand('/cyclorama/input/ndi', [s('CAM'), s('crop')])).toEqual(set({ input: { source: { kind: 'ndi', name: 'CAM' }, fit: 'crop' } }));
+    expect(oscToCommand('/cyclorama/input/image', [s('/plates/set.png')])).toEqual(set({ input: { source: { kind: 'image', path: '/plates/set.png' } } }));
+    expect(oscToCommand('/cyclorama/input/program', [])).toEqual(set({ input: { source: { kind: 'program' } } }));
+    expect(oscToCommand('/cyclorama/input/clear', [])).toEqual(set({ input: null }));
+    expect(oscToCommand('/cyclorama/input/strength', [f(0.25)])).toEqual(set({ strength: 0.25 }));
+    expect(oscToCommand('/cyclorama/input/ndi', [])).toMatchObject({ kind: 'error', code: 'invalid-message', message: expect.stringMatching(/NDI source name/) });
+    expect(oscToCommand('/cyclorama/input/ndi', [s('CAM'), s('stretch')])).toMatchObject({
+      kind: 'error',
+      code: 'invalid-message',
+      message: expect.stringMatching(/fill, fit or crop/),
+    });
+    expect(oscToCommand('/cyclorama/input/strength', [s('lots')])).toMatchObject({ kind: 'error', code: 'invalid-message' });
+  });
+
   it('treats 0/false on a trigger as a button release', () => {
     expect(oscToCommand('/cyclorama/go', [i(0)]).kind).toBe('release');
     expect(oscToCommand('/cyclorama/go', [{ type: 'false', value: false }]).kind).toBe('release');
