@@ -213,3 +213,12 @@ export const modelCommandSchemas = [
   /** The operator accepted a catalog model's licence (remembered in the config folder). */
   z.object({ type: z.literal('acceptLicence'), name: modelNameSchema }),
 ] as const;
+
+/** Sizes of models and downloads as the hub writes them (decimal units: "4.91 MB", "2.58 GB"); the CLI and the console both use it. */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '?';
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
+  return `${bytes} B`;
+}

@@ -158,6 +158,7 @@ export class LiveModel {
       this.options.onFrame(frame);
     });
     generator.on('runFailed', (error) => this.options.onError(error));
+    generator.on('notice', (error) => this.options.onError(error));
     // A new generator opens its own inputs: the old one's rows go with it.
     this.options.onInputs?.({ rows: [], thumbnail: null });
     generator.on('inputs', (report) => this.options.onInputs?.(report));

@@ -4,17 +4,18 @@
  * CPU provider, real RGBA pixels in and out. Also an older model folder whose graph and
  * model.json have no picture input: it loads, makes text-only frames and says so once (notices()).
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraphBuilder, attr } from '../../app/engine/generate/onnx-builder.js';
+import { pipelineModel } from '../../app/engine/generate/generator.js';
 import { builtinModelDir, loadModelFolder, type FrameModelFolder } from '../../app/engine/generate/model-folder.js';
 import { builtinModelManifestSchema } from '../../app/engine/generate/model-manifest.js';
 import { FrameModelPipeline, type FrameModelConfig } from '../../app/engine/generate/pipelines/frame-model.js';
 import type { WorkerLook } from '../../app/engine/generate/worker-protocol.js';
 import type { InputPicture } from '../../app/engine/inputs/input-picture.js';
 import type { LookTarget } from '../../app/show/look-resolver.js';
+import { writeOldFrameModel } from '../helpers/old-frame-model.js';
 import { barPicture, meanColourDifference, meanRgb, structureCorrelation, withNoise } from '../unit/models/builtin/input-pictures.js';
 
 const WIDTH = 640;
@@ -22,23 +23,11 @@ const HEIGHT = 360;
 const common = { providers: ['cpu' as const], width: WIDTH, height: HEIGHT, intraOpThreads: 1 };
 const stillImage = { source: { kind: 'image' as const, path: '/stills/bar.png' }, fit: 'fill' as const };
 
-/** The worker's model config for a frame-model folder (as generator.ts makes it). */
+/** The worker's model config for a frame-model folder, made as the engine makes it. */
 function configOf(folder: FrameModelFolder): FrameModelConfig {
-  const { manifest } = folder;
-  return {
-    kind: 'frame-model',
-    graphPath: folder.graphPath,
-    vocabularyPath: folder.vocabularyPath,
-    conditioningSize: manifest.conditioningSize,
-    io: {
-      conditioning: manifest.inputs.conditioning.name,
-      time: manifest.inputs.time.name,
-      seed: manifest.inputs.seed.name,
-      outputSize: manifest.inputs.outputSize.name,
-      frame: manifest.outputs.frame.name,
-      ...(manifest.inputs.input && manifest.inputs.inputStrength ? { input: manifest.inputs.input.name, inputStrength: manifest.inputs.inputStrength.name } : {}),
-    },
-  };
+  const model = pipelineModel(folder);
+  if (model.kind !== 'frame-model') throw new Error(`${folder.dir} is not a frame model`);
+  return model;
 }
 
 function frameFolder(dir: string): FrameModelFolder {
@@ -137,37 +126,7 @@ describe('frame-model pipeline: an older model folder without a picture input', 
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'cyclorama-old-frame-model-'));
-    // A graph of the old contract: conditioning, time, seed, outputSize -> frame (a flat colour from the conditioning).
-    const g = new GraphBuilder('old_frame_model');
-    const conditioning = g.input('conditioning', 'float32', [1, 32]);
-    g.input('time', 'float32', [1]);
-    g.input('seed', 'float32', [1]);
-    const outputSize = g.input('outputSize', 'int64', [2]);
-    const rgb = g.op('Slice', [conditioning, g.ints([0]), g.ints([3]), g.ints([1])]);
-    const rgba = g.op('Cast', [g.op('Concat', [g.mul(rgb, g.scalar(255)), g.constant('alpha', 'float32', [1, 1], [255])], { axis: attr.int(1) })], { to: attr.int(2) });
-    const frame = g.op('Expand', [g.op('Reshape', [rgba, g.ints([1, 1, 4])]), g.op('Concat', [outputSize, g.ints([4])], { axis: attr.int(0) })]);
-    g.output(frame, 'frame', 'uint8', ['height', 'width', 4]);
-    writeFileSync(join(dir, 'model.onnx'), g.encode({ opset: 17, producer: 'test' }));
-    copyFileSync(join(builtinModelDir(), 'vocab.json'), join(dir, 'vocab.json'));
-    const manifest = {
-      schemaVersion: 1,
-      id: 'old-frame-model',
-      name: 'A frame model from before live inputs',
-      kind: 'frame-model',
-      licence: 'test fixture',
-      files: { graph: 'model.onnx', vocabulary: 'vocab.json' },
-      nativeSize: { width: 1920, height: 1080 },
-      conditioningSize: 32,
-      inputs: {
-        conditioning: { name: 'conditioning', dtype: 'float32', dims: [1, 32] },
-        time: { name: 'time', dtype: 'float32', dims: [1] },
-        seed: { name: 'seed', dtype: 'float32', dims: [1] },
-        outputSize: { name: 'outputSize', dtype: 'int64', dims: [2] },
-      },
-      outputs: { frame: { name: 'frame', dtype: 'uint8', dims: ['height', 'width', 4] } },
-      preferredProviders: ['cpu'],
-    };
-    writeFileSync(join(dir, 'model.json'), JSON.stringify(manifest));
+    writeOldFrameModel(dir);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -81,6 +81,8 @@ interface GeneratorEvents {
   runFailed: [EngineError];
   /** The live inputs' status rows, and a thumbnail when the picture changed (worker-protocol.ts 'inputs'). */
   inputs: [{ rows: InputStatus[]; thumbnail: InputThumbnail | null }];
+  /** A one-time warning from the pipeline, e.g. a look names an input this model cannot take (worker-protocol.ts 'notice'). */
+  notice: [EngineError];
   /** The inference loop is back after it died; `afterMs` from its death to ready. */
   restarted: [{ afterMs: number; attempt: number; pid: number | null }];
 }
@@ -104,7 +106,7 @@ interface SharedFrames {
 }
 
 /** What the worker's pipeline needs from a model folder (see pipelines/). */
-function pipelineModel(folder: ModelFolder): PipelineModel {
+export function pipelineModel(folder: ModelFolder): PipelineModel {
   if (folder.kind === 'turbo-diffusion') return { kind: 'turbo-diffusion', layout: folder.layout };
   const { manifest } = folder;
   return {
@@ -222,7 +224,7 @@ export class Generator extends EventEmitter<GeneratorEvents> {
       shared?.slots.reclaim();
       shared?.ring.close();
       return fail(
-        engineError('model-load-failed', `${manifest.name} (${options.model.graphPath}) did not load: ${launched.message}`, {
+        engineError('model-load-failed', `${manifest.name} did not load: ${launched.message}`, {
           file: options.model.graphPath,
           providers: [...skipped, ...launched.fallbacks],
         }),
@@ -382,6 +384,8 @@ export class Generator extends EventEmitter<GeneratorEvents> {
       }
     } else if (message.type === 'inputs') {
       this.emit('inputs', { rows: message.rows, thumbnail: message.thumbnail });
+    } else if (message.type === 'notice') {
+      this.emit('notice', engineError('input-failed', message.message));
     } else if (message.type === 'runFailed') {
       const error = engineError('model-run-failed', `The model failed on a frame: ${message.message}. The outputs hold the last good frame.`, { lookId: message.lookId });
       this.emit('runFailed', error);

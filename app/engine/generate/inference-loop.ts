@@ -98,6 +98,7 @@ export function serveInference(channel: InferenceChannel): void {
     } catch (error) {
       (pool as FramePool).give(buffer);
       post({ type: 'runFailed', message: firstLine((error as Error).message), lookId: current.lookId });
+      postNotices();
       return false;
     }
     const doneAtMs = engineNowMs();
@@ -110,7 +111,13 @@ export function serveInference(channel: InferenceChannel): void {
       doneAtMs,
       requestId,
     });
+    postNotices();
     return true;
+  }
+
+  /** One-time warnings a pipeline raised on this frame (e.g. a look's input that this model cannot take). */
+  function postNotices(): void {
+    for (const message of pipeline?.notices?.() ?? []) post({ type: 'notice', message });
   }
 
   let faultsInjected = 0;

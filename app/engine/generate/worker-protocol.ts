@@ -124,4 +124,6 @@ export type FromWorker =
     }
   | { type: 'runFailed'; message: string; lookId: number }
   /** Every ~250 ms while inputs are open: one status row per input, and a new thumbnail when the picture changed (null: unchanged or none). */
-  | { type: 'inputs'; rows: InputStatus[]; thumbnail: InputThumbnail | null };
+  | { type: 'inputs'; rows: InputStatus[]; thumbnail: InputThumbnail | null }
+  /** A one-time warning from the pipeline (FramePipeline.notices): shown to the operator, the frames go on. */
+  | { type: 'notice'; message: string };

@@ -6,7 +6,7 @@
  * failure is one line saying what to do, and a non-zero exit code.
  */
 import cliProgress from 'cli-progress';
-import type { DownloadStatus, InstalledModel, ModelsStatus } from '../../contract/models.js';
+import { formatBytes, type DownloadStatus, type InstalledModel, type ModelsStatus } from '../../contract/models.js';
 import { intendedProvider } from '../preflight/intended-provider.js';
 import { defaultConfigDir } from '../show-files/show-store.js';
 import { readCatalog } from './catalog.js';
@@ -28,14 +28,6 @@ export function openLibrary(options: LibraryCliOptions = {}): ModelLibrary {
     intendedProvider: (preferred) => intendedProvider(preferred, undefined),
     onError: (error) => (options.err ?? process.stderr).write(`cyclorama models: ${error.message}\n`),
   });
-}
-
-export function formatBytes(bytes: number | null): string {
-  if (bytes === null) return '?';
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
-  return `${bytes} B`;
 }
 
 function formatEta(seconds: number | null): string {

@@ -8,18 +8,10 @@
  * that accepted it, and a token in HF_TOKEN). Errors read as the engine wrote them.
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import type { CatalogItemStatus, DownloadStatus, InstalledModel } from '../../../app/contract/index.js';
+import { formatBytes, type CatalogItemStatus, type DownloadStatus, type InstalledModel } from '../../../app/contract/index.js';
 import { useConsoleSnapshot, useEngine } from '../engine-context.js';
 import { Kbd } from './Kbd.js';
 import './models.css';
-
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '?';
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
-  return `${bytes} B`;
-}
 
 function formatEta(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return 'working out time left';
