@@ -36,6 +36,17 @@ export function uyvyColumnProfile(data: Uint8Array, width: number, height: numbe
   return sums.map((s, i) => s / Math.max(1, counts[i] as number));
 }
 
+/** Mean of the red byte per column of an RGBA8 picture, `bins` columns wide (the bar patterns are grey, so red follows luma). */
+export function rgbaColumnProfile(rgba: Uint8Array, width: number, height: number, bins: number): number[] {
+  const sums = new Array<number>(bins).fill(0);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const bin = Math.min(bins - 1, Math.floor((x * bins) / width));
+      sums[bin] = (sums[bin] as number) + (rgba[(y * width + x) * 4] as number);
+    }
+  return sums;
+}
+
 /** Column profile of the bar pattern itself (1 inside the bar, 0 outside), `bins` wide. */
 export function barProfile(width: number, barX: number, barW: number, bins: number): number[] {
   const profile = new Array<number>(bins).fill(0);

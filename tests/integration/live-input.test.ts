@@ -25,7 +25,7 @@ import type { LibNdi } from '../../app/engine/ndi/libndi.js';
 import { NdiReceiver, findNdiSource, type ReceivedVideo } from '../../app/engine/ndi/receiver.js';
 import { loadNdiRuntime } from '../../app/engine/ndi/runtime.js';
 import { removeNdiMarkers } from '../helpers/ndi-pattern.js';
-import { barPattern, barProfile, correlation, NdiTestSender, uyvyColumnProfile } from '../helpers/ndi-test-sender.js';
+import { barPattern, barProfile, correlation, NdiTestSender, rgbaColumnProfile, uyvyColumnProfile } from '../helpers/ndi-test-sender.js';
 import { waitUntil, type Probe } from '../helpers/wait.js';
 
 const RUN = `wire-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
@@ -170,13 +170,7 @@ describe('live input in the worker-thread fallback (no shared-memory inference p
       const r = await until(() => {
         const frame = latest ? readFrame(latest) : null;
         if (!frame) return undefined;
-        const { width, height } = frame.header;
-        const columns = new Array<number>(BINS).fill(0);
-        for (let y = 0; y < height; y++)
-          for (let x = 0; x < width; x++) {
-            const bin = Math.min(BINS - 1, Math.floor((x * BINS) / width));
-            columns[bin] = (columns[bin] as number) + (frame.pixels[(y * width + x) * 4] as number);
-          }
+        const columns = rgbaColumnProfile(frame.pixels, frame.header.width, frame.header.height, BINS);
         const c = correlation(columns, barProfile(WIDTH, 40, BAR_W, BINS));
         return c > 0.6 ? c : undefined;
       });
