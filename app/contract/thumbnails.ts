@@ -2,14 +2,23 @@
  * Cue thumbnails: a small still of each cue's look, for the console's cue list.
  *
  * A thumbnail is addressed by its *look key*: a fingerprint of everything that
- * decides the picture (the model, prompt, negative prompt, seed, params, the size
- * and the show time it is rendered at). Engine and console compute the same key
+ * decides the picture (the model, prompt, negative prompt, seed, params, the input
+ * the look restyles, the size and the show time it is rendered at).
+ *
+ * Inputs: a cue with another input is another picture, so the input (its source as
+ * the show file names it, and its fit) is part of the key. A still image input gives
+ * a stable thumbnail (the file is read when the thumbnail is made; editing the file
+ * on disk under the same name does not change the key). An NDI input's thumbnail is a
+ * snapshot of the source at the time it was rendered: the key names the source, not
+ * its frames, so it is not re-rendered while the source moves (the standby still is
+ * the place to see the source as it is now). Engine and console compute the same key
  * from the state (a cue's look and `state.model.id`), so the wire carries only key
  * and pixels (frame-wire.ts, 'CYT1'); cues with the same look share one picture;
  * and a console knows by itself whether the picture it holds for a cue is the
  * current one or an older look's, still being replaced.
  */
 import { z } from 'zod';
+import { inputKey, type LookInput } from './inputs.js';
 
 /** Thumbnail size: 16:9, small enough to keep one per cue (57.6 KB RGBA each). */
 export const THUMBNAIL_WIDTH = 160;
@@ -31,15 +40,21 @@ export interface ThumbnailLook {
   seed: number;
   negativePrompt?: string | undefined;
   params?: Record<string, number> | undefined;
+  /** The live input the look restyles (contract/inputs.ts); absent = text only. */
+  input?: LookInput | undefined;
 }
 
 /**
  * The look key of `look` rendered by model `modelId` (state.model.id). Canonical:
- * an absent negative prompt equals an empty one, params are taken in name order.
+ * an absent negative prompt equals an empty one, params are taken in name order,
+ * an input is taken by its source key and fit.
  */
 export function thumbnailKey(look: ThumbnailLook, modelId: string): string {
   const params = Object.entries(look.params ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const canonical = JSON.stringify([1, modelId, THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT, THUMBNAIL_SHOW_TIME_MS, look.prompt, look.negativePrompt ?? '', look.seed, params]);
+  const fields: unknown[] = [1, modelId, THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT, THUMBNAIL_SHOW_TIME_MS, look.prompt, look.negativePrompt ?? '', look.seed, params];
+  // Only a look with an input has the field: a text-only look keeps the key it had before inputs existed.
+  if (look.input) fields.push([inputKey(look.input.source), look.input.fit]);
+  const canonical = JSON.stringify(fields);
   return hash64(canonical);
 }
 

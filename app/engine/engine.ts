@@ -29,7 +29,6 @@ import { InputReports } from './input-reports.js';
 import { NdiSourceList } from './ndi/ndi-source-list.js';
 import { loadNdiRuntime } from './ndi/runtime.js';
 import { DEFAULT_NDI_FIND_MS } from '../contract/input-control.js';
-import type { TimedLook, LookTarget } from '../show/look-resolver.js';
 import { readCatalog } from './models/catalog.js';
 import { findInCache, hubSettingsFromEnv, listRepoFiles, pullModel } from './models/hub-pull.js';
 import { ModelLibrary, type HubPort } from './models/library.js';
@@ -44,6 +43,7 @@ import { PreviewSink } from './outputs/preview-sink.js';
 import { intendedProvider } from './preflight/intended-provider.js';
 import { PreflightRunner } from './preflight/preflight-runner.js';
 import { CuePreviews } from './preview/cue-previews.js';
+import { inputSettingsFrom, withInputPath, withInputPaths } from './inputs/input-options.js';
 import { RecentErrors } from './recent-errors.js';
 import type { Result } from './result.js';
 import { openLastSession, type LastSessionKeeper } from './show-files/last-session.js';
@@ -189,6 +189,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       onThumbnail: (message) => this.emit('input', message),
     });
     const ndiSettings = options.ndi ?? {};
+    // One set of input options for both inference loops that open inputs: the live model's and the previews'.
+    const inputSettings = inputSettingsFrom(ndiSettings);
     this.ndiSources = new NdiSourceList({
       lib: () => {
         // The outputs' loader first: it applies the discovery settings before libndi initializes.
@@ -208,14 +210,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       ...(options.faultInjection ? { faultInjection: options.faultInjection } : {}),
       maxFps: options.generatorMaxFps ?? this.rate.num / this.rate.den,
       showEpochMs: this.startedAtMs,
-      look: () => this.withInputPaths(timedLook(this.program)),
-      inputs: {
-        ndi: {
-          ...(ndiSettings.extraIps ? { extraIps: ndiSettings.extraIps } : {}),
-          ...(ndiSettings.discoveryServers ? { discoveryServers: ndiSettings.discoveryServers } : {}),
-          ...(ndiSettings.runtimeDir ? { runtimeDir: ndiSettings.runtimeDir } : {}),
-        },
-      },
+      look: () => withInputPaths(timedLook(this.program), (p) => this.show.resolveShowPath(p)),
+      inputs: inputSettings,
       onInputs: ({ rows, thumbnail }) => this.inputs.report(rows, thumbnail),
       onFrame: (frame) => this.onFrame(frame),
       onError,
@@ -238,6 +234,8 @@ export class Engine extends EventEmitter<EngineEvents> {
       clock,
       showEpochMs: this.startedAtMs,
       state: () => this.state(),
+      inputs: inputSettings,
+      resolveInput: (target) => withInputPath(target, (p) => this.show.resolveShowPath(p)),
       onStandby: (still) => this.emit('standby', still),
       onThumbnail: (message) => this.emit('thumbnail', message),
       onError,
@@ -299,15 +297,6 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   /** The look as the inference loop gets it: a still input's path made absolute (relative to the show file's folder). */
-  private withInputPaths<T extends TimedLook>(look: T): T {
-    const resolve = (target: LookTarget | null): LookTarget | null => {
-      const input = target?.input;
-      if (!target || !input || input.source.kind !== 'image') return target;
-      return { ...target, input: { ...input, source: { kind: 'image', path: this.show.resolveShowPath(input.source.path) } } };
-    };
-    return { ...look, from: resolve(look.from), to: resolve(look.to) as LookTarget };
-  }
-
   /** Starts the engine. It always comes up: a model that fails is reported in the state, not thrown. */
   static async start(options: EngineOptions = {}): Promise<Engine> {
     // Last session (show-files/last-session.ts): a start after a crash or kill comes back where it was.

@@ -44,6 +44,8 @@ export interface GeneratedFrame {
   showTimeMs: number;
   inferMs: number;
   doneAtMs: number;
+  /** True when the look names an input that had no picture yet: made from text only (worker-protocol.ts). Absent = false. */
+  inputMissing?: boolean;
   requestId: number | null;
 }
 
@@ -64,7 +66,7 @@ export interface GeneratorOptions {
   log?: (line: string) => void;
   /** Tests only: run the loop in a worker thread even where the inference process is possible. */
   forceWorkerThread?: boolean;
-  /** Live inputs for looks that name one (the live model); absent = text only (the standby preview). */
+  /** Live inputs for looks that name one (the live model and the previews' renderer: engine.ts builds one set for both); absent = text only. */
   inputs?: InputSettings;
 }
 
@@ -372,6 +374,7 @@ export class Generator extends EventEmitter<GeneratorEvents> {
         showTimeMs: message.showTimeMs,
         inferMs: message.inferMs,
         doneAtMs: message.doneAtMs,
+        inputMissing: message.inputMissing,
         requestId: message.requestId,
       };
       if (this.shared && 'slot' in message.frame) this.shared.holders.set(message.frame.slot, frame);

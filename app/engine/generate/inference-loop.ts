@@ -88,10 +88,12 @@ export function serveInference(channel: InferenceChannel): void {
     const buffer = await (pool as FramePool).take();
     if (stopped) return false;
     const started = engineNowMs();
+    let inputMissing = false;
     try {
       injectFault(config);
       // The input as it is now (the held last frame when the source stopped): the loop never waits for one.
       const picture = inputs ? inputs.pictureFor(current, clockMs, config.width, config.height) : null;
+      inputMissing = inputs !== null && picture === null && (current.to.input !== undefined || current.from?.input !== undefined);
       await (pipeline as FramePipeline).renderInto(buffer, showTimeMs, clockMs, picture);
       // Before the frame leaves: once sent, a transferred buffer is detached and a slot belongs to the engine.
       inputs?.afterFrame(current, new Uint8Array(buffer), config.width, config.height);
@@ -110,6 +112,7 @@ export function serveInference(channel: InferenceChannel): void {
       inferMs: doneAtMs - started,
       doneAtMs,
       requestId,
+      inputMissing,
     });
     postNotices();
     return true;

@@ -121,6 +121,12 @@ export type FromWorker =
       /** Engine-clock ms when the frame was complete. */
       doneAtMs: number;
       requestId: number | null;
+      /**
+       * The look names an input but it had no picture for this frame (not found yet, still
+       * decoding, failed): the frame was made from text only. The preview renders again once
+       * the input has a frame (preview/standby-preview.ts); the live loop just goes on.
+       */
+      inputMissing: boolean;
     }
   | { type: 'runFailed'; message: string; lookId: number }
   /** Every ~250 ms while inputs are open: one status row per input, and a new thumbnail when the picture changed (null: unchanged or none). */

@@ -11,20 +11,30 @@
  */
 import { THUMBNAIL_HEIGHT, THUMBNAIL_WIDTH } from '../../contract/thumbnails.js';
 import { writeThumbnailMessage } from '../../contract/frame-wire.js';
+import type { LookTarget } from '../../show/look-resolver.js';
 import { Downscaler } from '../frames/downscale.js';
 import type { RenderedStill, StandbyPreview } from './standby-preview.js';
 import { ThumbnailCache, type CueLook } from './thumbnail-cache.js';
 
 export class CueThumbnails {
-  private readonly cache = new ThumbnailCache();
+  private readonly cache: ThumbnailCache;
   /** The renderer the waiting jobs were handed to; a new one (model switch) gets all that is missing. */
   private renderer: StandbyPreview | null = null;
   private downscaler: Downscaler | null = null;
   private readonly scratch = new Uint8Array(THUMBNAIL_WIDTH * THUMBNAIL_HEIGHT * 4);
   private sequence = 0;
 
-  /** `deliver`: a finished thumbnail message, for every console. */
-  constructor(private readonly deliver: (message: Uint8Array) => void) {}
+  /**
+   * `deliver`: a finished thumbnail message, for every console (again for a key whose
+   * first picture was made before its input had a frame). `resolveInput`: a look as the
+   * renderer opens its input (cue-previews.ts).
+   */
+  constructor(
+    private readonly deliver: (message: Uint8Array) => void,
+    resolveInput?: (target: LookTarget) => LookTarget,
+  ) {
+    this.cache = new ThumbnailCache(resolveInput);
+  }
 
   /**
    * Follows the cue list (every state publish; cheap when nothing changed). Null
@@ -57,6 +67,6 @@ export class CueThumbnails {
     }
     this.downscaler.run(still.pixels, this.scratch);
     const message = writeThumbnailMessage({ key, width: THUMBNAIL_WIDTH, height: THUMBNAIL_HEIGHT, showTimeMs: still.showTimeMs, sequence: ++this.sequence }, this.scratch);
-    if (this.cache.store(key, message)) this.deliver(message);
+    if (this.cache.store(key, message, still.inputMissing)) this.deliver(message);
   }
 }
