@@ -4,6 +4,7 @@
  * still first, thumbnails newest-batch first and paced).
  */
 import { describe, expect, it } from 'vitest';
+import type { LookInput } from '../../../../app/contract/inputs.js';
 import { thumbnailKey } from '../../../../app/contract/thumbnails.js';
 import { StillQueue, THUMBNAIL_DUTY, type ThumbnailJob } from '../../../../app/engine/preview/still-queue.js';
 import { ThumbnailCache, type CueLook } from '../../../../app/engine/preview/thumbnail-cache.js';
@@ -30,6 +31,56 @@ describe('look keys', () => {
       key(base, 'other-model'),
     ];
     expect(new Set([key(base), ...others]).size).toBe(others.length + 1);
+  });
+});
+
+describe('look keys with inputs', () => {
+  const withInput = (c: CueLook, input: LookInput): CueLook => ({ ...c, look: { ...c.look, input } });
+  const image = (path: string, fit: LookInput['fit'] = 'fill'): LookInput => ({ source: { kind: 'image', path }, fit });
+  it('a cue with another input (source or fit) is another picture; the same input is the same one; text-only keys are unchanged', () => {
+    const base = cue('c1', 'neon city', 3, { strength: 0.6 });
+    const keys = [
+      key(base),
+      key(withInput(base, image('plates/a.png'))),
+      key(withInput(base, image('plates/b.png'))),
+      key(withInput(base, image('plates/a.png', 'crop'))),
+      key(withInput(base, { source: { kind: 'ndi', name: 'CAM (1)' }, fit: 'fill' })),
+      key(withInput(base, { source: { kind: 'program' }, fit: 'fill' })),
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(key(withInput(cue('c2', 'neon city', 3, { strength: 0.6 }), image('plates/a.png')))).toBe(keys[1]);
+    // The key of a text-only look is the one it had before inputs existed (thumbnails kept by consoles stay valid).
+    // (b4bd0fe2450551cf: this look's key as computed before looks had inputs.)
+    expect(keys[0]).toBe('b4bd0fe2450551cf');
+  });
+
+  it('the cache renders a cue again when only its input changed, and hands the renderer the resolved image path', () => {
+    const cache = new ThumbnailCache((target) =>
+      target.input?.source.kind === 'image' ? { ...target, input: { ...target.input, source: { kind: 'image', path: `/show/${target.input.source.path}` } } } : target,
+    );
+    const a = withInput(cue('c1', 'moss', 1, { strength: 0.6 }), image('a.png'));
+    expect(cache.sync([a], MODEL).render.map((j) => j.look.input?.source)).toEqual([{ kind: 'image', path: '/show/a.png' }]);
+    cache.store(key(a), picture);
+    const b = withInput(cue('c1', 'moss', 1, { strength: 0.6 }), image('b.png'));
+    const plan = cache.sync([b], MODEL);
+    expect(plan.render.map((j) => j.key)).toEqual([key(b)]);
+    expect(cache.messages()).toEqual([]);
+  });
+
+  it('a picture made before its input had a frame is provisional: shown, then replaced by the one with the input, never the other way', () => {
+    const cache = new ThumbnailCache();
+    const c = withInput(cue('c1', 'moss'), image('a.png'));
+    cache.sync([c], MODEL);
+    const textOnly = new Uint8Array([1]);
+    const withPicture = new Uint8Array([2]);
+    expect(cache.store(key(c), textOnly, true)).toBe(true);
+    expect(cache.messages()).toEqual([textOnly]);
+    expect(cache.wants(key(c))).toBe(true);
+    expect(cache.store(key(c), withPicture)).toBe(true);
+    expect(cache.wants(key(c))).toBe(false);
+    // A late text-only render never replaces the picture made with the input.
+    expect(cache.store(key(c), textOnly, true)).toBe(false);
+    expect(cache.messages()).toEqual([withPicture]);
   });
 });
 
