@@ -2,14 +2,14 @@
  * The timeline: keyframes on a track against the show clock, a playhead, and
  * transport (play/pause, stop, rate, loop). Click the track to add a keyframe
  * with the look on the wall now; drag a keyframe to move it; click one to edit
- * its prompt, seed and curve. Click the ruler to seek.
+ * it (KeyframeEditor.tsx). Click the ruler to seek.
  */
 import { useEffect, useRef, useState, type FormEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import type { Keyframe, ShowStatus } from '../../../app/contract/index.js';
 import { useConsoleSnapshot, useEngine } from '../engine-context.js';
+import { KeyframeEditor } from './KeyframeEditor.js';
 import './show.css';
 
-const CURVES = ['linear', 'ease-in-out', 'ease-in', 'ease-out'] as const;
 const RATES = [0.25, 0.5, 1, 2, 4];
 /** Keyframe times snap to this, ms. */
 const SNAP_MS = 100;
@@ -194,65 +194,6 @@ function DurationField({ durationMs, disabled }: { durationMs: number; disabled:
         onBlur={submit}
       />
       s
-    </form>
-  );
-}
-
-function KeyframeEditor({ keyframe, disabled, onDeleted }: { keyframe: Keyframe; disabled: boolean; onDeleted: () => void }) {
-  const { store } = useEngine();
-  const [prompt, setPrompt] = useState(keyframe.look.prompt);
-  const [seed, setSeed] = useState(String(keyframe.look.seed));
-  const [time, setTime] = useState(String(keyframe.timeMs));
-  const [curve, setCurve] = useState<(typeof CURVES)[number]>(keyframe.curve);
-  const keyKey = JSON.stringify(keyframe);
-  useEffect(() => {
-    setPrompt(keyframe.look.prompt);
-    setSeed(String(keyframe.look.seed));
-    setTime(String(keyframe.timeMs));
-    setCurve(keyframe.curve);
-    // Deliberately keyed on keyKey only: the form resets when the keyframe itself changes, not on every render.
-  }, [keyKey]);
-  const valid = prompt.trim() !== '' && /^\d+$/.test(seed.trim()) && /^\d+$/.test(time.trim());
-  const apply = (event: FormEvent) => {
-    event.preventDefault();
-    if (valid) void store.send({ type: 'updateKeyframe', keyframeId: keyframe.id, patch: { prompt: prompt.trim(), seed: Number(seed), timeMs: Number(time), curve } });
-  };
-  return (
-    <form className="keyframe-editor" onSubmit={apply} data-testid="keyframe-editor">
-      <input
-        className="input input--compact keyframe-prompt"
-        data-testid="keyframe-prompt"
-        value={prompt}
-        onChange={(e) => setPrompt(e.target.value)}
-        aria-label="keyframe prompt"
-      />
-      <label className="mini-field">
-        ms
-        <input className="input input--compact input--number" data-testid="keyframe-time" value={time} onChange={(e) => setTime(e.target.value)} />
-      </label>
-      <label className="mini-field">
-        seed
-        <input className="input input--compact input--number" data-testid="keyframe-seed" value={seed} onChange={(e) => setSeed(e.target.value)} />
-      </label>
-      <select className="input input--compact" aria-label="curve" value={curve} onChange={(e) => setCurve(e.target.value as (typeof CURVES)[number])}>
-        {CURVES.map((c) => (
-          <option key={c}>{c}</option>
-        ))}
-      </select>
-      <button type="submit" className="button button--small" disabled={disabled || !valid}>
-        Apply
-      </button>
-      <button
-        type="button"
-        className="button button--small button--danger"
-        disabled={disabled}
-        onClick={() => {
-          void store.send({ type: 'deleteKeyframe', keyframeId: keyframe.id });
-          onDeleted();
-        }}
-      >
-        Del
-      </button>
     </form>
   );
 }
