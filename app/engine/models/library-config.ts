@@ -5,12 +5,12 @@
  * that cannot be read is moved aside (models.json.broken), never overwritten, and
  * the library starts empty with a message saying so.
  */
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { engineError, type EngineError } from '../../contract/errors.js';
 import { modelNameSchema } from '../../contract/models.js';
-import { readRegularTextSync } from '../show-files/safe-files.js';
+import { readConfigFileSync } from '../show-files/config-file.js';
 import { writeFileAtomicSync } from '../show-files/show-store.js';
 
 export const LIBRARY_CONFIG_FILE = 'models.json';
@@ -44,26 +44,10 @@ export const emptyLibraryConfig = (): LibraryConfig => ({ version: 1, imported: 
 export function readLibraryConfig(configDir: string | null): { config: LibraryConfig; error: EngineError | null } {
   if (!configDir) return { config: emptyLibraryConfig(), error: null };
   const file = path.join(configDir, LIBRARY_CONFIG_FILE);
-  if (!existsSync(file)) return { config: emptyLibraryConfig(), error: null };
-  let problem: string;
-  const text = readRegularTextSync(file, LIBRARY_CONFIG_MAX_BYTES);
-  if (!text.ok) problem = `it is ${text.failure.message}`;
-  else {
-    try {
-      const parsed = libraryConfigSchema.safeParse(JSON.parse(text.value));
-      if (parsed.success) return { config: parsed.data, error: null };
-      const issue = parsed.error.issues[0];
-      problem = `field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`;
-    } catch {
-      problem = 'not valid JSON';
-    }
-  }
-  const aside = `${file}.broken`;
-  try {
-    renameSync(file, aside);
-  } catch {
-    /* reported below either way */
-  }
+  const read = readConfigFileSync(file, libraryConfigSchema, LIBRARY_CONFIG_MAX_BYTES);
+  if (read.kind === 'absent') return { config: emptyLibraryConfig(), error: null };
+  if (read.kind === 'ok') return { config: read.value, error: null };
+  const { problem, aside } = read;
   return {
     config: emptyLibraryConfig(),
     error: engineError(

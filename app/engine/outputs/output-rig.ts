@@ -9,11 +9,12 @@
  * hand-edited file gets the same field-by-field errors as a bad command. A file
  * that cannot be read is moved aside (outputs.json.broken), never overwritten.
  */
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { engineError, type EngineError } from '../../contract/errors.js';
-import { OUTPUT_RIG_MAX_BYTES, readRegularTextSync } from '../show-files/safe-files.js';
+import { readConfigFileSync } from '../show-files/config-file.js';
+import { OUTPUT_RIG_MAX_BYTES } from '../show-files/safe-files.js';
 import { writeFileAtomicSync } from '../show-files/show-store.js';
 import type { OutputGroups } from './output-commands.js';
 import { rigEntrySchema, type RigEntry } from './rig-entry.js';
@@ -32,27 +33,10 @@ export interface RigRead {
 
 export function readOutputRig(configDir: string): RigRead {
   const file = path.join(configDir, OUTPUT_RIG_FILE);
-  if (!existsSync(file)) return { outputs: [], error: null };
-  let problem: string;
-  // A regular file of at most 1 MB: a FIFO or device planted there must not hold the engine at start.
-  const text = readRegularTextSync(file, OUTPUT_RIG_MAX_BYTES);
-  if (!text.ok) problem = `it is ${text.failure.message}`;
-  else {
-    try {
-      const parsed = rigFileSchema.safeParse(JSON.parse(text.value));
-      if (parsed.success) return { outputs: parsed.data.outputs, error: null };
-      const issue = parsed.error.issues[0];
-      problem = `field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`;
-    } catch {
-      problem = 'not valid JSON';
-    }
-  }
-  const aside = `${file}.broken`;
-  try {
-    renameSync(file, aside);
-  } catch {
-    /* reported below either way; the next save then replaces it */
-  }
+  const read = readConfigFileSync(file, rigFileSchema, OUTPUT_RIG_MAX_BYTES);
+  if (read.kind === 'absent') return { outputs: [], error: null };
+  if (read.kind === 'ok') return { outputs: read.value.outputs, error: null };
+  const { problem, aside } = read;
   return {
     outputs: [],
     error: engineError(
