@@ -3,30 +3,16 @@
  * restyles now (the 'input' frame stream, a few a second while an input is open).
  * Frames bypass React, as in ProgramMonitor.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback } from 'react';
 import { useConsoleSnapshot, useEngine } from '../engine-context.js';
+import { useStillCanvas } from './use-still-canvas.js';
 
 export function InputMonitor() {
-  const canvasRef = useRef<HTMLCanvasElement>(null);
   const { connection } = useEngine();
   const { state } = useConsoleSnapshot();
-  const [frames, setFrames] = useState(0);
-
-  useEffect(() => {
-    const canvas = canvasRef.current;
-    const ctx = canvas?.getContext('2d', { alpha: false });
-    if (!canvas || !ctx) return;
-    return connection.onInputFrame((header, rgba) => {
-      if (canvas.width !== header.width || canvas.height !== header.height) {
-        canvas.width = header.width;
-        canvas.height = header.height;
-      }
-      const image = new ImageData(header.width, header.height);
-      image.data.set(rgba);
-      ctx.putImageData(image, 0, 0);
-      setFrames(header.sequence);
-    });
-  }, [connection]);
+  const subscribe = useCallback((listener: Parameters<typeof connection.onInputFrame>[0]) => connection.onInputFrame(listener), [connection]);
+  const { canvasRef, shown } = useStillCanvas(subscribe);
+  const frames = shown ?? 0;
 
   const rows = state?.inputs ?? [];
   const row = rows[0];

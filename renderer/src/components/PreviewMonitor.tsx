@@ -5,33 +5,17 @@
  * cue goes to program with its own transition, and the next standby appears here.
  * Frames bypass React, as in ProgramMonitor.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback } from 'react';
 import { useConsoleSnapshot, useEngine } from '../engine-context.js';
+import { useStillCanvas } from './use-still-canvas.js';
 import { SHORTCUTS } from '../shortcuts.js';
 
 export function PreviewMonitor() {
-  const canvasRef = useRef<HTMLCanvasElement>(null);
   const { connection } = useEngine();
   const { state } = useConsoleSnapshot();
+  const subscribe = useCallback((listener: Parameters<typeof connection.onStandbyFrame>[0]) => connection.onStandbyFrame(listener), [connection]);
   /** Sequence of the still shown, to tell "rendered" from "waiting for the render". */
-  const [shown, setShown] = useState<number | null>(null);
-
-  useEffect(() => {
-    const canvas = canvasRef.current;
-    const ctx = canvas?.getContext('2d', { alpha: false });
-    if (!canvas || !ctx) return;
-    return connection.onStandbyFrame((header, rgba) => {
-      // A still arrives a few times a minute at most: paint it at once.
-      if (canvas.width !== header.width || canvas.height !== header.height) {
-        canvas.width = header.width;
-        canvas.height = header.height;
-      }
-      const image = new ImageData(header.width, header.height);
-      image.data.set(rgba);
-      ctx.putImageData(image, 0, 0);
-      setShown(header.sequence);
-    });
-  }, [connection]);
+  const { canvasRef, shown } = useStillCanvas(subscribe);
 
   const show = state?.show;
   const cue = show?.standbyCueId ? show.document.cues.find((c) => c.id === show.standbyCueId) : undefined;
