@@ -15,5 +15,6 @@ export * from './thumbnails.js';
 export * from './inputs.js';
 export * from './input-control.js';
 export * from './models.js';
+export * from './timecode.js';
 export * from './connection.js';
 export * from './client.js';

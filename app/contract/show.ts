@@ -8,13 +8,15 @@
  */
 import { z } from 'zod';
 import { lookInputSchema } from './inputs.js';
+import { chaseSettingsSchema, timecodeLabelSchema } from './timecode.js';
 import { MAX_PROMPT_LENGTH, MAX_TRANSITION_MS, transitionCurveSchema, transitionSchema } from './primitives.js';
 
 /**
  * The show file format this build writes. Older files are migrated on load; newer ones are refused.
  * 1: prompt, seed, fade per cue. 2: looks, timeline, settings. 3: a look may name a live input.
+ * 4: what GO does during a panic, timecode chase settings, and cues that fire at a timecode.
  */
-export const SHOW_FILE_VERSION = 3;
+export const SHOW_FILE_VERSION = 4;
 /** Longest timeline, ms (24 h). */
 export const MAX_TIMELINE_MS = 24 * 3600_000;
 /** Most cues / keyframes a show may hold; bounds memory and the state snapshot. */
@@ -74,7 +76,11 @@ const cueWithLook = <L extends z.ZodTypeAny>(look: L) =>
     /** After this cue the standby jumps to the cue with this id (a loop), not the next in the list. */
     gotoCueId: idSchema.optional(),
   });
-export const cueSchema = cueWithLook(lookSchema);
+const cueV3Schema = cueWithLook(lookSchema);
+export const cueSchema = cueV3Schema.extend({
+  /** Fire this cue when the chased timecode reaches this label (QLab's timecode trigger); absent = GO only. */
+  triggerTimecode: timecodeLabelSchema.optional(),
+});
 export type Cue = z.infer<typeof cueSchema>;
 export type CueInput = z.input<typeof cueSchema>;
 
@@ -101,7 +107,7 @@ const timelineWithKeyframes = <K extends z.ZodTypeAny>(keyframe: K) =>
 export const timelineSchema = timelineWithKeyframes(keyframeSchema);
 export type Timeline = z.infer<typeof timelineSchema>;
 
-export const showSettingsSchema = z.object({
+const showSettingsV3Schema = z.object({
   /** Double-GO protection: a GO (or BACK) this soon after the last one is ignored, ms. */
   goGuardMs: z.number().int().min(0).max(10_000).default(300),
   /** Fade of the console's Black panic, ms. */
@@ -110,6 +116,18 @@ export const showSettingsSchema = z.object({
   safePlate: z.string().max(1000).nullable().default(null),
   /** GO after the last cue wraps to the first. */
   loopCueList: z.boolean().default(false),
+});
+export const panicGoSchema = z.enum(['restore', 'restore-and-fire']);
+export type PanicGo = z.infer<typeof panicGoSchema>;
+
+export const showSettingsSchema = showSettingsV3Schema.extend({
+  /**
+   * The first GO during a panic: 'restore' brings the picture back and fires nothing (the default, so a
+   * reflex GO cannot put the next cue on the wall); 'restore-and-fire' also fires the standby cue.
+   */
+  panicGo: panicGoSchema.default('restore'),
+  /** What the timeline chases: the internal transport (default) or external timecode. */
+  timecode: chaseSettingsSchema.default({ source: 'internal', offsetMs: 0, engaged: false }),
 });
 export type ShowSettings = z.infer<typeof showSettingsSchema>;
 
@@ -123,11 +141,21 @@ export const showSchema = z.object({
 export type Show = z.infer<typeof showSchema>;
 export type ShowInput = z.input<typeof showSchema>;
 
+/** Version 3: as version 4 without the panic GO choice, chase settings or timecode triggers. */
+export const showV3Schema = z.object({
+  version: z.literal(3),
+  name: z.string().max(200),
+  settings: showSettingsV3Schema,
+  cues: z.array(cueV3Schema).max(MAX_CUES),
+  timeline: timelineSchema,
+});
+export type ShowV3 = z.infer<typeof showV3Schema>;
+
 /** Version 2: as version 3 without look inputs. Migrated to v3 on load (nothing to change but the version). */
 export const showV2Schema = z.object({
   version: z.literal(2),
   name: z.string().max(200),
-  settings: showSettingsSchema,
+  settings: showSettingsV3Schema,
   cues: z.array(cueWithLook(lookV2Schema)).max(MAX_CUES),
   timeline: timelineWithKeyframes(keyframeWithLook(lookV2Schema)),
 });
@@ -205,6 +233,8 @@ const cuePatchSchema = z
     continueMode: continueModeSchema,
     delayMs: z.number().int().min(0).max(MAX_TRANSITION_MS),
     gotoCueId: idSchema.nullable(),
+    /** null removes the trigger. */
+    triggerTimecode: timecodeLabelSchema.nullable(),
   })
   .partial();
 export type CuePatch = z.infer<typeof cuePatchSchema>;

@@ -13,25 +13,9 @@
  * last reading: the wall keeps its look instead of jumping.
  */
 
-import type { TimecodeRateId } from './timecode.js';
-
-export type ClockSourceKind = 'internal' | 'ltc' | 'mtc';
-
-export interface ChaseSettings {
-  source: ClockSourceKind;
-  /** Added to incoming timecode to get the timeline position, ms. */
-  offsetMs: number;
-  /** False = rehearsal: ignore timecode, run the internal transport. */
-  engaged: boolean;
-  /**
-   * The timecode's rate when the source cannot tell: MTC has no code for 29.97
-   * non-drop (it arrives as 30), LTC carries only the drop-frame flag. Absent =
-   * take the source's word (see show/timecode.ts for the rate ids).
-   */
-  rate?: TimecodeRateId;
-  /** Frames to run on when timecode drops out, before holding; absent = chase.ts's default (10). */
-  freewheelFrames?: number;
-}
+import type { ChaseSettings, ClockSourceKind } from '../contract/timecode.js';
+/** The settings (source, offset, engaged, rate, freewheel) are declared once, in the contract (the show file holds them). */
+export type { ChaseSettings, ClockSourceKind };
 
 export const INTERNAL_CLOCK: ChaseSettings = { source: 'internal', offsetMs: 0, engaged: false };
 

@@ -14,7 +14,19 @@
  * quote the file's text: an operator may point at any file on the machine.
  */
 import type { z } from 'zod';
-import { MAX_CUES, MAX_KEYFRAMES, SHOW_FILE_VERSION, showSchema, showV1Schema, showV2Schema, type Show, type ShowV1, type ShowV2 } from '../contract/show.js';
+import {
+  MAX_CUES,
+  MAX_KEYFRAMES,
+  SHOW_FILE_VERSION,
+  showSchema,
+  showV1Schema,
+  showV2Schema,
+  showV3Schema,
+  type Show,
+  type ShowV1,
+  type ShowV2,
+  type ShowV3,
+} from '../contract/show.js';
 import { parseJsonWithPositions, positionOf, type JsonPath } from './json-locate.js';
 
 /** Deepest nesting of objects and lists accepted. A show is 5 deep (show.cues[].look.params); 32 leaves room for what may come. */
@@ -35,7 +47,14 @@ export function emptyShow(name = 'Untitled show'): Show {
   return {
     version: SHOW_FILE_VERSION,
     name,
-    settings: { goGuardMs: 300, panicFadeMs: 1000, safePlate: null, loopCueList: false },
+    settings: {
+      goGuardMs: 300,
+      panicFadeMs: 1000,
+      safePlate: null,
+      loopCueList: false,
+      panicGo: 'restore',
+      timecode: { source: 'internal', offsetMs: 0, engaged: false },
+    },
     cues: [],
     timeline: { durationMs: 60_000, loop: false, keyframes: [] },
   };
@@ -43,10 +62,12 @@ export function emptyShow(name = 'Untitled show'): Show {
 
 /** v1 -> v2: cues gain ids, a look object, notes and continue modes; settings and the timeline appear. */
 export function migrateV1toV2(v1: ShowV1): ShowV2 {
-  const base = emptyShow(v1.name);
+  const { settings, ...base } = emptyShow(v1.name);
+  const { goGuardMs, panicFadeMs, safePlate, loopCueList } = settings;
   return {
     ...base,
     version: 2,
+    settings: { goGuardMs, panicFadeMs, safePlate, loopCueList },
     cues: v1.cues.map((cue, index) => ({
       id: `c${index + 1}`,
       number: cue.number,
@@ -61,15 +82,24 @@ export function migrateV1toV2(v1: ShowV1): ShowV2 {
 }
 
 /** v2 -> v3: looks may name a live input; a v2 look has none (text only), so only the version changes. */
-export function migrateV2toV3(v2: ShowV2): Show {
+export function migrateV2toV3(v2: ShowV2): ShowV3 {
   return { ...v2, version: 3 };
+}
+
+/**
+ * v3 -> v4: a panic GO restores only (the safer choice, and what v3 engines did not ask), the timeline
+ * runs on its internal clock, and no cue has a timecode trigger: the show behaves as before.
+ */
+export function migrateV3toV4(v3: ShowV3): Show {
+  return { ...v3, version: 4, settings: { ...v3.settings, panicGo: 'restore', timecode: { source: 'internal', offsetMs: 0, engaged: false } } };
 }
 
 /** Per version: its schema and the step to the next version. The last entry is the current version. */
 const VERSIONS: Record<number, { schema: z.ZodType; up?: (doc: never) => unknown }> = {
   1: { schema: showV1Schema, up: migrateV1toV2 as (doc: never) => unknown },
   2: { schema: showV2Schema, up: migrateV2toV3 as (doc: never) => unknown },
-  3: { schema: showSchema },
+  3: { schema: showV3Schema, up: migrateV3toV4 as (doc: never) => unknown },
+  4: { schema: showSchema },
 };
 
 /** 1-based line of `offset` in `text`. */

@@ -15,7 +15,8 @@
  * and "ms" is real elapsed time at the rate's true speed (frames * den / num s).
  */
 
-export type TimecodeRateId = '24' | '25' | '29.97df' | '29.97nd' | '30';
+import type { TimecodeRateId } from '../contract/timecode.js';
+export type { TimecodeRateId };
 
 export interface TimecodeRate {
   readonly id: TimecodeRateId;

@@ -151,6 +151,37 @@ describe('show files', () => {
     expect(parsed.show.timeline.keyframes[0]?.look).toEqual({ prompt: 'dusk', seed: 3, params: {} });
   });
 
+  it('migrates version 3 files: a panic GO restores only, the timeline runs on its own clock, no timecode triggers', () => {
+    const current = goodShow();
+    const { panicGo: _panicGo, timecode: _timecode, ...v3Settings } = current.settings;
+    const v3 = { ...current, version: 3, settings: v3Settings };
+    const parsed = parseShowFile(JSON.stringify(v3, null, 2));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.migratedFrom).toBe(3);
+    expect(parsed.show.version).toBe(SHOW_FILE_VERSION);
+    expect(parsed.show.settings.panicGo).toBe('restore');
+    expect(parsed.show.settings.timecode).toEqual({ source: 'internal', offsetMs: 0, engaged: false });
+    expect(parsed.show.cues.map((c) => c.triggerTimecode)).toEqual([undefined, undefined]);
+  });
+
+  it('round-trips the version 4 fields and names a bad trigger timecode by its field and line', () => {
+    const show = goodShow();
+    const v4 = {
+      ...show,
+      settings: { ...show.settings, panicGo: 'restore-and-fire', timecode: { source: 'ltc', offsetMs: -36_000_000, engaged: true, rate: '25', freewheelFrames: 12 } },
+      cues: [{ ...show.cues[0]!, triggerTimecode: '10:00:05:00' }, show.cues[1]!],
+    };
+    const parsed = parseShowFile(serializeShow(v4 as never));
+    expect(parsed.ok && parsed.show.settings).toEqual(v4.settings);
+    expect(parsed.ok && parsed.show.cues[0]?.triggerTimecode).toBe('10:00:05:00');
+    const bad = { ...v4, cues: [{ ...v4.cues[0]!, triggerTimecode: '10:00:05' }, show.cues[1]!] };
+    const text = JSON.stringify(bad, null, 2);
+    const refused = parseShowFile(text);
+    expect(!refused.ok && refused.error.field).toBe('cues.0.triggerTimecode');
+    expect(!refused.ok && refused.error.line).toBe(text.split('\n').findIndex((l) => l.includes('"10:00:05"')) + 1);
+  });
+
   it('validates a version 2 file against version 2 fields', () => {
     const v2 = { ...goodShow(), version: 2 };
     (v2.cues[1]!.look as { seed: unknown }).seed = 'seven';
