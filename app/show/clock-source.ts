@@ -14,6 +14,7 @@
  */
 
 import type { ChaseSettings, ClockSourceKind } from '../contract/timecode.js';
+import type { TimecodeRate } from './timecode.js';
 /** The settings (source, offset, engaged, rate, freewheel) are declared once, in the contract (the show file holds them). */
 export type { ChaseSettings, ClockSourceKind };
 
@@ -58,4 +59,25 @@ export function effectiveMapping(transport: ClockMapping, chase: ChaseSettings, 
 /** Unwrapped position of a mapping at `nowMs` (may be negative or past the end). */
 export function rawPosition(mapping: ClockMapping, nowMs: number): number {
   return mapping.playing ? mapping.anchorPositionMs + (nowMs - mapping.anchorClockMs) * mapping.rate : mapping.anchorPositionMs;
+}
+
+/**
+ * What the engine's chase hands the show each tick: the reading (null before a lock)
+ * and the timecode's rate (for cue triggers and the wall log's label; null before any frame).
+ */
+export interface ChaseInput {
+  reading: TimecodeReading | null;
+  rate: TimecodeRate | null;
+}
+
+export const NO_CHASE_INPUT: ChaseInput = { reading: null, rate: null };
+
+/** True when the show runs on external timecode now: an external source, engaged (not rehearsal), with a reading. */
+export function isChasing(chase: ChaseSettings, input: ChaseInput): input is { reading: TimecodeReading; rate: TimecodeRate } {
+  return chase.source !== 'internal' && chase.engaged && input.reading !== null && input.rate !== null;
+}
+
+/** The incoming timecode (ms since 00:00:00:00, before the offset) a reading says is current at `nowMs`. */
+export function readingTimecodeMs(reading: TimecodeReading, nowMs: number): number {
+  return reading.running ? reading.timecodeMs + (nowMs - reading.atClockMs) : reading.timecodeMs;
 }

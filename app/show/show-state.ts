@@ -17,7 +17,9 @@
  */
 import type { Command, Transition } from '../contract/commands.js';
 import type { Cue, Keyframe, Show, ShowLook, Timeline } from '../contract/show.js';
-import { effectiveMapping, INTERNAL_CLOCK, rawPosition, type ChaseSettings, type ClockMapping, type TimecodeReading } from './clock-source.js';
+import { effectiveMapping, INTERNAL_CLOCK, isChasing, rawPosition, readingTimecodeMs, type ChaseSettings, type ClockMapping, type TimecodeReading } from './clock-source.js';
+import { framesToMs, msToFrames, type TimecodeRate } from './timecode.js';
+import { dueTriggers } from './timecode-triggers.js';
 import { applyCurve } from './curves.js';
 import { lookParams, type LookTarget } from './look-resolver.js';
 import { applyCommand, initialProgram, outputLevel, resolveLook, startLook, type PanicMode, type ProgramState } from './program.js';
@@ -38,7 +40,10 @@ export interface ShowState {
   driver: Driver;
   /** Internal timeline transport. */
   transport: ClockMapping;
+  /** What the timeline chases: the show's settings.timecode (kept in step by initialShowState / reconcileShowState). */
   chase: ChaseSettings;
+  /** The chased timecode's frame count at the last tick (cue triggers fire on crossing a frame); null when not chasing. */
+  triggerFrames: number | null;
   /** Identity of the timeline look the program holds (changes -> a new look for the generator). */
   timelineKey: string | null;
 }
@@ -52,7 +57,8 @@ export function initialShowState(show: Show, nowMs: number, program: ProgramStat
     lastGoAtMs: null,
     driver: 'cues',
     transport: { anchorPositionMs: 0, anchorClockMs: nowMs, rate: 1, playing: false },
-    chase: INTERNAL_CLOCK,
+    chase: show.settings?.timecode ?? INTERNAL_CLOCK,
+    triggerFrames: null,
     timelineKey: null,
   };
 }
@@ -184,7 +190,10 @@ function guarded(show: Show, state: ShowState, nowMs: number): boolean {
 }
 
 /** Keeps standby/current pointing at cues that exist after an edit or a show load. */
-export function reconcileShowState(show: Show, state: ShowState): ShowState {
+export function reconcileShowState(show: Show, input: ShowState): ShowState {
+  // The chase follows the show's settings (an edit, an undo, a show loaded).
+  const chase = show.settings?.timecode ?? INTERNAL_CLOCK;
+  const state = input.chase === chase ? input : { ...input, chase };
   const currentOk = state.currentCueId === null || cueIndex(show, state.currentCueId) >= 0;
   const standbyOk = state.standbyCueId !== null && cueIndex(show, state.standbyCueId) >= 0;
   if (currentOk && standbyOk) return state;
@@ -261,9 +270,13 @@ export function reduceShow(show: Show, state: ShowState, command: Command, nowMs
   }
 }
 
-/** What time alone does at `nowMs`. Returns the same object when nothing changed. */
-export function tickShow(show: Show, state: ShowState, nowMs: number, reading: TimecodeReading | null = null): ShowState {
-  let next = state;
+/**
+ * What time alone does at `nowMs`. Returns the same object when nothing changed.
+ * `reading` and `rate` come from the engine's timecode chase (null when none): with
+ * the chase engaged they move the timeline and fire cues at their trigger timecode.
+ */
+export function tickShow(show: Show, state: ShowState, nowMs: number, reading: TimecodeReading | null = null, rate: TimecodeRate | null = null): ShowState {
+  let next = fireTimecodeTriggers(show, state, nowMs, { reading, rate });
   // Automation fires at its due time (not at the tick's time), so follows do not drift with tick jitter.
   for (let n = 0; n < MAX_AUTO_FIRES_PER_TICK && next.autoDueAtMs !== null && nowMs >= next.autoDueAtMs; n++) {
     if (next.program.panic.mode !== 'none' || next.driver !== 'cues') {
@@ -294,6 +307,27 @@ export function tickShow(show: Show, state: ShowState, nowMs: number, reading: T
         },
       };
     }
+  }
+  return next;
+}
+
+/**
+ * Cues whose trigger timecode the chased timecode crossed since the last tick fire
+ * (timecode-triggers.ts), each at the instant its frame began, so its transition
+ * starts on the frame. Only while chasing (engaged, not rehearsal), and never during
+ * a panic (automation does not fire behind the operator's back).
+ */
+function fireTimecodeTriggers(show: Show, state: ShowState, nowMs: number, input: { reading: TimecodeReading | null; rate: TimecodeRate | null }): ShowState {
+  if (!isChasing(state.chase, input)) return state.triggerFrames === null ? state : { ...state, triggerFrames: null };
+  const { reading, rate } = input;
+  const timecodeMs = readingTimecodeMs(reading, nowMs);
+  const frames = msToFrames(timecodeMs, rate);
+  if (frames === state.triggerFrames) return state;
+  let next: ShowState = { ...state, triggerFrames: frames };
+  if (state.program.panic.mode !== 'none') return next;
+  for (const due of dueTriggers(show.cues, rate, state.triggerFrames, frames)) {
+    const atMs = Math.min(nowMs, nowMs - (timecodeMs - framesToMs(due.frames, rate)));
+    next = fireCue(show, next, due.cue, atMs);
   }
   return next;
 }

@@ -30,6 +30,8 @@ import { applyEdit, isEditCommand } from '../../show/show-edit.js';
 import { emptyShow, serializeShow } from '../../show/show-file.js';
 import { initialShowState, reconcileShowState, reduceShow, resolveShow, tickShow, timelinePosition, type ShowState } from '../../show/show-state.js';
 import { formatTimecode, wallLogCsv, type WallLogEntry } from '../../show/wall-log.js';
+import { isChasing, NO_CHASE_INPUT, readingTimecodeMs, type ChaseInput } from '../../show/clock-source.js';
+import { formatTimecode as formatLabel, msToTimecode } from '../../show/timecode.js';
 import {
   autosavePathFor,
   findRecovery,
@@ -69,6 +71,8 @@ export interface ShowSessionOptions {
   onError: (error: EngineError) => void;
   /** Something changed outside a command (autosave done): publish state. */
   onChange?: () => void;
+  /** The engine's timecode chase (engine/timecode/timecode-chase.ts): its reading moves the timeline when engaged; absent = none. */
+  timecode?: () => ChaseInput;
 }
 
 export interface SessionOutcome {
@@ -94,9 +98,11 @@ export class ShowSession {
   private autosaveWrite: Promise<void> | null = null;
   private autosavePending = false;
   private readonly wallNow: () => number;
+  private readonly chaseInput: () => ChaseInput;
 
   constructor(private readonly options: ShowSessionOptions) {
     this.wallNow = options.wallNow ?? Date.now;
+    this.chaseInput = options.timecode ?? (() => NO_CHASE_INPUT);
     this.recent = options.configDir ? readRecent(options.configDir) : [];
     this.path = options.path === null ? null : path.resolve(options.path);
     let show = emptyShow();
@@ -145,20 +151,21 @@ export class ShowSession {
   dispatch(command: Command, nowMs: number): SessionOutcome {
     const before = this.state;
     const outcome = this.apply(command, nowMs);
-    this.afterStateChange(before, command);
+    this.afterStateChange(before, command, nowMs);
     return outcome;
   }
 
   /** Time passes: automation and timeline segments. True when the state changed. */
   tick(nowMs: number): boolean {
     const before = this.state;
-    this.state = tickShow(this.show, this.state, nowMs);
-    this.afterStateChange(before, null);
+    const { reading, rate } = this.chaseInput();
+    this.state = tickShow(this.show, this.state, nowMs, reading, rate);
+    this.afterStateChange(before, null, nowMs);
     return this.state !== before;
   }
 
   status(nowMs: number): ShowStatus {
-    const at = timelinePosition(this.show.timeline, this.state, nowMs);
+    const at = timelinePosition(this.show.timeline, this.state, nowMs, this.chaseInput().reading);
     return {
       document: this.show,
       path: this.path,
@@ -194,7 +201,7 @@ export class ShowSession {
 
   private apply(command: Command, nowMs: number): SessionOutcome {
     if (isEditCommand(command)) {
-      const onAir = resolveShow(this.show, this.state, nowMs);
+      const onAir = resolveShow(this.show, this.state, nowMs, this.chaseInput().reading);
       const look: ShowLook = {
         prompt: onAir.to.prompt,
         seed: onAir.to.seed,
@@ -301,7 +308,7 @@ export class ShowSession {
         return { changed: true };
       default: {
         const before = this.state;
-        this.state = reduceShow(this.show, this.state, command, nowMs);
+        this.state = reduceShow(this.show, this.state, command, nowMs, this.chaseInput().reading);
         return { changed: this.state !== before };
       }
     }
@@ -317,8 +324,9 @@ export class ShowSession {
     const read = await readShowFileAsync(file);
     const recovery = read.ok ? await findRecoveryAsync(file) : null;
     const before = this.state;
-    const outcome = this.opened(file, read, recovery, nowMs());
-    this.afterStateChange(before, null);
+    const at = nowMs();
+    const outcome = this.opened(file, read, recovery, at);
+    this.afterStateChange(before, null, at);
     return outcome;
   }
 
@@ -398,7 +406,19 @@ export class ShowSession {
 
   // ---- wall log ------------------------------------------------------------------
 
-  private afterStateChange(before: ShowState, command: Command | null): void {
+  /**
+   * The wall log's timecode: the chased timecode's label when chasing (engaged, with a
+   * reading: it matches the production's timecode), else time of day at the output rate.
+   */
+  private wallLogTimecode(wallMs: number, nowMs: number): string {
+    const input = this.chaseInput();
+    if (isChasing(this.state.chase, input)) return formatLabel(msToTimecode(readingTimecodeMs(input.reading, nowMs), input.rate), input.rate);
+    const local = new Date(wallMs);
+    const msOfDay = ((local.getHours() * 60 + local.getMinutes()) * 60 + local.getSeconds()) * 1000 + local.getMilliseconds();
+    return formatTimecode(msOfDay, this.options.rate);
+  }
+
+  private afterStateChange(before: ShowState, command: Command | null, nowMs: number): void {
     const after = this.state;
     if (after === before) return;
     const lookChanged = after.program.lookId !== before.program.lookId;
@@ -413,11 +433,9 @@ export class ShowSession {
           ? 'live'
           : 'cue';
     const wall = this.wallNow();
-    const local = new Date(wall);
-    const msOfDay = ((local.getHours() * 60 + local.getMinutes()) * 60 + local.getSeconds()) * 1000 + local.getMilliseconds();
     this.wallLog.push({
       atMs: wall,
-      timecode: formatTimecode(msOfDay, this.options.rate),
+      timecode: this.wallLogTimecode(wall, nowMs),
       lookId: after.program.lookId,
       source,
       cueNumber: source === 'cue' && cue ? cue.number : '',
