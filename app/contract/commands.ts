@@ -14,6 +14,7 @@ import { displayCommandSchemas } from './display.js';
 import { outputCommandSchemas } from './outputs.js';
 import { inputCommandSchemas } from './input-control.js';
 import { modelCommandSchemas } from './models.js';
+import { timecodeCommandSchemas } from './timecode.js';
 import { EXECUTION_PROVIDER_NAMES } from './providers.js';
 
 export { MAX_PROMPT_LENGTH, MAX_TRANSITION_MS, transitionCurveSchema, transitionSchema, type Transition, type TransitionCurve } from './primitives.js';
@@ -72,6 +73,8 @@ export const commandSchema = z.discriminatedUnion('type', [
   ...inputCommandSchemas,
   // The model library: list, download, import, remove, licences (contract/models.ts).
   ...modelCommandSchemas,
+  // The machine's timecode inputs for the chase (contract/timecode.ts).
+  ...timecodeCommandSchemas,
 ]);
 
 export type Command = z.infer<typeof commandSchema>;

@@ -12,6 +12,7 @@ import { attachedDisplaysSchema } from './display.js';
 import { inputStateFields } from './input-control.js';
 import { lookInputSchema } from './inputs.js';
 import { modelsStatusSchema } from './models.js';
+import { timecodeStatusSchema } from './timecode.js';
 
 export const modelStatusSchema = z.object({
   id: z.string(),
@@ -126,6 +127,8 @@ export const engineStateSchema = z.object({
   ...inputStateFields,
   /** The model library: installed models, the catalog, downloads (contract/models.ts). Optional so older engines still parse. */
   models: modelsStatusSchema.optional(),
+  /** Timecode chase: source, lock, the timecode and its rate (contract/timecode.ts). Optional so older engines still parse. */
+  timecode: timecodeStatusSchema.optional(),
 });
 
 export type ModelStatus = z.infer<typeof modelStatusSchema>;

@@ -44,6 +44,8 @@ export interface CommandTargets {
   listNdiSources: (timeoutMs: number | undefined) => Promise<CommandResult>;
   /** The model library (models/library.ts): list, download, import, remove, licences. Never the running show. */
   models: ModelTargets;
+  /** The machine's timecode inputs (timecode/timecode-chase.ts): saved in timecode.json, the reader reopened. */
+  timecodeInputs: (patch: Omit<CommandOf<'setTimecodeInputs'>, 'type'>) => CommandResult;
 }
 
 /** What the library's commands reach; each replies with what happened (a download's progress follows in the state). */
@@ -116,6 +118,8 @@ export function commandRoutes(to: CommandTargets) {
     importModel: ({ dir, name }) => to.models.importFolder(dir, name),
     removeModel: ({ name }) => to.models.remove(name),
     acceptLicence: ({ name }) => to.models.acceptLicence(name),
+    // Timecode chase: which port carries MTC/LTC on this machine (the chase settings are the show's: updateShow).
+    setTimecodeInputs: ({ type: _type, ...patch }) => to.timecodeInputs(patch),
     // Access token rotation is answered by the control plane (control/client-hub.ts), which
     // knows the connection that asked; it reaches the engine only where there is none.
     rotateToken: () => ({ ok: false, error: engineError('show-edit', 'Network control is not available here: there is no token to rotate.') }),

@@ -49,6 +49,9 @@ import type { Result } from './result.js';
 import { openLastSession, type LastSessionKeeper } from './show-files/last-session.js';
 import { ShowSession } from './show-files/show-session.js';
 import { defaultConfigDir } from './show-files/show-store.js';
+import { openSystemMidi, type MidiPorts } from './midi/midi-ports.js';
+import { TimecodeChase } from './timecode/timecode-chase.js';
+import { ok } from './result.js';
 
 export const ENGINE_VERSION = '0.1.0';
 /** Stats go out at this period even when nothing else changed, ms. */
@@ -87,6 +90,8 @@ export interface EngineOptions {
   outputBudget?: OutputBudgetOptions;
   /** The model hub the library downloads from; default: the real downloader with HF_ENDPOINT, HF_TOKEN, HF_HUB_CACHE, ... from the environment (models/hub-pull.ts). */
   hub?: HubPort;
+  /** MIDI ports for MTC chase; default: the system's (RtMidi), opened when first needed. Tests pass a stand-in. */
+  midiPorts?: MidiPorts;
 }
 
 interface EngineEvents {
@@ -148,6 +153,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly outputBudget: OutputBudget;
   /** Installed models, the catalog, downloads (models/library.ts). */
   private readonly library: ModelLibrary;
+  /** Timecode chase: the MTC/LTC reader the show's timeline follows (timecode/timecode-chase.ts). */
+  private readonly timecode: TimecodeChase;
 
   private constructor(options: EngineOptions) {
     super();
@@ -170,6 +177,21 @@ export class Engine extends EventEmitter<EngineEvents> {
       onChange: () => this.publishState(),
       onError: (error) => queueMicrotask(() => this.recordError(error)),
     });
+    let systemMidi: ReturnType<typeof openSystemMidi> | null = null;
+    this.timecode = new TimecodeChase({
+      configDir,
+      clock,
+      midi: () => (options.midiPorts ? ok(options.midiPorts) : (systemMidi ??= openSystemMidi(clock))),
+      ndi: () => {
+        const probe = this.ndi.probeRuntime();
+        if (!probe.ok) return probe.message;
+        const runtime = loadNdiRuntime(options.ndi?.runtimeDir ? { runtimeDir: options.ndi.runtimeDir } : {});
+        if (!runtime.ok) return runtime.error.message;
+        return { lib: runtime.value.lib, ...(options.ndi?.extraIps ? { extraIps: options.ndi.extraIps } : {}) };
+      },
+      onChange: () => this.publishState(),
+      onError,
+    });
     this.show = new ShowSession({
       path: options.showPath ?? null,
       nowMs: this.startedAtMs,
@@ -180,6 +202,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       // Deferred: the session reports problems found while the engine is still being built.
       onError: (error) => queueMicrotask(() => this.recordError(error)),
       onChange: () => this.publishState(),
+      timecode: () => this.timecode.input(),
     });
     this.stats = new EngineStats(clock, this.program.lookId, this.startedAtMs);
     this.inputs = new InputReports({
@@ -284,6 +307,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         },
         acceptLicence: (name) => this.library.acceptLicence(name),
       },
+      timecodeInputs: (patch) => this.timecode.setInputs(patch),
     });
   }
 
@@ -375,7 +399,9 @@ export class Engine extends EventEmitter<EngineEvents> {
   private tickShow(): void {
     const before = this.program;
     const now = this.clock.nowMs();
-    if (this.show.tick(now)) {
+    this.timecode.follow(this.show.show.settings.timecode);
+    const chaseChanged = this.timecode.tick(now);
+    if (this.show.tick(now) || chaseChanged) {
       this.applyProgram(before, now);
       this.publishState();
     }
@@ -455,6 +481,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       inputs: this.inputs.rows(),
       ndiSources: this.ndiSources.status(),
       models: this.library.status(),
+      timecode: this.timecode.status(now, this.clock.wallMs()),
     };
   }
 
@@ -481,6 +508,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   async stop(): Promise<void> {
     if (this.statsTimer) clearInterval(this.statsTimer);
     if (this.showTimer) clearInterval(this.showTimer);
+    this.timecode.close();
     await this.library.stop();
     await this.previews.stop();
     await this.show.flush();

@@ -87,6 +87,11 @@ function patchCue(cue: Cue, patch: CuePatch): Cue {
     if (patch.gotoCueId === null) delete next.gotoCueId;
     else next.gotoCueId = patch.gotoCueId;
   }
+  // The timecode the cue fires at when chasing (show/timecode-triggers.ts); null removes it.
+  if (patch.triggerTimecode !== undefined) {
+    if (patch.triggerTimecode === null) delete next.triggerTimecode;
+    else next.triggerTimecode = patch.triggerTimecode;
+  }
   return next;
 }
 

@@ -42,6 +42,7 @@ function recordingTargets() {
       remove: async (name) => (calls.push(`models.remove ${name}`), { ok: true }),
       acceptLicence: (name) => (calls.push(`models.accept ${name}`), { ok: true }),
     },
+    timecodeInputs: (patch) => (calls.push(`timecodeInputs ${JSON.stringify(patch)}`), { ok: true }),
   };
   return { calls, targets, finishSwitch: (result: CommandResult) => finishSwitch(result) };
 }
@@ -85,6 +86,13 @@ describe('command routes', () => {
       'show setInput',
       'listNdiSources 500',
     ]);
+  });
+
+  it('sends setTimecodeInputs to the timecode chase without its type, defaults filled in', async () => {
+    const { calls, targets } = recordingTargets();
+    const reply = await routeCommand(commandRoutes(targets), parse({ type: 'setTimecodeInputs', ltc: { from: 'ndi', source: 'DESK (LTC)' }, mtc: null }), 0);
+    expect(reply).toEqual({ ok: true });
+    expect(calls).toEqual(['timecodeInputs {"mtc":null,"ltc":{"from":"ndi","source":"DESK (LTC)","channel":0}}']);
   });
 
   it('answers loadModel when the switch has finished, with its outcome', async () => {

@@ -11,7 +11,7 @@ import { commandSchema, type CommandInput } from '../../../app/contract/commands
 import { showSchema, type Show, type ShowInput } from '../../../app/contract/show.js';
 import { chaseFrame, chaseReading, chaseTick, initialChase, type ChaseState } from '../../../app/show/chase.js';
 import type { ChaseSettings } from '../../../app/show/clock-source.js';
-import { applyEdit } from '../../../app/show/show-edit.js';
+import { applyEdit, isEditCommand } from '../../../app/show/show-edit.js';
 import { emptyShow } from '../../../app/show/show-file.js';
 import { initialShowState, reconcileShowState, reduceShow, tickShow, timelinePosition, type ShowState } from '../../../app/show/show-state.js';
 import { TIMECODE_RATES, framesToMs, framesToTimecode, parseTimecode, timecodeToFrames, type TimecodeRate } from '../../../app/show/timecode.js';
@@ -77,7 +77,9 @@ describe('the show clock on external timecode', () => {
     const show = chaseShow(engaged);
     const s = initialShowState(show, 0);
     expect(s.chase).toEqual(engaged);
-    const edited = applyEdit(show, cmd({ type: 'updateShow', settings: { timecode: { ...engaged, engaged: false } } }), { prompt: '', seed: 0, params: {} });
+    const edit = cmd({ type: 'updateShow', settings: { timecode: { ...engaged, engaged: false } } });
+    if (!isEditCommand(edit)) throw new Error('updateShow is an edit');
+    const edited = applyEdit(show, edit, { prompt: '', seed: 0, params: {} });
     if (!edited.ok) throw new Error(edited.message);
     expect(reconcileShowState(edited.show, s).chase.engaged).toBe(false);
   });
@@ -119,6 +121,21 @@ describe('the show clock on external timecode', () => {
 });
 
 describe('cues that fire at a timecode', () => {
+  it('updateCue sets a trigger timecode and null removes it (show-edit.ts)', () => {
+    const show = chaseShow(engaged);
+    const look = { prompt: '', seed: 0, params: {} };
+    const set = cmd({ type: 'updateCue', cueId: 'c3', patch: { triggerTimecode: '10:00:09:00' } });
+    if (!isEditCommand(set)) throw new Error('updateCue is an edit');
+    const withTrigger = applyEdit(show, set, look);
+    if (!withTrigger.ok) throw new Error(withTrigger.message);
+    expect(withTrigger.show.cues[2]?.triggerTimecode).toBe('10:00:09:00');
+    const clear = cmd({ type: 'updateCue', cueId: 'c3', patch: { triggerTimecode: null } });
+    if (!isEditCommand(clear)) throw new Error('updateCue is an edit');
+    const cleared = applyEdit(withTrigger.show, clear, look);
+    if (!cleared.ok) throw new Error(cleared.message);
+    expect('triggerTimecode' in (cleared.show.cues[2] ?? {})).toBe(false);
+  });
+
   it('fire on their frame (the transition starts when the frame began), once per pass', () => {
     const rig = new Rig(chaseShow(engaged));
     rig.run(6000, framesFrom('10:00:00:00', 0, 150));
