@@ -1,0 +1,43 @@
+/** The thread behind ndi-ltc-sender.ts: one libndi sender, LTC on one channel, the others silent. */
+import { workerData } from 'node:worker_threads';
+import { engineNowMs } from '../../app/engine/clock.js';
+import { loadNdiRuntime } from '../../app/engine/ndi/runtime.js';
+import { ndiAudioFor } from '../../app/engine/timecode/ndi-audio.js';
+
+const data = workerData as { name: string; sampleRate: number; channels: number; ltcChannel: number; samples: SharedArrayBuffer; control: SharedArrayBuffer; started: SharedArrayBuffer };
+const samples = new Float32Array(data.samples);
+const control = new Int32Array(data.control);
+const started = new Float64Array(data.started);
+const runtime = loadNdiRuntime();
+if (!runtime.ok) throw new Error(runtime.error.message);
+const lib = runtime.value.lib;
+const audio = ndiAudioFor(lib);
+const sender = lib.sendCreate({ p_ndi_name: data.name, p_groups: null, clock_video: false, clock_audio: false });
+if (!sender) throw new Error('NDIlib_send_create failed');
+
+const block = data.sampleRate / 100;
+const silent = new Float32Array(block);
+let sent = 0;
+let t0 = Number.NaN;
+const timer = setInterval(() => {
+  if (Atomics.load(control, 1) === 1) {
+    clearInterval(timer);
+    lib.sendDestroy(sender);
+    process.exit(0);
+  }
+  // Wait for a receiver before starting, so the first seconds are not lost to the connection.
+  if (Number.isNaN(t0)) {
+    if (lib.sendGetNoConnections(sender, 0) === 0) return;
+    t0 = engineNowMs();
+    started[0] = t0;
+  }
+  const now = engineNowMs();
+  // Each block when its last sample is due; a late timer sends what is due, in order.
+  while ((sent + 1) * block <= samples.length && t0 + ((sent + 1) * block * 1000) / data.sampleRate <= now) {
+    const ltc = samples.subarray(sent * block, (sent + 1) * block);
+    const planes = Array.from({ length: data.channels }, (_, c) => (c === data.ltcChannel ? ltc : silent));
+    audio.send(sender, data.sampleRate, planes);
+    sent++;
+    Atomics.store(control, 0, sent);
+  }
+}, 2);
