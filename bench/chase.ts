@@ -14,6 +14,8 @@
  *    frame shown is the frame sent). Includes the NDI loopback's own delay.
  *  - chase_lock_after_jump_frames_<rate>: frames from the arrival of a jump in the LTC to
  *    the chase locked on the new timecode. Goal <= 4.
+ *  - chase_dropouts_<rate>: times the signal stopped arriving for over 3 frames during the run (goal 0:
+ *    on a loaded machine this process or libndi can starve; those spans are not in the error).
  *  - chase_error_frames: the larger of the two rates' errors.
  * And without ports (decoder + chase alone, audio pushed on a synthetic clock, ticks at
  * 60 Hz on their own phase): chase_error_frames_decoder_<rate>, chase_lock_after_jump_frames_decoder_<rate>.
@@ -153,13 +155,17 @@ async function measureEngine(engine: Engine, rateId: TimecodeRateId, segments: S
       if (timecode.lock !== 'locked' || errorFrames >= 0.5) continue;
       lockFrames[index] = (at - (t0 + ((starts[index] as number) * 1000) / SAMPLE_RATE)) / frameMs;
     }
-    // After lock every reading counts (freewheeling over a delivery gap too). The timeline position is the timecode plus the offset.
+    // After lock every reading on the signal counts, freewheeling over a delivery gap too; a hold (no timecode for longer than
+    // the freewheel: this process or libndi starved on a loaded machine) is counted as a dropout instead. The position is the timecode plus the offset.
+    if (timecode.lock !== 'locked' && timecode.lock !== 'freewheeling') continue;
     const position = state.show?.timeline.positionMs ?? Number.NaN;
     maxError = Math.max(maxError, Math.abs(position - (truth - Math.round(first))) / frameMs);
   }
   clearInterval(pacer);
   lib.sendDestroy(sender);
-  return { maxError, lockFrames };
+  // Dropouts over the run besides the one the jump's end makes (the engine's own count).
+  const dropouts = engine.state().timecode?.counters.dropouts ?? 0;
+  return { maxError, lockFrames, dropouts };
 }
 
 const configDir = mkdtempSync(join(tmpdir(), 'bench-chase-config-'));
@@ -182,6 +188,7 @@ for (const [fps, rateId, firstLabel, secondLabel] of [
   worst = Math.max(worst, viaEngine.maxError);
   console.log(`BENCH chase_error_frames_${fps} ${viaEngine.maxError.toFixed(3)} frames`);
   console.log(`BENCH chase_lock_after_jump_frames_${fps} ${(viaEngine.lockFrames[1] ?? Number.NaN).toFixed(2)} frames`);
+  console.log(`BENCH chase_dropouts_${fps} ${viaEngine.dropouts} dropouts`);
   const direct = measureDecoder(rateId, segments);
   console.log(`BENCH chase_error_frames_decoder_${fps} ${direct.maxError.toFixed(3)} frames`);
   console.log(`BENCH chase_lock_after_jump_frames_decoder_${fps} ${(direct.lockFrames[1] ?? Number.NaN).toFixed(2)} frames`);

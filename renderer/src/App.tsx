@@ -20,6 +20,7 @@ import { PreflightButton, PreflightPanel } from './components/PreflightPanel.js'
 import { PreviewMonitor } from './components/PreviewMonitor.js';
 import { InputMonitor } from './components/InputMonitor.js';
 import { InputsPanel } from './components/InputsPanel.js';
+import { TimecodePanel } from './components/TimecodePanel.js';
 import { ModelsButton, ModelsPanel } from './components/ModelsPanel.js';
 import { useConsoleSnapshot, useEngine } from './engine-context.js';
 import { useShortcuts } from './shortcuts.js';
@@ -98,6 +99,7 @@ export function App() {
         <CueList onBack={back} disabled={disconnected} />
         <SeedField inputRef={seedRef} />
         <InputsPanel />
+        <TimecodePanel />
         <OutputsPanel />
         <AlertList />
         <footer className="key-help" aria-label="Keyboard">
