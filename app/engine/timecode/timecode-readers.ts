@@ -175,10 +175,17 @@ export class NdiLtcReader implements TimecodeReader {
     this.source?.tick(nowMs);
   }
 
-  /** Everything libndi queued, in order, each block stamped on the engine clock by the sample clock. */
+  /**
+   * Everything libndi queued, in order, stamped on the engine clock by the sample clock.
+   * A batch taken at once (the engine was busy, or libndi delivered a burst) is stamped
+   * as if each block had arrived just when the blocks after it in the batch were due: a
+   * real-time source cannot have finished block i later than that, so a stall of the
+   * engine never makes old samples look new.
+   */
   private receive(): void {
     const receiver = this.receiver as NativePointer;
-    for (let n = 0; n < 64; n++) {
+    const batch: { samples: Float32Array; sampleRate: number }[] = [];
+    for (let n = 0; n < 400; n++) {
       let block;
       try {
         block = this.audio.captureChannel(receiver, this.channel, 0);
@@ -186,18 +193,23 @@ export class NdiLtcReader implements TimecodeReader {
         this.problem = `NDI source "${this.name}": ${(error as Error).message}.`;
         continue;
       }
-      if (!block) return;
-      if (block.samples.length === 0) continue;
-      const arrived = this.clock.nowMs();
+      if (!block) break;
+      if (block.samples.length > 0) batch.push(block);
+    }
+    if (batch.length === 0) return;
+    const arrived = this.clock.nowMs();
+    this.lastAudioMs = arrived;
+    this.problem = null;
+    let later = batch.reduce((ms, b) => ms + (b.samples.length * 1000) / b.sampleRate, 0);
+    for (const block of batch) {
+      later -= (block.samples.length * 1000) / block.sampleRate;
       this.blocks++;
-      this.lastAudioMs = arrived;
-      this.problem = null;
       if (!this.source || block.sampleRate !== this.sampleRate) {
         this.earlierFrames += this.source?.decoderStats.frames ?? 0;
         this.sampleRate = block.sampleRate;
         this.source = new LtcChaseSource({ sampleRate: block.sampleRate, settings: this.settings });
       }
-      this.source.pushAudio(block.samples, this.sampleClock.block(block.samples.length, block.sampleRate, arrived));
+      this.source.pushAudio(block.samples, this.sampleClock.block(block.samples.length, block.sampleRate, arrived - later));
     }
   }
 
