@@ -4,7 +4,15 @@ import { engineNowMs } from '../../app/engine/clock.js';
 import { loadNdiRuntime } from '../../app/engine/ndi/runtime.js';
 import { ndiAudioFor } from '../../app/engine/timecode/ndi-audio.js';
 
-const data = workerData as { name: string; sampleRate: number; channels: number; ltcChannel: number; samples: SharedArrayBuffer; control: SharedArrayBuffer; started: SharedArrayBuffer };
+const data = workerData as {
+  name: string;
+  sampleRate: number;
+  channels: number;
+  ltcChannel: number;
+  samples: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+  started: SharedArrayBuffer;
+};
 const samples = new Float32Array(data.samples);
 const control = new Int32Array(data.control);
 const started = new Float64Array(data.started);

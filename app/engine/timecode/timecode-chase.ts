@@ -95,7 +95,8 @@ export class TimecodeChase {
       return new MtcReader(ports.value, mtc, tuning);
     }
     const ltc = this.inputs.ltc;
-    if (!ltc) return unavailableReader('ltc-ndi', '', 'The show chases LTC but this machine has no LTC input set: choose the NDI source (or sound card) in the Timecode panel.', 'off');
+    if (!ltc)
+      return unavailableReader('ltc-ndi', '', 'The show chases LTC but this machine has no LTC input set: choose the NDI source (or sound card) in the Timecode panel.', 'off');
     if (ltc.from === 'soundCard') return unavailableReader('ltc-sound-card', ltc.device, SOUND_CARD_LTC_MISSING);
     const ndi = this.options.ndi();
     if (typeof ndi === 'string') return unavailableReader('ltc-ndi', ltc.source, `LTC over NDI needs the NDI runtime: ${ndi}`);

@@ -98,7 +98,13 @@ export class MtcReader implements TimecodeReader {
   counters(): ReaderCounters {
     const p = this.source.parserStats;
     const c = this.source.status(0);
-    return { frames: Math.floor(p.quarterFrames / 8) + p.fullFrames, jumps: c?.jumps ?? 0, dropouts: c?.dropouts ?? 0, rejected: p.sequenceBreaks + p.invalid, received: this.messages };
+    return {
+      frames: Math.floor(p.quarterFrames / 8) + p.fullFrames,
+      jumps: c?.jumps ?? 0,
+      dropouts: c?.dropouts ?? 0,
+      rejected: p.sequenceBreaks + p.invalid,
+      received: this.messages,
+    };
   }
   note(): string | null {
     return this.source.status(0)?.rate === '30' && this.settings.rate !== '30' ? MTC_THIRTY_NOTE : null;

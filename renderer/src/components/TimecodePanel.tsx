@@ -190,7 +190,14 @@ export function TimecodePanel() {
       <form className="timecode-controls" onSubmit={applyZero}>
         <label>
           Timeline 0 at{' '}
-          <input className="timecode-field" value={zeroAt} disabled={disabled} onChange={(e) => setZeroAt(e.target.value)} aria-invalid={zeroError !== null} data-testid="timecode-offset" />
+          <input
+            className="timecode-field"
+            value={zeroAt}
+            disabled={disabled}
+            onChange={(e) => setZeroAt(e.target.value)}
+            aria-invalid={zeroError !== null}
+            data-testid="timecode-offset"
+          />
         </label>
         <button type="submit" disabled={disabled}>
           Set offset
@@ -208,7 +215,14 @@ export function TimecodePanel() {
       >
         <label>
           MTC input{' '}
-          <input className="timecode-port" value={mtcPort} disabled={disabled} placeholder="MIDI input name" onChange={(e) => setMtcPort(e.target.value)} data-testid="timecode-mtc-port" />
+          <input
+            className="timecode-port"
+            value={mtcPort}
+            disabled={disabled}
+            placeholder="MIDI input name"
+            onChange={(e) => setMtcPort(e.target.value)}
+            data-testid="timecode-mtc-port"
+          />
         </label>
         <button type="submit" disabled={disabled}>
           Set
@@ -223,7 +237,14 @@ export function TimecodePanel() {
       >
         <label>
           LTC from NDI{' '}
-          <input className="timecode-port" value={ndiSource} disabled={disabled} placeholder="NDI source name" onChange={(e) => setNdiSource(e.target.value)} data-testid="timecode-ltc-source" />
+          <input
+            className="timecode-port"
+            value={ndiSource}
+            disabled={disabled}
+            placeholder="NDI source name"
+            onChange={(e) => setNdiSource(e.target.value)}
+            data-testid="timecode-ltc-source"
+          />
         </label>
         <label>
           channel{' '}

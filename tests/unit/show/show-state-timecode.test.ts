@@ -97,7 +97,11 @@ describe('the show clock on external timecode', () => {
     rig.run(2600, [park, { ...park, atClockMs: 2440 }, { ...park, atClockMs: 2480 }, { ...park, atClockMs: 2520 }]);
     const parked = rig.position();
     expect(parked).toBeCloseTo(30_400, 0);
-    rig.run(2700, [{ ...park, atClockMs: 2560 }, { ...park, atClockMs: 2600 }, { ...park, atClockMs: 2640 }]);
+    rig.run(2700, [
+      { ...park, atClockMs: 2560 },
+      { ...park, atClockMs: 2600 },
+      { ...park, atClockMs: 2640 },
+    ]);
     expect(rig.position()).toBe(parked);
     // Runs again, then drops out at 10:00:31:00: freewheels 10 frames (400 ms), then holds there.
     rig.run(4000, framesFrom('10:00:31:00', 3000, 25));

@@ -36,7 +36,14 @@ const noMidiPorts: MidiPorts = {
 
 function chase(configDir: string | null, errors: EngineError[] = []) {
   const clock = { nowMs: () => 1000, wallMs: () => 5000 };
-  return new TimecodeChase({ configDir, clock, midi: () => ({ ok: true, value: noMidiPorts }), ndi: () => 'no NDI runtime in this test', onChange: () => {}, onError: (e) => errors.push(e) });
+  return new TimecodeChase({
+    configDir,
+    clock,
+    midi: () => ({ ok: true, value: noMidiPorts }),
+    ndi: () => 'no NDI runtime in this test',
+    onChange: () => {},
+    onError: (e) => errors.push(e),
+  });
 }
 
 describe('TimecodeChase without a signal', () => {
@@ -45,7 +52,10 @@ describe('TimecodeChase without a signal', () => {
     const first = chase(dir);
     expect(first.setInputs({ mtc: { port: 'Desk' }, ltc: { from: 'ndi', source: 'DESK (LTC)', channel: 1 } })).toEqual({ ok: true });
     expect(first.setInputs({ mtc: null })).toEqual({ ok: true });
-    expect(JSON.parse(readFileSync(path.join(dir, 'timecode.json'), 'utf8'))).toEqual({ version: 1, inputs: { mtc: null, ltc: { from: 'ndi', source: 'DESK (LTC)', channel: 1 } } });
+    expect(JSON.parse(readFileSync(path.join(dir, 'timecode.json'), 'utf8'))).toEqual({
+      version: 1,
+      inputs: { mtc: null, ltc: { from: 'ndi', source: 'DESK (LTC)', channel: 1 } },
+    });
     expect(chase(dir).status(1000, 5000).inputs.ltc).toEqual({ from: 'ndi', source: 'DESK (LTC)', channel: 1 });
   });
 
