@@ -4,7 +4,7 @@
  *
  * Through the engine path (the figures the issue asks for): an engine (built-in model,
  * 320x180) chases LTC carried as the audio of a real NDI source on loopback, sent by
- * this process in 10 ms blocks as the samples fall due; the engine finds the source,
+ * a worker thread of this process (bench/chase-ltc-sender.ts) in 10 ms blocks as the samples fall due; the engine finds the source,
  * receives its audio (timecode/ndi-audio.ts), stamps it (sample-clock.ts), decodes it
  * (ltc-decoder.ts) and runs the show's timeline on it (offset = minus the first
  * timecode). The timeline position in the engine's state is read at ~60 Hz and
@@ -28,12 +28,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { engineNowMs } from '../app/engine/clock.js';
 import { Engine } from '../app/engine/engine.js';
 import { applyNdiDiscovery } from '../app/engine/ndi/discovery.js';
-import { loadNdiRuntime } from '../app/engine/ndi/runtime.js';
 import { LtcChaseSource } from '../app/engine/timecode/chase-sources.js';
-import { ndiAudioFor } from '../app/engine/timecode/ndi-audio.js';
 import { TIMECODE_RATES, framesToMs, parseTimecode, timecodeToFrames, type TimecodeRateId } from '../app/show/timecode.js';
 
 const SECONDS = Number(process.env.BENCH_CHASE_SECONDS ?? 60);
@@ -102,38 +101,51 @@ function measureDecoder(rateId: TimecodeRateId, segments: Segment[]) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The LTC source on its own thread (bench/chase-ltc-sender.ts): from dist/bench as .js, under tsx through its loader. */
+function startSender(name: string, signal: Float32Array) {
+  const samples = new Float32Array(new SharedArrayBuffer(signal.length * 4));
+  samples.set(signal);
+  const control = new Int32Array(new SharedArrayBuffer(8));
+  const started = new Float64Array(new SharedArrayBuffer(8)).fill(Number.NaN);
+  const workerData = { name, sampleRate: SAMPLE_RATE, samples: samples.buffer, control: control.buffer, started: started.buffer };
+  const worker = import.meta.url.endsWith('.ts')
+    ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(new URL('./chase-ltc-sender.ts', import.meta.url).href)}); });`, {
+        eval: true,
+        workerData,
+      })
+    : new Worker(new URL('./chase-ltc-sender.js', import.meta.url), { workerData });
+  worker.on('error', (error) => {
+    console.error(`bench/chase: the LTC sender failed: ${error.message}`);
+    process.exit(1);
+  });
+  return {
+    startedAtMs: () => started[0] as number,
+    stop: async () => {
+      Atomics.store(control, 1, 1);
+      await new Promise((resolve) => worker.once('exit', resolve));
+    },
+  };
+}
+
 /** The engine path: LTC as an NDI source's audio, chased by an engine; its state's timeline position against the LTC sent. */
 async function measureEngine(engine: Engine, rateId: TimecodeRateId, segments: Segment[]) {
-  const runtime = loadNdiRuntime();
-  if (!runtime.ok) throw new Error(runtime.error.message);
-  const lib = runtime.value.lib;
-  const audio = ndiAudioFor(lib);
   const name = `cyclorama-bench-chase-${process.pid}-${rateId}`;
   const rate = TIMECODE_RATES[rateId];
   const frameMs = framesToMs(1, rate);
   const first = segments[0]!.startMs;
   await engine.dispatch({ type: 'setTimecodeInputs', ltc: { from: 'ndi', source: name, channel: 0 } });
   await engine.dispatch({ type: 'updateShow', settings: { timecode: { source: 'ltc', engaged: true, offsetMs: -Math.round(first) } } });
-  const sender = lib.sendCreate({ p_ndi_name: name, p_groups: null, clock_video: false, clock_audio: false });
-  if (!sender) throw new Error('NDIlib_send_create failed');
-  for (let waited = 0; lib.sendGetNoConnections(sender, 0) === 0; waited += 20) {
-    if (waited > 20_000) throw new Error(`the engine did not connect to NDI source ${name}: ${JSON.stringify(engine.state().timecode?.input)}`);
-    await sleep(20);
-  }
   // The whole signal, and where each segment starts in it.
   const total = segments.reduce((n, s) => n + s.samples.length, 0);
   const signal = new Float32Array(total);
   const starts: number[] = [];
   segments.reduce((at, s) => (starts.push(at), signal.set(s.samples, at), at + s.samples.length), 0);
-  const t0 = engineNowMs();
-  let sent = 0;
-  const pacer = setInterval(() => {
-    const now = engineNowMs();
-    while ((sent + 1) * BLOCK <= total && t0 + ((sent + 1) * BLOCK * 1000) / SAMPLE_RATE <= now) {
-      audio.send(sender, SAMPLE_RATE, [signal.subarray(sent * BLOCK, (sent + 1) * BLOCK)]);
-      sent++;
-    }
-  }, 2);
+  const sender = startSender(name, signal);
+  for (let waited = 0; Number.isNaN(sender.startedAtMs()); waited += 20) {
+    if (waited > 30_000) throw new Error(`the engine did not connect to NDI source ${name}: ${JSON.stringify(engine.state().timecode?.input)}`);
+    await sleep(20);
+  }
+  const t0 = sender.startedAtMs();
   const segmentAt = (t: number) => {
     const sample = ((t - t0) * SAMPLE_RATE) / 1000;
     let i = starts.length - 1;
@@ -161,10 +173,9 @@ async function measureEngine(engine: Engine, rateId: TimecodeRateId, segments: S
     const position = state.show?.timeline.positionMs ?? Number.NaN;
     maxError = Math.max(maxError, Math.abs(position - (truth - Math.round(first))) / frameMs);
   }
-  clearInterval(pacer);
-  lib.sendDestroy(sender);
-  // Dropouts over the run besides the one the jump's end makes (the engine's own count).
+  // Dropouts over the run (the engine's own count).
   const dropouts = engine.state().timecode?.counters.dropouts ?? 0;
+  await sender.stop();
   return { maxError, lockFrames, dropouts };
 }
 
