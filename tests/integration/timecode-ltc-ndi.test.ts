@@ -148,5 +148,33 @@ describe('LTC chase over a real NDI audio loopback (libltc encoder -> NDI source
     expect(state.timecode).toMatchObject({ lock: 'held', input: { kind: 'ltc-ndi' } });
     expect(state.timecode!.counters.frames).toBeGreaterThan(150);
     expect(state.timecode!.counters.jumps).toBeGreaterThanOrEqual(1);
+    await sender.stop();
+    sender = null;
+  }, 60_000);
+
+  it('29.97 drop-frame LTC over NDI: the rate is told from the signal, labels skip ;00 and ;01 at the minute', async () => {
+    const rate = TIMECODE_RATES['29.97df'];
+    // 00:00:58;00 for 90 frames: through 00:01:00;02 (labels 00 and 01 of minute 1 do not exist).
+    const ltc = oracle.encode('29.97', SR, '00:00:58:00', 90, 'f32', 0);
+    const name = `${NAME}-df`;
+    expect(await engine.dispatch({ type: 'setTimecodeInputs', ltc: { from: 'ndi', source: name, channel: 0 } })).toEqual({ ok: true });
+    expect((await engine.dispatch({ type: 'updateShow', settings: { timecode: { source: 'ltc', engaged: true, offsetMs: 0 } } })).ok).toBe(true);
+    sender = startLtcSender({ name, samples: ltc.samples, sampleRate: SR, channels: 1, ltcChannel: 0 });
+    const labels = new Set<string>();
+    await waitUntil(
+      () => {
+        const t = engine.state().timecode!;
+        if (t.lock === 'locked' && t.label) labels.add(t.label);
+        return t.rate === '29.97df' && t.label !== null && t.label >= '00:01:00;04' && t.lock === 'locked';
+      },
+      { timeoutMs: 30_000, intervalMs: 5, what: () => `29.97 DF locked past the minute, state ${JSON.stringify(engine.state().timecode)}` },
+    );
+    expect([...labels].every((l) => l.includes(';'))).toBe(true);
+    expect(labels.has('00:01:00;00')).toBe(false);
+    expect(labels.has('00:01:00;01')).toBe(false);
+    const t = engine.state().timecode!;
+    // The chased ms are real time at 30000/1001 fps: 00:01:00;04 is frame 1802, 60.127 s.
+    expect(t.timecodeMs!).toBeGreaterThanOrEqual(timecodeToMs(parseTimecode('00:01:00;04').timecode, rate) - 1);
+    removeNdiMarkers([name]);
   }, 60_000);
 });
