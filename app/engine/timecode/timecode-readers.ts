@@ -215,7 +215,8 @@ export class NdiLtcReader implements TimecodeReader {
         this.sampleRate = block.sampleRate;
         this.source = new LtcChaseSource({ sampleRate: block.sampleRate, settings: this.settings });
       }
-      this.source.pushAudio(block.samples, this.sampleClock.block(block.samples.length, block.sampleRate, arrived - later));
+      const source = this.source;
+      for (const stamped of this.sampleClock.push(block.samples, block.sampleRate, arrived - later, arrived)) source.pushAudio(stamped.samples, stamped.firstMs);
     }
   }
 
