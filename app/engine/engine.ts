@@ -23,6 +23,7 @@ import { commandRoutes, routeCommand, type CommandRoutes } from './command-route
 import { EngineStats } from './engine-stats.js';
 import { ProgramFeed } from './frames/program-feed.js';
 import { ProgramFrames } from './frames/program-frames.js';
+import { ttffTrace } from './frames/ttff-trace.js';
 import type { GeneratedFrame } from './generate/generator.js';
 import { LiveModel } from './live-model.js';
 import { InputReports } from './input-reports.js';
@@ -148,6 +149,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly outputBudget: OutputBudget;
   /** Installed models, the catalog, downloads (models/library.ts). */
   private readonly library: ModelLibrary;
+  /** The TTFF trace only (frames/ttff-trace.ts): when the last command reached dispatch. */
+  private dispatchedAtMs: { receivedAtMs: number; atMs: number } | null = null;
 
   private constructor(options: EngineOptions) {
     super();
@@ -343,6 +346,7 @@ export class Engine extends EventEmitter<EngineEvents> {
    * loadModel. `receivedAtMs` is when it reached the engine (for TTFF).
    */
   async dispatch(command: Command, receivedAtMs = this.clock.nowMs()): Promise<CommandResult> {
+    if (ttffTrace.on) this.dispatchedAtMs = { receivedAtMs, atMs: this.clock.nowMs() };
     return routeCommand(this.routes, command, receivedAtMs);
   }
 
@@ -391,6 +395,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     const program = this.program;
     const newLook = program.lookId !== before.lookId;
     if (newLook) this.stats.lookChanged(program.lookId, atMs);
+    if (newLook && ttffTrace.on) {
+      const dispatched = this.dispatchedAtMs?.receivedAtMs === atMs ? this.dispatchedAtMs.atMs : undefined;
+      ttffTrace.begin(program.lookId, { received: atMs, ...(dispatched !== undefined ? { dispatched } : {}), applied: this.clock.nowMs() });
+    }
     this.feed.follow(before, () => ({ path: this.show.safePlatePath(), width: this.model.status.width, height: this.model.status.height }));
     if (newLook) this.model.pushLook();
   }
