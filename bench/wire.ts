@@ -41,7 +41,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const fromSource = import.meta.url.endsWith('.ts');
 const execArgv = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href] : [];
 
-function print(name: string, value: number, unit: string): void {
+function printFigure(name: string, value: number, unit: string): void {
   console.log(`BENCH ${name} ${Number.isInteger(value) ? value : value.toFixed(2)} ${unit}`);
 }
 
@@ -64,11 +64,11 @@ function mean(colours: Colour[]): Colour {
 }
 
 /** Starts `cyclorama serve` as a user would, and resolves with its console URL. */
-async function startEngine(outputName: string, configDir: string, traceFile: string): Promise<{ child: ChildProcess; url: string }> {
+async function startEngine(outputName: string, configDir: string, traceFile: string, cutLane: boolean): Promise<{ child: ChildProcess; url: string }> {
   const cli = fromSource ? path.resolve(here, '..', 'app', 'cli.ts') : path.resolve(here, '..', 'app', 'cli.js');
   const args = [...execArgv, cli, 'serve', '--port', '0', '--prompt', PROMPTS[0], '--ndi', outputName, '--ndi-rate', '59.94', '--ndi-extra-ips', '127.0.0.1', '--no-saved-outputs'];
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, CYCLORAMA_CONFIG_DIR: configDir, CYCLORAMA_TTFF_TRACE: traceFile },
+    env: { ...process.env, CYCLORAMA_CONFIG_DIR: configDir, CYCLORAMA_TTFF_TRACE: traceFile, CYCLORAMA_CUT_LANE: cutLane ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -93,12 +93,14 @@ interface StateView {
   provider: string | null;
 }
 
-async function main(): Promise<void> {
+/** One engine run: `suffix` goes after every figure's name (the A/B runs). */
+async function measure(cutLane: boolean, suffix: string): Promise<void> {
+  const print = (name: string, value: number, unit: string) => printFigure(`${name}${suffix}`, value, unit);
   const tag = `${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
   const outputName = `Cyclorama wire bench ${tag}`;
   const work = mkdtempSync(path.join(tmpdir(), 'cyclorama-wire-'));
   const traceFile = path.join(work, 'ttff-trace.jsonl');
-  const { child: engine, url } = await startEngine(outputName, work, traceFile);
+  const { child: engine, url } = await startEngine(outputName, work, traceFile, cutLane);
   let receiver: ChildProcess | null = null;
   let ws: WebSocket | null = null;
   try {
@@ -123,6 +125,9 @@ async function main(): Promise<void> {
     let state: StateView | null = null;
     const engineTtff = new Map<number, number>();
     const lookOnAir: { lookId: number; atMs: number }[] = [];
+    /** The engine's own model fps (state snapshots, every 0.5 s) during the cadence window: what the cuts cost the steady pace. */
+    const modelFpsSamples: number[] = [];
+    let measuring = false;
     socket.on('message', (data, isBinary) => {
       if (isBinary) return;
       const m = JSON.parse(data.toString()) as {
@@ -131,8 +136,10 @@ async function main(): Promise<void> {
         lookId?: number;
         ttffMs?: number;
       };
-      if ((m.kind === 'hello' || m.kind === 'state') && m.state)
+      if ((m.kind === 'hello' || m.kind === 'state') && m.state) {
         state = { lookId: m.state.program.lookId, outputs: m.state.outputs, modelFps: m.state.stats.modelFps, provider: m.state.model.provider };
+        if (measuring) modelFpsSamples.push(m.state.stats.modelFps);
+      }
       if (m.kind === 'lookOnAir' && m.lookId !== undefined && m.ttffMs !== undefined) {
         engineTtff.set(m.lookId, m.ttffMs);
         lookOnAir.push({ lookId: m.lookId, atMs: engineNowMs() });
@@ -150,7 +157,7 @@ async function main(): Promise<void> {
     };
     const sourceName = await connected;
     const view = () => state as StateView | null;
-    console.log(`# engine ${url} (model on ${view()?.provider ?? '?'}), receiver connected to "${sourceName}"`);
+    console.log(`# engine ${url} (model on ${view()?.provider ?? '?'}, cut lane ${cutLane ? 'on' : 'off'}), receiver connected to "${sourceName}"`);
 
     // ---- calibration: each look's colour as received, measured in this run ----------
     await sleep(3000); // model and receiver warm
@@ -173,6 +180,7 @@ async function main(): Promise<void> {
 
     // ---- the cuts, spread over the cadence window -----------------------------------
     const windowStartMs = engineNowMs();
+    measuring = true;
     const before = view()?.outputs.find((o) => o.kind === 'ndi');
     const wire: number[] = [];
     const cutLooks: { sentAtMs: number; wireMs: number; lookId: number | null }[] = [];
@@ -211,6 +219,7 @@ async function main(): Promise<void> {
     const rest = windowStartMs + SECONDS * 1000 - engineNowMs();
     if (rest > 0) await sleep(rest);
     const windowEndMs = engineNowMs();
+    measuring = false;
     const after = view()?.outputs.find((o) => o.kind === 'ndi');
 
     // ---- figures ----------------------------------------------------------------------
@@ -231,6 +240,7 @@ async function main(): Promise<void> {
     print('wire_interval_max_ms', Math.max(...intervals), 'ms');
     print('wire_late_intervals', intervals.filter((x) => x > 1.5 * PERIOD_MS).length, 'intervals');
     if (before && after) print('ndi_missed_ticks_wire', after.missedTicks - before.missedTicks, 'ticks');
+    print('wire_model_fps', modelFpsSamples.reduce((a, b) => a + b, 0) / Math.max(1, modelFpsSamples.length), 'fps');
     console.log(
       `# cadence over ${((windowEndMs - windowStartMs) / 1000).toFixed(0)} s at 59.94 (period ${PERIOD_MS.toFixed(2)} ms; goal p99 <= ${(1.25 * PERIOD_MS).toFixed(1)} ms, 0 late); model ${view()?.modelFps ?? '?'} fps at the end`,
     );
@@ -305,6 +315,18 @@ async function main(): Promise<void> {
     });
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * BENCH_WIRE_CUT_LANE: 'off' (default: the engine's default), 'on', or 'ab': both, one
+ * after the other in this run, the second's figures suffixed `_cut_lane`
+ * (app/engine/generate/cut-lane.ts: a second idle loop makes a new look's first frame).
+ */
+async function main(): Promise<void> {
+  const mode = process.env.BENCH_WIRE_CUT_LANE ?? 'off';
+  if (mode === 'off' || mode === 'ab') await measure(false, '');
+  if (mode === 'on') await measure(true, '');
+  if (mode === 'ab') await measure(true, '_cut_lane');
 }
 
 main().catch((error: unknown) => {

@@ -86,6 +86,8 @@ export interface EngineOptions {
   lastSession?: boolean;
   /** What the outputs may send together (outputs/output-budget.ts); default from the machine's cores. */
   outputBudget?: OutputBudgetOptions;
+  /** A second, idle inference loop that makes each new look's first frame at once, not after the old look's frame in flight (generate/cut-lane.ts). Default: CYCLORAMA_CUT_LANE=1 in the environment, else off. */
+  cutLane?: boolean;
   /** The model hub the library downloads from; default: the real downloader with HF_ENDPOINT, HF_TOKEN, HF_HUB_CACHE, ... from the environment (models/hub-pull.ts). */
   hub?: HubPort;
 }
@@ -220,6 +222,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       onError,
       onLive: (folder, provider) => this.previews.follow(folder, provider),
       onChange: () => this.publishState(),
+      cutLane: options.cutLane ?? process.env.CYCLORAMA_CUT_LANE === '1',
     });
     // Each frame goes back to the generator that made it (a model switch leaves frames of the old one on air).
     this.frames = new ProgramFrames((frame) => this.model.release(frame));
