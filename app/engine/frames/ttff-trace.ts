@@ -50,9 +50,11 @@ export interface TtffTraceLine {
 /** The env variable naming the trace file. */
 export const TTFF_TRACE_ENV = 'CYCLORAMA_TTFF_TRACE';
 
-class TtffTrace {
-  private readonly file = process.env[TTFF_TRACE_ENV] || null;
+export class TtffTrace {
   private current: TtffTraceLine | null = null;
+
+  /** `file`: where lines are appended; null = off (every call a no-op). */
+  constructor(private readonly file: string | null) {}
 
   get on(): boolean {
     return this.file !== null;
@@ -92,4 +94,4 @@ class TtffTrace {
 }
 
 /** The engine process's one trace (off unless CYCLORAMA_TTFF_TRACE is set). */
-export const ttffTrace = new TtffTrace();
+export const ttffTrace = new TtffTrace(process.env[TTFF_TRACE_ENV] || null);
