@@ -75,6 +75,11 @@ export class LiveModel {
     return this.liveFolder;
   }
 
+  /** Whether the cut lane is started and takes cuts (generate/cut-lane.ts); false when off. */
+  get cutLaneReady(): boolean {
+    return this.lane !== null;
+  }
+
   /** Starts the operator's model, or the built-in one when it fails; the Generator, or null when neither runs (reported). */
   async start(): Promise<Generator | null> {
     const requestedDir = this.options.modelDir;

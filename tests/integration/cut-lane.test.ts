@@ -13,6 +13,7 @@ import { engineNowMs } from '../../app/engine/clock.js';
 import type { GeneratedFrame } from '../../app/engine/generate/generator.js';
 import type { WorkerLook } from '../../app/engine/generate/worker-protocol.js';
 import { LiveModel } from '../../app/engine/live-model.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const EPOCH_MS = engineNowMs();
 const PROMPTS = ['sunset over the desert', 'underwater caustics'];
@@ -52,7 +53,10 @@ async function cuts(cutLane: boolean, count: number): Promise<Seen[]> {
   });
   model = live;
   expect(await live.start()).not.toBeNull();
-  await sleep(cutLane ? 4000 : 1500); // the lane's own process loads beside the live one
+  // The lane's own process loads beside the live one; cuts before that wait as without it.
+  await waitUntil(() => (cutLane ? live.cutLaneReady || null : true), { timeoutMs: 60_000, intervalMs: 100 });
+  if (!cutLane) expect(live.cutLaneReady).toBe(false);
+  await sleep(1000);
   for (let i = 0; i < count; i++) {
     look = { ...look, lookId: look.lookId + 1, to: { prompt: PROMPTS[(i + 1) % 2] as string, seed: 1 }, startedAtMs: engineNowMs() };
     live.pushLook();
@@ -79,7 +83,7 @@ describe('the cut lane', () => {
     const lastLook = Math.max(...seen.map((s) => s.lookId));
     expect(seen.filter((s) => s.lookId === lastLook && !s.fromLane).length).toBeGreaterThan(0);
     expect(seen.filter((s) => s.lookId === lastLook && s.fromLane).length).toBeLessThanOrEqual(1);
-  }, 90_000);
+  }, 150_000);
 
   it('is off by default: every frame is the live loop’s', async () => {
     const seen = await cuts(false, 4);
