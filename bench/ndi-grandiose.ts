@@ -7,6 +7,7 @@
  * frame), or `UNAVAILABLE <why>` when grandiose cannot be loaded here.
  * argv: <frames>
  */
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { uyvyConverter } from '../app/engine/ndi/pixels.js';
 import { H, RATE, sourceFrames, W } from './ndi-frames.js';
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
   const { converter } = uyvyConverter();
   const sources = sourceFrames();
   const buffers = [0, 1, 2].map(() => Buffer.alloc(W * H * 2));
-  const sender = await grandiose.send({ name: `Cyclorama Bench grandiose ${process.pid}`, clockVideo: false, clockAudio: false });
+  const name = `Cyclorama Bench grandiose ${process.pid}`;
+  const sender = await grandiose.send({ name, clockVideo: false, clockAudio: false });
   const periodMs = (RATE.den * 1000) / RATE.num;
   const sendFrame = async (n: number) => {
     const dst = buffers[n % 3] as Buffer;
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const wallS = (performance.now() - t0) / 1000;
   await sender.destroy?.();
+  rmSync(`/tmp/NTK_SEND_${name}`, { force: true }); // libndi's marker of this sender
   console.log(`RESULT ${JSON.stringify({ msPerFrame: (cpu.user + cpu.system) / 1000 / frames, fps: frames / wallS })}`);
 }
 

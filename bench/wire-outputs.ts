@@ -15,6 +15,7 @@
  * Env: BENCH_WIRE_OUTPUTS_SECONDS (default 20 per rig).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -129,6 +130,7 @@ async function main(): Promise<void> {
       await sleep(500);
       stopReceivers();
       await removeOutputs();
+      for (const name of names) rmSync(`/tmp/NTK_SEND_${name}`, { force: true }); // libndi's sender markers
       await sleep(1000);
     }
     console.log(

@@ -314,6 +314,7 @@ async function measure(cutLane: boolean, suffix: string): Promise<void> {
       }, 10_000).unref();
     });
     rmSync(work, { recursive: true, force: true });
+    rmSync(`/tmp/NTK_SEND_${outputName}`, { force: true }); // libndi's marker of the engine's sender
   }
 }
 
