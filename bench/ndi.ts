@@ -5,6 +5,10 @@
  *    NdiFrameSink, every frame new (converted), paced at the output rate.
  *  - ndi_send_call_ms_per_frame: wall time of NdiFrameSink.send on the clock's thread
  *    (the RGBA -> UYVY conversion plus handing the frame to libndi's send off-thread).
+ *  - ndi_send_ratio_vs_grandiose: ndi_send_ms_per_frame over the same figure for grandiose
+ *    (grandiose-mac, a dev-only dependency) sending the same frames through the same
+ *    converter at the same pace, in a child process of its own (bench/ndi-grandiose.ts:
+ *    grandiose brings its own libndi). Goal <= 0.9. Where grandiose cannot load, the reason.
  *  - ndi_missed_ticks: a 1080p59.94 NDI output's missed ticks over BENCH_NDI_SECONDS
  *    (default 60) while the built-in model runs in the engine.
  * Env: BENCH_NDI_FRAMES (default 600), BENCH_NDI_SECONDS (default 60).
@@ -14,13 +18,14 @@ import { loadNdiRuntime } from '../app/engine/ndi/runtime.js';
 import { uyvyConverter } from '../app/engine/ndi/pixels.js';
 import { NdiFrameSink } from '../app/engine/outputs/ndi-frame-sink.js';
 import type { GeneratedFrame } from '../app/engine/generate/generator.js';
+import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { H, RATE, sourceFrames, W } from './ndi-frames.js';
 
 const FRAMES = Number(process.env.BENCH_NDI_FRAMES ?? 600);
 const SECONDS = Number(process.env.BENCH_NDI_SECONDS ?? 60);
-const W = 1920;
-const H = 1080;
-const RATE = { num: 60000, den: 1001 };
 
 function print(name: string, value: number, unit: string): void {
   console.log(`BENCH ${name} ${Number.isInteger(value) ? value : value.toFixed(2)} ${unit}`);
@@ -28,25 +33,12 @@ function print(name: string, value: number, unit: string): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A smooth moving pattern (never random noise: that hangs libndi's send). */
-function pattern(t: number, into: Uint8Array): void {
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      const i = (y * W + x) * 4;
-      into[i] = (x + t * 4) & 255;
-      into[i + 1] = (y + t * 2) & 255;
-      into[i + 2] = ((x + y) >> 2) & 255;
-      into[i + 3] = 255;
-    }
-  }
-}
-
 function removeMarker(name: string): void {
   const marker = `/tmp/NTK_SEND_${name}`;
   if (existsSync(marker)) rmSync(marker, { force: true });
 }
 
-async function sendFigures(): Promise<void> {
+async function sendFigures(): Promise<number> {
   const runtime = loadNdiRuntime();
   if (!runtime.ok) throw new Error(runtime.error.message);
   const { converter, note } = uyvyConverter();
@@ -56,11 +48,7 @@ async function sendFigures(): Promise<void> {
   if (!opened.ok) throw new Error(opened.error.message);
   const sink = opened.value;
   // A few distinct source frames, cycled, each send a new sequence: every frame is converted.
-  const sources = Array.from({ length: 8 }, (_, t) => {
-    const pixels = new Uint8Array(W * H * 4);
-    pattern(t, pixels);
-    return pixels;
-  });
+  const sources = sourceFrames();
   const frame = (n: number): GeneratedFrame => ({
     pixels: sources[n % sources.length] as Uint8Array,
     width: W,
@@ -90,12 +78,34 @@ async function sendFigures(): Promise<void> {
   const wallS = (performance.now() - t0) / 1000;
   sink.close();
   removeMarker(name);
-  print('ndi_send_ms_per_frame', (cpu.user + cpu.system) / 1000 / FRAMES, 'ms');
+  const msPerFrame = (cpu.user + cpu.system) / 1000 / FRAMES;
+  print('ndi_send_ms_per_frame', msPerFrame, 'ms');
   print('ndi_send_call_ms_per_frame', convertMs / FRAMES, 'ms');
   console.log(`# ${FRAMES} frames 1920x1080 UYVY async in ${wallS.toFixed(1)} s (${(FRAMES / wallS).toFixed(2)} fps paced at 59.94)`);
-  console.log(
-    '# grandiose not measured: grandiose-mac installs only with "overrides": {"pkg-prebuilds": "1.0.0"} in package.json and a node-gyp build of its addon (its git dependency fails offline); that would change the main install, so it is left out. Measured once by hand on a dev machine: grandiose 5.1 ms/frame UYVY vs 4.4 ms through libndi directly (bench/README.md).',
-  );
+  return msPerFrame;
+}
+
+/** grandiose on the same frames, in its own process (it loads its own libndi); the ratio, or why not. */
+function grandioseFigures(oursMsPerFrame: number): void {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const child = fileURLToPath(new URL(fromSource ? './ndi-grandiose.ts' : './ndi-grandiose.js', import.meta.url));
+  const execArgv = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href] : [];
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, [...execArgv, child, String(FRAMES)], { encoding: 'utf8', timeout: 120_000 });
+  } catch (error) {
+    console.log(`# grandiose not measured: its bench process failed (${(error as Error).message.split('\n')[0]})`);
+    return;
+  }
+  const result = /^RESULT (.*)$/m.exec(out);
+  if (!result) {
+    console.log(`# grandiose not measured: ${/^UNAVAILABLE (.*)$/m.exec(out)?.[1] ?? out.trim().slice(-300)}`);
+    return;
+  }
+  const { msPerFrame, fps } = JSON.parse(result[1] as string) as { msPerFrame: number; fps: number };
+  print('ndi_send_ms_per_frame_grandiose', msPerFrame, 'ms');
+  print('ndi_send_ratio_vs_grandiose', oursMsPerFrame / msPerFrame, 'ratio');
+  console.log(`# grandiose-mac: the same ${FRAMES} frames and converter, send_video_v2 on its worker thread, ${fps.toFixed(2)} fps paced at 59.94`);
 }
 
 async function missedTicks(): Promise<void> {
@@ -127,5 +137,5 @@ async function missedTicks(): Promise<void> {
   }
 }
 
-await sendFigures();
+grandioseFigures(await sendFigures());
 await missedTicks();

@@ -23,6 +23,7 @@ import { commandRoutes, routeCommand, type CommandRoutes } from './command-route
 import { EngineStats } from './engine-stats.js';
 import { ProgramFeed } from './frames/program-feed.js';
 import { ProgramFrames } from './frames/program-frames.js';
+import { ttffTrace } from './frames/ttff-trace.js';
 import type { GeneratedFrame } from './generate/generator.js';
 import { LiveModel } from './live-model.js';
 import { InputReports } from './input-reports.js';
@@ -88,6 +89,8 @@ export interface EngineOptions {
   lastSession?: boolean;
   /** What the outputs may send together (outputs/output-budget.ts); default from the machine's cores. */
   outputBudget?: OutputBudgetOptions;
+  /** A second, idle inference loop that makes each new look's first frame at once, not after the old look's frame in flight (generate/cut-lane.ts). Default: CYCLORAMA_CUT_LANE=1 in the environment, else off. */
+  cutLane?: boolean;
   /** The model hub the library downloads from; default: the real downloader with HF_ENDPOINT, HF_TOKEN, HF_HUB_CACHE, ... from the environment (models/hub-pull.ts). */
   hub?: HubPort;
   /** MIDI ports for MTC chase; default: the system's (RtMidi), opened when first needed. Tests pass a stand-in. */
@@ -155,6 +158,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly library: ModelLibrary;
   /** Timecode chase: the MTC/LTC reader the show's timeline follows (timecode/timecode-chase.ts). */
   private readonly timecode: TimecodeChase;
+  /** The TTFF trace only (frames/ttff-trace.ts): when the last command reached dispatch. */
+  private dispatchedAtMs: { receivedAtMs: number; atMs: number } | null = null;
 
   private constructor(options: EngineOptions) {
     super();
@@ -240,6 +245,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       onError,
       onLive: (folder, provider) => this.previews.follow(folder, provider),
       onChange: () => this.publishState(),
+      cutLane: options.cutLane ?? process.env.CYCLORAMA_CUT_LANE === '1',
     });
     // Each frame goes back to the generator that made it (a model switch leaves frames of the old one on air).
     this.frames = new ProgramFrames((frame) => this.model.release(frame));
@@ -367,6 +373,7 @@ export class Engine extends EventEmitter<EngineEvents> {
    * loadModel. `receivedAtMs` is when it reached the engine (for TTFF).
    */
   async dispatch(command: Command, receivedAtMs = this.clock.nowMs()): Promise<CommandResult> {
+    if (ttffTrace.on) this.dispatchedAtMs = { receivedAtMs, atMs: this.clock.nowMs() };
     return routeCommand(this.routes, command, receivedAtMs);
   }
 
@@ -417,6 +424,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     const program = this.program;
     const newLook = program.lookId !== before.lookId;
     if (newLook) this.stats.lookChanged(program.lookId, atMs);
+    if (newLook && ttffTrace.on) {
+      const dispatched = this.dispatchedAtMs?.receivedAtMs === atMs ? this.dispatchedAtMs.atMs : undefined;
+      ttffTrace.begin(program.lookId, { received: atMs, ...(dispatched !== undefined ? { dispatched } : {}), applied: this.clock.nowMs() });
+    }
     this.feed.follow(before, () => ({ path: this.show.safePlatePath(), width: this.model.status.width, height: this.model.status.height }));
     if (newLook) this.model.pushLook();
   }

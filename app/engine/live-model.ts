@@ -12,7 +12,9 @@ import type { CommandResult } from '../contract/connection.js';
 import { engineError, type EngineError } from '../contract/errors.js';
 import type { ExecutionProviderName } from '../contract/providers.js';
 import type { ModelStatus } from '../contract/state.js';
+import { CutLane } from './generate/cut-lane.js';
 import { Generator, type GeneratedFrame } from './generate/generator.js';
+import { engineNowMs } from './clock.js';
 import type { InputSettings, InputThumbnail } from './generate/worker-protocol.js';
 import type { InputStatus } from '../contract/inputs.js';
 import { builtinModelDir, loadModelFolder, type ModelFolder } from './generate/model-folder.js';
@@ -46,6 +48,8 @@ export interface LiveModelOptions {
   inputs?: InputSettings;
   /** The live model's input rows and thumbnail (every ~250 ms while inputs are open). */
   onInputs?: (report: { rows: InputStatus[]; thumbnail: InputThumbnail | null }) => void;
+  /** A second, idle loop that makes a new look's first frame at once (generate/cut-lane.ts). Default off. */
+  cutLane?: boolean;
 }
 
 export class LiveModel {
@@ -56,6 +60,10 @@ export class LiveModel {
   private current: ModelStatus = { id: 'none', name: 'No model', status: 'loading', provider: null, fallbacks: [], width: 0, height: 0 };
   /** The live model's folder (preflight's intended provider, the standby preview's model). */
   private liveFolder: ModelFolder | null = null;
+  /** The cut lane of the live model (generate/cut-lane.ts); null when off or not started yet. */
+  private lane: CutLane | null = null;
+  /** Newest look id the live loop delivered a frame of (a lane frame of an older or the same look is not wanted). */
+  private liveLookId = 0;
 
   constructor(private readonly options: LiveModelOptions) {}
 
@@ -65,6 +73,11 @@ export class LiveModel {
 
   get folder(): ModelFolder | null {
     return this.liveFolder;
+  }
+
+  /** Whether the cut lane is started and takes cuts (generate/cut-lane.ts); false when off. */
+  get cutLaneReady(): boolean {
+    return this.lane !== null;
   }
 
   /** Starts the operator's model, or the built-in one when it fails; the Generator, or null when neither runs (reported). */
@@ -120,7 +133,17 @@ export class LiveModel {
 
   /** The program's look changed: the live model renders it from its next frame. */
   pushLook(): void {
-    this.generator?.setLook(this.options.look());
+    const look = this.options.look();
+    this.generator?.setLook(look);
+    const lane = this.lane;
+    lane?.cut(
+      look,
+      (frame) => frame.lookId > this.liveLookId,
+      (frame) => {
+        this.owners.set(frame, lane.generator);
+        this.options.onFrame(frame);
+      },
+    );
   }
 
   /** Gives a frame's buffer back to the generator that made it. */
@@ -129,8 +152,30 @@ export class LiveModel {
   }
 
   async stop(): Promise<void> {
-    await this.generator?.stop();
+    const lane = this.lane;
+    this.lane = null;
+    await Promise.all([this.generator?.stop(), lane?.stop()]);
     this.generator = null;
+  }
+
+  /** Starts the cut lane beside a live generator (same model, size, provider); until it is ready cuts wait as before. */
+  private startLane(folder: ModelFolder, generator: Generator): void {
+    const old = this.lane;
+    this.lane = null;
+    void old?.stop();
+    // Frame models only: a diffusion pipeline's second copy would double its (GPU) memory for one frame a cut.
+    if (!this.options.cutLane || folder.kind !== 'frame-model') return;
+    void this.startGenerator(folder.dir, { width: generator.width, height: generator.height }, generator.ready.provider, false).then((started) => {
+      if (!started.ok) {
+        this.options.onError({ ...started.error, message: `The cut lane did not start (${started.error.message}); cuts wait for the frame in flight.` });
+        return;
+      }
+      if (this.generator !== generator) {
+        void started.value.generator.stop(); // switched or stopped meanwhile
+        return;
+      }
+      this.lane = new CutLane(started.value.generator, this.options.showEpochMs, engineNowMs);
+    });
   }
 
   /** Makes a started generator the live one: status, events, the current look, streaming. */
@@ -155,6 +200,7 @@ export class LiveModel {
     }
     generator.on('frame', (frame) => {
       this.owners.set(frame, generator);
+      if (frame.lookId > this.liveLookId) this.liveLookId = frame.lookId;
       this.options.onFrame(frame);
     });
     generator.on('runFailed', (error) => this.options.onError(error));
@@ -164,6 +210,7 @@ export class LiveModel {
     generator.on('inputs', (report) => this.options.onInputs?.(report));
     this.pushLook();
     generator.stream(true);
+    this.startLane(folder, generator);
   }
 
   /** Loads a model folder and starts its worker; a Result, so the caller decides what a failure means. */
@@ -171,6 +218,8 @@ export class LiveModel {
     dir: string,
     size?: { width: number; height: number },
     provider = this.options.provider,
+    /** False for the cut lane: text-only frames, no inputs of its own. */
+    withInputs = true,
   ): Promise<Result<{ folder: ModelFolder; generator: Generator }>> {
     const folder = loadModelFolder(dir);
     if (!folder.ok) return folder;
@@ -183,7 +232,7 @@ export class LiveModel {
       maxFps: this.options.maxFps,
       ...(this.options.faultInjection ? { faultInjection: this.options.faultInjection } : {}),
       ...(provider ? { onlyProvider: provider } : {}),
-      ...(this.options.inputs ? { inputs: this.options.inputs } : {}),
+      ...(this.options.inputs && withInputs ? { inputs: this.options.inputs } : {}),
     });
     return generator.ok ? ok({ folder: folder.value, generator: generator.value }) : generator;
   }

@@ -27,6 +27,7 @@ import { FrameSlots } from './frame-slots.js';
 import { RING_FD_IN_CHILD, spawnInferenceProcess, spawnInferenceWorker, type InferenceLink } from './inference-link.js';
 import type { ModelFolder } from './model-folder.js';
 import { SharedFrameRing } from './shared-frame-ring.js';
+import { ttffTrace } from '../frames/ttff-trace.js';
 import type { InputStatus } from '../../contract/inputs.js';
 import type { FrameBuffers, FrameRef, FromWorker, InputSettings, InputThumbnail, PipelineModel, ToWorker, WorkerLook } from './worker-protocol.js';
 
@@ -251,6 +252,7 @@ export class Generator extends EventEmitter<GeneratorEvents> {
   setLook(look: WorkerLook): void {
     this.look = look;
     this.post({ type: 'look', look });
+    if (ttffTrace.on) ttffTrace.mark(look.lookId, 'posted', engineNowMs());
   }
 
   /** Live mode on/off: frames at the model's pace, stamped with the clock. */
@@ -378,6 +380,14 @@ export class Generator extends EventEmitter<GeneratorEvents> {
         requestId: message.requestId,
       };
       if (this.shared && 'slot' in message.frame) this.shared.holders.set(message.frame.slot, frame);
+      if (message.lookArrival && ttffTrace.wants(message.lookId, 'done')) {
+        ttffTrace.mark(message.lookId, 'prevStarted', message.lookArrival.prevStartedAtMs);
+        ttffTrace.mark(message.lookId, 'prevDone', message.lookArrival.prevDoneAtMs);
+        ttffTrace.mark(message.lookId, 'lookArrived', message.lookArrival.atMs);
+        ttffTrace.mark(message.lookId, 'started', message.startedAtMs);
+        ttffTrace.mark(message.lookId, 'done', message.doneAtMs);
+        ttffTrace.mark(message.lookId, 'frameArrived', engineNowMs());
+      }
       const pending = message.requestId === null ? undefined : this.pendingRenders.get(message.requestId);
       if (pending) {
         this.pendingRenders.delete(message.requestId as number);

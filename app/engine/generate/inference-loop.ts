@@ -59,6 +59,15 @@ export function serveInference(channel: InferenceChannel): void {
   let stopped = false;
   let sequence = 0;
   let loopRunning = false;
+  /**
+   * The TTFF trace (frames/ttff-trace.ts): when the newest look arrived, and the frame made
+   * just before (session.run blocks this thread, so a look posted during an inference is
+   * read only once that run is done: the engine compares its post time with these).
+   * Sent with that look's first frame.
+   */
+  let lookArrival: { lookId: number; atMs: number; prevStartedAtMs: number; prevDoneAtMs: number } | null = null;
+  let lastStartedAtMs = 0;
+  let lastDoneAtMs = 0;
   /** Wakes a paced wait early: a new look should not wait for the next frame slot in time. */
   let wakePacing: (() => void) | null = null;
   const renderQueue: { requestId: number; showTimeMs: number }[] = [];
@@ -104,6 +113,10 @@ export function serveInference(channel: InferenceChannel): void {
       return false;
     }
     const doneAtMs = engineNowMs();
+    lastStartedAtMs = started;
+    lastDoneAtMs = doneAtMs;
+    const arrival = lookArrival !== null && lookArrival.lookId === current.lookId ? lookArrival : null;
+    if (arrival) lookArrival = null;
     (frames as LoopFrames).send(buffer, {
       type: 'frame',
       lookId: current.lookId,
@@ -113,6 +126,8 @@ export function serveInference(channel: InferenceChannel): void {
       doneAtMs,
       requestId,
       inputMissing,
+      startedAtMs: started,
+      ...(arrival ? { lookArrival: { atMs: arrival.atMs, prevStartedAtMs: arrival.prevStartedAtMs, prevDoneAtMs: arrival.prevDoneAtMs } } : {}),
     });
     postNotices();
     return true;
@@ -189,6 +204,7 @@ export function serveInference(channel: InferenceChannel): void {
         void loadPipeline().then(() => runLoop());
         return;
       case 'look':
+        if (message.look.lookId !== look?.lookId) lookArrival = { lookId: message.look.lookId, atMs: engineNowMs(), prevStartedAtMs: lastStartedAtMs, prevDoneAtMs: lastDoneAtMs };
         look = message.look;
         if (loaded) pipeline?.setLook(message.look);
         wakePacing?.();

@@ -127,6 +127,14 @@ export type FromWorker =
        * the input has a frame (preview/standby-preview.ts); the live loop just goes on.
        */
       inputMissing: boolean;
+      /** Engine-clock ms when this frame's inference began (the TTFF trace, frames/ttff-trace.ts). */
+      startedAtMs: number;
+      /**
+       * The first frame made of a look: when the loop got that look, and when the frame before
+       * it (an older look's) began and ended: a look posted meanwhile waited for that inference,
+       * which cannot be stopped. Absent on later frames.
+       */
+      lookArrival?: { atMs: number; prevStartedAtMs: number; prevDoneAtMs: number };
     }
   | { type: 'runFailed'; message: string; lookId: number }
   /** Every ~250 ms while inputs are open: one status row per input, and a new thumbnail when the picture changed (null: unchanged or none). */

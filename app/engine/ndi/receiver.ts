@@ -91,6 +91,31 @@ export class NdiReceiver {
     }
   }
 
+  /**
+   * Blocks this thread up to `timeoutMs` for the next video frame and lets `read` look
+   * at libndi's own buffer (no copy; valid only inside `read`). For a receiver in a
+   * process or thread of its own (the wire bench), never on a thread with clocks to keep.
+   * Returns what `read` returned, or null when no video frame came.
+   */
+  captureView<T>(timeoutMs: number, read: (frame: { width: number; height: number; stride: number; fourCC: number; data: Uint8Array }) => T): T | null {
+    if (this.closed) return null;
+    const video: Partial<VideoFrameV2> = {};
+    if (this.lib.recvCaptureVideo(this.receiver, video, timeoutMs) !== FRAME_TYPE_VIDEO) return null;
+    const frame = video as VideoFrameV2;
+    try {
+      if (!frame.p_data || frame.xres <= 0 || frame.yres <= 0) return null;
+      const stride = frame.line_stride_in_bytes;
+      return read({ width: frame.xres, height: frame.yres, stride, fourCC: frame.FourCC, data: this.lib.view(frame.p_data, stride * frame.yres) });
+    } finally {
+      this.lib.recvFreeVideo(this.receiver, frame);
+    }
+  }
+
+  /** Frames received and dropped (libndi's count) since the receiver was made. */
+  performance(): { totalVideo: number; droppedVideo: number } {
+    return this.closed ? { totalVideo: 0, droppedVideo: 0 } : this.lib.recvGetPerformance(this.receiver);
+  }
+
   /** Waits for a frame (polling every few ms); null on timeout. */
   async next(timeoutMs: number, accept: (frame: ReceivedVideo) => boolean = () => true): Promise<ReceivedVideo | null> {
     const until = performance.now() + timeoutMs;

@@ -33,6 +33,8 @@ import { FOURCC_UYVY, FRAME_FORMAT_PROGRESSIVE, type LibNdi, type NativePointer,
 import type { ScaleFilter, UyvyConverter } from '../ndi/pixels.js';
 import type { FrameSink, OutputTick } from './frame-sink.js';
 import type { FrameRate } from '../../contract/ndi.js';
+import { engineNowMs } from '../clock.js';
+import { ttffTrace } from '../frames/ttff-trace.js';
 
 export interface NdiOutputConfig {
   /** Stable id in the engine state (survives renames). */
@@ -70,6 +72,8 @@ export class NdiFrameSink implements FrameSink {
   private lastSequence = -1;
   private lastPixels: Uint8Array | null = null;
   private lastLevel = -1;
+  /** Look id of the picture in each buffer (the TTFF trace's send stamps). */
+  private readonly bufferLooks = [0, 0, 0];
   private readonly video: VideoFrameV2;
   private readonly startTimecode: bigint;
   /** Where the JS converter writes when no view of native memory is allowed (then copied). */
@@ -154,7 +158,11 @@ export class NdiFrameSink implements FrameSink {
     if (index < 0 || changed) {
       // A buffer libndi neither holds nor is being handed (the queued one may be overwritten).
       index = [0, 1, 2].find((i) => i !== this.held && i !== this.sending) as number;
+      const traced = ttffTrace.on && ttffTrace.wants(frame.lookId, 'tick');
+      if (traced) ttffTrace.mark(frame.lookId, 'tick', engineNowMs());
       this.convertInto(this.buffers[index] as SendBuffer, frame.pixels, frame.width, frame.height, level);
+      if (traced) ttffTrace.mark(frame.lookId, 'converted', engineNowMs());
+      this.bufferLooks[index] = frame.lookId;
       this.lastSequence = frame.sequence;
       this.lastPixels = frame.pixels;
       this.lastLevel = level;
@@ -179,7 +187,11 @@ export class NdiFrameSink implements FrameSink {
     this.video.p_data = (this.buffers[index] as SendBuffer).address as unknown as NativePointer;
     this.video.timecode = this.startTimecode + (BigInt(tick) * BigInt(den) * 10_000_000n) / BigInt(num);
     this.sending = index;
+    const lookId = this.bufferLooks[index] as number;
+    const traced = ttffTrace.on && ttffTrace.wants(lookId, 'sendStarted');
+    if (traced) ttffTrace.mark(lookId, 'sendStarted', engineNowMs());
     this.lib.sendVideoAsyncOffThread(sender, this.video, (error) => {
+      if (traced) ttffTrace.mark(lookId, 'sendReturned', engineNowMs());
       if (error) this.sendError = error instanceof Error ? error : new Error(String(error));
       this.held = this.sending; // the call returned: libndi holds this one, let go of the previous
       this.sending = -1;

@@ -131,6 +131,8 @@ fitCanvas();
 const painter = webglPainter() ?? canvas2dPainter();
 document.body.dataset.painter = painter.kind;
 let frames = 0;
+/** Frames painted (one per animation frame at most, newest wins): what the page showed; the e2e cadence measurement reads it. */
+let drawn = 0;
 let raf = 0;
 let pending = false;
 window.addEventListener('resize', () => {
@@ -164,6 +166,7 @@ if (!outputId || !bridge) {
         pending = false;
         fitCanvas();
         painter.draw();
+        document.body.dataset.drawn = String(++drawn);
       });
     }
   });
