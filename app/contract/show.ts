@@ -131,6 +131,21 @@ export const showSettingsSchema = showSettingsV3Schema.extend({
 });
 export type ShowSettings = z.infer<typeof showSettingsSchema>;
 
+/**
+ * A settings change in updateShow: only the fields given. Not `showSettingsSchema.partial()`:
+ * zod fills a partial's defaults in, so changing one setting would reset the others
+ * (a panic-GO change cleared the safe plate).
+ */
+const settingsShape = showSettingsSchema.shape;
+export const showSettingsPatchSchema = z.object({
+  goGuardMs: settingsShape.goGuardMs.unwrap().optional(),
+  panicFadeMs: settingsShape.panicFadeMs.unwrap().optional(),
+  safePlate: settingsShape.safePlate.unwrap().optional(),
+  loopCueList: settingsShape.loopCueList.unwrap().optional(),
+  panicGo: settingsShape.panicGo.unwrap().optional(),
+  timecode: settingsShape.timecode.unwrap().optional(),
+});
+
 export const showSchema = z.object({
   version: z.literal(SHOW_FILE_VERSION),
   name: z.string().max(200),
@@ -185,6 +200,10 @@ export const showStatusSchema = z.object({
   dirty: z.boolean(),
   canUndo: z.boolean(),
   canRedo: z.boolean(),
+  /** What Undo would undo, in words ("delete cue 3"); null when nothing. Absent from older engines. */
+  undoLabel: z.string().nullable().optional(),
+  /** What Redo would redo, in words; null when nothing. */
+  redoLabel: z.string().nullable().optional(),
   standbyCueId: z.string().nullable(),
   currentCueId: z.string().nullable(),
   /** Who drives the wall: the cue list (and live edits) or the timeline. */
@@ -208,6 +227,14 @@ export const showStatusSchema = z.object({
   recent: z.array(z.string()),
   /** Autosave's last successful write, wall-clock ms; null before any. */
   lastAutosaveAtMs: z.number().nullable(),
+  /**
+   * The autosave window, ms: an edit is on disk at most this long after it was made
+   * (plus one write), so a crash may lose edits younger than this. null for an
+   * untitled show (not autosaved until it has a file). Absent from older engines.
+   */
+  autosaveDelayMs: z.number().int().min(0).nullable().optional(),
+  /** The last successful save of this show: file and wall-clock ms (Date.now()); null before one. */
+  lastSave: z.object({ path: z.string(), atMs: z.number() }).nullable().optional(),
   wallLogEntries: z.number().int(),
 });
 export type ShowStatus = z.infer<typeof showStatusSchema>;
@@ -276,7 +303,7 @@ export const showCommandSchemas = [
     durationMs: z.number().int().min(0).max(MAX_TIMELINE_MS).optional(),
     loop: z.boolean().optional(),
   }),
-  z.object({ type: z.literal('updateShow'), name: z.string().max(200).optional(), settings: showSettingsSchema.partial().optional() }),
+  z.object({ type: z.literal('updateShow'), name: z.string().max(200).optional(), settings: showSettingsPatchSchema.optional() }),
   z.object({ type: z.literal('timelinePlay') }),
   z.object({ type: z.literal('timelinePause') }),
   /** Stop: pause and go back to 0; the wall keeps the look it has (the cue list drives again). */

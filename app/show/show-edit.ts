@@ -6,6 +6,7 @@
 import type { Command } from '../contract/commands.js';
 import { MAX_CUES, MAX_KEYFRAMES, type Cue, type CuePatch, type Keyframe, type KeyframePatch, type Show, type ShowLook } from '../contract/show.js';
 import { checkConsistency } from './show-file.js';
+import { editLabel } from './edit-label.js';
 
 export type EditCommand = Extract<
   Command,
@@ -20,7 +21,16 @@ export function isEditCommand(command: Command): command is EditCommand {
   return EDIT_TYPES.has(command.type);
 }
 
-export type EditResult = { ok: true; show: Show; /** Id of an added cue or keyframe. */ createdId?: string } | { ok: false; message: string; field: string };
+export type EditResult =
+  | {
+      ok: true;
+      show: Show;
+      /** Id of an added cue or keyframe. */
+      createdId?: string;
+      /** The edit in words, for Undo/Redo ("delete cue 3"): set by applyEdit (edit-label.ts). */
+      label?: string;
+    }
+  | { ok: false; message: string; field: string };
 
 /** Next id with this prefix not used yet: c1, c2, ... */
 export function nextId(prefix: string, used: Iterable<string>): string {
@@ -111,7 +121,7 @@ export function applyEdit(show: Show, edit: EditCommand, onAir: ShowLook): EditR
   if (!result.ok) return result;
   const problem = checkConsistency(result.show);
   if (problem) return { ok: false, field: problem.path.join('.'), message: problem.message };
-  return result;
+  return { ...result, label: result.label ?? editLabel(show, result.show, edit, result.createdId) };
 }
 
 function applyEditUnchecked(show: Show, edit: EditCommand, onAir: ShowLook): EditResult {

@@ -58,6 +58,10 @@ describe('a start after kill -9 comes back where the engine was', () => {
     // An edit after the save: autosaved, not saved.
     expect(await client.connection.send({ type: 'updateCue', cueId: cue3!.id, patch: { notes: 'edited after the save' } })).toEqual({ ok: true });
     await client.waitFor(() => showOf(client)?.lastAutosaveAtMs);
+    // lastAutosaveAtMs may still be the autosave from before the save: wait for this edit's own autosave on disk.
+    await waitUntil(() => existsSync(`${showFile}.autosave`) && readFileSync(`${showFile}.autosave`, 'utf8').includes('edited after the save'), {
+      what: 'the autosave with the edit',
+    });
     await waitUntil(() => existsSync(lastSessionFile()) && JSON.parse(readFileSync(lastSessionFile(), 'utf8')).currentCueId === cue2!.id, { what: 'last-session.json with cue 2' });
     client.close();
     await first.stop('SIGKILL');
@@ -70,6 +74,9 @@ describe('a start after kill -9 comes back where the engine was', () => {
     expect(show.currentCueId).toBe(cue2!.id);
     expect(show.standbyCueId).toBe(cue3!.id);
     expect(show.recovery, 'the autosave is offered at once').not.toBeNull();
+    // The offer is the autosave with the edit made after the save, and the state says how young an edit may be lost.
+    expect(readFileSync(show.recovery!.path, 'utf8')).toContain('edited after the save');
+    expect(show.autosaveDelayMs, 'the autosave window, for the console').toBeGreaterThan(0);
     expect(again.latestState().program.prompt).toBe('storm over the sea');
     await second.waitForLine(/resumed the last session .*gig\.json/);
     expect(await again.connection.send({ type: 'recoverShow' })).toEqual({ ok: true });

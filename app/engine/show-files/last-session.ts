@@ -21,6 +21,7 @@ import { reconcileShowState, type ShowState } from '../../show/show-state.js';
 import type { Show } from '../../contract/show.js';
 import { builtinModelDir } from '../generate/model-folder.js';
 import { autosavePathFor, defaultConfigDir, writeFileAtomic } from './show-store.js';
+import { readFailureWords } from './file-errors.js';
 import { fail, ok, type Result } from '../result.js';
 
 export const LAST_SESSION_FILE = 'last-session.json';
@@ -50,7 +51,7 @@ export function readLastSession(configDir: string): Result<LastSession | null> {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return ok(null);
-    return fail(engineError('show-file', `Cannot read ${file}: ${(error as Error).message}. Starting with an untitled show.`, { path: file }));
+    return fail(engineError('show-file', `Cannot read ${file}: ${readFailureWords(error)}. Starting with an untitled show.`, { path: file }));
   }
   if (text.length > MAX_LAST_SESSION_BYTES)
     return fail(engineError('show-file', `${file} is ${text.length} bytes, not a last-session file: ignored, starting with an untitled show.`, { path: file }));

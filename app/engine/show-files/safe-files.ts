@@ -18,6 +18,7 @@ import { closeSync, constants, fstatSync, fsyncSync, linkSync, lstatSync, openSy
 import type { Stats } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { readFailureWords, writeFailureWords } from './file-errors.js';
 
 /** Largest show file read, bytes: a real show is well under 1 MB (500 cues of long prompts is ~3 MB). */
 export const SHOW_FILE_MAX_BYTES = 16 * 1024 * 1024;
@@ -60,8 +61,7 @@ function openFailure(error: unknown): ReadFailure {
   const code = (error as NodeJS.ErrnoException).code ?? null;
   if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing', message: 'no such file' };
   if (code === 'EISDIR') return { kind: 'not-regular', message: 'not a regular file (it is a folder)', what: 'a folder' };
-  const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? (error as Error).message);
-  return { kind: 'unreadable', message: `cannot be read (${reason})`, code };
+  return { kind: 'unreadable', message: `cannot be read: ${readFailureWords(error)}`, code };
 }
 
 function checkStat(stat: Stats, maxBytes: number): ReadFailure | null {
@@ -221,10 +221,11 @@ function placeSync(temp: string, file: string, replace: boolean): void {
   }
 }
 
-function writeFailure(error: unknown): WriteOutcome {
+function writeFailure(error: unknown, file: string): WriteOutcome {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EEXIST') return { ok: false, exists: true, message: 'a file is already there' };
-  return { ok: false, exists: false, message: (error as Error).message };
+  // In words (file-errors.ts): the raw message names the hidden temp file and an errno ("ENOENT: no such file ...").
+  return { ok: false, exists: false, message: writeFailureWords(error, path.dirname(file)) };
 }
 
 /** Writes `text` so that `file` is always either the old or the new content, never half of one. */
@@ -255,7 +256,7 @@ export function writeFileAtomicSync(file: string, text: string | Uint8Array, opt
         /* already gone */
       }
     }
-    return writeFailure(error);
+    return writeFailure(error, file);
   }
 }
 
@@ -278,6 +279,6 @@ export async function writeFileAtomic(file: string, text: string): Promise<Write
     return { ok: true };
   } catch (error) {
     if (created) await unlink(temp).catch(() => {});
-    return writeFailure(error);
+    return writeFailure(error, file);
   }
 }

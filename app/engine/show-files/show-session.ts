@@ -24,7 +24,7 @@ import type { Command } from '../../contract/commands.js';
 import { engineError, type EngineError } from '../../contract/errors.js';
 import type { FrameRate } from '../../contract/ndi.js';
 import type { Show, ShowLook, ShowStatus } from '../../contract/show.js';
-import { historyOf, record, redo, undo, type History } from '../../show/history.js';
+import { historyOf, recordLabelled, redo, redoLabel, undo, undoLabel, type History } from '../../show/history.js';
 import { initialProgram, type ProgramState } from '../../show/program.js';
 import { applyEdit, isEditCommand } from '../../show/show-edit.js';
 import { emptyShow, serializeShow } from '../../show/show-file.js';
@@ -93,6 +93,8 @@ export class ShowSession {
   private readOnly: { reason: string } | null = null;
   private recent: string[];
   private lastAutosaveAtMs: number | null = null;
+  /** The last successful save of this show (file and wall-clock ms), for the console's "Saved 14:02:11 to ..." line. */
+  private lastSave: { path: string; atMs: number } | null = null;
   private readonly wallLog: WallLogEntry[] = [];
   private autosaveTimer: NodeJS.Timeout | null = null;
   private autosaveWrite: Promise<void> | null = null;
@@ -172,6 +174,8 @@ export class ShowSession {
       dirty: this.isDirty(),
       canUndo: this.history.past.length > 0,
       canRedo: this.history.future.length > 0,
+      undoLabel: undoLabel(this.history),
+      redoLabel: redoLabel(this.history),
       standbyCueId: this.state.standbyCueId,
       currentCueId: this.state.currentCueId,
       driver: this.state.driver,
@@ -180,6 +184,8 @@ export class ShowSession {
       recovery: this.recovery ? { path: this.recovery.path, savedAtMs: this.recovery.savedAtMs } : null,
       recent: this.recent,
       lastAutosaveAtMs: this.lastAutosaveAtMs,
+      autosaveDelayMs: this.path ? (this.options.autosaveDelayMs ?? AUTOSAVE_DELAY_MS) : null,
+      lastSave: this.lastSave,
       wallLogEntries: this.wallLog.length,
     };
   }
@@ -211,7 +217,7 @@ export class ShowSession {
       };
       const edited = applyEdit(this.show, command, look);
       if (!edited.ok) return { changed: false, error: engineError('show-edit', `${command.type}: ${edited.field}: ${edited.message}.`, { field: edited.field }) };
-      this.commit(record(this.history, edited.show));
+      this.commit(recordLabelled(this.history, edited.show, edited.label ?? command.type));
       // A cue added to an empty list (or after the last fired one) goes on standby.
       return { changed: true };
     }
@@ -249,7 +255,7 @@ export class ShowSession {
         }
         // Only this show's own, loaded file is replaced without asking.
         const saved = saveShowFile(target, this.show, { replace: command.overwrite === true || (ownFile && !this.readOnly) });
-        if (!saved.ok) return { changed: false, error: saved.error };
+        if (!saved.ok) return { changed: false, error: saved.error.details?.overwritable === true ? withExistingShow(saved.error, target) : saved.error };
         this.cancelAutosave();
         if (this.path) {
           removeFile(pendingAutosavePathFor(this.path));
@@ -262,6 +268,7 @@ export class ShowSession {
         this.savedText = serializeShow(this.show);
         this.dirtyCache = null;
         this.rememberRecent(target);
+        this.lastSave = { path: target, atMs: this.wallNow() };
         return { changed: true };
       }
       case 'recoverShow': {
@@ -271,7 +278,7 @@ export class ShowSession {
         // Decided: the edits made meanwhile are in the undo history; autosaves go to the usual file again.
         if (this.path) removeFile(pendingAutosavePathFor(this.path));
         // Recorded as an edit: undo goes back to the file as saved.
-        this.commit(record(this.history, recovered));
+        this.commit(recordLabelled(this.history, recovered, 'recover the autosave'));
         return { changed: true };
       }
       case 'discardRecovery':
@@ -354,6 +361,7 @@ export class ShowSession {
     this.dirtyCache = null;
     this.recovery = null;
     this.readOnly = null;
+    this.lastSave = null;
     // The wall keeps its look: a new show starts with its first cue on standby.
     this.state = initialShowState(show, nowMs, this.state.program);
   }
@@ -448,4 +456,27 @@ export class ShowSession {
     });
     if (this.wallLog.length > WALL_LOG_LIMIT) this.wallLog.shift();
   }
+}
+
+/**
+ * A Save As refused because a file is there: says what would be replaced (a show
+ * of N cues, or a file that is not a show), so the console can ask "Replace X (N cues)?".
+ */
+function withExistingShow(error: EngineError, target: string): EngineError {
+  const existing = readShowFile(target);
+  if (!existing.ok)
+    return engineError('show-file', `${target} already exists (it is not a show file Cyclorama can read). Replace it with this show, or choose another name.`, {
+      ...error.details,
+      path: target,
+      overwritable: true,
+      existingCues: null,
+    });
+  const { cues, name } = existing.value.show;
+  const what = `a show${name ? ` "${name}"` : ''} of ${cues.length} cue${cues.length === 1 ? '' : 's'}`;
+  return engineError('show-file', `${target} already exists (${what}) and is not this show's file. Replace it with this show, or choose another name.`, {
+    ...error.details,
+    path: target,
+    overwritable: true,
+    existingCues: cues.length,
+  });
 }

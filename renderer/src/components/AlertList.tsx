@@ -2,11 +2,16 @@
  * Alerts: every engine error and every failed command, newest first, in plain
  * words with what to do. Nothing is swallowed; an operator may dismiss a row,
  * and it comes back if the problem happens again.
+ *
+ * An alert whose advice is to restart the model carries the control that does
+ * it: "Restart the model" loads the live model's folder again (loadModel; the
+ * wall stays on the running model until the fresh one is ready).
  */
 import { useState } from 'react';
 import { useConsoleSnapshot, useEngine } from '../engine-context.js';
 import type { Alert } from '../engine-store.js';
 import { formatClock } from '../format.js';
+import './confirm-action.css';
 
 /** What to do, by error code, when the engine's own message does not say. */
 const ADVICE: Record<string, string> = {
@@ -22,6 +27,43 @@ const ADVICE: Record<string, string> = {
 
 /** Messages longer than this (characters) start folded to a few lines: one alert must not bury the rest. */
 const FOLD_AFTER_CHARS = 180;
+
+/** Codes whose advice is a model restart: they get the button. */
+const RESTART_MODEL_CODES = new Set(['model-load-failed', 'model-run-failed']);
+
+/** Loads the live model's folder again. Off when no model is live or a load is under way. */
+function RestartModelButton() {
+  const { store } = useEngine();
+  const { state, connection } = useConsoleSnapshot();
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const live = state?.models?.installed.find((m) => m.live) ?? null;
+  const loading = state?.model.switchingTo !== undefined;
+  return (
+    <div className="alert-actions">
+      <button
+        type="button"
+        className="button button--small"
+        data-testid="alert-restart-model"
+        disabled={connection !== 'open' || !live || loading}
+        title={live ? `Load ${live.displayName} again from ${live.dir}` : 'No model is running to restart: choose one in Models.'}
+        onClick={() => {
+          if (!live) return;
+          setOutcome(`Restarting ${live.displayName}…`);
+          void store.send({ type: 'loadModel', dir: live.dir, ...(live.provider ? { provider: live.provider } : {}) }).then((result) => {
+            setOutcome(result.ok ? `${live.displayName} restarted.` : `Restart failed: ${result.error.message}`);
+          });
+        }}
+      >
+        {loading ? 'Loading the model…' : 'Restart the model'}
+      </button>
+      {outcome ? (
+        <span className="alert-action-outcome" data-testid="alert-restart-outcome" role="status">
+          {outcome}
+        </span>
+      ) : null}
+    </div>
+  );
+}
 
 function AlertRow({ alert, onDismiss }: { alert: Alert; onDismiss: () => void }) {
   const foldable = alert.message.length > FOLD_AFTER_CHARS;
@@ -45,6 +87,7 @@ function AlertRow({ alert, onDismiss }: { alert: Alert; onDismiss: () => void })
         </button>
       ) : null}
       {ADVICE[alert.code] ? <p className="alert-advice">{ADVICE[alert.code]}</p> : null}
+      {RESTART_MODEL_CODES.has(alert.code) ? <RestartModelButton /> : null}
     </li>
   );
 }

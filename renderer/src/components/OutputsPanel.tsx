@@ -3,12 +3,21 @@
  * rate, measured fps, missed ticks and, for NDI, receivers connected and tally.
  * NDI outputs can be added (name, size, rate), renamed and removed here; the engine
  * validates (names unique, widths even) and failures show in the alerts.
+ * Remove on an output that is sending (running, frames going out) asks first
+ * (ConfirmAction): receivers would lose the picture. Outputs are the machine's
+ * rig, not the show, so Undo does not bring a removed one back.
  */
 import { useState, type FormEvent } from 'react';
 import { displayPosition, STANDARD_FRAME_RATES, type AttachedDisplay, type OutputStatus } from '../../../app/contract/index.js';
 import { useConsoleSnapshot, useEngine } from '../engine-context.js';
 import './outputs.css';
 import { pageToken } from '../transport.js';
+import { ConfirmAction } from './ConfirmAction.js';
+
+/** Sending now: a removal would take the picture off whatever receives it. */
+export function isSending(output: OutputStatus): boolean {
+  return output.status === 'running' && output.fps > 0;
+}
 
 const SIZES = [
   { label: 'Frame size', value: '' },
@@ -26,7 +35,12 @@ function OutputRow({ output, disabled }: { output: OutputStatus; disabled: boole
   const { store } = useEngine();
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(output.name);
+  const [confirmRemove, setConfirmRemove] = useState(false);
   const isNdi = output.kind === 'ndi';
+  const remove = () => {
+    setConfirmRemove(false);
+    void store.send({ type: 'removeNdiOutput', id: output.id });
+  };
 
   const rename = (event: FormEvent) => {
     event.preventDefault();
@@ -70,10 +84,21 @@ function OutputRow({ output, disabled }: { output: OutputStatus; disabled: boole
           <button type="button" className="link-button" disabled={disabled} onClick={() => setEditing(true)}>
             Rename
           </button>
-          <button type="button" className="link-button" disabled={disabled} onClick={() => void store.send({ type: 'removeNdiOutput', id: output.id })}>
+          <button type="button" className="link-button" disabled={disabled} data-testid="output-remove" onClick={() => (isSending(output) ? setConfirmRemove(true) : remove())}>
             Remove
           </button>
         </div>
+      ) : null}
+      {confirmRemove ? (
+        <ConfirmAction
+          testId="output-remove-confirm"
+          question={`Remove NDI output "${output.name}"?`}
+          detail={`It is sending now (${output.fps} fps${output.connections ? `, ${output.connections} receiver${output.connections === 1 ? '' : 's'} connected` : ''}): receivers lose the picture. Undo does not bring an output back.`}
+          confirmLabel="Remove"
+          cancelLabel="Keep it"
+          onConfirm={remove}
+          onCancel={() => setConfirmRemove(false)}
+        />
       ) : null}
       {output.kind === 'display' ? <DisplayActions output={output} disabled={disabled} /> : null}
     </li>

@@ -9,12 +9,39 @@
  * log export is refused for that reason (details.overwritable), this bar asks,
  * and Replace sends the same command again with the flag. A show whose file
  * failed to load is read-only: the bar says why and Save stays off.
+ *
+ * Issue 16: the show's title is a field (Enter renames it: updateShow, undoable);
+ * the file state is in words ("Edited, not saved", "Saved 14:02:11 to /path"),
+ * with the autosave window (a crash may lose edits younger than it); Undo/Redo
+ * name what they will do; Save As over another show asks "Replace X (N cues)?"
+ * (ConfirmAction); a delete is offered for undo at once (UndoBar). The path field
+ * always shows the file Save writes: it follows the engine's show, also to an
+ * untitled one after a restart or New.
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { CommandInput, CommandResult } from '../../../app/contract/index.js';
 import { useConsoleSnapshot, useEngine } from '../engine-context.js';
+import { formatClock } from '../format.js';
 import { isTextField } from '../shortcuts.js';
+import { ConfirmAction } from './ConfirmAction.js';
+import { UndoBar } from './UndoBar.js';
 import './show.css';
+import './show-menu.css';
+
+type WriteCommand = Extract<CommandInput, { type: 'saveShow' | 'exportWallLog' }>;
+
+/** "Replace /shows/gig.json (12 cues)?" from the engine's refusal (details.path, details.existingCues). */
+function replaceQuestion(command: WriteCommand, details: Record<string, unknown> | undefined): string {
+  const target = typeof details?.path === 'string' ? details.path : (command.path ?? 'the file');
+  const cues = details?.existingCues;
+  if (typeof cues === 'number') return `Replace ${target} (${cues} cue${cues === 1 ? '' : 's'})?`;
+  return `Replace ${target}?`;
+}
+
+/** The autosave window in words: "0.2 s". */
+function seconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
 
 export function ShowMenu({ disabled }: { disabled: boolean }) {
   const { store } = useEngine();
@@ -22,17 +49,31 @@ export function ShowMenu({ disabled }: { disabled: boolean }) {
   const show = state?.show;
   const [filePath, setFilePath] = useState('');
   /** A save or export the engine refused because a file is there: asked before it is sent with overwrite. */
-  const [confirm, setConfirm] = useState<{ command: Extract<CommandInput, { type: 'saveShow' | 'exportWallLog' }>; message: string } | null>(null);
+  const [confirm, setConfirm] = useState<{ command: WriteCommand; message: string; question: string } | null>(null);
+  const [title, setTitle] = useState('');
+  const engineTitle = show?.document.name ?? '';
+  const showPath = show?.path;
+  // The field shows the file Save writes, also when that is none (an untitled show after New or a restart).
   useEffect(() => {
-    if (show?.path) setFilePath(show.path);
-  }, [show?.path]);
+    if (showPath !== undefined) setFilePath(showPath ?? '');
+  }, [showPath]);
+  useEffect(() => setTitle(engineTitle), [engineTitle]);
   const readOnly = show?.readOnly ?? null;
 
   /** Sends a save or export; a refusal over an existing file turns into the confirm bar. */
-  const sendWrite = async (command: Extract<CommandInput, { type: 'saveShow' | 'exportWallLog' }>) => {
+  const sendWrite = async (command: WriteCommand) => {
     setConfirm(null);
     const result: CommandResult = await store.send(command);
-    if (!result.ok && result.error.details?.overwritable === true) setConfirm({ command, message: result.error.message });
+    if (!result.ok && result.error.details?.overwritable === true) setConfirm({ command, message: result.error.message, question: replaceQuestion(command, result.error.details) });
+  };
+
+  const rename = (event?: FormEvent) => {
+    event?.preventDefault();
+    const next = title.trim();
+    if (!show || next === show.document.name) return;
+    void store.send({ type: 'updateShow', name: next }).then((result) => {
+      if (!result.ok) setTitle(show.document.name);
+    });
   };
 
   // Undo/redo keys; a text field keeps its own undo.
@@ -57,15 +98,24 @@ export function ShowMenu({ disabled }: { disabled: boolean }) {
 
   return (
     <div className="show-menu" data-testid="show-menu">
-      <span className="show-name" data-testid="show-name" title={show?.path ?? 'Untitled: Save As to give it a file'}>
-        {show?.document.name ?? '—'}
-        {show?.dirty ? (
-          <span className="show-dirty" data-testid="show-dirty" title="Unsaved changes (autosaved)">
-            {' '}
-            ●
-          </span>
-        ) : null}
-      </span>
+      <div className="show-title-block" data-testid="show-name" title={show?.path ?? 'Untitled: Save As to give it a file'}>
+        <form className="show-title-form" onSubmit={rename}>
+          <input
+            className="input input--compact show-title"
+            data-testid="show-title"
+            aria-label="show title"
+            placeholder="Untitled show"
+            value={title}
+            maxLength={200}
+            disabled={disabled || !show}
+            onChange={(e) => setTitle(e.target.value)}
+            onBlur={() => rename()}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setTitle(show?.document.name ?? '');
+            }}
+          />
+        </form>
+      </div>
       <form className="show-file" onSubmit={open}>
         <input
           className="input input--compact show-path"
@@ -119,9 +169,9 @@ export function ShowMenu({ disabled }: { disabled: boolean }) {
         data-testid="show-undo"
         disabled={disabled || !show?.canUndo}
         onClick={() => void store.send({ type: 'undo' })}
-        title="Undo (Ctrl+Z)"
+        title={show?.undoLabel ? `Undo ${show.undoLabel} (Ctrl+Z)` : 'Nothing to undo (Ctrl+Z)'}
       >
-        Undo
+        {show?.undoLabel ? `Undo: ${show.undoLabel}` : 'Undo'}
       </button>
       <button
         type="button"
@@ -129,9 +179,9 @@ export function ShowMenu({ disabled }: { disabled: boolean }) {
         data-testid="show-redo"
         disabled={disabled || !show?.canRedo}
         onClick={() => void store.send({ type: 'redo' })}
-        title="Redo (Ctrl+Shift+Z)"
+        title={show?.redoLabel ? `Redo ${show.redoLabel} (Ctrl+Shift+Z)` : 'Nothing to redo (Ctrl+Shift+Z)'}
       >
-        Redo
+        {show?.redoLabel ? `Redo: ${show.redoLabel}` : 'Redo'}
       </button>
       <button
         type="button"
@@ -143,22 +193,25 @@ export function ShowMenu({ disabled }: { disabled: boolean }) {
       >
         Log CSV
       </button>
+      <FileState show={show ?? null} />
       {readOnly ? (
         <div className="show-recovery" role="alert" data-testid="show-readonly">
           Read-only: {readOnly.reason} Save is off so the file is not replaced; use Save as to keep this show in another file.
         </div>
       ) : null}
       {confirm ? (
-        <div className="show-recovery" role="alertdialog" aria-label="replace existing file" data-testid="show-overwrite-confirm">
-          {confirm.message}
-          <button type="button" className="button button--small" data-testid="show-overwrite-replace" onClick={() => void sendWrite({ ...confirm.command, overwrite: true })}>
-            Replace
-          </button>
-          <button type="button" className="button button--small" data-testid="show-overwrite-cancel" onClick={() => setConfirm(null)}>
-            Cancel
-          </button>
-        </div>
+        <ConfirmAction
+          testId="show-overwrite-confirm"
+          confirmTestId="show-overwrite-replace"
+          cancelTestId="show-overwrite-cancel"
+          question={confirm.question}
+          detail={confirm.message}
+          confirmLabel="Replace"
+          onConfirm={() => void sendWrite({ ...confirm.command, overwrite: true })}
+          onCancel={() => setConfirm(null)}
+        />
       ) : null}
+      <UndoBar disabled={disabled} />
       {show?.recovery ? (
         <div className="show-recovery" role="alert" data-testid="show-recovery">
           Unsaved work from {new Date(show.recovery.savedAtMs).toLocaleTimeString()} was found.
@@ -171,5 +224,37 @@ export function ShowMenu({ disabled }: { disabled: boolean }) {
         </div>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * The file state in words: edited or saved (when, where), and the autosave window:
+ * what a crash may lose. Never a colour-only dot.
+ */
+function FileState({ show }: { show: NonNullable<ReturnType<typeof useConsoleSnapshot>['state']>['show'] | null }) {
+  if (!show) return null;
+  const saved = show.lastSave ? `Saved ${formatClock(show.lastSave.atMs)} to ${show.lastSave.path}` : null;
+  const window = show.autosaveDelayMs;
+  return (
+    <p className="show-file-state" data-testid="show-file-state">
+      {show.dirty ? (
+        <span className="show-edited" data-testid="show-dirty">
+          Edited, not saved
+        </span>
+      ) : saved ? (
+        <span className="show-saved" data-testid="show-saved">
+          {saved}
+        </span>
+      ) : show.path ? (
+        <span className="show-saved">Saved</span>
+      ) : null}
+      <span className="show-autosave" data-testid="show-autosave">
+        {show.path === null
+          ? 'Untitled: not autosaved until Save as gives it a file.'
+          : typeof window === 'number'
+            ? `Autosaved within ${seconds(window)}: a crash may lose edits younger than ${seconds(window)}.`
+            : 'Autosaved.'}
+      </span>
+    </p>
   );
 }

@@ -351,3 +351,77 @@ describe('openShow off the engine thread (openShowAsync)', () => {
     expect((await s.openShowAsync(huge, () => 0)).error?.message).toMatch(/too large/);
   });
 });
+
+describe('issue 16: undo names the action, saves are confirmed, Save As names what it would replace', () => {
+  it('the status names the next undo and redo, with the number the deleted cue had', () => {
+    const s = session(path.join(dir, 'gig.json'));
+    s.dispatch(cmd({ type: 'addCue', patch: { name: 'harbour' } }), 0);
+    s.dispatch(cmd({ type: 'addCue', patch: { name: 'storm' } }), 0);
+    s.dispatch(cmd({ type: 'addCue', patch: { name: 'night' } }), 0);
+    expect(s.status(0).undoLabel).toBe('add cue 3 "night"');
+    s.dispatch(cmd({ type: 'deleteCue', cueId: s.show.cues[2]!.id }), 0);
+    expect(s.status(0)).toMatchObject({ undoLabel: 'delete cue 3 "night"', redoLabel: null });
+    s.dispatch(cmd({ type: 'undo' }), 0);
+    expect(s.show.cues.map((c) => c.name)).toEqual(['harbour', 'storm', 'night']);
+    expect(s.status(0)).toMatchObject({ undoLabel: 'add cue 3 "night"', redoLabel: 'delete cue 3 "night"' });
+    s.dispatch(cmd({ type: 'updateShow', name: 'Opening night' }), 0);
+    expect(s.status(0)).toMatchObject({ undoLabel: 'rename show to "Opening night"', redoLabel: null });
+    expect(s.status(0).document.name).toBe('Opening night');
+  });
+
+  it('live state is not undone: undo after a GO changes only the show, never the cue position or the wall', () => {
+    const s = session(null);
+    s.dispatch(cmd({ type: 'addCue', patch: { prompt: 'fog' } }), 0);
+    s.dispatch(cmd({ type: 'addCue', patch: { prompt: 'rain' } }), 0);
+    s.dispatch(cmd({ type: 'go' }), 1000);
+    const onAir = s.program.to.prompt;
+    expect(s.status(0).undoLabel).toBe('add cue 2');
+    s.dispatch(cmd({ type: 'undo' }), 2000);
+    expect(s.show.cues).toHaveLength(1);
+    expect(s.program.to.prompt).toBe(onAir);
+  });
+
+  it('a recovered autosave is undone as "recover the autosave"', async () => {
+    const file = path.join(dir, 'gig.json');
+    const s = session(file);
+    s.dispatch(cmd({ type: 'addCue' }), 0);
+    await s.flush();
+    const next = session(file);
+    next.dispatch(cmd({ type: 'recoverShow' }), 0);
+    expect(next.status(0).undoLabel).toBe('recover the autosave');
+  });
+
+  it('a save is confirmed in the state with its file and time; the autosave window is in the state', () => {
+    const file = path.join(dir, 'gig.json');
+    const s = new ShowSession({ path: file, nowMs: 0, rate: { num: 30, den: 1 }, configDir: dir, autosaveDelayMs: 50, wallNow: () => 1_700_000_000_000, onError: () => {} });
+    expect(s.status(0)).toMatchObject({ lastSave: null, autosaveDelayMs: 50 });
+    s.dispatch(cmd({ type: 'saveShow' }), 0);
+    expect(s.status(0).lastSave).toEqual({ path: file, atMs: 1_700_000_000_000 });
+    // An untitled show is not autosaved: no window to show.
+    expect(session(null).status(0).autosaveDelayMs).toBeNull();
+  });
+
+  it('Save As onto another show names it and its cue count, so the console can ask "Replace X (N cues)?"', () => {
+    const other = session(path.join(dir, 'full.json'));
+    for (let i = 0; i < 4; i++) other.dispatch(cmd({ type: 'addCue' }), 0);
+    other.dispatch(cmd({ type: 'updateShow', name: 'Full show' }), 0);
+    other.dispatch(cmd({ type: 'saveShow' }), 0);
+    const before = readFileSync(path.join(dir, 'full.json'), 'utf8');
+    const empty = session(null);
+    const refused = empty.dispatch(cmd({ type: 'saveShow', path: path.join(dir, 'full.json') }), 0);
+    expect(refused.error?.message).toBe(
+      `${path.join(dir, 'full.json')} already exists (a show "Full show" of 4 cues) and is not this show's file. Replace it with this show, or choose another name.`,
+    );
+    expect(refused.error?.details).toMatchObject({ overwritable: true, existingCues: 4 });
+    expect(readFileSync(path.join(dir, 'full.json'), 'utf8')).toBe(before);
+  });
+
+  it('Save As into a folder that does not exist says so in words, not ENOENT', () => {
+    const s = session(null);
+    const refused = s.dispatch(cmd({ type: 'saveShow', path: path.join(dir, 'nope', 'gig.json') }), 0);
+    expect(refused.error?.message).toBe(
+      `Could not write ${path.join(dir, 'nope', 'gig.json')}: the folder ${path.join(dir, 'nope')} does not exist: create it first, or choose a file in a folder that exists.`,
+    );
+    expect(s.status(0).path).toBeNull();
+  });
+});
