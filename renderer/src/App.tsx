@@ -85,14 +85,19 @@ export function App() {
       <HealthStrip>
         <PreflightButton onRun={preflight} disabled={disconnected} />
         <ModelsButton onOpen={() => setModelsOpen((o) => !o)} disabled={disconnected} />
-        <LargeTypeToggle />
-        <HotkeyMapButton onOpen={() => setHotkeysOpen((o) => !o)} />
       </HealthStrip>
       <HotkeyMap open={hotkeysOpen} onClose={closeHotkeys} />
       <PreflightPanel open={preflightOpen} onClose={closePreflight} />
       <ModelsPanel open={modelsOpen} onClose={closeModels} />
       <main className="program-column">
-        <ShowMenu disabled={disconnected} />
+        <div className="program-head">
+          <ShowMenu disabled={disconnected} />
+          {/* How the console reads: large type and the key map, next to the show it concerns. */}
+          <div className="view-tools">
+            <LargeTypeToggle />
+            <HotkeyMapButton onOpen={() => setHotkeysOpen((o) => !o)} />
+          </div>
+        </div>
         <div className="monitors">
           <InputMonitor />
           <PreviewMonitor />
