@@ -219,7 +219,9 @@ test('timeline: a ruler with ticks and time labels, labelled keyframes, zoom by 
   await expect(page.getByTestId('timeline-zoom-level')).toHaveText('2×');
   await page.getByTestId('timeline-zoom-out').click();
   await expect.poll(trackWidth).toBeLessThan(fit * 1.1);
-  await page.getByTestId('timeline').focus();
+  const fitStepMs = Number(await ruler.getAttribute('data-step-ms'));
+  expect(fitStepMs).toBeGreaterThan(0);
+  await page.getByTestId('timeline-scroll').focus();
   await page.keyboard.press('Equal');
   await expect(page.getByTestId('timeline-zoom-level')).toHaveText('2×');
   await page.keyboard.press('Minus');
@@ -229,6 +231,11 @@ test('timeline: a ruler with ticks and time labels, labelled keyframes, zoom by 
   await page.mouse.wheel(0, -100);
   await page.keyboard.up('Control');
   await expect(page.getByTestId('timeline-zoom-level')).toHaveText('2×');
+  // Zoomed in further, the labelled ticks come closer in time (finer steps), never closer on screen.
+  await page.getByTestId('timeline-scroll').focus();
+  await page.keyboard.press('Equal');
+  await expect(page.getByTestId('timeline-zoom-level')).toHaveText('4×');
+  await expect.poll(async () => Number(await ruler.getAttribute('data-step-ms'))).toBeLessThan(fitStepMs);
   const finer = await ruler.getByTestId('timeline-tick-label').allTextContents();
   expect(finer.length).toBeGreaterThan(labels.length);
 });

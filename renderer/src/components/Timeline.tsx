@@ -212,7 +212,7 @@ export function Timeline({ disabled }: { disabled: boolean }) {
     scrollRef.current?.focus();
   };
 
-  const { ticks } = ticksFor(duration, trackWidth);
+  const { ticks, stepMs } = ticksFor(duration, trackWidth);
   const sorted = [...keyframes].sort((a, b) => a.timeMs - b.timeMs);
   const pct = (ms: number) => `${(ms / duration) * 100}%`;
   const playing = show?.timeline.playing ?? false;
@@ -282,6 +282,7 @@ export function Timeline({ disabled }: { disabled: boolean }) {
           <div
             className="timeline-ruler"
             data-testid="timeline-ruler"
+            data-step-ms={stepMs}
             onClick={(e) => !disabled && void store.send({ type: 'timelineSeek', positionMs: timeAt(e.clientX) })}
             title="Click to seek"
           >
