@@ -76,7 +76,10 @@ test('the grid keeps 8+ cue rows at 1280x800 with a cue selected and nothing cli
     const size = `${width}x${height}`;
     rows[size] = await wholeCueRows(page);
     const problems = await findLayoutProblems(page);
-    expect(problems.map((p) => `${p.kind}: ${p.what}`), `layout at ${size}`).toEqual([]);
+    expect(
+      problems.map((p) => `${p.kind}: ${p.what}`),
+      `layout at ${size}`,
+    ).toEqual([]);
     const overflow = await page.evaluate(() => ({ x: document.documentElement.scrollWidth - innerWidth, y: document.documentElement.scrollHeight - innerHeight }));
     expect(overflow, `the page itself does not scroll at ${size}`).toEqual({ x: 0, y: 0 });
     // The standby cue stays in view.
@@ -143,7 +146,10 @@ test('large-type mode: a console toggle scales the text, is remembered across a 
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.waitForTimeout(300);
   const problems = await findLayoutProblems(page);
-  expect(problems.map((p) => `${p.kind}: ${p.what}`), 'layout in large type at 1280x800').toEqual([]);
+  expect(
+    problems.map((p) => `${p.kind}: ${p.what}`),
+    'layout in large type at 1280x800',
+  ).toEqual([]);
   await page.getByTestId('large-type-toggle').click();
   await expect(page.getByTestId('large-type-toggle')).toHaveAttribute('aria-pressed', 'false');
   expect(await body()).toBe(before.body);
@@ -212,7 +218,7 @@ test('timeline: a ruler with ticks and time labels, labelled keyframes, zoom by 
   expect(await label.evaluate((el) => parseFloat(getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(BODY_MIN_PX);
 
   // Zoom: the buttons and +/- (keys) and Ctrl+wheel widen the track; the ruler ticks get finer.
-  const trackWidth = async () => (await page.getByTestId('timeline-track').evaluate((el) => el.getBoundingClientRect().width));
+  const trackWidth = async () => await page.getByTestId('timeline-track').evaluate((el) => el.getBoundingClientRect().width);
   const fit = await trackWidth();
   await page.getByTestId('timeline-zoom-in').click();
   await expect.poll(trackWidth).toBeGreaterThan(fit * 1.5);
@@ -327,7 +333,10 @@ test('screenshots at 1920x1080, 1280x800 and 1024x768 (npm run screenshots write
     await page.waitForTimeout(600);
     const file = path.join(dir, `console-${width}x${height}.png`);
     await page.screenshot({ path: file });
-    expect((await findLayoutProblems(page)).map((p) => `${p.kind}: ${p.what}`), `layout in the ${width}x${height} screenshot`).toEqual([]);
+    expect(
+      (await findLayoutProblems(page)).map((p) => `${p.kind}: ${p.what}`),
+      `layout in the ${width}x${height} screenshot`,
+    ).toEqual([]);
   }
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.keyboard.press('Shift+Slash');

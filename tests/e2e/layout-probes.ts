@@ -121,7 +121,10 @@ export function collectTextItems(page: Page): Promise<TextItem[]> {
     const parse = (c: string): RGBA => {
       const m = /rgba?\(([^)]+)\)/.exec(c);
       if (!m) return [0, 0, 0, 0];
-      const p = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number);
+      const p = m[1]!
+        .split(/[ ,/]+/)
+        .filter(Boolean)
+        .map(Number);
       return [p[0]!, p[1]!, p[2]!, p.length > 3 ? p[3]! : 1];
     };
     const over = (top: RGBA, under: RGBA): RGBA => {
@@ -192,7 +195,15 @@ export function collectTextItems(page: Page): Promise<TextItem[]> {
       const opacity = opacityOf(el);
       // Disabled controls (opacity) are exempt from WCAG's minimum but must still be readable: measured as painted.
       const painted: RGBA = over([colour[0], colour[1], colour[2], colour[3] * opacity], bg);
-      items.push({ what: describe(el, text), text, fontPx: parseFloat(style.fontSize), contrast: ratio(painted, bg), live: !!el.closest(LIVE), placeholder: false, disabled: !!el.closest(':disabled') });
+      items.push({
+        what: describe(el, text),
+        text,
+        fontPx: parseFloat(style.fontSize),
+        contrast: ratio(painted, bg),
+        live: !!el.closest(LIVE),
+        placeholder: false,
+        disabled: !!el.closest(':disabled'),
+      });
     }
     for (const input of Array.from(document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input[placeholder], textarea[placeholder]'))) {
       if (input.value !== '' || !input.placeholder) continue;

@@ -68,7 +68,14 @@ export function HotkeyMap({ open, onClose }: { open: boolean; onClose: () => voi
 /** The mouse way to the map, with its key cap. */
 export function HotkeyMapButton({ onOpen }: { onOpen: () => void }) {
   return (
-    <button type="button" className="button button--small health-button" onClick={onOpen} data-testid="hotkey-map-button" title="Keyboard shortcuts" aria-label="Keyboard shortcuts">
+    <button
+      type="button"
+      className="button button--small health-button"
+      onClick={onOpen}
+      data-testid="hotkey-map-button"
+      title="Keyboard shortcuts"
+      aria-label="Keyboard shortcuts"
+    >
       Keys <Kbd>{SHORTCUTS.hotkeyMap.label}</Kbd>
     </button>
   );

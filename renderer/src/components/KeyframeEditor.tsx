@@ -85,13 +85,7 @@ export function KeyframeEditor({
       <button type="submit" className="button button--small" data-testid="keyframe-apply" disabled={disabled || !valid}>
         Apply
       </button>
-      <button
-        type="button"
-        className="button button--small button--danger"
-        disabled={disabled}
-        data-testid="keyframe-delete"
-        onClick={onDelete}
-      >
+      <button type="button" className="button button--small button--danger" disabled={disabled} data-testid="keyframe-delete" onClick={onDelete}>
         Delete…
       </button>
     </form>

@@ -272,7 +272,14 @@ export function Timeline({ disabled }: { disabled: boolean }) {
           <span className="timeline-zoom-level" data-testid="timeline-zoom-level" title="Zoom (+/− with the timeline focused, or Ctrl+wheel)">
             {zoom}×
           </span>
-          <button type="button" className="button button--small" data-testid="timeline-zoom-in" aria-label="Zoom in" disabled={zoom === ZOOMS[ZOOMS.length - 1]} onClick={() => zoomBy(1)}>
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="timeline-zoom-in"
+            aria-label="Zoom in"
+            disabled={zoom === ZOOMS[ZOOMS.length - 1]}
+            onClick={() => zoomBy(1)}
+          >
             +
           </button>
         </span>
