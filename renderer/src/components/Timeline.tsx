@@ -285,7 +285,7 @@ export function Timeline({ disabled }: { disabled: boolean }) {
         </span>
       </div>
       <div className="timeline-scroll" ref={scrollRef} data-testid="timeline-scroll" tabIndex={0} aria-label="Timeline track (+/− zoom)">
-        <div className="timeline-canvas" style={{ width: `calc(${zoom * 100}% - 28px)` }}>
+        <div className="timeline-canvas" style={{ width: `calc(${zoom * 100}% - 56px)` }}>
           <div
             className="timeline-ruler"
             data-testid="timeline-ruler"
