@@ -1,6 +1,7 @@
 /**
- * The console layout: status strip on top, program monitor with the prompt bar
- * under it on the left, show controls and alerts on the right. Also where the
+ * The console layout: status and health strips on top; on the left the show file bar, the monitors,
+ * the prompt bar and the timeline; on the right GO, panic and the cue list, then seed, inputs, outputs
+ * and alerts (a column of their own on wide screens). Also where the
  * keyboard shortcuts are bound, so each key and its button call the same thing.
  */
 import { useCallback, useRef, useState } from 'react';
@@ -24,6 +25,8 @@ import { TimecodePanel } from './components/TimecodePanel.js';
 import { ModelsButton, ModelsPanel } from './components/ModelsPanel.js';
 import { useConsoleSnapshot, useEngine } from './engine-context.js';
 import { useShortcuts } from './shortcuts.js';
+import { HotkeyMap, HotkeyMapButton } from './components/HotkeyMap.js';
+import { LargeTypeToggle } from './components/LargeTypeToggle.js';
 
 export function App() {
   const { store } = useEngine();
@@ -43,6 +46,8 @@ export function App() {
   const closeModels = useCallback(() => setModelsOpen(false), []);
   const [preflightOpen, setPreflightOpen] = useState(false);
   const closePreflight = useCallback(() => setPreflightOpen(false), []);
+  const [hotkeysOpen, setHotkeysOpen] = useState(false);
+  const closeHotkeys = useCallback(() => setHotkeysOpen(false), []);
   const preflight = useCallback(() => {
     setPreflightOpen(true);
     void store.send({ type: 'preflight' });
@@ -72,6 +77,7 @@ export function App() {
     focusPrompt: () => promptRef.current?.select(),
     focusSeed: () => seedRef.current?.select(),
     preflight,
+    hotkeyMap: () => setHotkeysOpen((o) => !o),
   });
 
   return (
@@ -81,10 +87,18 @@ export function App() {
         <PreflightButton onRun={preflight} disabled={disconnected} />
         <ModelsButton onOpen={() => setModelsOpen((o) => !o)} disabled={disconnected} />
       </HealthStrip>
+      <HotkeyMap open={hotkeysOpen} onClose={closeHotkeys} />
       <PreflightPanel open={preflightOpen} onClose={closePreflight} />
       <ModelsPanel open={modelsOpen} onClose={closeModels} />
       <main className="program-column">
-        <ShowMenu disabled={disconnected} />
+        <div className="program-head">
+          <ShowMenu disabled={disconnected} />
+          {/* How the console reads: large type and the key map, next to the show it concerns. */}
+          <div className="view-tools">
+            <LargeTypeToggle />
+            <HotkeyMapButton onOpen={() => setHotkeysOpen((o) => !o)} />
+          </div>
+        </div>
         <div className="monitors">
           <InputMonitor />
           <PreviewMonitor />
@@ -93,24 +107,30 @@ export function App() {
         <PromptBar inputRef={promptRef} />
         <Timeline disabled={disconnected} />
       </main>
-      <aside className="control-column">
-        <GoButton onGo={go} disabled={disconnected} />
-        <PanicControls panic={state?.program.panic} disabled={disconnected} onBlack={black} onFreeze={freeze} onRestore={restore} onSafePlate={safePlate} />
-        <CueList onBack={back} disabled={disconnected} />
-        <SeedField inputRef={seedRef} />
-        <InputsPanel />
-        <TimecodePanel />
-        <OutputsPanel />
-        <AlertList />
-        <footer className="key-help" aria-label="Keyboard">
-          <span>
-            <kbd className="kbd">Esc</kbd> leaves a text field
-          </span>
-          <span className={`busy${pendingCommands > 0 ? ' is-busy' : ''}`} aria-live="polite">
-            {pendingCommands > 0 ? 'Sending…' : '\u00a0'}
-          </span>
-        </footer>
-      </aside>
+      {/* The side: GO, panic and the cue list first (always on screen); seed, inputs, outputs and alerts
+          beside them on wide screens, under them (the side scrolls) on narrower ones. See styles.css. */}
+      <div className="side">
+        <aside className="control-column" aria-label="Show control">
+          <GoButton onGo={go} disabled={disconnected} />
+          <PanicControls panic={state?.program.panic} disabled={disconnected} onBlack={black} onFreeze={freeze} onRestore={restore} onSafePlate={safePlate} />
+          <CueList onBack={back} disabled={disconnected} />
+        </aside>
+        <aside className="aux-column" aria-label="Seed, inputs, outputs and alerts">
+          <SeedField inputRef={seedRef} />
+          <InputsPanel />
+          <TimecodePanel />
+          <OutputsPanel />
+          <AlertList />
+          <footer className="key-help" aria-label="Keyboard">
+            <span>
+              <kbd className="kbd">?</kbd> all keys · <kbd className="kbd">Esc</kbd> leaves a text field
+            </span>
+            <span className={`busy${pendingCommands > 0 ? ' is-busy' : ''}`} aria-live="polite">
+              {pendingCommands > 0 ? 'Sending…' : '\u00a0'}
+            </span>
+          </footer>
+        </aside>
+      </div>
     </div>
   );
 }

@@ -26,3 +26,11 @@ export function formatCount(n: number): string {
 export function formatClock(ms: number): string {
   return new Date(ms).toLocaleTimeString('en-GB', { hour12: false });
 }
+
+/**
+ * The word beside an output's fps, so its state never rests on colour alone (issue 16):
+ * OK at 95% of its clock or more, LOW under it, FAILED when the output failed; nothing when stopped.
+ */
+export function outputStateWord(tone: 'ok' | 'warn' | 'bad' | 'idle'): string {
+  return tone === 'ok' ? 'OK' : tone === 'warn' ? 'LOW' : tone === 'bad' ? 'FAILED' : '';
+}

@@ -9,30 +9,76 @@
  */
 import { useEffect, useRef } from 'react';
 
-export type ShortcutAction = 'go' | 'black' | 'freeze' | 'restore' | 'focusPrompt' | 'focusSeed' | 'back' | 'safePlate' | 'standbyPrevious' | 'standbyNext' | 'preflight';
+export type ShortcutAction =
+  | 'go'
+  | 'black'
+  | 'freeze'
+  | 'restore'
+  | 'focusPrompt'
+  | 'focusSeed'
+  | 'back'
+  | 'safePlate'
+  | 'standbyPrevious'
+  | 'standbyNext'
+  | 'preflight'
+  | 'hotkeyMap'
+  | 'leaveTextField'
+  | 'timelineZoomIn'
+  | 'timelineZoomOut'
+  | 'keyframeNudge'
+  | 'keyframeNudgeCoarse'
+  | 'keyframeEdit'
+  | 'keyframeDelete';
+
+/**
+ * Where a key works. 'console': anywhere outside a text field, bound by useShortcuts below.
+ * The others are bound by their component while focus is inside it (the timeline's keys only
+ * when the timeline has focus, so ← → never move a keyframe by surprise).
+ */
+export type ShortcutScope = 'console' | 'text field' | 'timeline' | 'focused keyframe';
 
 export interface ShortcutDef {
   /** KeyboardEvent.code values that trigger it (layout-independent for letters). */
   codes: readonly string[];
+  /** KeyboardEvent.key values that trigger it, checked before codes (for "?", whose code is Slash). */
+  keys?: readonly string[];
   /** What the key cap on the button shows. */
   label: string;
+  /** What it does, in the operator's words: the hotkey map ("?") lists it. */
+  description: string;
+  /** Where it works; 'console' when absent. */
+  scope?: ShortcutScope;
 }
 
 export const SHORTCUTS: Record<ShortcutAction, ShortcutDef> = {
-  go: { codes: ['Space'], label: 'Space' },
-  black: { codes: ['KeyB'], label: 'B' },
-  freeze: { codes: ['KeyF'], label: 'F' },
-  restore: { codes: ['KeyR'], label: 'R' },
-  focusPrompt: { codes: ['KeyP', 'Slash'], label: 'P' },
-  focusSeed: { codes: ['KeyS'], label: 'S' },
+  go: { codes: ['Space'], label: 'Space', description: 'GO: fire the standby cue' },
+  black: { codes: ['KeyB'], label: 'B', description: 'Panic: fade the wall to black' },
+  freeze: { codes: ['KeyF'], label: 'F', description: 'Panic: freeze the picture on the wall' },
+  restore: { codes: ['KeyR'], label: 'R', description: 'Restore the picture after a panic' },
+  focusPrompt: { codes: ['KeyP', 'Slash'], label: 'P', description: 'Type a prompt (Enter takes it)' },
+  focusSeed: { codes: ['KeyS'], label: 'S', description: 'Edit the seed' },
   // Show control: BACK fires the previous cue; the arrows move the standby without firing.
-  back: { codes: ['Backspace'], label: '⌫' },
-  safePlate: { codes: ['KeyX'], label: 'X' },
-  standbyPrevious: { codes: ['ArrowUp'], label: '↑' },
-  standbyNext: { codes: ['ArrowDown'], label: '↓' },
+  back: { codes: ['Backspace'], label: '⌫', description: 'BACK: fire the previous cue' },
+  safePlate: { codes: ['KeyX'], label: 'X', description: 'Panic: show the safe plate' },
+  standbyPrevious: { codes: ['ArrowUp'], label: '↑', description: 'Standby the previous cue (does not fire)' },
+  standbyNext: { codes: ['ArrowDown'], label: '↓', description: 'Standby the next cue (does not fire)' },
   // Show-ready preflight (K for "check").
-  preflight: { codes: ['KeyK'], label: 'K' },
+  preflight: { codes: ['KeyK'], label: 'K', description: 'Run the show-ready preflight' },
+  hotkeyMap: { codes: [], keys: ['?'], label: '?', description: 'Show this list of keys (Esc closes it)' },
+  leaveTextField: { codes: ['Escape'], label: 'Esc', description: 'Leave a text field: the keys above work again', scope: 'text field' },
+  timelineZoomIn: { codes: ['Equal', 'NumpadAdd'], label: '+', description: 'Zoom the timeline in (or Ctrl+wheel)', scope: 'timeline' },
+  timelineZoomOut: { codes: ['Minus', 'NumpadSubtract'], label: '−', description: 'Zoom the timeline out (or Ctrl+wheel)', scope: 'timeline' },
+  keyframeNudge: { codes: ['ArrowLeft', 'ArrowRight'], label: '← →', description: 'Move the keyframe 0.1 s earlier / later', scope: 'focused keyframe' },
+  keyframeNudgeCoarse: { codes: ['ArrowLeft', 'ArrowRight'], label: 'Shift ← →', description: 'Move the keyframe 1 s earlier / later', scope: 'focused keyframe' },
+  keyframeEdit: { codes: ['Enter'], label: 'Enter', description: 'Edit the keyframe (prompt, time, seed, input)', scope: 'focused keyframe' },
+  keyframeDelete: { codes: ['Delete'], label: 'Del', description: 'Delete the keyframe (asks first)', scope: 'focused keyframe' },
 };
+
+/** Whether a key event triggers the shortcut (for the component-scoped keys). */
+export function matches(action: ShortcutAction, event: { code: string; key: string }): boolean {
+  const def = SHORTCUTS[action];
+  return (def.keys?.includes(event.key) ?? false) || def.codes.includes(event.code);
+}
 
 export function isTextField(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -44,11 +90,10 @@ export function isTextField(target: EventTarget | null): boolean {
   return false;
 }
 
-function actionFor(code: string): ShortcutAction | undefined {
-  for (const [action, def] of Object.entries(SHORTCUTS) as [ShortcutAction, ShortcutDef][]) {
-    if (def.codes.includes(code)) return action;
-  }
-  return undefined;
+/** The console-wide action for a key: a KeyboardEvent.key match ("?") wins over a code match (Slash). */
+function actionFor(event: { code: string; key: string }): ShortcutAction | undefined {
+  const global = (Object.entries(SHORTCUTS) as [ShortcutAction, ShortcutDef][]).filter(([, def]) => (def.scope ?? 'console') === 'console');
+  return global.find(([, def]) => def.keys?.includes(event.key))?.[0] ?? global.find(([, def]) => def.codes.includes(event.code))?.[0];
 }
 
 /**
@@ -66,7 +111,7 @@ export function useShortcuts(handlers: Partial<Record<ShortcutAction, () => void
         if (event.key === 'Escape' && event.target instanceof HTMLElement) event.target.blur();
         return;
       }
-      const action = actionFor(event.code);
+      const action = actionFor(event);
       if (!action) return;
       // Stop Space scrolling or "clicking" a focused button, and "/" opening find.
       event.preventDefault();

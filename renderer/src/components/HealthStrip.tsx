@@ -8,7 +8,7 @@
 import type { ReactNode } from 'react';
 import type { OutputStatus } from '../../../app/contract/index.js';
 import { useConsoleSnapshot } from '../engine-context.js';
-import { formatCount, formatFps, formatRate } from '../format.js';
+import { formatCount, formatFps, formatRate, outputStateWord } from '../format.js';
 
 function tone(o: OutputStatus): 'ok' | 'warn' | 'bad' | 'idle' {
   if (o.status === 'failed') return 'bad';
@@ -51,6 +51,7 @@ export function HealthStrip({ children }: { children?: ReactNode }) {
           >
             <span className="health-chip-name">{o.kind === 'preview' ? 'Console' : o.name}</span>
             {formatFps(o.fps)}/{formatRate(o.rate)}
+            {outputStateWord(tone(o)) ? ` ${outputStateWord(tone(o))}` : ''}
             {o.live === false ? <span className="health-chip-blanked"> BLANKED</span> : null}
           </span>
         ))}

@@ -2,17 +2,31 @@
  * The editor for the selected timeline keyframe: prompt, time, seed, curve, live input
  * and its strength (how far from the source picture); Apply (or Enter) sends one
  * updateKeyframe. The form resets to the engine's keyframe whenever that keyframe changes.
+ * Del asks the timeline to confirm first (onDelete); nothing is deleted from here directly.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent, type RefObject } from 'react';
 import type { Keyframe } from '../../../app/contract/index.js';
 import { useConsoleSnapshot, useEngine } from '../engine-context.js';
 import { draftOf, InputPicker, inputOf, type InputDraft } from './InputPicker.js';
 import { paramsWithStrength, strengthDraftOf, StrengthField } from './StrengthField.js';
+import { formatTime } from './timeline-scale.js';
 import './show.css';
 
 const CURVES = ['linear', 'ease-in-out', 'ease-in', 'ease-out'] as const;
 
-export function KeyframeEditor({ keyframe, disabled, onDeleted }: { keyframe: Keyframe; disabled: boolean; onDeleted: () => void }) {
+export function KeyframeEditor({
+  keyframe,
+  disabled,
+  onDelete,
+  promptRef,
+}: {
+  keyframe: Keyframe;
+  disabled: boolean;
+  /** Asks to delete (the timeline confirms first). */
+  onDelete: () => void;
+  /** The prompt field, so Enter on a keyframe can put the cursor in it. */
+  promptRef?: RefObject<HTMLInputElement | null>;
+}) {
   const { store } = useEngine();
   const [prompt, setPrompt] = useState(keyframe.look.prompt);
   const [seed, setSeed] = useState(String(keyframe.look.seed));
@@ -44,10 +58,11 @@ export function KeyframeEditor({ keyframe, disabled, onDeleted }: { keyframe: Ke
     });
   };
   return (
-    <form className="keyframe-editor" onSubmit={apply} data-testid="keyframe-editor">
+    <form className="keyframe-editor" onSubmit={apply} data-testid="keyframe-editor" aria-label={`Edit keyframe at ${formatTime(keyframe.timeMs, true)}`}>
       <input
         className="input input--compact keyframe-prompt"
         data-testid="keyframe-prompt"
+        ref={promptRef}
         value={prompt}
         onChange={(e) => setPrompt(e.target.value)}
         aria-label="keyframe prompt"
@@ -70,16 +85,8 @@ export function KeyframeEditor({ keyframe, disabled, onDeleted }: { keyframe: Ke
       <button type="submit" className="button button--small" data-testid="keyframe-apply" disabled={disabled || !valid}>
         Apply
       </button>
-      <button
-        type="button"
-        className="button button--small button--danger"
-        disabled={disabled}
-        onClick={() => {
-          void store.send({ type: 'deleteKeyframe', keyframeId: keyframe.id });
-          onDeleted();
-        }}
-      >
-        Del
+      <button type="button" className="button button--small button--danger" disabled={disabled} data-testid="keyframe-delete" onClick={onDelete}>
+        Delete…
       </button>
     </form>
   );

@@ -7,7 +7,7 @@ import type { ReactNode } from 'react';
 import type { EngineState, OutputStatus } from '../../../app/contract/index.js';
 import { useConsoleSnapshot, useEngine } from '../engine-context.js';
 import type { ConnectionStatus } from '../engine-store.js';
-import { formatCount, formatFps, formatMs, formatRate } from '../format.js';
+import { formatCount, formatFps, formatMs, formatRate, outputStateWord } from '../format.js';
 import { ModelPicker } from './ModelPicker.js';
 import { RemoteControl } from './RemoteControl.js';
 
@@ -92,6 +92,7 @@ export function StatusStrip() {
         title={state?.outputs.map((o) => `${o.name} (${o.kind}): ${o.status}, ${formatFps(o.fps)} of ${formatRate(o.rate)} fps${o.message ? ` — ${o.message}` : ''}`).join('\n')}
       >
         {formatFps(output?.fps)}
+        {outputStateWord(outputTone(output)) ? ` ${outputStateWord(outputTone(output))}` : ''}
       </Cell>
       <Cell label="Last TTFF" testId="status-ttff">
         {formatMs(stats?.lastTtffMs)}
