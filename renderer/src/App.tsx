@@ -11,6 +11,9 @@ import { ShowMenu } from './components/ShowMenu.js';
 import { Timeline } from './components/Timeline.js';
 import { GoButton } from './components/GoButton.js';
 import { PanicControls } from './components/PanicControls.js';
+import { PanicBanner } from './components/PanicBanner.js';
+import { StaleBanner } from './components/StaleBanner.js';
+import { StandbyLine } from './components/StandbyLine.js';
 import { ProgramMonitor } from './components/ProgramMonitor.js';
 import { PromptBar } from './components/PromptBar.js';
 import { SeedField } from './components/SeedField.js';
@@ -26,7 +29,8 @@ import { useShortcuts } from './shortcuts.js';
 
 export function App() {
   const { store } = useEngine();
-  const { connection, state, pendingCommands } = useConsoleSnapshot();
+  const { connection, state, pendingCommands, stale } = useConsoleSnapshot();
+  const panic = state?.program.panic ?? 'none';
   const promptRef = useRef<HTMLInputElement>(null);
   const seedRef = useRef<HTMLInputElement>(null);
   const disconnected = connection !== 'open';
@@ -74,7 +78,7 @@ export function App() {
   });
 
   return (
-    <div className="console">
+    <div className={`console${panic !== 'none' ? ` is-panic is-panic--${panic}` : ''}${stale ? ' is-stale' : ''}`} data-panic={panic}>
       <StatusStrip />
       <HealthStrip>
         <PreflightButton onRun={preflight} disabled={disconnected} />
@@ -83,6 +87,8 @@ export function App() {
       <PreflightPanel open={preflightOpen} onClose={closePreflight} />
       <ModelsPanel open={modelsOpen} onClose={closeModels} />
       <main className="program-column">
+        <StaleBanner />
+        <PanicBanner />
         <ShowMenu disabled={disconnected} />
         <div className="monitors">
           <InputMonitor />
@@ -94,6 +100,7 @@ export function App() {
       </main>
       <aside className="control-column">
         <GoButton onGo={go} disabled={disconnected} />
+        <StandbyLine />
         <PanicControls panic={state?.program.panic} disabled={disconnected} onBlack={black} onFreeze={freeze} onRestore={restore} onSafePlate={safePlate} />
         <CueList onBack={back} disabled={disconnected} />
         <SeedField inputRef={seedRef} />

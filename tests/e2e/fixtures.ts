@@ -24,6 +24,8 @@ export interface RunningEngine {
   url: string;
   /** Everything the engine printed so far, for failure reports. */
   log(): string;
+  /** Kills the engine process at once (SIGKILL, as a crash would), resolving when it is gone. */
+  kill(): Promise<void>;
 }
 
 /** Removes the engine's config folder once its process is gone. */
@@ -75,7 +77,12 @@ async function startEngine(extraEnv: Record<string, string> = {}): Promise<{ eng
       await exited;
     }
   };
-  return { engine: { url, log: () => lines.join('\n') }, stop };
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await exited;
+  };
+  return { engine: { url, log: () => lines.join('\n'), kill }, stop };
 }
 
 export const test = base.extend<{ engine: RunningEngine; engineEnv: Record<string, string> }>({
