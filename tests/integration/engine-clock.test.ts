@@ -75,7 +75,7 @@ describe('engine on a test clock', () => {
     const before = engine.state();
     expect(before.show?.standbyCueId).toBeTruthy();
     const wallAtPanic = clock.wallMs();
-    expect((await engine.dispatch({ type: 'panic', mode: 'freeze' })).ok).toBe(true);
+    expect((await engine.dispatch({ type: 'panic', mode: 'freeze', fadeMs: 0 })).ok).toBe(true);
     clock.advance(1500);
     expect(engine.state().program).toMatchObject({ panic: 'freeze', panicSinceMs: wallAtPanic, held: { lookId: before.program.lookId, prompt: before.program.prompt } });
     expect((await engine.dispatch({ type: 'setPrompt', prompt: 'taken while frozen', transition: { durationMs: 0, curve: 'linear' } })).ok).toBe(true);
