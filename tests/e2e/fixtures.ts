@@ -164,7 +164,7 @@ export function brightness(s: CanvasSample): number {
 }
 
 /** Opens the console and waits until it talks to the engine. */
-export async function openConsole(page: Page, engine: Pick<RunningEngine, 'url'>): Promise<void> {
+export async function openConsole(page: Page, engine: Pick<RunningEngine, 'url'> & Partial<RunningEngine>): Promise<void> {
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
