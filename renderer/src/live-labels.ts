@@ -32,7 +32,7 @@ export function goLabel(state: EngineState | null): { main: string; detail: stri
   const standby = cueById(show, show?.standbyCueId);
   if (state && state.program.panic !== 'none') {
     const fires = show?.document.settings.panicGo === 'restore-and-fire' && standby;
-    return { main: fires ? `GO: restore + Q${standby.number}` : 'GO: restore', detail: fires ? cueLabel(standby) : 'brings the picture back, fires nothing' };
+    return { main: fires ? `GO: restore + Q${standby.number}` : 'GO: restore', detail: fires ? cueLabel(standby) : 'picture back, fires nothing' };
   }
   return { main: 'GO', detail: standby ? cueLabel(standby) : 'no cue on standby' };
 }
