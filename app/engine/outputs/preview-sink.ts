@@ -15,11 +15,12 @@ export const PREVIEW_HEIGHT = 216;
 const RING_SIZE = 4;
 /**
  * A held picture (Freeze, a black panic after its fade, a safe plate, a model slower than
- * the clock) is sent again every this many output ticks (~267 ms at 30 fps), so the console
- * can tell "the engine sends the same picture" from "no preview signal" (it calls a second
- * without frames lost).
+ * the clock) is sent again after this many output ticks without a send (~533 ms at 30 fps,
+ * 667 ms at 23.976), so the console can tell "the engine sends the same picture" from "no
+ * preview signal" (it calls a second without frames lost). Long enough that a model making
+ * 2 fps or more adds almost no extra frames to the consoles' load.
  */
-export const PREVIEW_KEEPALIVE_TICKS = 8;
+export const PREVIEW_KEEPALIVE_TICKS = 16;
 
 export class PreviewSink implements FrameSink {
   readonly id = 'preview';

@@ -13,7 +13,7 @@ export function PanicBanner() {
   if (!state || state.program.panic === 'none') return null;
   const go = goLabel(state);
   return (
-    <div className={`panic-banner panic-banner--${state.program.panic}`} role="alert" data-testid="panic-banner">
+    <div className={`panic-banner panic-banner--${state.program.panic}`} data-testid="panic-banner">
       <strong className="panic-banner-state">{panicSentence(state)}</strong>
       <span className="panic-banner-keys">
         {SHORTCUTS.go.label} = {go.main}
