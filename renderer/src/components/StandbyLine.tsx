@@ -33,16 +33,14 @@ export function StandbyLine() {
   return (
     <div className={`standby-line${stale ? ' is-stale' : ''}`} data-testid="standby-line" aria-live="polite">
       <span className="standby-text" data-testid="standby-cue">
-        {standby
-          ? `Standby: ${cueLabel(standby)}`
-          : !show
-            ? 'Standby: –'
-            : show.document.cues.length === 0
-              ? 'Standby: none (no cues yet)'
-              : 'Standby: none (end of the cue list)'}
+        {standby ? `Standby: ${cueLabel(standby)}` : !show ? 'Standby: –' : show.document.cues.length === 0 ? 'Standby: none (no cues yet)' : 'Standby: none (end of the cue list)'}
       </span>
       {pending && follower ? (
-        <span className="standby-countdown" data-testid="standby-countdown" title={pending.mode === 'auto-follow' ? 'Auto-follow: after the transition and the delay' : 'Auto-continue: after the delay'}>
+        <span
+          className="standby-countdown"
+          data-testid="standby-countdown"
+          title={pending.mode === 'auto-follow' ? 'Auto-follow: after the transition and the delay' : 'Auto-continue: after the delay'}
+        >
           Q{follower.number} {pending.mode === 'auto-follow' ? 'follows' : 'continues'} in {secondsUntil(pending.fireAtMs, now)}
         </span>
       ) : null}

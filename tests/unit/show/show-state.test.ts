@@ -11,7 +11,17 @@ import { applyCurve } from '../../../app/show/curves.js';
 import { resolveLook } from '../../../app/show/program.js';
 import { applyEdit, isEditCommand } from '../../../app/show/show-edit.js';
 import { emptyShow } from '../../../app/show/show-file.js';
-import { initialShowState, onAirCueId, pendingFollow, reconcileShowState, reduceShow, resolveShow, tickShow, timelinePosition, type ShowState } from '../../../app/show/show-state.js';
+import {
+  initialShowState,
+  onAirCueId,
+  pendingFollow,
+  reconcileShowState,
+  reduceShow,
+  resolveShow,
+  tickShow,
+  timelinePosition,
+  type ShowState,
+} from '../../../app/show/show-state.js';
 
 const cmd = (input: CommandInput): Command => commandSchema.parse(input);
 
