@@ -206,6 +206,16 @@ export const showStatusSchema = z.object({
   redoLabel: z.string().nullable().optional(),
   standbyCueId: z.string().nullable(),
   currentCueId: z.string().nullable(),
+  /** The cue whose look is on the wall (null after a live edit, with the timeline driving, or before the first GO). Optional so older engines still parse. */
+  onAirCueId: z.string().nullable().optional(),
+  /**
+   * The auto-continue / auto-follow armed now: the cue it fires and when, engine wall-clock ms (Date.now()),
+   * for the console's countdown. null when none is due (a panic or a live edit disarms it).
+   */
+  pendingFollow: z
+    .object({ cueId: z.string(), mode: z.enum(['auto-continue', 'auto-follow']), fireAtMs: z.number() })
+    .nullable()
+    .optional(),
   /** Who drives the wall: the cue list (and live edits) or the timeline. */
   driver: z.enum(['cues', 'timeline']),
   timeline: z.object({

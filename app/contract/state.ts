@@ -76,6 +76,13 @@ export const programStatusSchema = z.object({
   panic: panicModeSchema,
   /** The live look's input (contract/inputs.ts); null = text only. Optional so older engines still parse. */
   input: lookInputSchema.nullable().optional(),
+  /** When the panic in force began, engine wall-clock ms (Date.now()); null when none. Optional so older engines still parse. */
+  panicSinceMs: z.number().nullable().optional(),
+  /**
+   * During a panic: the look on air when it began (what a frozen wall shows). While lookId differs
+   * from held.lookId, `prompt` is a look taken during the panic, pending until restore. null when none.
+   */
+  held: z.object({ lookId: z.number().int(), prompt: z.string() }).nullable().optional(),
 });
 
 export const statsSchema = z.object({

@@ -482,6 +482,9 @@ export class Engine extends EventEmitter<EngineEvents> {
         lookId: this.program.lookId,
         panic: this.program.panic.mode,
         input: this.program.to.input ?? null,
+        // Engine ms -> wall-clock ms at this instant, for "since 14:02:11" on the console.
+        panicSinceMs: this.program.panic.mode === 'none' ? null : this.clock.wallMs() - (now - this.program.panic.sinceMs),
+        held: this.program.panic.mode === 'none' ? null : (this.program.panic.held ?? null),
       },
       stats: this.stats.snapshot(this.frames),
       outputs: [...(this.previewClock?.statuses() ?? []), ...this.ndi.statuses(), ...this.displays.statuses()],

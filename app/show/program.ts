@@ -14,6 +14,19 @@ import { resolveLookAt, type LookTarget, type ResolvedLook, type TimedLook } fro
 /** Output state a panic puts the wall in: the contract's (contract/state.ts). */
 export type { PanicMode };
 
+/** A panic in force: its mode, a black fade, when it began (engine ms), and what the wall held then. */
+export interface PanicState {
+  mode: PanicMode;
+  fadeMs: number;
+  sinceMs: number;
+  /**
+   * The look on air when the panic began (from 'none'; kept when one panic mode follows
+   * another). A frozen wall shows this look; a look taken since is pending until restore.
+   * Absent when no panic is in force.
+   */
+  held?: { lookId: number; prompt: string };
+}
+
 export interface ProgramState {
   lookId: number;
   /** Where a running transition comes from; null when none ran yet. */
@@ -22,7 +35,7 @@ export interface ProgramState {
   transition: Transition;
   /** When the current look's transition started, engine clock ms. */
   startedAtMs: number;
-  panic: { mode: PanicMode; fadeMs: number; sinceMs: number };
+  panic: PanicState;
   /**
    * Paused timeline: the blend is held at this weight of `to` instead of running
    * the transition (null or absent = the transition runs with the clock).
@@ -84,8 +97,10 @@ export function applyCommand(state: ProgramState, command: Command, nowMs: numbe
     case 'setSeed':
       if (command.seed === state.to.seed) return state;
       return startLook(state, { ...state.to, seed: command.seed }, { durationMs: 0, curve: 'linear' }, nowMs);
-    case 'panic':
-      return { ...state, panic: { mode: command.mode, fadeMs: command.fadeMs, sinceMs: nowMs } };
+    case 'panic': {
+      const held = state.panic.mode !== 'none' && state.panic.held ? state.panic.held : { lookId: state.lookId, prompt: state.to.prompt };
+      return { ...state, panic: { mode: command.mode, fadeMs: command.fadeMs, sinceMs: nowMs, held } };
+    }
     case 'restore':
     case 'go': // no cue list yet: GO clears a panic, as it will once cues exist
       if (state.panic.mode === 'none') return state;

@@ -46,6 +46,8 @@ export interface ShowState {
   triggerFrames: number | null;
   /** Identity of the timeline look the program holds (changes -> a new look for the generator). */
   timelineKey: string | null;
+  /** Look id the last fired cue started; the program shows that cue while its lookId is this (a live edit makes a new look). */
+  cueLookId?: number | null;
 }
 
 export function initialShowState(show: Show, nowMs: number, program: ProgramState = initialProgram(nowMs)): ShowState {
@@ -60,6 +62,7 @@ export function initialShowState(show: Show, nowMs: number, program: ProgramStat
     chase: show.settings?.timecode ?? INTERNAL_CLOCK,
     triggerFrames: null,
     timelineKey: null,
+    cueLookId: null,
   };
 }
 
@@ -145,6 +148,30 @@ function timelineProgram(
   return { key: JSON.stringify(['play', from, to, transition, startedAtMs]), from, to, transition, startedAtMs, holdMix: null };
 }
 
+// ---- What the console shows of the live state -------------------------------------
+
+/** The cue whose look is on the wall: the last fired one, until a live edit or the timeline replaces its look. */
+export function onAirCueId(state: ShowState): string | null {
+  return state.driver === 'cues' && state.currentCueId !== null && state.cueLookId === state.program.lookId ? state.currentCueId : null;
+}
+
+export interface PendingFollow {
+  /** The cue automation will fire (the standby cue). */
+  cueId: string;
+  /** Why: the continue mode of the cue on air. */
+  mode: 'auto-continue' | 'auto-follow';
+  /** When it fires, engine ms. */
+  dueAtMs: number;
+}
+
+/** The auto-continue / auto-follow armed now, if any (tickShow fires it at dueAtMs unless a panic, an edit or the timeline intervenes). */
+export function pendingFollow(show: Show, state: ShowState): PendingFollow | null {
+  if (state.autoDueAtMs === null || state.standbyCueId === null || state.driver !== 'cues' || state.program.panic.mode !== 'none') return null;
+  const current = show.cues.find((c) => c.id === state.currentCueId);
+  const mode = current?.continueMode === 'auto-follow' ? 'auto-follow' : 'auto-continue';
+  return { cueId: state.standbyCueId, mode, dueAtMs: state.autoDueAtMs };
+}
+
 // ---- Cue list ----------------------------------------------------------------------
 
 function cueIndex(show: Show, id: string | null): number {
@@ -177,6 +204,7 @@ export function fireCue(show: Show, state: ShowState, cue: Cue, atMs: number): S
     ...state,
     program,
     currentCueId: cue.id,
+    cueLookId: program.lookId,
     standbyCueId: cueAfter(show, cue),
     autoDueAtMs,
     driver: 'cues',
@@ -213,6 +241,10 @@ export function reduceShow(show: Show, state: ShowState, command: Command, nowMs
   switch (command.type) {
     case 'go': {
       if (guarded(show, state, nowMs)) return state; // double-GO: ignored, not queued
+      // During a panic the first GO restores the picture; it fires the standby cue too only when the show says so.
+      if (state.program.panic.mode !== 'none' && show.settings.panicGo === 'restore') {
+        return { ...state, program: { ...state.program, panic: noPanic(nowMs) }, lastGoAtMs: nowMs };
+      }
       const standby = show.cues[cueIndex(show, state.standbyCueId)];
       if (standby) return { ...fireCue(show, state, standby, nowMs), lastGoAtMs: nowMs };
       if (state.program.panic.mode !== 'none') return { ...state, program: { ...state.program, panic: noPanic(nowMs) }, lastGoAtMs: nowMs };

@@ -12,6 +12,9 @@ import { ShowMenu } from './components/ShowMenu.js';
 import { Timeline } from './components/Timeline.js';
 import { GoButton } from './components/GoButton.js';
 import { PanicControls } from './components/PanicControls.js';
+import { PanicBanner } from './components/PanicBanner.js';
+import { StaleBanner } from './components/StaleBanner.js';
+import { StandbyLine } from './components/StandbyLine.js';
 import { ProgramMonitor } from './components/ProgramMonitor.js';
 import { PromptBar } from './components/PromptBar.js';
 import { SeedField } from './components/SeedField.js';
@@ -30,7 +33,8 @@ import { LargeTypeToggle } from './components/LargeTypeToggle.js';
 
 export function App() {
   const { store } = useEngine();
-  const { connection, state, pendingCommands } = useConsoleSnapshot();
+  const { connection, state, pendingCommands, stale } = useConsoleSnapshot();
+  const panic = state?.program.panic ?? 'none';
   const promptRef = useRef<HTMLInputElement>(null);
   const seedRef = useRef<HTMLInputElement>(null);
   const disconnected = connection !== 'open';
@@ -81,7 +85,7 @@ export function App() {
   });
 
   return (
-    <div className="console">
+    <div className={`console${panic !== 'none' ? ` is-panic is-panic--${panic}` : ''}${stale ? ' is-stale' : ''}`} data-panic={panic}>
       <StatusStrip />
       <HealthStrip>
         <PreflightButton onRun={preflight} disabled={disconnected} />
@@ -91,6 +95,8 @@ export function App() {
       <PreflightPanel open={preflightOpen} onClose={closePreflight} />
       <ModelsPanel open={modelsOpen} onClose={closeModels} />
       <main className="program-column">
+        <StaleBanner />
+        <PanicBanner />
         <div className="program-head">
           <ShowMenu disabled={disconnected} />
           {/* How the console reads: large type and the key map, next to the show it concerns. */}
@@ -112,6 +118,7 @@ export function App() {
       <div className="side">
         <aside className="control-column" aria-label="Show control">
           <GoButton onGo={go} disabled={disconnected} />
+          <StandbyLine />
           <PanicControls panic={state?.program.panic} disabled={disconnected} onBlack={black} onFreeze={freeze} onRestore={restore} onSafePlate={safePlate} />
           <CueList onBack={back} disabled={disconnected} />
         </aside>

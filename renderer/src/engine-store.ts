@@ -36,12 +36,20 @@ export interface ConsoleSnapshot {
   pendingCommands: number;
   /** The socket is up but the engine's greeting was never understood (different builds). */
   handshakeFailed: boolean;
+  /**
+   * The figures in `state` are not live: the engine was lost (connection closed after it was
+   * reached) or sent no state for STATE_SILENT_MS while connected. `sinceMs` is when the last
+   * state arrived (console wall-clock ms): every figure shown is from then. null while live.
+   */
+  stale: { sinceMs: number; reason: 'lost' | 'silent' } | null;
 }
 
 /** Codes that mean "working, but not as asked" rather than "broken". */
 const WARNING_CODES = new Set(['provider-fallback']);
 /** If no state snapshot arrived for this long while connected, ask for one (ms). */
 const STATE_STALE_MS = 1500;
+/** Connected, but no state for this long: the figures are not live any more (ms); a getState is asked at STATE_STALE_MS. */
+export const STATE_SILENT_MS = 4000;
 /** Most alerts kept; older ones fall off (the engine keeps its own history). */
 const MAX_ALERTS = 50;
 /** Socket up but no valid hello after this long: the engine speaks something else (ms). */
@@ -75,6 +83,7 @@ export function createEngineStore(connection: EngineConnection, options: EngineS
     alerts: [],
     pendingCommands: 0,
     handshakeFailed: false,
+    stale: null,
   };
   const listeners = new Set<() => void>();
   /** All alerts by key, including dismissed ones (so a dismissal sticks). */
@@ -147,7 +156,7 @@ export function createEngineStore(connection: EngineConnection, options: EngineS
     } else {
       alerts.delete(fallbackKey);
     }
-    update({ state, alerts: visibleAlerts() });
+    update({ state, alerts: visibleAlerts(), stale: null });
   };
 
   // The contract client drops messages that fail its schema, so an engine of
@@ -178,10 +187,13 @@ export function createEngineStore(connection: EngineConnection, options: EngineS
   const unsubscribers = [
     connection.onConnectionChange((status) => {
       if (status === 'open') clearHelloTimer();
+      // Lost after it was reached: what the console shows is from the last state, and says so.
+      const lost = status !== 'open' && snapshot.everConnected && snapshot.state !== null;
       update({
         connection: status,
         everConnected: snapshot.everConnected || status === 'open',
         handshakeFailed: status === 'open' ? false : snapshot.handshakeFailed,
+        stale: lost ? (snapshot.stale?.reason === 'lost' ? snapshot.stale : { sinceMs: lastStateAtMs, reason: 'lost' }) : snapshot.stale,
       });
     }),
     connection.onEvent((event) => {
@@ -208,12 +220,16 @@ export function createEngineStore(connection: EngineConnection, options: EngineS
 
   // Stats (fps, dropped) change continuously; if the engine only sends snapshots
   // on change, ask for one so the strip never shows figures that are seconds old.
+  let lastAskedAtMs = 0;
   const poll = setInterval(() => {
-    if (snapshot.connection === 'open' && now() - lastStateAtMs > STATE_STALE_MS) {
-      lastStateAtMs = now(); // one request per interval, not a burst
+    const t = now();
+    if (snapshot.connection !== 'open') return;
+    if (snapshot.state !== null && snapshot.stale === null && t - lastStateAtMs > STATE_SILENT_MS) update({ stale: { sinceMs: lastStateAtMs, reason: 'silent' } });
+    if (t - Math.max(lastStateAtMs, lastAskedAtMs) > STATE_STALE_MS) {
+      lastAskedAtMs = t; // one request per interval, not a burst
       void connection.send({ type: 'getState' });
     }
-  }, STATE_STALE_MS);
+  }, STATE_STALE_MS / 3);
 
   return {
     subscribe(listener) {

@@ -24,6 +24,8 @@ export interface RunningEngine {
   url: string;
   /** Everything the engine printed so far, for failure reports. */
   log(): string;
+  /** Kills the engine process at once (SIGKILL, as a crash would), resolving when it is gone. */
+  kill(): Promise<void>;
 }
 
 /** Removes the engine's config folder once its process is gone. */
@@ -75,7 +77,12 @@ async function startEngine(extraEnv: Record<string, string> = {}): Promise<{ eng
       await exited;
     }
   };
-  return { engine: { url, log: () => lines.join('\n') }, stop };
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await exited;
+  };
+  return { engine: { url, log: () => lines.join('\n'), kill }, stop };
 }
 
 export const test = base.extend<{ engine: RunningEngine; engineEnv: Record<string, string> }>({
@@ -157,7 +164,7 @@ export function brightness(s: CanvasSample): number {
 }
 
 /** Opens the console and waits until it talks to the engine. */
-export async function openConsole(page: Page, engine: RunningEngine): Promise<void> {
+export async function openConsole(page: Page, engine: Pick<RunningEngine, 'url'> & Partial<RunningEngine>): Promise<void> {
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {

@@ -58,12 +58,32 @@ describe('engine on a test clock', () => {
     expect(first && second).toBeTruthy();
     expect((await engine.dispatch({ type: 'go' })).ok).toBe(true);
     expect(engine.state().show?.currentCueId).toBe(first?.id);
+    // The console's countdown: the cue that follows and its fire time on the engine's wall clock.
+    expect(engine.state().show?.pendingFollow).toEqual({ cueId: second?.id, mode: 'auto-continue', fireAtMs: clock.wallMs() + 60_000 });
+    expect(engine.state().show?.onAirCueId).toBe(first?.id);
     // Real time passes (the show runner ticks every 10 ms) but the engine clock does not: no auto-continue.
     await new Promise((r) => setTimeout(r, 300));
     expect(engine.state().show?.currentCueId).toBe(first?.id);
     clock.advance(60_000);
     const fired = await waitUntil(() => engine.state().show?.currentCueId === second?.id, { what: 'cue 2 by auto-continue' });
     expect(fired).toBe(true);
+  });
+
+  it('says when a panic began on the wall clock and which look the wall holds; the first GO only restores', async () => {
+    // A cue on standby, so a GO that fired would show.
+    expect((await engine.dispatch({ type: 'addCue', patch: { number: '3', prompt: 'blue noon' } })).ok).toBe(true);
+    const before = engine.state();
+    expect(before.show?.standbyCueId).toBeTruthy();
+    const wallAtPanic = clock.wallMs();
+    expect((await engine.dispatch({ type: 'panic', mode: 'freeze', fadeMs: 0 })).ok).toBe(true);
+    clock.advance(1500);
+    expect(engine.state().program).toMatchObject({ panic: 'freeze', panicSinceMs: wallAtPanic, held: { lookId: before.program.lookId, prompt: before.program.prompt } });
+    expect((await engine.dispatch({ type: 'setPrompt', prompt: 'taken while frozen', transition: { durationMs: 0, curve: 'linear' } })).ok).toBe(true);
+    expect(engine.state().program).toMatchObject({ prompt: 'taken while frozen', held: { lookId: before.program.lookId } });
+    expect((await engine.dispatch({ type: 'go' })).ok).toBe(true);
+    expect(engine.state().program).toMatchObject({ panic: 'none', panicSinceMs: null, held: null, prompt: 'taken while frozen' });
+    expect(engine.state().show?.currentCueId, 'nothing fired').toBe(before.show?.currentCueId);
+    expect(engine.state().show?.standbyCueId).toBe(before.show?.standbyCueId);
   });
 
   it('reads the stats window and the output ticks on the engine clock', async () => {

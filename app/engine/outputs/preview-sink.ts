@@ -13,6 +13,14 @@ import type { FrameSink, OutputTick } from './frame-sink.js';
 export const PREVIEW_WIDTH = 384;
 export const PREVIEW_HEIGHT = 216;
 const RING_SIZE = 4;
+/**
+ * A held picture (Freeze, a black panic after its fade, a safe plate, a model slower than
+ * the clock) is sent again after this many output ticks without a send (~533 ms at 30 fps,
+ * 667 ms at 23.976), so the console can tell "the engine sends the same picture" from "no
+ * preview signal" (it calls a second without frames lost). Long enough that a model making
+ * 2 fps or more adds almost no extra frames to the consoles' load.
+ */
+export const PREVIEW_KEEPALIVE_TICKS = 16;
 
 export class PreviewSink implements FrameSink {
   readonly id = 'preview';
@@ -22,6 +30,7 @@ export class PreviewSink implements FrameSink {
   private readonly ring: Uint8Array[];
   private next = 0;
   private lastLevel = -1;
+  private lastSentTick = -Infinity;
 
   constructor(
     sourceWidth: number,
@@ -34,10 +43,11 @@ export class PreviewSink implements FrameSink {
     this.ring = Array.from({ length: RING_SIZE }, () => new Uint8Array(FRAME_HEADER_BYTES + width * height * 4));
   }
 
-  send({ frame, fresh, level }: OutputTick): void {
-    // Repeats carry nothing new for a monitor, unless a fade is changing the level.
-    if (!fresh && level === this.lastLevel) return;
+  send({ frame, fresh, level, tick }: OutputTick): void {
+    // Repeats carry nothing new for a monitor, unless a fade is changing the level or the keepalive is due.
+    if (!fresh && level === this.lastLevel && tick - this.lastSentTick < PREVIEW_KEEPALIVE_TICKS) return;
     this.lastLevel = level;
+    this.lastSentTick = tick;
     const message = this.ring[this.next] as Uint8Array;
     this.next = (this.next + 1) % RING_SIZE;
     writeFrameHeader(message, {

@@ -28,7 +28,7 @@ import { historyOf, recordLabelled, redo, redoLabel, undo, undoLabel, type Histo
 import { initialProgram, type ProgramState } from '../../show/program.js';
 import { applyEdit, isEditCommand } from '../../show/show-edit.js';
 import { emptyShow, serializeShow } from '../../show/show-file.js';
-import { initialShowState, reconcileShowState, reduceShow, resolveShow, tickShow, timelinePosition, type ShowState } from '../../show/show-state.js';
+import { initialShowState, onAirCueId, pendingFollow, reconcileShowState, reduceShow, resolveShow, tickShow, timelinePosition, type ShowState } from '../../show/show-state.js';
 import { formatTimecode, wallLogCsv, type WallLogEntry } from '../../show/wall-log.js';
 import { isChasing, NO_CHASE_INPUT, readingTimecodeMs, type ChaseInput } from '../../show/clock-source.js';
 import { formatTimecode as formatLabel, msToTimecode } from '../../show/timecode.js';
@@ -178,6 +178,8 @@ export class ShowSession {
       redoLabel: redoLabel(this.history),
       standbyCueId: this.state.standbyCueId,
       currentCueId: this.state.currentCueId,
+      onAirCueId: onAirCueId(this.state),
+      pendingFollow: this.pendingFollowStatus(nowMs),
       driver: this.state.driver,
       timeline: { positionMs: at.positionMs, playing: at.playing, rate: this.state.transport.rate, atMs: this.wallNow() },
       readOnly: this.readOnly,
@@ -188,6 +190,12 @@ export class ShowSession {
       lastSave: this.lastSave,
       wallLogEntries: this.wallLog.length,
     };
+  }
+
+  /** The armed auto-continue/follow with its fire time on the wall clock (engine ms -> Date.now() ms at this instant). */
+  private pendingFollowStatus(nowMs: number): ShowStatus['pendingFollow'] {
+    const pending = pendingFollow(this.show, this.state);
+    return pending ? { cueId: pending.cueId, mode: pending.mode, fireAtMs: this.wallNow() + (pending.dueAtMs - nowMs) } : null;
   }
 
   /** Writes any pending autosave now (engine stop). */

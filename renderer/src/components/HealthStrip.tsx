@@ -21,7 +21,7 @@ function formatBytes(bytes: number): string {
 }
 
 export function HealthStrip({ children }: { children?: ReactNode }) {
-  const { state } = useConsoleSnapshot();
+  const { state, stale } = useConsoleSnapshot();
   const outputs = state?.outputs ?? [];
   const ndi = outputs.filter((o) => o.kind === 'ndi');
   const connections = ndi.reduce((n, o) => n + (o.connections ?? 0), 0);
@@ -38,14 +38,15 @@ export function HealthStrip({ children }: { children?: ReactNode }) {
         : null;
 
   return (
-    <section className="health-strip" aria-label="Health" data-testid="health-strip">
+    <section className={`health-strip${stale ? ' is-stale' : ''}`} aria-label="Health" data-testid="health-strip">
       <div className="health-outputs" data-testid="health-outputs">
         {busy ? <span className="health-busy tone-warn">{busy}</span> : null}
         {outputs.length === 0 ? <span className="health-empty">No outputs</span> : null}
         {outputs.map((o) => (
           <span
             key={o.id}
-            className={`health-chip tone-${tone(o)}`}
+            className={`health-chip tone-${stale ? 'stale' : tone(o)}`}
+            data-stale={stale ? 'true' : undefined}
             data-testid={`health-output-${o.id}`}
             title={`${o.name} (${o.kind}): ${o.status}; ${formatCount(o.freshFrames)} fresh, ${formatCount(o.repeatedFrames)} repeated, ${formatCount(o.missedTicks)} missed ticks${o.message ? ` — ${o.message}` : ''}`}
           >
@@ -62,7 +63,7 @@ export function HealthStrip({ children }: { children?: ReactNode }) {
       </div>
       <div className="health-cell" title="Output ticks that came more than one period late and were skipped, all outputs">
         <span className="status-label">Missed</span>
-        <span className={missed > 0 ? 'tone-warn' : undefined} data-testid="health-missed">
+        <span className={missed > 0 && !stale ? 'tone-warn' : undefined} data-testid="health-missed">
           {state ? formatCount(missed) : '–'}
         </span>
       </div>

@@ -2,9 +2,11 @@
  * Panic: take the wall to black or hold the frame, and restore. The button of
  * the mode in force stays lit so the state is readable across the room.
  */
-import type { ProgramStatus } from '../../../app/contract/index.js';
+import type { PanicGo, ProgramStatus } from '../../../app/contract/index.js';
+import { useConsoleSnapshot, useEngine } from '../engine-context.js';
 import { SHORTCUTS } from '../shortcuts.js';
 import { Kbd } from './Kbd.js';
+import './live-state.css';
 
 export interface PanicHandlers {
   onBlack: () => void;
@@ -59,6 +61,29 @@ export function PanicControls(props: PanicHandlers & { panic: ProgramStatus['pan
       >
         Restore <Kbd>{SHORTCUTS.restore.label}</Kbd>
       </button>
+      <PanicGoSetting disabled={disabled} />
     </div>
+  );
+}
+
+/** The show's setting for the first GO during a panic (settings.panicGo, saved with the show, undoable). */
+function PanicGoSetting({ disabled }: { disabled: boolean }) {
+  const { store } = useEngine();
+  const { state } = useConsoleSnapshot();
+  const value = state?.show?.document.settings.panicGo ?? 'restore';
+  return (
+    <label className="panic-go-setting">
+      <span>GO during a panic</span>
+      <select
+        className="input panic-go-select"
+        data-testid="panic-go-setting"
+        value={value}
+        disabled={disabled || !state?.show}
+        onChange={(e) => void store.send({ type: 'updateShow', settings: { panicGo: e.target.value as PanicGo } })}
+      >
+        <option value="restore">restores only (fires nothing)</option>
+        <option value="restore-and-fire">restores and fires the standby cue</option>
+      </select>
+    </label>
   );
 }

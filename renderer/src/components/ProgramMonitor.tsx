@@ -6,6 +6,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useConsoleSnapshot, useEngine } from '../engine-context.js';
 import { SHORTCUTS } from '../shortcuts.js';
+import { cueById, cueLabel, staleSentence } from '../live-labels.js';
+import './live-state.css';
 
 /** No frame for this long means the preview is not live any more (ms). */
 const NO_SIGNAL_AFTER_MS = 1000;
@@ -86,10 +88,19 @@ function useProgramCanvas(canvasRef: React.RefObject<HTMLCanvasElement | null>):
   return info;
 }
 
+/** What Program names: the cue on air ("Q3 Sunset"), the timeline, or a live prompt. */
+function programName(state: NonNullable<ReturnType<typeof useConsoleSnapshot>['state']>): string {
+  const show = state.show;
+  const cue = cueById(show, show?.onAirCueId);
+  if (cue) return cueLabel(cue);
+  if (show?.driver === 'timeline') return 'Timeline';
+  return 'Live prompt (no cue)';
+}
+
 export function ProgramMonitor() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const preview = useProgramCanvas(canvasRef);
-  const { state, connection, handshakeFailed } = useConsoleSnapshot();
+  const { state, connection, handshakeFailed, everConnected, stale } = useConsoleSnapshot();
   const panic = state?.program.panic ?? 'none';
   const model = state?.model;
 
@@ -98,7 +109,16 @@ export function ProgramMonitor() {
   if (handshakeFailed) {
     notice = { title: 'Engine not understood', detail: 'Console and engine are from different builds. See the alerts.', tone: 'bad' };
   } else if (connection !== 'open') {
-    notice = { title: 'Engine not connected', detail: 'The wall keeps its last output. The console reconnects by itself.', tone: 'bad' };
+    // The outputs live in the engine's process: when it is gone, what the wall shows is not known here.
+    notice = {
+      title: everConnected ? 'Engine lost' : 'Engine not connected',
+      detail: stale
+        ? `${staleSentence(stale)}. What the wall shows now is not known here: look at the wall. The console reconnects by itself.`
+        : 'No engine answers yet. The console connects by itself.',
+      tone: 'bad',
+    };
+  } else if (stale) {
+    notice = { title: 'Engine not answering', detail: `${staleSentence(stale)}.`, tone: 'bad' };
   } else if (model?.status === 'failed') {
     notice = {
       title: 'Model failed',
@@ -116,11 +136,22 @@ export function ProgramMonitor() {
       <canvas ref={canvasRef} className={`monitor-canvas${notice ? ' is-dimmed' : ''}`} width={384} height={216} data-testid="program-canvas" />
       <div className="monitor-tally">
         <span className="tally-pill">PROGRAM</span>
-        {state ? <span className="monitor-meta">look {state.program.lookId}</span> : null}
+        {state ? (
+          <span className="monitor-meta program-cue" data-testid="program-cue" title={`look ${state.program.lookId}`}>
+            {programName(state)}
+          </span>
+        ) : null}
       </div>
       {panic !== 'none' ? (
         <div className={`monitor-panic panic-${panic}`} data-testid="panic-indicator">
-          {panic === 'black' ? 'BLACK ON WALL' : panic === 'safe-plate' ? 'SAFE PLATE' : 'WALL FROZEN'} — {SHORTCUTS.restore.label} restores
+          {panic === 'black'
+            ? 'BLACK ON WALL'
+            : panic === 'safe-plate'
+              ? state?.show?.document.settings.safePlate
+                ? 'SAFE PLATE'
+                : 'SAFE PLATE — none set, showing black'
+              : 'WALL FROZEN'}{' '}
+          — {SHORTCUTS.restore.label} restores
         </div>
       ) : null}
       {notice ? (

@@ -8,16 +8,19 @@ import type { EngineState, OutputStatus } from '../../../app/contract/index.js';
 import { useConsoleSnapshot, useEngine } from '../engine-context.js';
 import type { ConnectionStatus } from '../engine-store.js';
 import { formatCount, formatFps, formatMs, formatRate, outputStateWord } from '../format.js';
+import { staleSentence } from '../live-labels.js';
 import { ModelPicker } from './ModelPicker.js';
 import { RemoteControl } from './RemoteControl.js';
 
 type Tone = 'ok' | 'warn' | 'bad' | 'idle';
 
-function Cell(props: { label: string; tone?: Tone; testId: string; title?: string; wide?: boolean; children: ReactNode }) {
+/** A live figure; `stale` (the engine lost or silent) greys it whatever its tone, and says why in its title. */
+function Cell(props: { label: string; tone?: Tone; testId: string; title?: string; wide?: boolean; stale?: string | null; children: ReactNode }) {
+  const stale = props.stale ?? null;
   return (
-    <div className={`status-cell${props.wide ? ' status-cell--wide' : ''}`} title={props.title}>
+    <div className={`status-cell${props.wide ? ' status-cell--wide' : ''}${stale ? ' is-stale' : ''}`} title={stale ?? props.title}>
       <span className="status-label">{props.label}</span>
-      <span className={`status-value tone-${props.tone ?? 'idle'}`} data-testid={props.testId}>
+      <span className={`status-value tone-${stale ? 'stale' : (props.tone ?? 'idle')}`} data-testid={props.testId} data-stale={stale ? 'true' : undefined}>
         {props.children}
       </span>
     </div>
@@ -49,7 +52,8 @@ function outputTone(o: OutputStatus | undefined): Tone {
 }
 
 export function StatusStrip() {
-  const { connection, state, everConnected, handshakeFailed } = useConsoleSnapshot();
+  const { connection, state, everConnected, handshakeFailed, stale: staleSince } = useConsoleSnapshot();
+  const stale = staleSince ? staleSentence(staleSince) : null;
   const { transport } = useEngine();
   const model = state?.model;
   const stats = state?.stats;
@@ -72,6 +76,7 @@ export function StatusStrip() {
       </div>
       <RemoteControl control={state?.control} disabled={connection !== 'open'} />
       <Cell
+        stale={stale}
         label="Runs on"
         testId="status-provider"
         tone={!model?.provider ? 'idle' : model.fallbacks.length > 0 ? 'warn' : 'ok'}
@@ -79,13 +84,14 @@ export function StatusStrip() {
       >
         {model?.provider ? model.provider.toUpperCase() : '–'}
       </Cell>
-      <Cell label="Model state" testId="status-model-status" tone={!model ? 'idle' : model.status === 'running' ? 'ok' : model.status === 'loading' ? 'warn' : 'bad'}>
+      <Cell stale={stale} label="Model state" testId="status-model-status" tone={!model ? 'idle' : model.status === 'running' ? 'ok' : model.status === 'loading' ? 'warn' : 'bad'}>
         {model ? model.status.toUpperCase() : '–'}
       </Cell>
-      <Cell label="Model fps" testId="status-model-fps">
+      <Cell stale={stale} label="Model fps" testId="status-model-fps">
         {formatFps(stats?.modelFps)}
       </Cell>
       <Cell
+        stale={stale}
         label={output ? `Out fps / ${formatRate(output.rate)}` : 'Out fps'}
         testId="status-output-fps"
         tone={outputTone(output)}
@@ -94,13 +100,13 @@ export function StatusStrip() {
         {formatFps(output?.fps)}
         {outputStateWord(outputTone(output)) ? ` ${outputStateWord(outputTone(output))}` : ''}
       </Cell>
-      <Cell label="Last TTFF" testId="status-ttff">
+      <Cell stale={stale} label="Last TTFF" testId="status-ttff">
         {formatMs(stats?.lastTtffMs)}
       </Cell>
-      <Cell label="Dropped" testId="status-dropped" title="Generated frames replaced by a newer one before any output took them">
+      <Cell stale={stale} label="Dropped" testId="status-dropped" title="Generated frames replaced by a newer one before any output took them">
         {stats ? formatCount(stats.droppedFrames) : '–'}
       </Cell>
-      <Cell label="Stale" testId="status-stale" title="Frames discarded because their look had already been replaced">
+      <Cell stale={stale} label="Stale" testId="status-stale" title="Frames discarded because their look had already been replaced">
         {stats ? formatCount(stats.staleFrames) : '–'}
       </Cell>
     </header>

@@ -10,7 +10,7 @@ import { createEngineConnection } from '../../../app/contract/client.js';
 import type { MessageBridge } from '../../../app/contract/connection.js';
 import { CONTRACT_VERSION, type ServerMessage } from '../../../app/contract/messages.js';
 import { engineStateSchema, type EngineState } from '../../../app/contract/state.js';
-import { createEngineStore, type EngineStore } from '../../../renderer/src/engine-store.js';
+import { createEngineStore, STATE_SILENT_MS, type EngineStore } from '../../../renderer/src/engine-store.js';
 
 type Status = 'connecting' | 'open' | 'closed';
 
@@ -208,5 +208,41 @@ describe('engine store, driven by contract messages', () => {
     clock += 2000;
     vi.advanceTimersByTime(1500);
     expect(wire.sent.at(-1)).toMatchObject({ kind: 'command', command: { type: 'getState' } });
+  });
+  it('marks the figures stale, since the last state, when the engine is lost; live again with the next state', () => {
+    let clock = 1_700_000_000_000;
+    const { wire, store, transport } = connect(() => clock);
+    transport('open');
+    wire.engineSends(hello());
+    expect(store.getSnapshot().stale).toBeNull();
+    const lastStateAt = clock;
+    clock += 3000;
+    transport('closed');
+    expect(store.getSnapshot().stale).toEqual({ sinceMs: lastStateAt, reason: 'lost' });
+    // Reconnect attempts do not move the time the figures are from.
+    clock += 5000;
+    transport('connecting');
+    transport('closed');
+    expect(store.getSnapshot().stale).toEqual({ sinceMs: lastStateAt, reason: 'lost' });
+    expect(store.getSnapshot().state?.model.status, 'the last figures are kept, marked stale').toBe('running');
+    transport('open');
+    wire.engineSends(hello());
+    expect(store.getSnapshot().stale).toBeNull();
+  });
+
+  it('marks the figures stale when a connected engine sends no state for STATE_SILENT_MS', () => {
+    vi.useFakeTimers();
+    let clock = 1_700_000_000_000;
+    const { wire, store } = connect(() => clock);
+    wire.engineSends(hello());
+    const lastStateAt = clock;
+    clock += STATE_SILENT_MS - 100;
+    vi.advanceTimersByTime(500);
+    expect(store.getSnapshot().stale).toBeNull();
+    clock += 200;
+    vi.advanceTimersByTime(500);
+    expect(store.getSnapshot().stale).toEqual({ sinceMs: lastStateAt, reason: 'silent' });
+    wire.engineSends({ kind: 'state', state: engineState() });
+    expect(store.getSnapshot().stale).toBeNull();
   });
 });

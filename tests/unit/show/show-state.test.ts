@@ -11,7 +11,17 @@ import { applyCurve } from '../../../app/show/curves.js';
 import { resolveLook } from '../../../app/show/program.js';
 import { applyEdit, isEditCommand } from '../../../app/show/show-edit.js';
 import { emptyShow } from '../../../app/show/show-file.js';
-import { initialShowState, reconcileShowState, reduceShow, resolveShow, tickShow, timelinePosition, type ShowState } from '../../../app/show/show-state.js';
+import {
+  initialShowState,
+  onAirCueId,
+  pendingFollow,
+  reconcileShowState,
+  reduceShow,
+  resolveShow,
+  tickShow,
+  timelinePosition,
+  type ShowState,
+} from '../../../app/show/show-state.js';
 
 const cmd = (input: CommandInput): Command => commandSchema.parse(input);
 
@@ -139,9 +149,13 @@ describe('cue list', () => {
     expect(next.program.lookId - s.program.lookId).toBeLessThan(40);
   });
 
-  it('panic stops automation; black fades; GO clears the panic and fires the standby cue', () => {
+  it('panic stops automation; black fades; with panicGo restore-and-fire, GO clears the panic and fires the standby cue', () => {
     const base = threeCueShow();
-    const show = { ...base, cues: base.cues.map((c) => ({ ...c, continueMode: 'auto-continue' as const, delayMs: 1000 })) };
+    const show = {
+      ...base,
+      settings: { ...base.settings, panicGo: 'restore-and-fire' as const },
+      cues: base.cues.map((c) => ({ ...c, continueMode: 'auto-continue' as const, delayMs: 1000 })),
+    };
     let s = run(show, initialShowState(show, 0), [
       [0, { type: 'go' }],
       [500, { type: 'panic', mode: 'black', fadeMs: 1000 }],
@@ -151,6 +165,64 @@ describe('cue list', () => {
     expect(s.currentCueId).toBe('c1'); // automation did not fire under the panic
     s = reduceShow(show, s, cmd({ type: 'go' }), 6000);
     expect(resolveShow(show, s, 6000).output).toEqual({ mode: 'none', level: 1 });
+    expect(s.currentCueId).toBe('c2');
+  });
+
+  it('by default the first GO during a panic only restores: the picture comes back, nothing is fired', () => {
+    const show = threeCueShow();
+    expect(show.settings.panicGo).toBe('restore');
+    let s = run(show, initialShowState(show, 0), [
+      [0, { type: 'go' }],
+      [1000, { type: 'panic', mode: 'black', fadeMs: 0 }],
+    ]);
+    const lookBefore = s.program.lookId;
+    s = reduceShow(show, s, cmd({ type: 'go' }), 2000);
+    expect(resolveShow(show, s, 2000).output).toEqual({ mode: 'none', level: 1 });
+    expect(s.currentCueId).toBe('c1');
+    expect(s.standbyCueId).toBe('c2');
+    expect(s.program.lookId).toBe(lookBefore);
+    // A reflex double-GO inside the guard does not fire either; the next GO after it does.
+    expect(reduceShow(show, s, cmd({ type: 'go' }), 2100)).toBe(s);
+    s = reduceShow(show, s, cmd({ type: 'go' }), 3000);
+    expect(s.currentCueId).toBe('c2');
+  });
+
+  it('a panic remembers the look the wall held; a look taken during it is pending, and restore shows it', () => {
+    const show = threeCueShow();
+    let s = run(show, initialShowState(show, 0), [
+      [0, { type: 'go' }],
+      [1000, { type: 'panic', mode: 'freeze' }],
+    ]);
+    const held = { lookId: s.program.lookId, prompt: 'dawn' };
+    expect(s.program.panic.held).toEqual(held);
+    s = reduceShow(show, s, cmd({ type: 'setPrompt', prompt: 'storm', transition: { durationMs: 0 } }), 1500);
+    expect(s.program.panic).toMatchObject({ mode: 'freeze', held });
+    expect(s.program.lookId).not.toBe(held.lookId);
+    // Freeze -> black keeps what the wall held at the start.
+    s = reduceShow(show, s, cmd({ type: 'panic', mode: 'black', fadeMs: 0 }), 1600);
+    expect(s.program.panic).toMatchObject({ mode: 'black', sinceMs: 1600, held });
+    s = reduceShow(show, s, cmd({ type: 'restore' }), 2000);
+    expect(s.program.panic.held).toBeUndefined();
+    expect(resolveShow(show, s, 2000).to.prompt).toBe('storm');
+  });
+
+  it('names the cue on air until a live edit replaces its look, and the pending auto-follow with its due time', () => {
+    const base = threeCueShow();
+    const show = { ...base, cues: base.cues.map((c, i) => (i === 0 ? { ...c, continueMode: 'auto-follow' as const, delayMs: 500 } : c)) };
+    let s = initialShowState(show, 0);
+    expect(onAirCueId(s)).toBeNull();
+    expect(pendingFollow(show, s)).toBeNull();
+    s = reduceShow(show, s, cmd({ type: 'go' }), 1000);
+    expect(onAirCueId(s)).toBe('c1');
+    // Cue 1's transition is 1000 ms, then 500 ms delay: c2 follows at 2500.
+    expect(pendingFollow(show, s)).toEqual({ cueId: 'c2', mode: 'auto-follow', dueAtMs: 2500 });
+    // A panic disarms it (nothing fires behind the operator's back).
+    expect(pendingFollow(show, reduceShow(show, s, cmd({ type: 'panic', mode: 'freeze' }), 1200))).toBeNull();
+    s = tickShow(show, s, 2500);
+    expect(onAirCueId(s)).toBe('c2');
+    expect(pendingFollow(show, s)).toBeNull();
+    s = reduceShow(show, s, cmd({ type: 'setPrompt', prompt: 'live edit' }), 3000);
+    expect(onAirCueId(s)).toBeNull();
     expect(s.currentCueId).toBe('c2');
   });
 
