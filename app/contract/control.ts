@@ -42,16 +42,21 @@ export const controlStatusSchema = z.object({
       /** Counters of both transports: a UDP datagram and a TCP frame each count as one packet received. */
       counters: controlCountersSchema,
       /**
-       * OSC over TCP on the same host: framing (`slip` = OSC 1.1, `length` = OSC 1.0
-       * int32 size prefix) and open connections; null when off. Absent from engines
+       * OSC over TCP on the same host: framing (`auto` = told per connection from its
+       * first bytes, the default; `slip` = OSC 1.1; `length` = OSC 1.0 int32 size
+       * prefix, liblo's) and open connections; null when off. Absent from engines
        * that predate it.
        */
       tcp: z
         .object({
           port: z.number().int(),
-          framing: z.enum(['slip', 'length']),
+          framing: z.enum(['auto', 'slip', 'length']),
           connections: z.number().int(),
           maxConnections: z.number().int(),
+          /** Open connections by framing (auto: as detected; one that has sent nothing yet counts as SLIP). */
+          byFraming: z.object({ slip: z.number().int(), length: z.number().int() }).optional(),
+          /** Connections since start whose first bytes fit neither framing (read as SLIP; logged). */
+          unrecognised: z.number().int().optional(),
         })
         .nullable()
         .optional(),

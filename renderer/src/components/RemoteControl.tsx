@@ -60,7 +60,7 @@ export function RemoteControl({ control, disabled }: { control: ControlStatus | 
           <span className="model-picker-label">OSC</span>
           <p className="model-picker-hint">
             {control.osc
-              ? `UDP ${control.osc.host}:${control.osc.port}${control.osc.tcp ? `, TCP ${control.osc.tcp.port} (${control.osc.tcp.framing}, ${control.osc.tcp.connections} connected)` : ''}${control.osc.allow.length ? `, from ${control.osc.allow.join(', ')}` : ''}${control.osc.feedback.length ? `; feedback to ${control.osc.feedback.join(', ')}` : ''}. ${counters(control.osc.counters)}`
+              ? `UDP ${control.osc.host}:${control.osc.port}${control.osc.tcp ? `, TCP ${control.osc.tcp.port} (${control.osc.tcp.framing}, ${control.osc.tcp.connections} connected${control.osc.tcp.unrecognised ? `, ${control.osc.tcp.unrecognised} unrecognised framing` : ''})` : ''}${control.osc.allow.length ? `, from ${control.osc.allow.join(', ')}` : ''}${control.osc.feedback.length ? `; feedback to ${control.osc.feedback.join(', ')}` : ''}. ${counters(control.osc.counters)}`
               : 'Off (start with --osc-port).'}
           </p>
           <div className="model-picker-actions">
