@@ -4,6 +4,7 @@
  * control is off (everything on 127.0.0.1) unless the operator turns it on.
  */
 import { z } from 'zod';
+import { controlSourcesStatusSchema } from './control-sources.js';
 
 /** Per-source counters of one listener; `rateLimited` counts messages dropped by its token buckets. */
 export const controlCountersSchema = z.object({
@@ -64,6 +65,8 @@ export const controlStatusSchema = z.object({
     .nullable(),
   /** Token bucket per source and address: sustained rate and burst. */
   rateLimit: z.object({ perSecond: z.number(), burst: z.number() }),
+  /** DMX in and MIDI Show Control (contract/control-sources.ts); absent when the node runs neither. */
+  sources: controlSourcesStatusSchema.optional(),
 });
 export type ControlStatus = z.infer<typeof controlStatusSchema>;
 
