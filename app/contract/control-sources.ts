@@ -39,10 +39,38 @@ export const mscConfigSchema = z.object({
 });
 export type MscConfig = z.infer<typeof mscConfigSchema>;
 
+/** What a MIDI control can do: buttons (a note, a CC pressed through 64, a program change) and faders (a CC's level). */
+export const MIDI_BUTTON_ACTIONS = ['go', 'back', 'panic', 'restore', 'standbyUp', 'standbyDown', 'fireCue'] as const;
+export const MIDI_FADER_ACTIONS = ['transitionTime', 'strength', 'seed', 'master'] as const;
+
+export const midiMappingSchema = z.object({
+  kind: z.enum(['note', 'cc', 'program']),
+  /** MIDI channel 1-16. */
+  channel: z.number().int().min(1).max(16),
+  /** Note, controller or program number 0-127. */
+  number: z.number().int().min(0).max(127),
+  action: z.enum([...MIDI_BUTTON_ACTIONS, ...MIDI_FADER_ACTIONS]),
+  /** fireCue: the cue number ("2.5"). */
+  cue: z.string().min(1).max(12).optional(),
+});
+export type MidiMapping = z.infer<typeof midiMappingSchema>;
+export type MidiAction = MidiMapping['action'];
+
+export const midiControlConfigSchema = z.object({
+  enabled: z.boolean().default(false),
+  /** MIDI input (exact name, or part of one). */
+  input: z.string().max(200).default(''),
+  /** MIDI output for LED feedback (standby cue, panic); empty = none. */
+  output: z.string().max(200).default(''),
+  mappings: z.array(midiMappingSchema).max(256).default([]),
+});
+export type MidiControlConfig = z.infer<typeof midiControlConfigSchema>;
+
 /** The `control.json` file of the engine's config folder. */
 export const controlConfigSchema = z.object({
   dmx: dmxConfigSchema.prefault({}),
   msc: mscConfigSchema.prefault({}),
+  midi: midiControlConfigSchema.prefault({}),
 });
 export type ControlConfig = z.infer<typeof controlConfigSchema>;
 
