@@ -119,9 +119,25 @@ export const mscStatusSchema = z.object({
 });
 export type MscStatus = z.infer<typeof mscStatusSchema>;
 
-/** DMX and MSC in the control status; each null when off. */
+export const midiControlStatusSchema = z.object({
+  input: z.string(),
+  /** Feedback output; empty = none. */
+  output: z.string(),
+  open: z.boolean(),
+  mappings: z.array(midiMappingSchema),
+  /** The action waiting for a control to be moved (MIDI learn); null when not learning. */
+  learning: z.string().nullable(),
+  /** Fader levels last received, 0..1. */
+  levels: z.object({ transitionTime: z.number().optional(), strength: z.number().optional(), master: z.number().optional() }),
+  counters: sourceCountersSchema,
+});
+export type MidiControlStatus = z.infer<typeof midiControlStatusSchema>;
+
+/** DMX, MSC and MIDI control in the control status; each null when off. */
 export const controlSourcesStatusSchema = z.object({
   dmx: dmxStatusSchema.nullable(),
   msc: mscStatusSchema.nullable(),
+  /** Absent from engines that predate MIDI control. */
+  midi: midiControlStatusSchema.nullable().optional(),
 });
 export type ControlSourcesStatus = z.infer<typeof controlSourcesStatusSchema>;

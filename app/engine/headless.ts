@@ -75,7 +75,7 @@ export async function startControl(
   const state = engine.state();
   log(`model ${state.model.name} ${state.model.status} on ${state.model.provider ?? 'no provider'} at ${state.model.width}x${state.model.height}`);
   // DMX in and MIDI Show Control: the machine's control.json, each off unless enabled there.
-  const sources = await ControlSources.start({ config: readControlConfig(options.configDir ?? null, log), hub, midi: () => openSystemMidi(systemClock), log });
+  const sources = await ControlSources.start({ config: readControlConfig(options.configDir ?? null, log), hub, engine, midi: () => openSystemMidi(systemClock), log });
   try {
     const control = await startNetworkControl({
       engine,

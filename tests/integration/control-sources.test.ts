@@ -65,12 +65,24 @@ beforeAll(async () => {
     JSON.stringify({
       dmx: { enabled: true, protocol: 'sacn', universe: 9, startAddress: START, port: sacnPort, sourceTimeoutMs: 800 },
       msc: { enabled: true, input: 'QLab MSC', deviceId: 5, groupIds: [0x71] },
+      midi: {
+        enabled: true,
+        input: 'Launchpad',
+        output: 'Launchpad',
+        mappings: [
+          { kind: 'note', channel: 1, number: 36, action: 'go' },
+          { kind: 'note', channel: 1, number: 40, action: 'fireCue', cue: '3' },
+          { kind: 'note', channel: 1, number: 41, action: 'standbyDown' },
+          { kind: 'cc', channel: 1, number: 64, action: 'panic' },
+          { kind: 'cc', channel: 1, number: 7, action: 'master' },
+        ],
+      },
     }),
   );
-  midi = standInMidiPorts(['IAC Driver QLab MSC', 'Other Port']);
+  midi = standInMidiPorts(['IAC Driver QLab MSC', 'Launchpad Mini MIDI 1', 'Other Port'], ['Launchpad Mini MIDI 1']);
   engine = await Engine.start({ initialPrompt: 'soft grey studio', configDir: null });
   hub = new ClientHub(engine, (line) => logLines.push(line));
-  sources = await ControlSources.start({ config: readControlConfig(configDir, (l) => logLines.push(l)), hub, midi: () => ({ ok: true, value: midi }), log: (l) => logLines.push(l), dmxTickMs: 50 });
+  sources = await ControlSources.start({ config: readControlConfig(configDir, (l) => logLines.push(l)), hub, engine, midi: () => ({ ok: true, value: midi }), log: (l) => logLines.push(l), dmxTickMs: 50 });
   control = await startNetworkControl({ engine, hub, staticDir: 'dist/renderer', port: 0, sources, log: (line) => logLines.push(line) });
   client = await connectTestClient(`ws://127.0.0.1:${control.server.port}/ws`);
   await client.connection.send({ type: 'updateShow', settings: { goGuardMs: 0 } });
@@ -245,7 +257,7 @@ describe('MIDI Show Control from a MIDI input (with a stand-in for MidiPorts: no
   const mscStatus = () => state().control?.sources?.msc;
 
   it('opens the configured input by part of its name and shows it in the state', async () => {
-    expect(midi.openInputs()).toEqual(['IAC Driver QLab MSC']);
+    expect(midi.openInputs()).toEqual(['IAC Driver QLab MSC', 'Launchpad Mini MIDI 1']);
     await refresh();
     await client.waitFor(() => mscStatus()?.open);
     expect(mscStatus()).toMatchObject({ input: 'IAC Driver QLab MSC', deviceId: 5, problem: null });
@@ -289,6 +301,52 @@ describe('MIDI Show Control from a MIDI input (with a stand-in for MidiPorts: no
   });
 });
 
+describe('MIDI control from a controller (with a stand-in for MidiPorts: no ALSA sequencer here)', () => {
+  const press = (bytes: number[]) => midi.inject('Launchpad Mini MIDI 1', bytes);
+  const leds = () => midi.sent.get('Launchpad Mini MIDI 1') ?? [];
+
+  it('mappings from control.json drive GO, standby and panic; LEDs follow, byte for byte', async () => {
+    // On open, every LED once: nothing was on standby before the cues were added, no panic.
+    expect(leds().slice(0, 4)).toEqual([
+      [0x90, 36, 0],
+      [0x90, 40, 0],
+      [0x90, 41, 0],
+      [0xb0, 64, 0],
+    ]);
+    await client.connection.send({ type: 'standby', cueId: 'c2' });
+    await client.waitFor(() => show().standbyCueId === 'c2');
+    let seen = leds().length;
+    press([0x90, 41, 127]); // standby down: c3
+    await client.waitFor(() => show().standbyCueId === 'c3');
+    await waitUntil(() => leds().slice(seen).some((m) => m[1] === 40 && m[2] === 127), { what: () => `the cue 3 LED on; sent ${JSON.stringify(leds().slice(seen))}` });
+    expect(leds().slice(seen)).toContainEqual([0x90, 40, 127]);
+    seen = leds().length;
+    press([0x90, 36, 100]); // GO: fires c3, nothing left on standby
+    press([0x80, 36, 0]);
+    await client.waitFor(() => show().currentCueId === 'c3');
+    await waitUntil(() => leds().slice(seen).some((m) => m[0] === 0x90 && m[1] === 40 && m[2] === 0));
+    seen = leds().length;
+    press([0xb0, 64, 127]); // panic button (a CC)
+    await client.waitFor(() => state().program.panic === 'black');
+    await waitUntil(() => leds().slice(seen).some((m) => m[0] === 0xb0 && m[1] === 64 && m[2] === 127), { what: () => `the panic LED on; sent ${JSON.stringify(leds().slice(seen))}` });
+    press([0xb0, 64, 0]);
+    await client.connection.send({ type: 'restore' });
+    await client.waitFor(() => state().program.panic === 'none');
+    press([0xb0, 7, 127]); // the master fader
+    await refresh();
+    await client.waitFor(() => state().control?.sources?.midi?.levels.master === 1);
+    expect(state().control?.sources?.midi).toMatchObject({ input: 'Launchpad Mini MIDI 1', output: 'Launchpad Mini MIDI 1', open: true, learning: null });
+    expect(sources.midi!.status().counters).toMatchObject({ dispatched: 3, rejected: 0 });
+  });
+
+  it('learn: the next control moved is bound to the action', async () => {
+    sources.midi!.control.learn('back');
+    press([0x90, 50, 90]);
+    expect(sources.midi!.status().mappings).toContainEqual({ kind: 'note', channel: 1, number: 50, action: 'back' });
+    expect(logLines.some((l) => /MIDI learn: note 50 on channel 1 -> back/.test(l))).toBe(true);
+  });
+});
+
 describe('control.json', () => {
   it('absent: everything off; broken: moved aside with a line, everything off', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'control-config-'));
@@ -300,6 +358,6 @@ describe('control.json', () => {
     expect(existsSync(join(dir, 'control.json'))).toBe(false);
     expect(JSON.parse(readFileSync(join(dir, 'control.json.broken'), 'utf8'))).toEqual({ dmx: { enabled: true, startAddress: 509 } });
     const off = await ControlSources.start({ config: readControlConfig(dir, () => {}), hub, midi: () => ({ ok: true, value: standInMidiPorts([]) }), log: () => {} });
-    expect(off.status()).toEqual({ dmx: null, msc: null });
+    expect(off.status()).toEqual({ dmx: null, msc: null, midi: null });
   });
 });

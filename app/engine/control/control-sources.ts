@@ -9,13 +9,17 @@ import type { MidiPorts } from '../midi/midi-ports.js';
 import type { Result } from '../result.js';
 import type { ClientHub } from './client-hub.js';
 import { DmxSource } from './dmx-source.js';
+import { MidiControlSource } from './midi-control-source.js';
 import { MscSource } from './msc-source.js';
+import type { Engine } from '../engine.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 
 export interface ControlSourcesOptions {
   config: ControlConfig;
   hub: ClientHub;
-  /** MIDI ports, opened only when MSC is enabled (openSystemMidi, or a stand-in in tests). */
+  /** For MIDI feedback on state changes. */
+  engine?: Pick<Engine, 'on' | 'off'>;
+  /** MIDI ports, opened only when MSC or MIDI control is enabled (openSystemMidi, or a stand-in in tests). */
   midi: () => Result<MidiPorts>;
   rateLimit?: RateLimitOptions;
   log: (line: string) => void;
@@ -28,6 +32,7 @@ export class ControlSources {
   private constructor(
     readonly dmx: DmxSource | null,
     readonly msc: MscSource | null,
+    readonly midi: MidiControlSource | null,
     limiter: RateLimiter,
   ) {
     this.limiter = limiter;
@@ -45,19 +50,24 @@ export class ControlSources {
       }
     }
     let msc: MscSource | null = null;
-    if (config.msc.enabled) {
+    let midi: MidiControlSource | null = null;
+    if (config.msc.enabled || config.midi.enabled) {
       const ports = options.midi();
-      if (!ports.ok) log(`MIDI Show Control is off: ${ports.error.message}`);
-      else msc = new MscSource({ config: config.msc, ports: ports.value, hub, limiter, log });
+      if (!ports.ok) log(`MIDI Show Control and MIDI control are off: ${ports.error.message}`);
+      else {
+        if (config.msc.enabled) msc = new MscSource({ config: config.msc, ports: ports.value, hub, limiter, log });
+        if (config.midi.enabled && options.engine) midi = new MidiControlSource({ config: config.midi, ports: ports.value, hub, engine: options.engine, limiter, log });
+      }
     }
-    return new ControlSources(dmx, msc, limiter);
+    return new ControlSources(dmx, msc, midi, limiter);
   }
 
   status(): ControlSourcesStatus {
-    return { dmx: this.dmx?.status() ?? null, msc: this.msc?.status() ?? null };
+    return { dmx: this.dmx?.status() ?? null, msc: this.msc?.status() ?? null, midi: this.midi?.status() ?? null };
   }
 
   async stop(): Promise<void> {
+    this.midi?.stop();
     await Promise.all([this.dmx?.stop(), this.msc?.stop()]);
   }
 }
