@@ -4,6 +4,7 @@
  * control is off (everything on 127.0.0.1) unless the operator turns it on.
  */
 import { z } from 'zod';
+import { controlSourcesStatusSchema } from './control-sources.js';
 
 /** Per-source counters of one listener; `rateLimited` counts messages dropped by its token buckets. */
 export const controlCountersSchema = z.object({
@@ -42,16 +43,21 @@ export const controlStatusSchema = z.object({
       /** Counters of both transports: a UDP datagram and a TCP frame each count as one packet received. */
       counters: controlCountersSchema,
       /**
-       * OSC over TCP on the same host: framing (`slip` = OSC 1.1, `length` = OSC 1.0
-       * int32 size prefix) and open connections; null when off. Absent from engines
+       * OSC over TCP on the same host: framing (`auto` = told per connection from its
+       * first bytes, the default; `slip` = OSC 1.1; `length` = OSC 1.0 int32 size
+       * prefix, liblo's) and open connections; null when off. Absent from engines
        * that predate it.
        */
       tcp: z
         .object({
           port: z.number().int(),
-          framing: z.enum(['slip', 'length']),
+          framing: z.enum(['auto', 'slip', 'length']),
           connections: z.number().int(),
           maxConnections: z.number().int(),
+          /** Open connections by framing (auto: as detected; one that has sent nothing yet counts as SLIP). */
+          byFraming: z.object({ slip: z.number().int(), length: z.number().int() }).optional(),
+          /** Connections since start whose first bytes fit neither framing (read as SLIP; logged). */
+          unrecognised: z.number().int().optional(),
         })
         .nullable()
         .optional(),
@@ -59,6 +65,8 @@ export const controlStatusSchema = z.object({
     .nullable(),
   /** Token bucket per source and address: sustained rate and burst. */
   rateLimit: z.object({ perSecond: z.number(), burst: z.number() }),
+  /** DMX in and MIDI Show Control (contract/control-sources.ts); absent when the node runs neither. */
+  sources: controlSourcesStatusSchema.optional(),
 });
 export type ControlStatus = z.infer<typeof controlStatusSchema>;
 

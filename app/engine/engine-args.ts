@@ -13,7 +13,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { MAX_PROMPT_LENGTH } from '../contract/commands.js';
 import { EXECUTION_PROVIDER_NAMES } from '../contract/providers.js';
 import { parseOscDestination, type OscDestination } from './control/osc-feedback.js';
-import { OSC_TCP_FRAMINGS } from './control/osc-tcp-framing.js';
+import { OSC_TCP_FRAMING_SETTINGS } from './control/osc-tcp-framing.js';
 import type { OscTcpOptions } from './control/osc-tcp-listener.js';
 import type { EngineOptions } from './engine.js';
 import { NDI_RATE_LABELS, ndiSettingsFromFlags, parseNdiSize } from './ndi/flags.js';
@@ -89,9 +89,9 @@ export const CONTROL_FLAGS = {
   oscTcpFraming: {
     kind: 'choice',
     flag: '--osc-tcp-framing <framing>',
-    help: 'OSC over TCP framing: slip (OSC 1.1, QLab/TouchOSC/Companion) or length (OSC 1.0 size prefix)',
-    choices: OSC_TCP_FRAMINGS,
-    default: 'slip',
+    help: 'OSC over TCP framing: auto (told per connection from its first bytes), slip (OSC 1.1, QLab/TouchOSC/Companion) or length (OSC 1.0 size prefix, liblo/oscsend)',
+    choices: OSC_TCP_FRAMING_SETTINGS,
+    default: 'auto',
   },
   oscTcp: { kind: 'off', flag: '--no-osc-tcp', help: 'OSC over UDP only: no TCP listener' },
   allowHost: { kind: 'list', flag: '--allow-host <name>', help: 'a host name clients may reach this node by besides its own names and addresses, e.g. a DNS alias (repeatable)' },

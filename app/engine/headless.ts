@@ -4,11 +4,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ClientHub } from './control/client-hub.js';
+import { readControlConfig } from './control/control-config.js';
+import { ControlSources } from './control/control-sources.js';
 import { isLoopbackHost } from './control/access.js';
 import { startNetworkControl, type NetworkControl } from './control/network-control.js';
 import type { OscDestination } from './control/osc-feedback.js';
 import type { OscTcpOptions } from './control/osc-tcp-listener.js';
 import { Engine, type EngineOptions } from './engine.js';
+import { systemClock } from './clock.js';
+import { openSystemMidi } from './midi/midi-ports.js';
+import { defaultConfigDir } from './show-files/show-store.js';
 import { explainListenError, startupErrorLine, StartupProblem, type Listener } from './startup-problems.js';
 
 export interface HeadlessOptions {
@@ -22,6 +27,8 @@ export interface HeadlessOptions {
   engine: EngineOptions;
   /** OSC listener (control/osc-server.ts); absent = no OSC. */
   osc?: { host?: string; port: number; allow?: string[]; feedback?: OscDestination[]; tcp?: OscTcpOptions | false };
+  /** Where control.json (DMX in, MSC) is read; absent or null = none (all off). runHeadless passes the engine's config folder. */
+  configDir?: string | null;
 }
 
 export async function runHeadless(options: HeadlessOptions): Promise<void> {
@@ -29,7 +36,7 @@ export async function runHeadless(options: HeadlessOptions): Promise<void> {
   // Opening the node to the network without a token would let anyone on the LAN drive the wall.
   const token = options.token ?? (isLoopbackHost(options.host) ? undefined : randomBytes(16).toString('hex'));
   const engine = await Engine.start(options.engine);
-  const { control, stopLogging } = await startControl(engine, { ...options, ...(token ? { token } : {}) }, log);
+  const { control, stopLogging } = await startControl(engine, { ...options, configDir: options.engine.configDir === undefined ? defaultConfigDir() : options.engine.configDir, ...(token ? { token } : {}) }, log);
   const server = control.server;
   console.log(`Cyclorama console: ${server.url}${token ? `?token=${token}` : ''}`);
   if (control.osc) {
@@ -67,6 +74,8 @@ export async function startControl(
   engine.on('log', log);
   const state = engine.state();
   log(`model ${state.model.name} ${state.model.status} on ${state.model.provider ?? 'no provider'} at ${state.model.width}x${state.model.height}`);
+  // DMX in and MIDI Show Control: the machine's control.json, each off unless enabled there.
+  const sources = await ControlSources.start({ config: readControlConfig(options.configDir ?? null, log), hub, engine, midi: () => openSystemMidi(systemClock), log });
   try {
     const control = await startNetworkControl({
       engine,
@@ -79,9 +88,11 @@ export async function startControl(
       ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
       ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
       ...(options.osc ? { osc: options.osc } : {}),
+      sources,
     });
     return { control, stopLogging };
   } catch (error) {
+    await sources.stop();
     await engine.stop();
     throw new StartupProblem(explainListenError(error, failedListener(error, options)));
   }

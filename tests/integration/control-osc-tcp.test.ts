@@ -88,7 +88,7 @@ describe('OSC over TCP', () => {
   it('listens on the UDP port number by default and reports the listener and its connections in the state', async () => {
     await client.waitFor(() => lastState().model.status === 'running', 30_000);
     const status = control.osc!.status();
-    expect(status.tcp).toMatchObject({ port: status.port, framing: 'slip', maxConnections: 16 });
+    expect(status.tcp).toMatchObject({ port: status.port, framing: 'auto', maxConnections: 16 });
     await connect();
     await client.connection.send({ type: 'getState' });
     await client.waitFor(() => (lastState().control?.osc?.tcp?.connections ?? 0) >= 1);

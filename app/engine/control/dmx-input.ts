@@ -27,6 +27,8 @@ export interface DmxInputOptions {
   port?: number;
   /** sACN: local address of the interface to join multicast on. */
   iface?: string;
+  /** Art-Net: source IPs taken; empty or absent = any. */
+  allow?: readonly string[];
   cueNumberAt: (position: number) => string | null;
   /** Called when a packet or a tick produced something: commands, changed controls, problems or a signal change. */
   onStep: (step: DmxStep) => void;
@@ -46,6 +48,8 @@ export interface DmxInputStats {
   wrongUniverse: number;
   /** Socket errors reported (the input keeps running). */
   socketErrors: number;
+  /** Art-Net packets from a source outside the allow list. */
+  refusedSources: number;
 }
 
 export interface DmxInput {
@@ -64,7 +68,7 @@ export async function openDmxInput(options: DmxInputOptions): Promise<DmxInput> 
     cueNumberAt: options.cueNumberAt,
     ...(options.sourceTimeoutMs !== undefined ? { sourceTimeoutMs: options.sourceTimeoutMs } : {}),
   });
-  const stats: DmxInputStats = { packets: 0, corrupt: 0, wrongUniverse: 0, socketErrors: 0 };
+  const stats: DmxInputStats = { packets: 0, corrupt: 0, wrongUniverse: 0, socketErrors: 0, refusedSources: 0 };
   let lastSignal = interpreter.signalState;
   const report = (step: DmxStep) => {
     const signalChanged = step.signal !== lastSignal;
@@ -165,6 +169,11 @@ async function openArtNet(o: DmxInputOptions, interpreter: DmxInterpreter, stats
       refuseNext = true;
       problem(`Art-Net packet refused from ${rinfo.address}: ${why}`);
     };
+    if (o.allow && o.allow.length > 0 && !o.allow.includes(rinfo.address)) {
+      stats.refusedSources++;
+      refuseNext = true;
+      return;
+    }
     if (msg.length < 10 || msg.toString('latin1', 0, 8) !== 'Art-Net\0') return refuse(`not an Art-Net packet (${msg.length} bytes)`);
     if (msg.readUInt16LE(8) !== 0x5000) return; // ArtPoll and others: dmxnet's business
     if (msg.length < 18) return refuse(`ArtDmx header cut short (${msg.length} bytes)`);

@@ -11,6 +11,7 @@ import { engineError } from '../../contract/errors.js';
 import type { Engine } from '../engine.js';
 import { isLoopbackHost } from './access.js';
 import type { ClientHub } from './client-hub.js';
+import type { ControlSources } from './control-sources.js';
 import { startConsoleServer, type ConsoleServer } from './console-server.js';
 import { createHttpApi, type HttpApi } from './http-api.js';
 import type { OscDestination } from './osc-feedback.js';
@@ -36,6 +37,8 @@ export interface NetworkControlOptions {
   /** OSC listener; absent = no OSC. `tcp`: absent = OSC over TCP on the same port number too, false = UDP only. */
   osc?: { host?: string; port: number; allow?: string[]; feedback?: OscDestination[]; tcp?: OscTcpOptions | false };
   rateLimit?: RateLimitOptions;
+  /** DMX in and MIDI Show Control (control-sources.ts), started by the caller: reported in the status, stopped on close. */
+  sources?: ControlSources;
   log?: (line: string) => void;
 }
 
@@ -108,6 +111,7 @@ export async function startNetworkControl(options: NetworkControlOptions): Promi
       http: { ...api.counters, rateLimited: api.counters.rateLimited },
       osc: osc ? osc.status() : null,
       rateLimit: { perSecond: api.limiter.perSecond, burst: api.limiter.burst },
+      ...(options.sources ? { sources: options.sources.status() } : {}),
     };
   };
 
@@ -131,6 +135,7 @@ export async function startNetworkControl(options: NetworkControlOptions): Promi
     close: async () => {
       options.hub.setControlPlane(null);
       await osc?.stop();
+      await options.sources?.stop();
       await server.close();
     },
   };

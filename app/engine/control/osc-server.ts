@@ -29,7 +29,7 @@ import type { ClientHub } from './client-hub.js';
 import { OscFeedback, type OscDestination } from './osc-feedback.js';
 import { OSC_PREFIX, oscToCommand, type OscArg } from './osc-map.js';
 import { encodeOscMessage, MAX_OSC_PACKET_BYTES, unpackOscPacket } from './osc-packets.js';
-import type { OscTcpFraming } from './osc-tcp-framing.js';
+import type { OscTcpFraming, OscTcpFramingSetting } from './osc-tcp-framing.js';
 import { DEFAULT_MAX_TCP_CONNECTIONS, normaliseIp, OscTcpListener, type OscTcpConnection, type OscTcpOptions } from './osc-tcp-listener.js';
 import { OscUdpListener } from './osc-udp-listener.js';
 import { RateLimiter, throttledLog, type RateLimitOptions } from './rate-limit.js';
@@ -47,7 +47,7 @@ export interface OscServerOptions {
   feedback?: OscDestination[];
   /**
    * OSC over TCP on the same host, with the same allow list, limiter and counters.
-   * Absent = on, on the UDP port's number, SLIP framing; false = UDP only.
+   * Absent = on, on the UDP port's number, framing detected per connection; false = UDP only.
    */
   tcp?: OscTcpOptions | false;
   rateLimit?: RateLimitOptions;
@@ -57,9 +57,13 @@ export interface OscServerOptions {
 /** What the control status reports about the TCP listener. */
 export interface OscTcpStatus {
   port: number;
-  framing: OscTcpFraming;
+  framing: OscTcpFramingSetting;
   connections: number;
   maxConnections: number;
+  /** Open connections by the framing they use. */
+  byFraming: Record<OscTcpFraming, number>;
+  /** Connections whose first bytes fit neither framing, since start. */
+  unrecognised: number;
 }
 
 /** Where a packet came from and how to answer it: a UDP datagram's source, or a TCP connection. */
@@ -81,6 +85,8 @@ export class OscServer {
   private readonly feedback: OscFeedback;
   private udp: OscUdpListener | null = null;
   private tcp: OscTcpListener | null = null;
+  /** TCP connections whose first bytes fit neither framing. */
+  private unrecognised = 0;
   private readonly onEngineEvent = (event: EngineEvent) => {
     if (event.kind === 'state') this.feedback.send(event.state, false);
   };
@@ -132,7 +138,16 @@ export class OscServer {
       allow: [...this.allow],
       feedback: this.destinations.map((d) => `${d.host}:${d.port}`),
       counters: { ...this.counters },
-      tcp: this.tcp ? { port: this.tcp.port, framing: this.tcp.framing, connections: this.tcp.connectionCount, maxConnections: this.tcp.maxConnections } : null,
+      tcp: this.tcp
+        ? {
+            port: this.tcp.port,
+            framing: this.tcp.framing,
+            connections: this.tcp.connectionCount,
+            maxConnections: this.tcp.maxConnections,
+            byFraming: this.tcp.connectionsByFraming(),
+            unrecognised: this.unrecognised,
+          }
+        : null,
     };
   }
 
@@ -153,7 +168,7 @@ export class OscServer {
       return await OscTcpListener.start({
         host: this.host,
         port,
-        framing: tcp.framing ?? 'slip',
+        framing: tcp.framing ?? 'auto',
         maxConnections: tcp.maxConnections ?? DEFAULT_MAX_TCP_CONNECTIONS,
         maxFrameBytes: MAX_OSC_PACKET_BYTES,
         allow: this.allow,
@@ -164,6 +179,7 @@ export class OscServer {
           this.reject(this.tcpSender(connection), 'too-large', `${message}; connection closed`);
         },
         onRefused: () => this.counters.rejected++,
+        onUnrecognised: () => this.unrecognised++,
         log: this.log,
       });
     } catch (error) {

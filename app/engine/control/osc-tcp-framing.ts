@@ -7,7 +7,12 @@
  *   bytes inside the packet are escaped as ESC ESC_END / ESC ESC_ESC. OSC 1.1
  *   senders also put an END *before* each packet ("double END") to flush line
  *   noise, so empty frames are skipped rather than treated as errors.
- * - `length` (OSC 1.0, some older tools): a big-endian int32 byte count, then the packet.
+ * - `length` (OSC 1.0; liblo's `osc.tcp://`, so `oscsend` and everything built on
+ *   liblo): a big-endian int32 byte count, then the packet.
+ *
+ * The listener's default is `auto`: each connection's framing is told from its
+ * first bytes (detectFraming), so both kinds of client work on one port without
+ * the operator knowing which their tool uses.
  *
  * Decoders are fed the bytes as they arrive, in chunks cut anywhere, and hold at
  * most `maxFrameBytes` of an unfinished frame: a frame that would grow beyond
@@ -20,6 +25,30 @@
 
 export type OscTcpFraming = 'slip' | 'length';
 export const OSC_TCP_FRAMINGS: readonly OscTcpFraming[] = ['slip', 'length'];
+/** What the operator sets (--osc-tcp-framing): a framing, or `auto` (detected per connection, the default). */
+export type OscTcpFramingSetting = OscTcpFraming | 'auto';
+export const OSC_TCP_FRAMING_SETTINGS: readonly OscTcpFramingSetting[] = ['auto', 'slip', 'length'];
+
+/**
+ * A connection's framing from its first bytes:
+ * - a length prefix is a small big-endian int32: no packet we accept is over
+ *   MAX_OSC_PACKET_BYTES (8192), so it starts `00 00`;
+ * - SLIP starts with END (0xC0, OSC 1.1's double END), or, from single-END senders
+ *   (liblo with SLIP on, RFC 1055), directly with the packet: an OSC address `/`
+ *   or a bundle `#bundle`.
+ * `undecided`: not enough bytes yet (only a first 00). `unknown`: fits neither.
+ */
+export function detectFraming(first: Uint8Array): OscTcpFraming | 'undecided' | 'unknown' {
+  if (first.length === 0) return 'undecided';
+  const byte = first[0];
+  if (byte === SLIP_END || byte === 0x2f || byte === 0x23) return 'slip';
+  if (byte !== 0) return 'unknown';
+  if (first.length < 2) return 'undecided';
+  return first[1] === 0 ? 'length' : 'unknown';
+}
+
+/** How a log line names a framing. */
+export const FRAMING_LABELS: Record<OscTcpFraming, string> = { slip: 'SLIP framing (OSC 1.1)', length: 'length-prefixed framing (OSC 1.0)' };
 
 export const SLIP_END = 0xc0;
 export const SLIP_ESC = 0xdb;

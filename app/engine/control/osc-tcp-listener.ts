@@ -10,16 +10,24 @@
  * a frame over `maxFrameBytes` closes its connection (after a too-large error
  * reply); a peer that stops reading its feedback is dropped once
  * MAX_PENDING_WRITE_BYTES are queued for it, rather than buffering forever.
+ *
+ * Framing (`auto`, the default): each connection's framing is told from its first
+ * bytes (detectFraming), and replies and feedback go back in that framing. A new
+ * connection's feedback catch-up waits up to DETECT_WAIT_MS for those bytes (a
+ * liblo client writes as soon as it connects); a surface that only listens gets it
+ * then, in SLIP (OSC 1.1's framing) unless a framing is forced. Bytes that fit neither framing are reported (a log
+ * line and the `unrecognised` counter) and read as SLIP, which resynchronises at
+ * the next END, so a sender we misjudged still has a chance.
  */
 import net from 'node:net';
-import { createFrameDecoder, encodeFrame, type OscTcpFraming } from './osc-tcp-framing.js';
+import { createFrameDecoder, detectFraming, encodeFrame, FRAMING_LABELS, type FrameDecoder, type OscTcpFraming, type OscTcpFramingSetting } from './osc-tcp-framing.js';
 
 /** Configuration of the OSC-over-TCP listener (CLI: --osc-tcp-port, --osc-tcp-framing, --no-osc-tcp). */
 export interface OscTcpOptions {
   /** Absent = the UDP listener's port number (TCP and UDP ports are separate namespaces). 0 picks a free port. */
   port?: number;
-  /** Default 'slip' (OSC 1.1). */
-  framing?: OscTcpFraming;
+  /** Default 'auto': told per connection from its first bytes. */
+  framing?: OscTcpFramingSetting;
   /** Simultaneous connections; default DEFAULT_MAX_TCP_CONNECTIONS. */
   maxConnections?: number;
 }
@@ -32,6 +40,8 @@ const MAX_PENDING_WRITE_BYTES = 256 * 1024;
 const KEEPALIVE_MS = 10_000;
 /** After a framing error: how long a peer gets to read our error reply and close before we cut it off. */
 const CLOSE_GRACE_MS = 2000;
+/** How long a new connection's feedback catch-up waits for its first bytes (auto framing), before going out in SLIP. */
+const DETECT_WAIT_MS = 250;
 
 /** One connected peer, as the OSC server sees it. */
 export interface OscTcpConnection {
@@ -46,7 +56,7 @@ export interface OscTcpConnection {
 export interface OscTcpListenerOptions {
   host: string;
   port: number;
-  framing: OscTcpFraming;
+  framing: OscTcpFramingSetting;
   maxConnections: number;
   maxFrameBytes: number;
   /** Normalised source IPs allowed to connect; empty = any. */
@@ -63,6 +73,8 @@ export interface OscTcpListenerOptions {
   onOversized(connection: OscTcpConnection, message: string): void;
   /** A connection was refused (allow list, connection limit). */
   onRefused(): void;
+  /** Auto framing: a connection's first bytes fit neither framing (it is then read as SLIP). */
+  onUnrecognised?(connection: OscTcpConnection): void;
   log(line: string): void;
 }
 
@@ -74,6 +86,12 @@ interface Peer extends OscTcpConnection {
   socket: net.Socket;
   /** Closing after a framing error: nothing more is read or written. */
   closing: boolean;
+  /** The framing replies and feedback go out in: the detected one, or SLIP until then. */
+  framing: OscTcpFraming;
+  /** Whether the framing is settled (forced, or detected from the first bytes). */
+  detected: boolean;
+  /** Has had its feedback catch-up, so broadcasts reach it. */
+  ready: boolean;
 }
 
 export class OscTcpListener {
@@ -99,8 +117,15 @@ export class OscTcpListener {
     return listener;
   }
 
-  get framing(): OscTcpFraming {
+  get framing(): OscTcpFramingSetting {
     return this.options.framing;
+  }
+
+  /** Open connections by the framing they use (auto: as detected so far; undetected ones count as SLIP). */
+  connectionsByFraming(): Record<OscTcpFraming, number> {
+    const counts = { slip: 0, length: 0 };
+    for (const peer of this.peers) counts[peer.framing]++;
+    return counts;
   }
 
   get maxConnections(): number {
@@ -114,8 +139,11 @@ export class OscTcpListener {
   /** Sends one packet to every connection (feedback). */
   broadcast(packet: Uint8Array): void {
     if (this.peers.size === 0) return;
-    const frame = encodeFrame(this.options.framing, packet);
-    for (const peer of this.peers) this.write(peer, frame);
+    const frames: Partial<Record<OscTcpFraming, Uint8Array>> = {};
+    for (const peer of this.peers) {
+      if (!peer.ready) continue;
+      this.write(peer, (frames[peer.framing] ??= encodeFrame(peer.framing, packet)));
+    }
   }
 
   async stop(): Promise<void> {
@@ -144,14 +172,55 @@ export class OscTcpListener {
     }
     socket.setNoDelay(true); // feedback is small and should not wait for Nagle
     socket.setKeepAlive(true, KEEPALIVE_MS);
-    const peer: Peer = { ip, label, socket, closing: false, send: (packet) => this.write(peer, encodeFrame(options.framing, packet)) };
+    const forced = options.framing === 'auto' ? null : options.framing;
+    const peer: Peer = {
+      ip,
+      label,
+      socket,
+      closing: false,
+      framing: forced ?? 'slip',
+      detected: forced !== null,
+      ready: false,
+      send: (packet) => this.write(peer, encodeFrame(peer.framing, packet)),
+    };
+    let catchUpTimer: NodeJS.Timeout | undefined;
+    const catchUp = () => {
+      clearTimeout(catchUpTimer);
+      if (peer.ready || socket.destroyed) return;
+      options.onConnect(peer); // before it is ready, so it does not also get the catch-up the server sends everyone else
+      peer.ready = true;
+    };
     socket.on('close', () => {
+      clearTimeout(catchUpTimer);
       if (this.peers.delete(peer)) options.log(`${label}: disconnected`);
     });
-    const decoder = createFrameDecoder(options.framing, options.maxFrameBytes);
+    let decoder: FrameDecoder | null = forced ? createFrameDecoder(forced, options.maxFrameBytes) : null;
+    /** Auto framing: what arrived before the framing was known (only ever a first 00 byte, then the chunk that settles it). */
+    let head: Uint8Array = new Uint8Array(0);
     socket.on('data', (chunk: Buffer) => {
       if (peer.closing) return;
-      const { frames, error } = decoder.push(chunk);
+      let bytes: Uint8Array = chunk;
+      if (!decoder) {
+        head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+        const guess = detectFraming(head);
+        if (guess === 'undecided') return;
+        bytes = head;
+        if (guess === 'unknown') {
+          const hex = [...head.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+          options.log(
+            `${label}: first bytes ${hex} fit neither OSC TCP framing (SLIP starts with c0, / or #; a length prefix with 00 00); reading it as SLIP. If this sender frames otherwise, set --osc-tcp-framing`,
+          );
+          options.onUnrecognised?.(peer);
+        } else {
+          if (peer.ready && guess !== peer.framing) options.log(`${label}: ${FRAMING_LABELS[guess]} detected after its feedback catch-up went out in SLIP; replies from now on in its framing`);
+          else options.log(`${label}: ${FRAMING_LABELS[guess]}`);
+          peer.framing = guess;
+        }
+        peer.detected = true;
+        decoder = createFrameDecoder(peer.framing, options.maxFrameBytes);
+      }
+      catchUp();
+      const { frames, error } = decoder.push(bytes);
       for (const frame of frames) {
         if (socket.destroyed) return;
         options.onPacket(frame, peer);
@@ -162,8 +231,10 @@ export class OscTcpListener {
       }
     });
     options.log(`${label}: connected`);
-    options.onConnect(peer);
     this.peers.add(peer); // 'close' comes asynchronously, after this, even if the socket failed meanwhile
+    // Read first, write after: a fire-and-forget sender (oscsend) writes and closes at once, and a catch-up
+    // written before its bytes are read fails with EPIPE, which tore the socket down with the message unread.
+    catchUpTimer = setTimeout(catchUp, DETECT_WAIT_MS);
   }
 
   /** Ends the connection once queued replies are flushed; cuts it off if the peer does not close in time. */

@@ -10,6 +10,7 @@ import type { ControlStatus } from '../../../app/contract/index.js';
 import { useEngine } from '../engine-context.js';
 import { setPageToken } from '../transport.js';
 import './model-picker.css';
+import { ControlSourcesStatus } from './ControlSourcesStatus.js';
 
 function counters(c: ControlStatus['http']): string {
   return `${c.dispatched} done · ${c.rejected} refused · ${c.rateLimited} rate-limited`;
@@ -60,9 +61,10 @@ export function RemoteControl({ control, disabled }: { control: ControlStatus | 
           <span className="model-picker-label">OSC</span>
           <p className="model-picker-hint">
             {control.osc
-              ? `UDP ${control.osc.host}:${control.osc.port}${control.osc.tcp ? `, TCP ${control.osc.tcp.port} (${control.osc.tcp.framing}, ${control.osc.tcp.connections} connected)` : ''}${control.osc.allow.length ? `, from ${control.osc.allow.join(', ')}` : ''}${control.osc.feedback.length ? `; feedback to ${control.osc.feedback.join(', ')}` : ''}. ${counters(control.osc.counters)}`
+              ? `UDP ${control.osc.host}:${control.osc.port}${control.osc.tcp ? `, TCP ${control.osc.tcp.port} (${control.osc.tcp.framing}, ${control.osc.tcp.connections} connected${control.osc.tcp.unrecognised ? `, ${control.osc.tcp.unrecognised} unrecognised framing` : ''})` : ''}${control.osc.allow.length ? `, from ${control.osc.allow.join(', ')}` : ''}${control.osc.feedback.length ? `; feedback to ${control.osc.feedback.join(', ')}` : ''}. ${counters(control.osc.counters)}`
               : 'Off (start with --osc-port).'}
           </p>
+          <ControlSourcesStatus sources={control.sources} />
           <div className="model-picker-actions">
             <button type="button" className="button button--small" onClick={() => setOpen(false)}>
               Close

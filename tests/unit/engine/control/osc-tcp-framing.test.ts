@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   createFrameDecoder,
+  detectFraming,
   encodeFrame,
   LengthPrefixDecoder,
   lengthPrefixEncode,
@@ -148,5 +149,28 @@ describe('length prefix', () => {
   it('skips zero-length frames', () => {
     const p = Uint8Array.of(1);
     expect(feed(new LengthPrefixDecoder(8), [Uint8Array.of(0, 0, 0, 0), lengthPrefixEncode(p), Uint8Array.of(0, 0, 0, 0)]).frames).toEqual([p]);
+  });
+});
+
+describe('framing detection from the first bytes', () => {
+  it('tells SLIP (END, a bare address or bundle) from a length prefix (00 00), and waits on a lone 00', () => {
+    expect(detectFraming(Uint8Array.of())).toBe('undecided');
+    expect(detectFraming(Uint8Array.of(0x00))).toBe('undecided');
+    expect(detectFraming(Uint8Array.of(SLIP_END, 0x2f))).toBe('slip');
+    expect(detectFraming(new TextEncoder().encode('/cyclorama/go'))).toBe('slip');
+    expect(detectFraming(new TextEncoder().encode('#bundle'))).toBe('slip');
+    expect(detectFraming(Uint8Array.of(0x00, 0x00, 0x00, 0x18))).toBe('length');
+    expect(detectFraming(lengthPrefixEncode(new Uint8Array(8192)))).toBe('length');
+    expect(detectFraming(new TextEncoder().encode('GET / HTTP/1.1'))).toBe('unknown');
+    expect(detectFraming(Uint8Array.of(0x00, 0x01, 0x00, 0x00))).toBe('unknown'); // declares 65536: no OSC packet we take is that big
+  });
+
+  it('every SLIP and length frame an encoder makes is detected as its own framing', () => {
+    fc.assert(
+      fc.property(fc.oneof(packet, slipHeavyPacket), (p) => {
+        expect(detectFraming(slipEncode(p))).toBe('slip');
+        expect(detectFraming(lengthPrefixEncode(p))).toBe('length');
+      }),
+    );
   });
 });
