@@ -9,13 +9,38 @@
  */
 import { useEffect, useRef } from 'react';
 
-export type ShortcutAction = 'go' | 'black' | 'freeze' | 'restore' | 'focusPrompt' | 'focusSeed' | 'back' | 'safePlate' | 'standbyPrevious' | 'standbyNext' | 'preflight';
+export type ShortcutAction =
+  | 'go'
+  | 'black'
+  | 'freeze'
+  | 'restore'
+  | 'focusPrompt'
+  | 'focusSeed'
+  | 'back'
+  | 'safePlate'
+  | 'standbyPrevious'
+  | 'standbyNext'
+  | 'preflight'
+  | 'newCue'
+  | 'fireByNumber'
+  | 'cueSelect'
+  | 'cueSelectExtend'
+  | 'cueStandby'
+  | 'cueMoveUp'
+  | 'cueMoveDown';
 
 export interface ShortcutDef {
   /** KeyboardEvent.code values that trigger it (layout-independent for letters). */
   codes: readonly string[];
   /** What the key cap on the button shows. */
   label: string;
+  /**
+   * Keys that act only with focus on a cue row ('cue list'), or that the cue list reads itself
+   * (digits, modified keys): the global handler leaves them to it (useKeyClaim below).
+   */
+  scope?: 'cue list';
+  /** What it does, in words, for the hotkey map. */
+  help?: string;
 }
 
 export const SHORTCUTS: Record<ShortcutAction, ShortcutDef> = {
@@ -32,7 +57,42 @@ export const SHORTCUTS: Record<ShortcutAction, ShortcutDef> = {
   standbyNext: { codes: ['ArrowDown'], label: '↓' },
   // Show-ready preflight (K for "check").
   preflight: { codes: ['KeyK'], label: 'K' },
+  // Cue list (CueList.tsx). N: a new cue after the selected one, its prompt focused in the inspector.
+  newCue: { codes: ['KeyN'], label: 'N', help: 'new cue after the selected one (Ctrl+Enter too)' },
+  // Fire by number: type the number, Enter fires it; Esc clears it; ⌫ corrects it. Space stays GO.
+  fireByNumber: { codes: [], label: '0-9 ⏎', scope: 'cue list', help: 'type a cue number, Enter fires it (Esc clears)' },
+  // With focus on a cue row (one Tab stop): ↑/↓ select, Shift+↑/↓ extend, Enter puts the cue on standby (GO fires it).
+  cueSelect: { codes: [], label: '↑ ↓', scope: 'cue list', help: 'select the previous / next cue (focus in the cue list)' },
+  cueSelectExtend: { codes: [], label: 'Shift+↑ ↓', scope: 'cue list', help: 'extend the selection (Shift/Ctrl-click too)' },
+  cueStandby: { codes: [], label: '⏎', scope: 'cue list', help: 'put the focused cue on standby' },
+  cueMoveUp: { codes: [], label: 'Alt+↑', scope: 'cue list', help: 'move the selected cue up (drag too)' },
+  cueMoveDown: { codes: [], label: 'Alt+↓', scope: 'cue list', help: 'move the selected cue down' },
 };
+
+/**
+ * A component that reads some keys itself (the cue list: digits, arrows on its rows) claims them:
+ * the global handler asks every claim first, and a claim that returns true has handled the key
+ * (nothing else runs). Claims are asked only outside text fields.
+ */
+type KeyClaim = (event: KeyboardEvent) => boolean;
+const claims = new Set<{ current: KeyClaim }>();
+
+export function useKeyClaim(claim: KeyClaim): void {
+  const latest = useRef(claim);
+  latest.current = claim;
+  useEffect(() => {
+    const entry = latest;
+    claims.add(entry);
+    return () => void claims.delete(entry);
+  }, []);
+}
+
+function claimed(event: KeyboardEvent): boolean {
+  for (const claim of claims) {
+    if (claim.current(event)) return true;
+  }
+  return false;
+}
 
 export function isTextField(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -61,11 +121,15 @@ export function useShortcuts(handlers: Partial<Record<ShortcutAction, () => void
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.ctrlKey || event.metaKey || event.altKey) return;
       if (isTextField(event.target)) {
-        if (event.key === 'Escape' && event.target instanceof HTMLElement) event.target.blur();
+        if (event.key === 'Escape' && !event.ctrlKey && !event.metaKey && !event.altKey && event.target instanceof HTMLElement) event.target.blur();
         return;
       }
+      if (claimed(event)) {
+        event.preventDefault();
+        return;
+      }
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
       const action = actionFor(event.code);
       if (!action) return;
       // Stop Space scrolling or "clicking" a focused button, and "/" opening find.
