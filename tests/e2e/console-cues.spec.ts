@@ -277,7 +277,7 @@ test('at 1280x800 the list shows 8+ rows with a cue selected, and the standby cu
     page.getByTestId('cue-list').evaluate((list) => {
       const box = list.getBoundingClientRect();
       const view = { top: Math.max(box.top, 0), bottom: Math.min(box.bottom, window.innerHeight) };
-      return [...list.querySelectorAll('[role="option"]')].filter((row) => {
+      return Array.from(list.querySelectorAll('[role="option"]')).filter((row) => {
         const r = row.getBoundingClientRect();
         return r.top >= view.top - 1 && r.bottom <= view.bottom + 1;
       }).length;
