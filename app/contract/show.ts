@@ -276,6 +276,14 @@ const cuePatchSchema = z
   .partial();
 export type CuePatch = z.infer<typeof cuePatchSchema>;
 
+/** What one edit may change on several cues at once: everything but the number (numbers are unique). */
+const multiCuePatchSchema = cuePatchSchema.omit({ number: true });
+export type MultiCuePatch = z.infer<typeof multiCuePatchSchema>;
+
+/** Renumbering: the first new number and the step between numbers (QLab's "Renumber Selected Cues"). */
+export const MAX_RENUMBER_START = 99_999;
+export const MAX_RENUMBER_STEP = 1000;
+
 const keyframePatchSchema = z
   .object({
     timeMs: z.number().int().min(0).max(MAX_TIMELINE_MS),
@@ -305,6 +313,19 @@ export const showCommandSchemas = [
   z.object({ type: z.literal('updateCue'), cueId: idSchema, patch: cuePatchSchema }),
   z.object({ type: z.literal('deleteCue'), cueId: idSchema }),
   z.object({ type: z.literal('moveCue'), cueId: idSchema, toIndex: z.number().int().min(0) }),
+  /** One edit of several cues (multi-select in the console): one undo step. */
+  z.object({ type: z.literal('updateCues'), cueIds: z.array(idSchema).min(1).max(MAX_CUES), patch: multiCuePatchSchema }),
+  /**
+   * Give cues new numbers `start`, `start + step`, ... in list order: the cues in `cueIds`, or all
+   * cues when absent. One undo step. Numbers are addresses (OSC /cue/N/fire, MSC, Companion), so
+   * they follow the new numbers; a number another cue keeps is refused.
+   */
+  z.object({
+    type: z.literal('renumberCues'),
+    cueIds: z.array(idSchema).min(1).max(MAX_CUES).optional(),
+    start: z.number().min(0).max(MAX_RENUMBER_START),
+    step: z.number().positive().max(MAX_RENUMBER_STEP),
+  }),
   z.object({ type: z.literal('addKeyframe'), timeMs: z.number().int().min(0).max(MAX_TIMELINE_MS), patch: keyframePatchSchema.optional() }),
   z.object({ type: z.literal('updateKeyframe'), keyframeId: idSchema, patch: keyframePatchSchema }),
   z.object({ type: z.literal('deleteKeyframe'), keyframeId: idSchema }),

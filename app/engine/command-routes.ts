@@ -76,6 +76,8 @@ export function commandRoutes(to: CommandTargets) {
     updateCue: show,
     deleteCue: show,
     moveCue: show,
+    updateCues: show,
+    renumberCues: show,
     addKeyframe: show,
     updateKeyframe: show,
     deleteKeyframe: show,

@@ -4,18 +4,18 @@
  * undo history). Ids are deterministic: the next free `c<n>` / `k<n>`.
  */
 import type { Command } from '../contract/commands.js';
-import { MAX_CUES, MAX_KEYFRAMES, type Cue, type CuePatch, type Keyframe, type KeyframePatch, type Show, type ShowLook } from '../contract/show.js';
+import { MAX_CUES, MAX_KEYFRAMES, type Cue, type CuePatch, type MultiCuePatch, type Keyframe, type KeyframePatch, type Show, type ShowLook } from '../contract/show.js';
 import { checkConsistency } from './show-file.js';
 import { editLabel } from './edit-label.js';
 
 export type EditCommand = Extract<
   Command,
   {
-    type: 'addCue' | 'updateCue' | 'deleteCue' | 'moveCue' | 'addKeyframe' | 'updateKeyframe' | 'deleteKeyframe' | 'updateTimeline' | 'updateShow';
+    type: 'addCue' | 'updateCue' | 'updateCues' | 'renumberCues' | 'deleteCue' | 'moveCue' | 'addKeyframe' | 'updateKeyframe' | 'deleteKeyframe' | 'updateTimeline' | 'updateShow';
   }
 >;
 
-const EDIT_TYPES = new Set<string>(['addCue', 'updateCue', 'deleteCue', 'moveCue', 'addKeyframe', 'updateKeyframe', 'deleteKeyframe', 'updateTimeline', 'updateShow']);
+const EDIT_TYPES = new Set<string>(['addCue', 'updateCue', 'updateCues', 'renumberCues', 'deleteCue', 'moveCue', 'addKeyframe', 'updateKeyframe', 'deleteKeyframe', 'updateTimeline', 'updateShow']);
 
 export function isEditCommand(command: Command): command is EditCommand {
   return EDIT_TYPES.has(command.type);
@@ -54,6 +54,74 @@ export function nextCueNumber(cues: readonly Cue[]): string {
   return String(candidate);
 }
 
+/** Longest cue number (contract/show.ts). */
+const MAX_CUE_NUMBER_LENGTH = 12;
+
+/** A number as a cue number: at most 3 decimals, no float noise ("2.5", not "2.4999999"). */
+export function formatCueNumber(value: number): string {
+  return String(Number(value.toFixed(3)));
+}
+
+/**
+ * The number of a cue inserted at `index` (between the cues before and after it),
+ * as QLab does: the next whole number when it fits before the next cue ("1", "2" -> "3"
+ * at the end; "1" .. "5" -> "2"), else a decimal between them ("2" .. "3" -> "2.5",
+ * "2" .. "2.5" -> "2.3"), never a number out of list order. When no free number fits
+ * (non-numeric neighbours, no room at 3 decimals) it falls back to the next whole
+ * number after the largest.
+ */
+export function insertedCueNumber(cues: readonly Cue[], index: number): string {
+  const used = new Set(cues.map((c) => c.number));
+  const numeric = (cue: Cue | undefined) => (cue && /^\d+(\.\d+)?$/.test(cue.number) ? Number(cue.number) : undefined);
+  // The nearest numbered cues on either side bound the new number.
+  let below: number | undefined;
+  for (let i = index - 1; i >= 0 && below === undefined; i--) below = numeric(cues[i]);
+  let above: number | undefined;
+  for (let i = index; i < cues.length && above === undefined; i++) above = numeric(cues[i]);
+  const fits = (n: number) => {
+    const text = formatCueNumber(n);
+    return (below === undefined || n > below) && (above === undefined || n < above) && !used.has(text) && text.length <= MAX_CUE_NUMBER_LENGTH;
+  };
+  const low = below ?? 0;
+  const whole = Math.floor(low) + 1;
+  if (fits(whole)) return formatCueNumber(whole);
+  if (above !== undefined) {
+    for (let decimals = 1; decimals <= 3; decimals++) {
+      const unit = 10 ** -decimals;
+      const middle = Math.round((low + above) / 2 / unit) * unit;
+      if (fits(middle)) return formatCueNumber(middle);
+      // The rounded middle may land on a neighbour: try the steps next to it.
+      for (const candidate of [middle + unit, middle - unit]) if (fits(candidate)) return formatCueNumber(candidate);
+    }
+  }
+  return nextCueNumber(cues);
+}
+
+/**
+ * New numbers `start`, `start + step`, ... for the cues with these ids, in list order.
+ * Refused (with the clash named) when a new number is one that another cue keeps.
+ */
+export function renumberedCues(cues: readonly Cue[], ids: ReadonlySet<string> | null, start: number, step: number): { ok: true; cues: Cue[] } | { ok: false; field: string; message: string } {
+  const targets = cues.filter((c) => ids === null || ids.has(c.id));
+  if (targets.length === 0) return { ok: false, field: 'cueIds', message: 'none of these cues is in the show' };
+  const kept = new Map(cues.filter((c) => ids !== null && !ids.has(c.id)).map((c) => [c.number, c]));
+  const numbers = new Map<string, string>();
+  for (const [i, cue] of targets.entries()) {
+    const number = formatCueNumber(start + i * step);
+    if (number.length > MAX_CUE_NUMBER_LENGTH) return { ok: false, field: 'start', message: `cue number "${number}" is longer than ${MAX_CUE_NUMBER_LENGTH} characters` };
+    const other = kept.get(number);
+    if (other) {
+      return {
+        ok: false,
+        field: 'start',
+        message: `renumbering would give two cues the number "${number}" (it stays on cue "${other.name || other.look.prompt || other.id}"); choose another start or step, or renumber all cues`,
+      };
+    }
+    numbers.set(cue.id, number);
+  }
+  return { ok: true, cues: cues.map((c) => (numbers.has(c.id) ? { ...c, number: numbers.get(c.id) as string } : c)) };
+}
+
 function patchLook(look: ShowLook, patch: CuePatch | KeyframePatch): ShowLook {
   const next: ShowLook = { ...look };
   if (patch.prompt !== undefined) next.prompt = patch.prompt;
@@ -81,9 +149,13 @@ function recordedLook(onAir: ShowLook): ShowLook {
   };
 }
 
-function patchCue(cue: Cue, patch: CuePatch): Cue {
+function patchCue(cue: Cue, patch: CuePatch | MultiCuePatch): Cue {
   const next: Cue = { ...cue, look: patchLook(cue.look, patch) };
-  if (patch.number !== undefined) next.number = patch.number;
+  if ('number' in patch && patch.number !== undefined) next.number = patch.number;
+  if (patch.triggerTimecode !== undefined) {
+    if (patch.triggerTimecode === null) delete next.triggerTimecode;
+    else next.triggerTimecode = patch.triggerTimecode;
+  }
   if (patch.name !== undefined) next.name = patch.name;
   if (patch.transition !== undefined) next.transition = { ...patch.transition };
   if (patch.notes !== undefined) next.notes = patch.notes;
@@ -138,7 +210,7 @@ function applyEditUnchecked(show: Show, edit: EditCommand, onAir: ShowLook): Edi
       if (edit.afterCueId !== undefined && at === 0) return missingCue(edit.afterCueId);
       const base: Cue = {
         id,
-        number: nextCueNumber(show.cues),
+        number: insertedCueNumber(show.cues, at),
         name: '',
         look: recordedLook(onAir),
         transition: { durationMs: 2000, curve: 'ease-in-out' },
@@ -157,6 +229,19 @@ function applyEditUnchecked(show: Show, edit: EditCommand, onAir: ShowLook): Edi
       const cues = [...show.cues];
       cues[index] = patchCue(show.cues[index] as Cue, edit.patch);
       return { ok: true, show: { ...show, cues } };
+    }
+    case 'updateCues': {
+      const ids = new Set(edit.cueIds);
+      const missing = edit.cueIds.find((id) => cueIndex(id) < 0);
+      if (missing !== undefined) return missingCue(missing);
+      return { ok: true, show: { ...show, cues: show.cues.map((c) => (ids.has(c.id) ? patchCue(c, edit.patch) : c)) } };
+    }
+    case 'renumberCues': {
+      const missing = edit.cueIds?.find((id) => cueIndex(id) < 0);
+      if (missing !== undefined) return missingCue(missing);
+      const renumbered = renumberedCues(show.cues, edit.cueIds ? new Set(edit.cueIds) : null, edit.start, edit.step);
+      if (!renumbered.ok) return renumbered;
+      return { ok: true, show: { ...show, cues: renumbered.cues } };
     }
     case 'deleteCue': {
       const index = cueIndex(edit.cueId);

@@ -28,14 +28,22 @@ export type ShortcutAction =
   | 'keyframeNudge'
   | 'keyframeNudgeCoarse'
   | 'keyframeEdit'
-  | 'keyframeDelete';
+  | 'keyframeDelete'
+  | 'newCue'
+  | 'fireByNumber'
+  | 'cueSelect'
+  | 'cueSelectExtend'
+  | 'cueStandby'
+  | 'cueMoveUp'
+  | 'cueMoveDown';
 
 /**
  * Where a key works. 'console': anywhere outside a text field, bound by useShortcuts below.
  * The others are bound by their component while focus is inside it (the timeline's keys only
- * when the timeline has focus, so ← → never move a keyframe by surprise).
+ * when the timeline has focus, so ← → never move a keyframe by surprise). 'cue list': keys the cue list
+ * reads itself (digits, arrows on its rows, modified keys); the global handler leaves them to it (useKeyClaim).
  */
-export type ShortcutScope = 'console' | 'text field' | 'timeline' | 'focused keyframe';
+export type ShortcutScope = 'console' | 'text field' | 'timeline' | 'focused keyframe' | 'cue list';
 
 export interface ShortcutDef {
   /** KeyboardEvent.code values that trigger it (layout-independent for letters). */
@@ -72,12 +80,47 @@ export const SHORTCUTS: Record<ShortcutAction, ShortcutDef> = {
   keyframeNudgeCoarse: { codes: ['ArrowLeft', 'ArrowRight'], label: 'Shift ← →', description: 'Move the keyframe 1 s earlier / later', scope: 'focused keyframe' },
   keyframeEdit: { codes: ['Enter'], label: 'Enter', description: 'Edit the keyframe (prompt, time, seed, input)', scope: 'focused keyframe' },
   keyframeDelete: { codes: ['Delete'], label: 'Del', description: 'Delete the keyframe (asks first)', scope: 'focused keyframe' },
+  // Cue list (CueList.tsx). N: a new cue after the selected one, its prompt focused in the inspector.
+  newCue: { codes: ['KeyN'], label: 'N', description: 'New cue after the selected one (Ctrl+Enter too)' },
+  // Fire by number: type the number, Enter fires it; Esc clears it; ⌫ corrects it. Space stays GO.
+  fireByNumber: { codes: [], label: '0-9 ⏎', scope: 'cue list', description: 'Type a cue number, Enter fires it (Esc clears)' },
+  // With focus on a cue row (one Tab stop): ↑/↓ select, Shift+↑/↓ extend, Enter puts the cue on standby (GO fires it).
+  cueSelect: { codes: [], label: '↑ ↓', scope: 'cue list', description: 'Select the previous / next cue (focus in the cue list)' },
+  cueSelectExtend: { codes: [], label: 'Shift+↑ ↓', scope: 'cue list', description: 'Extend the selection (Shift/Ctrl-click too)' },
+  cueStandby: { codes: [], label: '⏎', scope: 'cue list', description: 'Put the focused cue on standby' },
+  cueMoveUp: { codes: [], label: 'Alt+↑', scope: 'cue list', description: 'Move the selected cue up (drag too)' },
+  cueMoveDown: { codes: [], label: 'Alt+↓', scope: 'cue list', description: 'Move the selected cue down' },
 };
 
 /** Whether a key event triggers the shortcut (for the component-scoped keys). */
 export function matches(action: ShortcutAction, event: { code: string; key: string }): boolean {
   const def = SHORTCUTS[action];
   return (def.keys?.includes(event.key) ?? false) || def.codes.includes(event.code);
+}
+
+/**
+ * A component that reads some keys itself (the cue list: digits, arrows on its rows) claims them:
+ * the global handler asks every claim first, and a claim that returns true has handled the key
+ * (nothing else runs). Claims are asked only outside text fields.
+ */
+type KeyClaim = (event: KeyboardEvent) => boolean;
+const claims = new Set<{ current: KeyClaim }>();
+
+export function useKeyClaim(claim: KeyClaim): void {
+  const latest = useRef(claim);
+  latest.current = claim;
+  useEffect(() => {
+    const entry = latest;
+    claims.add(entry);
+    return () => void claims.delete(entry);
+  }, []);
+}
+
+function claimed(event: KeyboardEvent): boolean {
+  for (const claim of claims) {
+    if (claim.current(event)) return true;
+  }
+  return false;
 }
 
 export function isTextField(target: EventTarget | null): boolean {
@@ -106,11 +149,15 @@ export function useShortcuts(handlers: Partial<Record<ShortcutAction, () => void
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.ctrlKey || event.metaKey || event.altKey) return;
       if (isTextField(event.target)) {
-        if (event.key === 'Escape' && event.target instanceof HTMLElement) event.target.blur();
+        if (event.key === 'Escape' && !event.ctrlKey && !event.metaKey && !event.altKey && event.target instanceof HTMLElement) event.target.blur();
         return;
       }
+      if (claimed(event)) {
+        event.preventDefault();
+        return;
+      }
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
       const action = actionFor(event);
       if (!action) return;
       // Stop Space scrolling or "clicking" a focused button, and "/" opening find.

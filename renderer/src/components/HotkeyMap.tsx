@@ -13,6 +13,7 @@ const SCOPE_TITLES: Record<ShortcutScope, string> = {
   'text field': 'In a text field',
   timeline: 'Timeline (when it has focus)',
   'focused keyframe': 'A focused keyframe (Tab to it)',
+  'cue list': 'Cue list (Tab to a cue row; digits anywhere)',
 };
 
 export function HotkeyMap({ open, onClose }: { open: boolean; onClose: () => void }) {
