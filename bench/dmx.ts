@@ -43,7 +43,13 @@ const config = controlConfigSchema.parse({ dmx: { enabled: true, protocol: 'sacn
 // The bench sends GO on purpose faster than a desk would; the limiter is not what is measured.
 const source = await DmxSource.start({ config, hub, limiter: new RateLimiter({ perSecond: 1000, burst: 1000 }), log: () => {} });
 const senders = [1, 2, 3, 4].map(
-  (universe) => new SacnSender({ universe, port, useUnicastDestination: '127.0.0.1', defaultPacketOptions: { sourceName: `bench ${universe}`, priority: 100, useRawDmxValues: true, cid: randomBytes(16) } }),
+  (universe) =>
+    new SacnSender({
+      universe,
+      port,
+      useUnicastDestination: '127.0.0.1',
+      defaultPacketOptions: { sourceName: `bench ${universe}`, priority: 100, useRawDmxValues: true, cid: randomBytes(16) },
+    }),
 );
 try {
   if (engine.state().model.status !== 'running') throw new Error(`model did not start: ${JSON.stringify(engine.state().recentErrors)}`);
@@ -75,7 +81,9 @@ try {
   latencies.sort((a, b) => a - b);
   const p95 = latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.95) - 1)] ?? Number.NaN;
   print('dmx_to_look_on_air_ms', p95, 'ms');
-  console.log(`# ${latencies.length}/${TRIALS} GOs reached the air; median ${(latencies[Math.floor(latencies.length / 2)] ?? Number.NaN).toFixed(1)} ms, ${W}x${H}, ${engine.state().model.provider}`);
+  console.log(
+    `# ${latencies.length}/${TRIALS} GOs reached the air; median ${(latencies[Math.floor(latencies.length / 2)] ?? Number.NaN).toFixed(1)} ms, ${W}x${H}, ${engine.state().model.provider}`,
+  );
 
   const output = () => engine.state().outputs.find((o) => o.kind === 'ndi');
   const before = output();

@@ -36,7 +36,11 @@ export async function runHeadless(options: HeadlessOptions): Promise<void> {
   // Opening the node to the network without a token would let anyone on the LAN drive the wall.
   const token = options.token ?? (isLoopbackHost(options.host) ? undefined : randomBytes(16).toString('hex'));
   const engine = await Engine.start(options.engine);
-  const { control, stopLogging } = await startControl(engine, { ...options, configDir: options.engine.configDir === undefined ? defaultConfigDir() : options.engine.configDir, ...(token ? { token } : {}) }, log);
+  const { control, stopLogging } = await startControl(
+    engine,
+    { ...options, configDir: options.engine.configDir === undefined ? defaultConfigDir() : options.engine.configDir, ...(token ? { token } : {}) },
+    log,
+  );
   const server = control.server;
   console.log(`Cyclorama console: ${server.url}${token ? `?token=${token}` : ''}`);
   if (control.osc) {

@@ -15,7 +15,19 @@ export type EditCommand = Extract<
   }
 >;
 
-const EDIT_TYPES = new Set<string>(['addCue', 'updateCue', 'updateCues', 'renumberCues', 'deleteCue', 'moveCue', 'addKeyframe', 'updateKeyframe', 'deleteKeyframe', 'updateTimeline', 'updateShow']);
+const EDIT_TYPES = new Set<string>([
+  'addCue',
+  'updateCue',
+  'updateCues',
+  'renumberCues',
+  'deleteCue',
+  'moveCue',
+  'addKeyframe',
+  'updateKeyframe',
+  'deleteKeyframe',
+  'updateTimeline',
+  'updateShow',
+]);
 
 export function isEditCommand(command: Command): command is EditCommand {
   return EDIT_TYPES.has(command.type);
@@ -101,7 +113,12 @@ export function insertedCueNumber(cues: readonly Cue[], index: number): string {
  * New numbers `start`, `start + step`, ... for the cues with these ids, in list order.
  * Refused (with the clash named) when a new number is one that another cue keeps.
  */
-export function renumberedCues(cues: readonly Cue[], ids: ReadonlySet<string> | null, start: number, step: number): { ok: true; cues: Cue[] } | { ok: false; field: string; message: string } {
+export function renumberedCues(
+  cues: readonly Cue[],
+  ids: ReadonlySet<string> | null,
+  start: number,
+  step: number,
+): { ok: true; cues: Cue[] } | { ok: false; field: string; message: string } {
   const targets = cues.filter((c) => ids === null || ids.has(c.id));
   if (targets.length === 0) return { ok: false, field: 'cueIds', message: 'none of these cues is in the show' };
   const kept = new Map(cues.filter((c) => ids !== null && !ids.has(c.id)).map((c) => [c.number, c]));

@@ -123,7 +123,7 @@ test('fire by number: "3 Enter" fires cue 3, the typed number shows while typing
   await expect(page.getByTestId('cue-row-3')).toHaveClass(/is-live/);
 });
 
-test('inserting after cue 2 makes 2.5 from cue 2\'s look without going live; a taken number says so', async ({ page, engine }) => {
+test("inserting after cue 2 makes 2.5 from cue 2's look without going live; a taken number says so", async ({ page, engine }) => {
   await openConsole(page, engine);
   await openShow(page, PROMPTS.slice(0, 3));
   await page.getByTestId('cue-row-2').click();
@@ -222,9 +222,7 @@ test('multi-select (Shift-click, Ctrl-click, Shift+↓) edits transition and con
 
   // One undo takes back all three.
   await page.getByTestId('show-undo').click();
-  await expect
-    .poll(async () => (await engineState(page, engine)).show?.document.cues.map((c) => c.continueMode))
-    .toEqual(['none', 'none', 'none', 'none', 'none']);
+  await expect.poll(async () => (await engineState(page, engine)).show?.document.cues.map((c) => c.continueMode)).toEqual(['none', 'none', 'none', 'none', 'none']);
 
   // Shift+↓ from a focused row extends the selection.
   await page.getByTestId('cue-row-4').focus();

@@ -104,7 +104,11 @@ describe('OSC with liblo as the client (listener as the CLI starts it)', () => {
     socket.write(Buffer.from('2f6379636c6f72616d612f70696e67002c000000c0', 'hex'));
     const pong = Buffer.concat([Buffer.from([0xc0]), Buffer.from('/cyclorama/pong\0,\0\0\0'), Buffer.from([0xc0])]);
     await waitUntil(() => Buffer.concat(chunks).includes(pong), { what: 'a SLIP-framed /cyclorama/pong' });
-    expect(Buffer.concat(chunks).subarray(0, 4).equals(Buffer.from([0, 0, 0, 0]))).toBe(false); // nothing length-framed before it
+    expect(
+      Buffer.concat(chunks)
+        .subarray(0, 4)
+        .equals(Buffer.from([0, 0, 0, 0])),
+    ).toBe(false); // nothing length-framed before it
     expect(Buffer.concat(chunks)[0]).toBe(0xc0);
     socket.destroy();
   });

@@ -82,7 +82,14 @@ beforeAll(async () => {
   midi = standInMidiPorts(['IAC Driver QLab MSC', 'Launchpad Mini MIDI 1', 'Other Port'], ['Launchpad Mini MIDI 1']);
   engine = await Engine.start({ initialPrompt: 'soft grey studio', configDir: null });
   hub = new ClientHub(engine, (line) => logLines.push(line));
-  sources = await ControlSources.start({ config: readControlConfig(configDir, (l) => logLines.push(l)), hub, engine, midi: () => ({ ok: true, value: midi }), log: (l) => logLines.push(l), dmxTickMs: 50 });
+  sources = await ControlSources.start({
+    config: readControlConfig(configDir, (l) => logLines.push(l)),
+    hub,
+    engine,
+    midi: () => ({ ok: true, value: midi }),
+    log: (l) => logLines.push(l),
+    dmxTickMs: 50,
+  });
   control = await startNetworkControl({ engine, hub, staticDir: 'dist/renderer', port: 0, sources, log: (line) => logLines.push(line) });
   client = await connectTestClient(`ws://127.0.0.1:${control.server.port}/ws`);
   await client.connection.send({ type: 'updateShow', settings: { goGuardMs: 0 } });
@@ -111,7 +118,12 @@ const refresh = async () => {
 };
 
 function sacnSender(universe: number, priority: number, name: string) {
-  const s = new SacnSender({ universe, port: sacnPort, useUnicastDestination: '127.0.0.1', defaultPacketOptions: { sourceName: name, priority, useRawDmxValues: true, cid: randomBytes(16) } });
+  const s = new SacnSender({
+    universe,
+    port: sacnPort,
+    useUnicastDestination: '127.0.0.1',
+    defaultPacketOptions: { sourceName: name, priority, useRawDmxValues: true, cid: randomBytes(16) },
+  });
   cleanups.push(() => s.close());
   return s;
 }
@@ -240,7 +252,13 @@ describe('DMX in over Art-Net (dmxnet library as the desk)', () => {
     await client.waitFor(() => state().program.panic === 'none');
     expect(source.status().counters).toMatchObject({ dispatched: 3, rejected: 0 });
 
-    const fenced = await DmxSource.start({ config: { ...config, port: await freeUdpPort(), allow: ['10.1.2.3'] }, hub, limiter: new RateLimiter(), log: (l) => log.push(l), tickMs: 50 });
+    const fenced = await DmxSource.start({
+      config: { ...config, port: await freeUdpPort(), allow: ['10.1.2.3'] },
+      hub,
+      limiter: new RateLimiter(),
+      log: (l) => log.push(l),
+      tickMs: 50,
+    });
     cleanups.push(() => fenced.stop());
     const stranger = await artnetSender(fenced.status().port, 0x21);
     stranger.setChannel(PANIC - 1, 100);
@@ -318,17 +336,33 @@ describe('MIDI control from a controller (with a stand-in for MidiPorts: no ALSA
     let seen = leds().length;
     press([0x90, 41, 127]); // standby down: c3
     await client.waitFor(() => show().standbyCueId === 'c3');
-    await waitUntil(() => leds().slice(seen).some((m) => m[1] === 40 && m[2] === 127), { what: () => `the cue 3 LED on; sent ${JSON.stringify(leds().slice(seen))}` });
+    await waitUntil(
+      () =>
+        leds()
+          .slice(seen)
+          .some((m) => m[1] === 40 && m[2] === 127),
+      { what: () => `the cue 3 LED on; sent ${JSON.stringify(leds().slice(seen))}` },
+    );
     expect(leds().slice(seen)).toContainEqual([0x90, 40, 127]);
     seen = leds().length;
     press([0x90, 36, 100]); // GO: fires c3, nothing left on standby
     press([0x80, 36, 0]);
     await client.waitFor(() => show().currentCueId === 'c3');
-    await waitUntil(() => leds().slice(seen).some((m) => m[0] === 0x90 && m[1] === 40 && m[2] === 0));
+    await waitUntil(() =>
+      leds()
+        .slice(seen)
+        .some((m) => m[0] === 0x90 && m[1] === 40 && m[2] === 0),
+    );
     seen = leds().length;
     press([0xb0, 64, 127]); // panic button (a CC)
     await client.waitFor(() => state().program.panic === 'black');
-    await waitUntil(() => leds().slice(seen).some((m) => m[0] === 0xb0 && m[1] === 64 && m[2] === 127), { what: () => `the panic LED on; sent ${JSON.stringify(leds().slice(seen))}` });
+    await waitUntil(
+      () =>
+        leds()
+          .slice(seen)
+          .some((m) => m[0] === 0xb0 && m[1] === 64 && m[2] === 127),
+      { what: () => `the panic LED on; sent ${JSON.stringify(leds().slice(seen))}` },
+    );
     press([0xb0, 64, 0]);
     await client.connection.send({ type: 'restore' });
     await client.waitFor(() => state().program.panic === 'none');

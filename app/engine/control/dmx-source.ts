@@ -85,7 +85,14 @@ export class DmxSource {
       },
       counters: { ...this.sink.counters },
       values: values
-        ? { master: values.master, crossfadeMs: values.crossfadeMs, promptBlend: values.promptBlend, strength: values.strength, input: values.input, cuePosition: values.cuePosition }
+        ? {
+            master: values.master,
+            crossfadeMs: values.crossfadeMs,
+            promptBlend: values.promptBlend,
+            strength: values.strength,
+            input: values.input,
+            cuePosition: values.cuePosition,
+          }
         : null,
     };
   }
@@ -97,7 +104,8 @@ export class DmxSource {
 
   private onStep(step: DmxStep): void {
     for (const problem of step.problems) this.log(`${this.sink.source}: ${problem}`);
-    if (step.signal === 'lost') this.log(`DMX signal lost (no source for ${this.options.config.sourceTimeoutMs} ms): holding the last values; GO needs a fresh rise when it is back`);
+    if (step.signal === 'lost')
+      this.log(`DMX signal lost (no source for ${this.options.config.sourceTimeoutMs} ms): holding the last values; GO needs a fresh rise when it is back`);
     if (step.commands.length === 0) return;
     const at = engineNowMs();
     const commands = step.commands;

@@ -87,7 +87,9 @@ export class MidiControlSource {
     const step = this.control.receive(bytes, showView(this.options.hub.state()));
     Object.assign(this.levels, step.levels);
     if (step.learned) {
-      this.log(`MIDI learn: ${step.learned.kind} ${step.learned.number} on channel ${step.learned.channel} -> ${step.learned.action}${step.learned.cue ? ` ${step.learned.cue}` : ''}`);
+      this.log(
+        `MIDI learn: ${step.learned.kind} ${step.learned.number} on channel ${step.learned.channel} -> ${step.learned.action}${step.learned.cue ? ` ${step.learned.cue}` : ''}`,
+      );
       this.options.onLearned?.(this.control.bindings);
       this.sendFeedback(this.options.hub.state(), true);
     }

@@ -136,7 +136,15 @@ export class MidiControl {
     for (const m of this.mappings) {
       if (m.kind === 'program' || isFader(m.action)) continue;
       const lit =
-        m.action === 'fireCue' ? m.cue !== undefined && m.cue === standbyNumber : m.action === 'panic' ? view.panic : m.action === 'go' ? view.standbyCueId !== null : m.action === 'restore' ? view.panic : false;
+        m.action === 'fireCue'
+          ? m.cue !== undefined && m.cue === standbyNumber
+          : m.action === 'panic'
+            ? view.panic
+            : m.action === 'go'
+              ? view.standbyCueId !== null
+              : m.action === 'restore'
+                ? view.panic
+                : false;
       const value = lit ? 127 : 0;
       const k = key(m);
       if (!all && this.sent.get(k) === value) continue;

@@ -212,7 +212,8 @@ export class OscTcpListener {
           );
           options.onUnrecognised?.(peer);
         } else {
-          if (peer.ready && guess !== peer.framing) options.log(`${label}: ${FRAMING_LABELS[guess]} detected after its feedback catch-up went out in SLIP; replies from now on in its framing`);
+          if (peer.ready && guess !== peer.framing)
+            options.log(`${label}: ${FRAMING_LABELS[guess]} detected after its feedback catch-up went out in SLIP; replies from now on in its framing`);
           else options.log(`${label}: ${FRAMING_LABELS[guess]}`);
           peer.framing = guess;
         }

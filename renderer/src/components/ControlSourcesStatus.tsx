@@ -20,7 +20,9 @@ export function ControlSourcesStatus({ sources }: { sources: Status | undefined 
           ? `${dmx.protocol === 'sacn' ? 'sACN' : 'Art-Net'} universe ${dmx.universe}, start address ${dmx.startAddress}, port ${dmx.port}${dmx.iface ? ` on ${dmx.iface}` : ''}: signal ${dmx.signal}${
               dmx.signal === 'lost' ? ' (holding the last values)' : ''
             }. ${dmx.packets.received} packets, ${dmx.packets.corrupt} malformed, ${dmx.packets.wrongUniverse} other universe${dmx.packets.refusedSources ? `, ${dmx.packets.refusedSources} from sources not allowed` : ''}; ${counters(dmx.counters)}.${
-              dmx.values ? ` Master ${percent(dmx.values.master)}, strength ${percent(dmx.values.strength)}, crossfade ${(dmx.values.crossfadeMs / 1000).toFixed(1)} s, cue select ${dmx.values.cuePosition || 'none'}.` : ''
+              dmx.values
+                ? ` Master ${percent(dmx.values.master)}, strength ${percent(dmx.values.strength)}, crossfade ${(dmx.values.crossfadeMs / 1000).toFixed(1)} s, cue select ${dmx.values.cuePosition || 'none'}.`
+                : ''
             }`
           : 'Off (enable "dmx" in control.json in the config folder).'}
       </p>

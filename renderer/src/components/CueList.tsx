@@ -95,7 +95,10 @@ export function CueList({ onBack, disabled }: { onBack: () => void; disabled: bo
     const snapshotShow = store.getSnapshot().state?.show;
     if (!snapshotShow) return;
     const list = snapshotShow.document.cues;
-    const current = reconcileSelection(rawSelection, list.map((c) => c.id));
+    const current = reconcileSelection(
+      rawSelection,
+      list.map((c) => c.id),
+    );
     // After the last selected cue (or at the end).
     const after = [...list].reverse().find((c) => current.ids.includes(c.id));
     const before = new Set(list.map((c) => c.id));

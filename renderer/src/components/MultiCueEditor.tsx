@@ -87,13 +87,25 @@ export function MultiCueEditor({ cues, disabled, onEscape }: { cues: readonly Cu
             onChange={(e) => setDuration(e.target.value)}
           />
         </label>
-        <select className="input input--compact" data-testid="multi-curve" value={curve} aria-label="curve of all selected" onChange={(e) => setCurve(e.target.value as Curve | '')}>
+        <select
+          className="input input--compact"
+          data-testid="multi-curve"
+          value={curve}
+          aria-label="curve of all selected"
+          onChange={(e) => setCurve(e.target.value as Curve | '')}
+        >
           <option value="">mixed curves</option>
           {CURVES.map((c) => (
             <option key={c}>{c}</option>
           ))}
         </select>
-        <select className="input input--compact" data-testid="multi-continue" value={mode} aria-label="continue of all selected" onChange={(e) => setMode(e.target.value as Cue['continueMode'] | '')}>
+        <select
+          className="input input--compact"
+          data-testid="multi-continue"
+          value={mode}
+          aria-label="continue of all selected"
+          onChange={(e) => setMode(e.target.value as Cue['continueMode'] | '')}
+        >
           <option value="">mixed continue</option>
           {MODES.map((m) => (
             <option key={m} value={m}>

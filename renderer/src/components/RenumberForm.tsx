@@ -72,7 +72,13 @@ export function RenumberForm({
       }}
     >
       <div className="cue-editor-row">
-        <select className="input input--compact" data-testid="renumber-scope" value={scope} aria-label="which cues" onChange={(e) => setScope(e.target.value as 'selected' | 'all')}>
+        <select
+          className="input input--compact"
+          data-testid="renumber-scope"
+          value={scope}
+          aria-label="which cues"
+          onChange={(e) => setScope(e.target.value as 'selected' | 'all')}
+        >
           <option value="all">all {cues.length} cues</option>
           <option value="selected" disabled={selectedIds.length === 0}>
             {selectedIds.length} selected

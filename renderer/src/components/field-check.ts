@@ -21,7 +21,8 @@ export const durationProblem = (label: string, text: string) => wholeNumberProbl
 
 export function promptProblem(prompt: string): string | null {
   if (prompt.trim() === '') return 'The prompt is empty: type what the wall should show (up to 1,000 characters).';
-  if (prompt.length > MAX_PROMPT_LENGTH) return `The prompt is ${prompt.length.toLocaleString('en-US')} characters: at most ${MAX_PROMPT_LENGTH.toLocaleString('en-US')}. Shorten it; nothing was cut.`;
+  if (prompt.length > MAX_PROMPT_LENGTH)
+    return `The prompt is ${prompt.length.toLocaleString('en-US')} characters: at most ${MAX_PROMPT_LENGTH.toLocaleString('en-US')}. Shorten it; nothing was cut.`;
   return null;
 }
 

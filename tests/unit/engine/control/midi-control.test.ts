@@ -14,7 +14,13 @@ const cues = [
   { id: 'c3', number: '3' },
 ];
 const view = (standbyCueId: string | null, panic = false): MidiShowView => ({ standbyCueId, cues, panic });
-const map = (kind: MidiMapping['kind'], channel: number, number: number, action: MidiMapping['action'], cue?: string): MidiMapping => ({ kind, channel, number, action, ...(cue ? { cue } : {}) });
+const map = (kind: MidiMapping['kind'], channel: number, number: number, action: MidiMapping['action'], cue?: string): MidiMapping => ({
+  kind,
+  channel,
+  number,
+  action,
+  ...(cue ? { cue } : {}),
+});
 
 describe('MIDI messages', () => {
   it('reads note-on, note-off (and note-on velocity 0), CC and program change on channels 1-16; nothing else', () => {
@@ -80,7 +86,15 @@ describe('MIDI control mappings', () => {
   });
 
   it('every command it sends is valid under the contract', () => {
-    const c = new MidiControl([map('note', 1, 1, 'go'), map('note', 1, 2, 'back'), map('note', 1, 3, 'panic'), map('note', 1, 4, 'restore'), map('note', 1, 5, 'fireCue', '2.5'), map('note', 1, 6, 'standbyDown'), map('cc', 1, 7, 'seed')]);
+    const c = new MidiControl([
+      map('note', 1, 1, 'go'),
+      map('note', 1, 2, 'back'),
+      map('note', 1, 3, 'panic'),
+      map('note', 1, 4, 'restore'),
+      map('note', 1, 5, 'fireCue', '2.5'),
+      map('note', 1, 6, 'standbyDown'),
+      map('cc', 1, 7, 'seed'),
+    ]);
     const commands = [1, 2, 3, 4, 5, 6].flatMap((n) => c.receive([0x90, n, 127], view('c1')).commands).concat(c.receive([0xb0, 7, 99], view('c1')).commands);
     expect(commands).toHaveLength(7);
     for (const command of commands) expect(commandSchema.safeParse(command).success).toBe(true);
@@ -88,7 +102,15 @@ describe('MIDI control mappings', () => {
 });
 
 describe('LED feedback, byte for byte', () => {
-  const c = () => new MidiControl([map('note', 1, 40, 'fireCue', '1'), map('note', 1, 41, 'fireCue', '2.5'), map('cc', 10, 64, 'panic'), map('note', 2, 36, 'go'), map('cc', 1, 7, 'master'), map('program', 1, 3, 'restore')]);
+  const c = () =>
+    new MidiControl([
+      map('note', 1, 40, 'fireCue', '1'),
+      map('note', 1, 41, 'fireCue', '2.5'),
+      map('cc', 10, 64, 'panic'),
+      map('note', 2, 36, 'go'),
+      map('cc', 1, 7, 'master'),
+      map('program', 1, 3, 'restore'),
+    ]);
 
   it('all at once for a controller that connects: the standby cue lit, panic and GO as they are; faders and program changes get none', () => {
     expect(c().feedback(view('c2'), true)).toEqual([

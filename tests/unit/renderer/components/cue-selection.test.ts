@@ -3,15 +3,7 @@
  * pure functions, no DOM.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  dropIndex,
-  NO_SELECTION,
-  reconcileSelection,
-  selectClick,
-  selectOnly,
-  selectStep,
-  typeCueNumber,
-} from '../../../../renderer/src/components/cue-selection.js';
+import { dropIndex, NO_SELECTION, reconcileSelection, selectClick, selectOnly, selectStep, typeCueNumber } from '../../../../renderer/src/components/cue-selection.js';
 
 const order = ['c1', 'c2', 'c3', 'c4', 'c5'];
 
