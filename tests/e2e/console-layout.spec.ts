@@ -271,6 +271,9 @@ test('timeline keyboard editing: focus a keyframe, Left/Right nudge it, Enter ed
   await openConsole(page, engine);
   await page.getByTestId('timeline-duration').fill('10');
   await page.getByTestId('timeline-duration').press('Enter');
+  // The click below lands at 50 % of the track: wait for the engine's 10 s before it (a slow engine
+  // answered after the click, and the keyframe landed at 50 % of the old 60 s).
+  await expect(page.getByTestId('timeline-position')).toContainText('/ 00:10.0');
   const track = page.getByTestId('timeline-track');
   const box = (await track.boundingBox())!;
   await page.mouse.click(box.x + box.width * 0.5, box.y + box.height / 2);
@@ -289,6 +292,7 @@ test('timeline keyboard editing: focus a keyframe, Left/Right nudge it, Enter ed
   await expect(page.getByTestId('keyframe-prompt')).toBeFocused();
   await page.getByTestId('keyframe-prompt').press('Escape');
   await key.focus();
+  await expect(key, 'the closed editor hands the focus back before Delete').toBeFocused();
   await page.keyboard.press('Delete');
   const confirm = page.getByTestId('keyframe-delete-confirm');
   await expect(confirm).toBeVisible();
@@ -297,6 +301,7 @@ test('timeline keyboard editing: focus a keyframe, Left/Right nudge it, Enter ed
   await expect(confirm).toHaveCount(0);
   await expect(key).toBeVisible();
   await key.focus();
+  await expect(key).toBeFocused();
   await page.keyboard.press('Delete');
   await expect(confirm).toBeVisible();
   await page.keyboard.press('Enter');

@@ -41,8 +41,9 @@ test('the Timecode panel sets the chase, the LTC port and a cue trigger; the sta
     });
 
     // A cue on standby: its trigger timecode is set from the panel; a malformed one is refused in words.
+    // (+ Cue adds the cue at once, from an empty prompt; nothing goes live.)
     await page.getByTestId('cue-add').click();
-    await page.getByTestId('cue-editor').getByTestId('cue-apply').click();
+    await client.waitFor(() => (client.latestState().show?.document.cues.length ?? 0) === 1);
     const trigger = panel.getByTestId('timecode-trigger');
     await trigger.fill('10:00:5');
     await trigger.press('Enter');

@@ -24,6 +24,8 @@ test('fake Electron screens: "+ Display" lists the attached displays and puts an
       { label: 'Built-in Retina', x: 0, y: 0, width: 1512, height: 982, primary: true },
       { label: 'LED processor A', x: 1512, y: 0, width: 3840, height: 2160, primary: false },
     ]);
+    // The console knows the displays once "+ Display" becomes a menu button (a click before that adds at once).
+    await expect(page.getByTestId('display-add')).toHaveAttribute('aria-expanded', 'false');
     await page.getByTestId('display-add').click();
     const picker = page.getByTestId('display-picker');
     await expect(picker.getByRole('menuitem')).toHaveText([/LED processor A.*3840×2160 at 1512,0/, /Built-in Retina.*primary/]);

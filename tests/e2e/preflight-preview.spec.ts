@@ -106,5 +106,6 @@ test('preview shows the standby cue before GO; after GO program shows it', async
     description: `preview mean ${preview!.mean.map(Math.round).join(',')}; program before ${programBefore.mean.map(Math.round).join(',')} (distance ${meanDistance(preview!, programBefore).toFixed(1)}); after GO ${programAfter!.mean.map(Math.round).join(',')} (distance ${meanDistance(preview!, programAfter!).toFixed(1)})`,
   });
   // Nothing left on standby: the Preview says so.
-  await expect(page.getByText('No cue on standby')).toBeVisible();
+  // (the standby line under GO says so too: look in the Preview monitor itself).
+  await expect(page.getByRole('region', { name: 'Preview monitor: the standby cue' }).getByText('No cue on standby')).toBeVisible();
 });

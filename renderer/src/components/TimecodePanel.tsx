@@ -199,7 +199,7 @@ export function TimecodePanel() {
             data-testid="timecode-offset"
           />
         </label>
-        <button type="submit" disabled={disabled}>
+        <button type="submit" className="button button--small" disabled={disabled}>
           Set offset
         </button>
         <span className="timecode-small">{settings.offsetMs} ms</span>
@@ -224,7 +224,7 @@ export function TimecodePanel() {
             data-testid="timecode-mtc-port"
           />
         </label>
-        <button type="submit" disabled={disabled}>
+        <button type="submit" className="button button--small" disabled={disabled}>
           Set
         </button>
       </form>
@@ -258,7 +258,7 @@ export function TimecodePanel() {
             onChange={(e) => setNdiChannel(Math.max(0, Math.min(63, Number(e.target.value) - 1 || 0)))}
           />
         </label>
-        <button type="submit" disabled={disabled}>
+        <button type="submit" className="button button--small" disabled={disabled}>
           Set
         </button>
       </form>
@@ -277,7 +277,7 @@ export function TimecodePanel() {
               data-testid="timecode-trigger"
             />
           </label>
-          <button type="submit" disabled={disabled}>
+          <button type="submit" className="button button--small" disabled={disabled}>
             {trigger.trim() === '' ? 'Clear trigger' : 'Set trigger'}
           </button>
         </form>
