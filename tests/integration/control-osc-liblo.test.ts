@@ -120,11 +120,12 @@ describe('OSC with liblo as the client (listener as the CLI starts it)', () => {
     const socket = net.connect({ port: tcpPort(), host: '127.0.0.1' });
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
-    await waitUntil(() => (control.osc!.status().tcp!.unrecognised ?? 0) === before + 1);
+    // At least one more: a connection of an earlier test may be judged late too; the log line below names this one's bytes.
+    await waitUntil(() => (control.osc!.status().tcp!.unrecognised ?? 0) >= before + 1);
     await waitUntil(() => logLines.some((l) => /osc tcp .*: first bytes 47 45 54 20 fit neither OSC TCP framing/.test(l)), { what: 'the unrecognised-framing log line' });
     socket.destroy();
     await client.connection.send({ type: 'getState' });
-    await client.waitFor(() => (lastState().control?.osc?.tcp?.unrecognised ?? 0) === before + 1);
+    await client.waitFor(() => (lastState().control?.osc?.tcp?.unrecognised ?? 0) >= before + 1);
     await oscsend(`osc.tcp://127.0.0.1:${tcpPort()}`, `${P}/seed`, 'i', '4105');
     await client.waitFor(() => seed() === 4105);
   });
