@@ -169,6 +169,7 @@ function recordedLook(onAir: ShowLook): ShowLook {
 function patchCue(cue: Cue, patch: CuePatch | MultiCuePatch): Cue {
   const next: Cue = { ...cue, look: patchLook(cue.look, patch) };
   if ('number' in patch && patch.number !== undefined) next.number = patch.number;
+  // The timecode the cue fires at when chasing (show/timecode-triggers.ts); null removes it.
   if (patch.triggerTimecode !== undefined) {
     if (patch.triggerTimecode === null) delete next.triggerTimecode;
     else next.triggerTimecode = patch.triggerTimecode;
@@ -185,11 +186,6 @@ function patchCue(cue: Cue, patch: CuePatch | MultiCuePatch): Cue {
   if (patch.gotoCueId !== undefined) {
     if (patch.gotoCueId === null) delete next.gotoCueId;
     else next.gotoCueId = patch.gotoCueId;
-  }
-  // The timecode the cue fires at when chasing (show/timecode-triggers.ts); null removes it.
-  if (patch.triggerTimecode !== undefined) {
-    if (patch.triggerTimecode === null) delete next.triggerTimecode;
-    else next.triggerTimecode = patch.triggerTimecode;
   }
   return next;
 }
