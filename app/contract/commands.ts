@@ -16,6 +16,7 @@ import { inputCommandSchemas } from './input-control.js';
 import { modelCommandSchemas } from './models.js';
 import { timecodeCommandSchemas } from './timecode.js';
 import { EXECUTION_PROVIDER_NAMES } from './providers.js';
+import { isSchedulable, scheduledAtSchema, scheduledIdSchema, SCHEDULABLE_COMMAND_TYPES } from './cluster.js';
 
 export { MAX_PROMPT_LENGTH, MAX_TRANSITION_MS, transitionCurveSchema, transitionSchema, type Transition, type TransitionCurve } from './primitives.js';
 
@@ -25,7 +26,8 @@ const seedSchema = z
   .min(0)
   .max(2 ** 31 - 1);
 
-export const commandSchema = z.discriminatedUnion('type', [
+/** Every command but the cluster's wrapper: what a scheduled action may carry (narrowed below). */
+const directCommandSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('setPrompt'),
     prompt: z.string().max(MAX_PROMPT_LENGTH),
@@ -75,6 +77,24 @@ export const commandSchema = z.discriminatedUnion('type', [
   ...modelCommandSchemas,
   // The machine's timecode inputs for the chase (contract/timecode.ts).
   ...timecodeCommandSchemas,
+]);
+
+export const commandSchema = z.discriminatedUnion('type', [
+  directCommandSchema,
+  /**
+   * Cluster (contract/cluster.ts): apply `command` from the first output tick at or
+   * after `at` (realtime ms since the Unix epoch); `id` makes a resend harmless.
+   */
+  z.object({
+    type: z.literal('scheduled'),
+    id: scheduledIdSchema,
+    at: scheduledAtSchema,
+    command: directCommandSchema.refine((command) => isSchedulable(command.type), {
+      message: `only ${SCHEDULABLE_COMMAND_TYPES.join(', ')} can be scheduled`,
+    }),
+  }),
+  /** Cluster: the node's clocks now (the reply's data.clock), for the director's offset check. */
+  z.object({ type: z.literal('clockProbe') }),
 ]);
 
 export type Command = z.infer<typeof commandSchema>;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { commandSchema } from './commands.js';
+import { clockReadingSchema, scheduleReplySchema } from './cluster.js';
 import { engineErrorSchema } from './errors.js';
 import { engineStateSchema } from './state.js';
 
@@ -27,7 +28,13 @@ export type ClientMessage = z.infer<typeof clientMessageSchema>;
  * and nobody else may see (the new token goes to the console that rotated it, and
  * never into the state every client receives).
  */
-export const replyDataSchema = z.object({ token: z.string().optional() });
+export const replyDataSchema = z.object({
+  token: z.string().optional(),
+  /** clockProbe: the node's clocks (contract/cluster.ts). */
+  clock: clockReadingSchema.optional(),
+  /** scheduled: whether it was a resend and how late it arrived. */
+  schedule: scheduleReplySchema.optional(),
+});
 export type ReplyData = z.infer<typeof replyDataSchema>;
 
 export const replyMessageSchema = z.object({

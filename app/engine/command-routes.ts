@@ -46,6 +46,10 @@ export interface CommandTargets {
   models: ModelTargets;
   /** The machine's timecode inputs (timecode/timecode-chase.ts): saved in timecode.json, the reader reopened. */
   timecodeInputs: (patch: Omit<CommandOf<'setTimecodeInputs'>, 'type'>) => CommandResult;
+  /** Cluster: holds an action for its instant, once per id (cluster/command-scheduler.ts). */
+  schedule: (command: CommandOf<'scheduled'>) => CommandResult;
+  /** Cluster: this node's clocks now, for the director's offset check. */
+  clockProbe: () => CommandResult;
 }
 
 /** What the library's commands reach; each replies with what happened (a download's progress follows in the state). */
@@ -122,6 +126,9 @@ export function commandRoutes(to: CommandTargets) {
     acceptLicence: ({ name }) => to.models.acceptLicence(name),
     // Timecode chase: which port carries MTC/LTC on this machine (the chase settings are the show's: updateShow).
     setTimecodeInputs: ({ type: _type, ...patch }) => to.timecodeInputs(patch),
+    // Cluster (contract/cluster.ts): a director's scheduled actions and clock probes.
+    scheduled: (command) => to.schedule(command),
+    clockProbe: () => to.clockProbe(),
     // Access token rotation is answered by the control plane (control/client-hub.ts), which
     // knows the connection that asked; it reaches the engine only where there is none.
     rotateToken: () => ({ ok: false, error: engineError('show-edit', 'Network control is not available here: there is no token to rotate.') }),

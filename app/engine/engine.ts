@@ -20,6 +20,7 @@ import type { EngineState } from '../contract/state.js';
 import { initialProgram, timedLook, type ProgramState } from '../show/program.js';
 import { systemClock, type EngineClock } from './clock.js';
 import { commandRoutes, routeCommand, type CommandRoutes } from './command-routes.js';
+import { CommandScheduler } from './cluster/command-scheduler.js';
 import { EngineStats } from './engine-stats.js';
 import { ProgramFeed } from './frames/program-feed.js';
 import { ProgramFrames } from './frames/program-frames.js';
@@ -135,6 +136,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly previews: CuePreviews;
   /** Show-ready checks (preflight/preflight-runner.ts). */
   private readonly preflight: PreflightRunner;
+  /** Cluster: a director's actions held for their instant (cluster/command-scheduler.ts). */
+  private readonly scheduler: CommandScheduler;
   /** The live inputs' rows, thumbnail and alerts, as the inference loop reports them (input-reports.ts). */
   private readonly inputs: InputReports;
   /** NDI sources found for the console's input picker (ndi/ndi-source-list.ts). */
@@ -269,6 +272,14 @@ export class Engine extends EventEmitter<EngineEvents> {
       onThumbnail: (message) => this.emit('thumbnail', message),
       onError,
     });
+    this.scheduler = new CommandScheduler({
+      clock,
+      // The held action goes through dispatch like any command; its reply reaches nobody, so a refusal is logged.
+      apply: (command) =>
+        void this.dispatch(command).then((result) => {
+          if (!result.ok) this.emit('log', `scheduled ${command.type} refused: ${result.error.message}`);
+        }),
+    });
     this.preflight = new PreflightRunner({
       clock,
       probeNdi: () => this.ndi.probeRuntime(),
@@ -314,6 +325,8 @@ export class Engine extends EventEmitter<EngineEvents> {
         acceptLicence: (name) => this.library.acceptLicence(name),
       },
       timecodeInputs: (patch) => this.timecode.setInputs(patch),
+      schedule: (command) => ({ ok: true, data: { schedule: this.scheduler.schedule(command) } }),
+      clockProbe: () => ({ ok: true, data: { clock: { realtimeMs: this.clock.wallMs(), engineMs: this.clock.nowMs() } } }),
     });
   }
 
@@ -523,6 +536,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (this.statsTimer) clearInterval(this.statsTimer);
     if (this.showTimer) clearInterval(this.showTimer);
     this.timecode.close();
+    this.scheduler.close();
     await this.library.stop();
     await this.previews.stop();
     await this.show.flush();
