@@ -44,17 +44,17 @@ test('MIDI learn from the console binds GO and panic, the bound note fires the c
 
     // Learn GO: Learn, then the controller's pad (note 60 on channel 1, pressed and released).
     await panel.getByTestId('midi-learn-go').click();
-    await expect(panel.getByTestId('midi-learning')).toContainText('Move a control for GO');
+    await expect(panel.getByTestId('midi-learning')).toContainText('Move a control for GO', { timeout: 20_000 });
     midi.inject(PAD, [0x90, 60, 100]);
     midi.inject(PAD, [0x80, 60, 0]);
     const rows = panel.getByTestId('midi-mapping');
-    await expect(rows).toHaveCount(1);
+    await expect(rows).toHaveCount(1, { timeout: 20_000 });
     await expect(rows.first()).toHaveText(/GO\s*Note 60\s*1\s*Remove/);
     await expect(panel.getByTestId('midi-learning')).toHaveCount(0);
     // Learning moved nothing on the wall.
     expect(show()!.currentCueId).toBeNull();
     // On the learn, every LED once: GO lit, there is a cue on standby.
-    await expect.poll(leds).toEqual([[0x90, 60, 127]]);
+    await expect.poll(leds, { timeout: 20_000 }).toEqual([[0x90, 60, 127]]);
 
     // The same pad again: GO fires the standby cue (cue 1); cue 2 comes to standby, GO stays lit (nothing sent).
     midi.inject(PAD, [0x90, 60, 100]);
@@ -65,12 +65,12 @@ test('MIDI learn from the console binds GO and panic, the bound note fires the c
 
     // Learn panic on a pad on channel 2: all LEDs once more (GO lit, panic dark).
     await panel.getByTestId('midi-learn-panic').click();
-    await expect(panel.getByTestId('midi-learning')).toContainText('Move a control for Panic');
+    await expect(panel.getByTestId('midi-learning')).toContainText('Move a control for Panic', { timeout: 20_000 });
     midi.inject(PAD, [0x91, 61, 127]);
     midi.inject(PAD, [0x81, 61, 0]);
-    await expect(rows).toHaveCount(2);
+    await expect(rows).toHaveCount(2, { timeout: 20_000 });
     await expect(rows.nth(1)).toHaveText(/Panic\s*Note 61\s*2\s*Remove/);
-    await expect.poll(leds).toEqual([
+    await expect.poll(leds, { timeout: 20_000 }).toEqual([
       [0x90, 60, 127],
       [0x90, 60, 127],
       [0x91, 61, 0],
@@ -79,7 +79,7 @@ test('MIDI learn from the console binds GO and panic, the bound note fires the c
     // GO fires cue 2: nothing left on standby, GO goes dark. Then panic: its LED lights.
     midi.inject(PAD, [0x90, 60, 100]);
     await expect.poll(() => show()?.currentCueId, { timeout: 15_000 }).toBe(second!.id);
-    await expect.poll(leds).toEqual([
+    await expect.poll(leds, { timeout: 20_000 }).toEqual([
       [0x90, 60, 127],
       [0x90, 60, 127],
       [0x91, 61, 0],
@@ -88,7 +88,7 @@ test('MIDI learn from the console binds GO and panic, the bound note fires the c
     midi.inject(PAD, [0x91, 61, 127]);
     await expect.poll(() => engine.state().program.panic, { timeout: 15_000 }).toBe('black');
     await expect(page.locator('.console')).toHaveAttribute('data-panic', 'black');
-    await expect.poll(leds).toEqual([
+    await expect.poll(leds, { timeout: 20_000 }).toEqual([
       [0x90, 60, 127],
       [0x90, 60, 127],
       [0x91, 61, 0],

@@ -117,8 +117,9 @@ export class MidiControlSource {
       this.log(
         `MIDI learn: ${step.learned.kind} ${step.learned.number} on channel ${step.learned.channel} -> ${step.learned.action}${step.learned.cue ? ` ${step.learned.cue}` : ''}`,
       );
-      this.onLearned?.(this.control.bindings);
+      // Every LED once before anyone hears of it: the listener publishes a state, whose feedback then finds nothing new.
       this.sendFeedback(this.options.hub.state(), true);
+      this.onLearned?.(this.control.bindings);
     }
     for (const command of step.commands) this.queue = this.queue.then(() => this.sink.submit(command));
   }
