@@ -17,6 +17,8 @@ import { startInProcessEngine } from './in-process-engine.js';
 const PAD = 'Stand-in Pad MIDI 1';
 
 test('MIDI learn from the console binds GO and panic, the bound note fires the cue, LED feedback byte for byte (with a stand-in MIDI port)', async ({ page }) => {
+  // An engine in this process plus Chromium on a loaded 2-core machine: more than the default 90 s at times.
+  test.setTimeout(180_000);
   const midi = standInMidiPorts([PAD], [PAD]);
   const running = await startInProcessEngine({ midiPorts: midi });
   const { engine } = running;

@@ -112,7 +112,7 @@ export class ControlSources {
       case 'setMidiPorts':
         return this.setPorts(command.input.trim(), command.output.trim());
       case 'midiLearn': {
-        if (!this.midiSource) return { ok: false, error: engineError('input-failed', 'MIDI learn needs a MIDI input: choose the controller\'s input port first.') };
+        if (!this.midiSource) return { ok: false, error: engineError('input-failed', "MIDI learn needs a MIDI input: choose the controller's input port first.") };
         this.midiSource.control.learn(command.action, command.cue);
         this.options.log(`MIDI learn: waiting for a control for ${command.action}${command.cue ? ` ${command.cue}` : ''}`);
         this.publish();

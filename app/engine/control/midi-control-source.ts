@@ -100,7 +100,8 @@ export class MidiControlSource {
   remove(control: Pick<MidiMapping, 'kind' | 'channel' | 'number'>): boolean {
     const mapping = this.control.bindings.find((m) => m.kind === control.kind && m.channel === control.channel && m.number === control.number);
     if (!mapping || !this.control.remove(mapping)) return false;
-    if (this.output && mapping.kind !== 'program' && !(MIDI_FADER_ACTIONS as readonly string[]).includes(mapping.action)) this.output.send([(mapping.kind === 'note' ? 0x90 : 0xb0) | (mapping.channel - 1), mapping.number, 0]);
+    if (this.output && mapping.kind !== 'program' && !(MIDI_FADER_ACTIONS as readonly string[]).includes(mapping.action))
+      this.output.send([(mapping.kind === 'note' ? 0x90 : 0xb0) | (mapping.channel - 1), mapping.number, 0]);
     return true;
   }
 

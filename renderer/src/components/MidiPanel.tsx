@@ -178,7 +178,14 @@ export function MidiPanel() {
         {FADERS.map((action) => learnButton(action))}
       </div>
       <div className="midi-actions midi-fire">
-        <select className="input input--compact" aria-label="Cue to fire" data-testid="midi-fire-cue" value={cue} disabled={!canLearn || cues.length === 0} onChange={(e) => setCue(e.target.value)}>
+        <select
+          className="input input--compact"
+          aria-label="Cue to fire"
+          data-testid="midi-fire-cue"
+          value={cue}
+          disabled={!canLearn || cues.length === 0}
+          onChange={(e) => setCue(e.target.value)}
+        >
           {cues.length === 0 ? <option value="">No cues</option> : null}
           {cues.map((c) => (
             <option key={c.id} value={c.number}>
