@@ -132,8 +132,20 @@ export function commandRoutes(to: CommandTargets) {
     // Access token rotation is answered by the control plane (control/client-hub.ts), which
     // knows the connection that asked; it reaches the engine only where there is none.
     rotateToken: () => ({ ok: false, error: engineError('show-edit', 'Network control is not available here: there is no token to rotate.') }),
+    // MIDI learn (contract/midi.ts) is answered by the control plane's sources (control/control-sources.ts),
+    // which own the MIDI ports and control.json; an engine running without them refuses it.
+    listMidiPorts: noMidiControl,
+    setMidiPorts: noMidiControl,
+    midiLearn: noMidiControl,
+    midiCancelLearn: noMidiControl,
+    midiRemoveMapping: noMidiControl,
   } satisfies CommandRoutes;
 }
+
+const noMidiControl = (): CommandResult => ({
+  ok: false,
+  error: engineError('input-failed', 'MIDI control is not available here: this engine runs without its control sources (start it with "cyclorama serve" or the app).'),
+});
 
 /** Applies `command` through its route. */
 export function routeCommand(routes: CommandRoutes, command: Command, receivedAtMs: number): CommandResult | Promise<CommandResult> {

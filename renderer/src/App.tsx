@@ -25,6 +25,7 @@ import { PreviewMonitor } from './components/PreviewMonitor.js';
 import { InputMonitor } from './components/InputMonitor.js';
 import { InputsPanel } from './components/InputsPanel.js';
 import { TimecodePanel } from './components/TimecodePanel.js';
+import { MidiPanel } from './components/MidiPanel.js';
 import { ModelsButton, ModelsPanel } from './components/ModelsPanel.js';
 import { useConsoleSnapshot, useEngine } from './engine-context.js';
 import { useShortcuts } from './shortcuts.js';
@@ -126,6 +127,7 @@ export function App() {
           <SeedField inputRef={seedRef} />
           <InputsPanel />
           <TimecodePanel />
+          <MidiPanel />
           <OutputsPanel />
           <AlertList />
           <footer className="key-help" aria-label="Keyboard">

@@ -13,6 +13,7 @@ import { commandSchema, type Command } from '../../contract/commands.js';
 import type { CommandResult } from '../../contract/connection.js';
 import type { ControlStatus } from '../../contract/control.js';
 import { engineError } from '../../contract/errors.js';
+import { isMidiCommand, type MidiCommand } from '../../contract/midi.js';
 import type { EngineState } from '../../contract/state.js';
 import { clientMessageSchema, CONTRACT_VERSION, MAX_TEXT_MESSAGE_BYTES, type EngineEvent, type ReplyMessage } from '../../contract/messages.js';
 import { engineNowMs } from '../clock.js';
@@ -55,6 +56,8 @@ export interface ControlPlane {
   status(): ControlStatus;
   /** `requester`: the connection that asked (it stays connected), null for HTTP/OSC. */
   rotateToken(requester: ClientPort | null): CommandResult;
+  /** MIDI learn (contract/midi.ts): the node's control sources answer; absent where it runs none. */
+  midi?(command: MidiCommand): CommandResult;
 }
 
 /** Per client: the newest state snapshot held back while it is behind, and since when it is behind. */
@@ -205,6 +208,7 @@ export class ClientHub {
         if (!this.control) return { ok: false, error: engineError('show-edit', 'Network control is not available here: there is no token to rotate.') };
         return this.control.rotateToken(port);
       }
+      if (isMidiCommand(command) && this.control?.midi) return this.control.midi(command);
       return await this.engine.dispatch(command, receivedAtMs); // loadModel replies when the model is live or failed
     } catch (error) {
       // Unexpected: recorded and answered, never allowed to take the engine down.

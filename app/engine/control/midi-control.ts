@@ -87,6 +87,21 @@ export class MidiControl {
     return this.learning?.action ?? null;
   }
 
+  /** The cue number a fireCue being learnt will fire; null otherwise. */
+  get learningCue(): string | null {
+    return this.learning?.cue ?? null;
+  }
+
+  /** Drops the binding of one control; false when it had none. */
+  remove(control: Pick<MidiMapping, 'kind' | 'channel' | 'number'>): boolean {
+    const before = this.mappings.length;
+    this.mappings = this.mappings.filter((m) => key(m) !== key(control));
+    this.ccArmed.delete(key(control));
+    // Its LED is no longer ours to drive: forgotten, so a later binding of the same control sends its value again.
+    this.sent.delete(key(control));
+    return this.mappings.length < before;
+  }
+
   /** The next note, CC or program change binds to `action` (replacing that control's old binding). */
   learn(action: MidiAction, cue?: string): void {
     this.learning = cue === undefined ? { action } : { action, cue };

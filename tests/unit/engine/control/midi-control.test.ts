@@ -85,6 +85,26 @@ describe('MIDI control mappings', () => {
     expect(c.receive([0xb4, 70, 127], view('c1')).commands).toEqual([{ type: 'fireCue', number: '3' }]);
   });
 
+  it('learn says what it waits for (fireCue: its cue), cancel binds nothing; remove drops one control and re-arms its LED', () => {
+    const c = new MidiControl([map('note', 1, 36, 'go'), map('cc', 2, 7, 'master')]);
+    c.learn('fireCue', '2.5');
+    expect([c.learningAction, c.learningCue]).toEqual(['fireCue', '2.5']);
+    c.cancelLearn();
+    expect([c.learningAction, c.learningCue]).toEqual([null, null]);
+    expect(c.receive([0x90, 50, 100], view('c1'))).toEqual({ commands: [], levels: {} });
+    expect(c.bindings).toHaveLength(2);
+    expect(c.feedback(view('c1'), true)).toEqual([[0x90, 36, 127]]);
+    expect(c.remove({ kind: 'note', channel: 1, number: 36 })).toBe(true);
+    expect(c.remove({ kind: 'note', channel: 1, number: 36 })).toBe(false);
+    expect(c.remove({ kind: 'cc', channel: 1, number: 7 })).toBe(false); // another channel
+    expect(c.bindings).toEqual([map('cc', 2, 7, 'master')]);
+    expect(c.receive([0x90, 36, 100], view('c1')).commands).toEqual([]);
+    // Bound again later: its LED value is sent again, though it was 127 when removed.
+    c.learn('go');
+    c.receive([0x90, 36, 100], view('c1'));
+    expect(c.feedback(view('c1'))).toEqual([[0x90, 36, 127]]);
+  });
+
   it('every command it sends is valid under the contract', () => {
     const c = new MidiControl([
       map('note', 1, 1, 'go'),
