@@ -211,6 +211,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       onError: (error) => queueMicrotask(() => this.recordError(error)),
       onChange: () => this.publishState(),
       timecode: () => this.timecode.input(),
+      ndiSourceNames: () => this.ndiSources.status().names,
     });
     this.stats = new EngineStats(clock, this.program.lookId, this.startedAtMs);
     this.inputs = new InputReports({
@@ -443,6 +444,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
     this.feed.follow(before, () => ({ path: this.show.safePlatePath(), width: this.model.status.width, height: this.model.status.height }));
     if (newLook) this.model.pushLook();
+    // A fader moved the look on air in place (strength, the crossfade's mix): the same look id, so no frame is thrown away.
+    else if (program.to !== before.to || program.from !== before.from || program.holdMix !== before.holdMix) this.model.updateLook();
   }
 
   private onFrame(frame: GeneratedFrame): void {
@@ -509,6 +512,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       ndiSources: this.ndiSources.status(),
       models: this.library.status(),
       timecode: this.timecode.status(now, this.clock.wallMs()),
+      levels: this.show.levels(),
     };
   }
 
