@@ -30,7 +30,18 @@ import { applyEdit, isEditCommand } from '../../show/show-edit.js';
 import { emptyShow, serializeShow } from '../../show/show-file.js';
 import type { LevelsStatus } from '../../contract/levels.js';
 import { activeFade, inputSources, knownInputs } from '../../show/faders.js';
-import { fadersOf, initialShowState, onAirCueId, pendingFollow, reconcileShowState, reduceShow, resolveShow, tickShow, timelinePosition, type ShowState } from '../../show/show-state.js';
+import {
+  fadersOf,
+  initialShowState,
+  onAirCueId,
+  pendingFollow,
+  reconcileShowState,
+  reduceShow,
+  resolveShow,
+  tickShow,
+  timelinePosition,
+  type ShowState,
+} from '../../show/show-state.js';
 import { formatTimecode, wallLogCsv, type WallLogEntry } from '../../show/wall-log.js';
 import { isChasing, NO_CHASE_INPUT, readingTimecodeMs, type ChaseInput } from '../../show/clock-source.js';
 import { formatTimecode as formatLabel, msToTimecode } from '../../show/timecode.js';
@@ -336,7 +347,9 @@ export class ShowSession {
         // By position in the inputs the show names, then the NDI sources found (show/faders.ts).
         const inputs = knownInputs(this.show, this.options.ndiSourceNames?.() ?? []);
         if (command.index > inputs.length) {
-          const listed = inputs.map((input, i) => `${i + 1} ${input.source.kind === 'ndi' ? input.source.name : input.source.kind === 'image' ? input.source.path : 'program'}`).join(', ');
+          const listed = inputs
+            .map((input, i) => `${i + 1} ${input.source.kind === 'ndi' ? input.source.name : input.source.kind === 'image' ? input.source.path : 'program'}`)
+            .join(', ');
           return {
             changed: false,
             error: engineError(
@@ -356,7 +369,8 @@ export class ShowSession {
         this.state = reduceShow(this.show, this.state, command, nowMs);
         // Said to a surface that moves the bar when it cannot fade (it changes nothing on the wall).
         if (this.state.program === before.program && activeFade(fadersOf(before), before.program) === null && command.position > 0 && command.position < 1) {
-          if (this.state.program.panic.mode !== 'none') return { changed: true, error: engineError('show-edit', `The wall is in panic (${this.state.program.panic.mode}): restore before crossfading.`) };
+          if (this.state.program.panic.mode !== 'none')
+            return { changed: true, error: engineError('show-edit', `The wall is in panic (${this.state.program.panic.mode}): restore before crossfading.`) };
           if (this.state.standbyCueId === null) return { changed: true, error: engineError('show-edit', 'There is no standby cue to crossfade to: put a cue on standby first.') };
         }
         return { changed: this.state !== before };
@@ -497,7 +511,7 @@ export class ShowSession {
           ? 'live'
           : command?.type === 'crossfade' && after.cueLookId !== after.program.lookId
             ? 'live'
-          : 'cue';
+            : 'cue';
     const wall = this.wallNow();
     this.wallLog.push({
       atMs: wall,
