@@ -16,6 +16,7 @@ import { inputCommandSchemas } from './input-control.js';
 import { modelCommandSchemas } from './models.js';
 import { timecodeCommandSchemas } from './timecode.js';
 import { midiCommandSchemas } from './midi.js';
+import { levelCommandSchemas } from './levels.js';
 import { EXECUTION_PROVIDER_NAMES } from './providers.js';
 import { isSchedulable, scheduledAtSchema, scheduledIdSchema, SCHEDULABLE_COMMAND_TYPES } from './cluster.js';
 
@@ -80,6 +81,8 @@ const directCommandSchema = z.discriminatedUnion('type', [
   ...timecodeCommandSchemas,
   // MIDI learn: this machine's MIDI ports and control mappings (contract/midi.ts).
   ...midiCommandSchemas,
+  // Faders: master level, strength, transition time, the manual crossfade, input select (contract/levels.ts).
+  ...levelCommandSchemas,
 ]);
 
 export const commandSchema = z.discriminatedUnion('type', [

@@ -127,6 +127,12 @@ export function commandRoutes(to: CommandTargets) {
     // Timecode chase: which port carries MTC/LTC on this machine (the chase settings are the show's: updateShow).
     setTimecodeInputs: ({ type: _type, ...patch }) => to.timecodeInputs(patch),
     // Cluster (contract/cluster.ts): a director's scheduled actions and clock probes.
+    // Faders (contract/levels.ts): applied by the show session like live edits; selectInput counts through the show's inputs and the NDI sources found.
+    setMasterLevel: show,
+    setStrength: show,
+    setTransitionTime: show,
+    crossfade: show,
+    selectInput: show,
     scheduled: (command) => to.schedule(command),
     clockProbe: () => to.clockProbe(),
     // Access token rotation is answered by the control plane (control/client-hub.ts), which

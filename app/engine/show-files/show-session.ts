@@ -31,7 +31,20 @@ import { historyOf, recordLabelled, redo, redoLabel, undo, undoLabel, type Histo
 import { initialProgram, type ProgramState } from '../../show/program.js';
 import { applyEdit, isEditCommand } from '../../show/show-edit.js';
 import { emptyShow, serializeShow } from '../../show/show-file.js';
-import { initialShowState, onAirCueId, pendingFollow, reconcileShowState, reduceShow, resolveShow, tickShow, timelinePosition, type ShowState } from '../../show/show-state.js';
+import type { LevelsStatus } from '../../contract/levels.js';
+import { activeFade, inputSources, knownInputs } from '../../show/faders.js';
+import {
+  fadersOf,
+  initialShowState,
+  onAirCueId,
+  pendingFollow,
+  reconcileShowState,
+  reduceShow,
+  resolveShow,
+  tickShow,
+  timelinePosition,
+  type ShowState,
+} from '../../show/show-state.js';
 import { formatTimecode, wallLogCsv, type WallLogEntry } from '../../show/wall-log.js';
 import { isChasing, NO_CHASE_INPUT, readingTimecodeMs, type ChaseInput } from '../../show/clock-source.js';
 import { formatTimecode as formatLabel, msToTimecode } from '../../show/timecode.js';
@@ -82,6 +95,8 @@ export interface ShowSessionOptions {
   onChange?: () => void;
   /** The engine's timecode chase (engine/timecode/timecode-chase.ts): its reading moves the timeline when engaged; absent = none. */
   timecode?: () => ChaseInput;
+  /** The NDI sources found last (the engine's source list): selectInput counts through them after the show's inputs. */
+  ndiSourceNames?: () => readonly string[];
 }
 
 export interface SessionOutcome {
@@ -203,6 +218,21 @@ export class ShowSession {
       autosaveDelayMs: this.autosaveBase() ? (this.options.autosaveDelayMs ?? AUTOSAVE_DELAY_MS) : null,
       lastSave: this.lastSave,
       wallLogEntries: this.wallLog.length,
+    };
+  }
+
+  /** What the faders set (state.levels, contract/levels.ts). */
+  levels(): LevelsStatus {
+    const faders = fadersOf(this.state);
+    const fade = activeFade(faders, this.state.program);
+    return {
+      master: this.state.program.master ?? 1,
+      strength: faders.strength,
+      transitionMs: faders.transitionMs,
+      overrideCues: faders.overrideCues,
+      crossfade: { position: faders.bar.position, restsAt: faders.bar.restsAt, mix: fade ? (this.state.program.holdMix ?? 0) : 0, toCueId: fade?.cueId ?? null },
+      inputs: inputSources(knownInputs(this.show, this.options.ndiSourceNames?.() ?? [])),
+      inputIndex: faders.inputIndex,
     };
   }
 
@@ -336,6 +366,38 @@ export class ShowSession {
         const written = writeFileAtomicSync(target, wallLogCsv(this.wallLog), { replace: command.overwrite === true });
         return written.ok ? { changed: false } : { changed: false, error: written.error };
       }
+      case 'selectInput': {
+        // By position in the inputs the show names, then the NDI sources found (show/faders.ts).
+        const inputs = knownInputs(this.show, this.options.ndiSourceNames?.() ?? []);
+        if (command.index > inputs.length) {
+          const listed = inputs
+            .map((input, i) => `${i + 1} ${input.source.kind === 'ndi' ? input.source.name : input.source.kind === 'image' ? input.source.path : 'program'}`)
+            .join(', ');
+          return {
+            changed: false,
+            error: engineError(
+              'show-edit',
+              `No input ${command.index}: ${inputs.length === 0 ? 'no inputs are known' : `the known inputs are ${listed}`}. Name the input in a cue, or look for NDI sources, then select it; 0 selects none.`,
+              { index: command.index },
+            ),
+          };
+        }
+        const input = command.index === 0 ? null : (inputs[command.index - 1] ?? null);
+        this.state = reduceShow(this.show, this.state, { type: 'setInput', input }, nowMs);
+        this.state = { ...this.state, faders: { ...fadersOf(this.state), inputIndex: command.index } };
+        return { changed: true };
+      }
+      case 'crossfade': {
+        const before = this.state;
+        this.state = reduceShow(this.show, this.state, command, nowMs);
+        // Said to a surface that moves the bar when it cannot fade (it changes nothing on the wall).
+        if (this.state.program === before.program && activeFade(fadersOf(before), before.program) === null && command.position > 0 && command.position < 1) {
+          if (this.state.program.panic.mode !== 'none')
+            return { changed: true, error: engineError('show-edit', `The wall is in panic (${this.state.program.panic.mode}): restore before crossfading.`) };
+          if (this.state.standbyCueId === null) return { changed: true, error: engineError('show-edit', 'There is no standby cue to crossfade to: put a cue on standby first.') };
+        }
+        return { changed: this.state !== before };
+      }
       case 'fireCue':
         // A surface that fires a cue that is not there must hear so, not a silent OK.
         if (!this.show.cues.some((cue) => cue.number === command.number)) {
@@ -394,7 +456,7 @@ export class ShowSession {
     this.readOnly = null;
     this.lastSave = null;
     // The wall keeps its look: a new show starts with its first cue on standby.
-    this.state = initialShowState(show, nowMs, this.state.program);
+    this.state = initialShowState(show, nowMs, this.state.program, this.state.faders);
   }
 
   private rememberRecent(file: string): void {
@@ -474,9 +536,11 @@ export class ShowSession {
       ? 'panic'
       : after.driver === 'timeline'
         ? 'timeline'
-        : command && (command.type === 'setPrompt' || command.type === 'setSeed' || command.type === 'setInput')
+        : command && (command.type === 'setPrompt' || command.type === 'setSeed' || command.type === 'setInput' || command.type === 'selectInput')
           ? 'live'
-          : 'cue';
+          : command?.type === 'crossfade' && after.cueLookId !== after.program.lookId
+            ? 'live'
+            : 'cue';
     const wall = this.wallNow();
     this.wallLog.push({
       atMs: wall,

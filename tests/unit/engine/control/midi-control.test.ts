@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { commandSchema } from '../../../../app/contract/commands.js';
 import type { MidiMapping } from '../../../../app/contract/control-sources.js';
-import { MidiControl, midiEvent, type MidiShowView } from '../../../../app/engine/control/midi-control.js';
+import { MIDI_TRANSITION_MAX_MS, MidiControl, midiEvent, type MidiShowView } from '../../../../app/engine/control/midi-control.js';
 
 const cues = [
   { id: 'c1', number: '1' },
@@ -66,6 +66,25 @@ describe('MIDI control mappings', () => {
     expect(c.receive([0xb0, 2, 0], view(null)).levels).toEqual({ strength: 0 });
     expect(c.receive([0xb0, 3, 64], view(null)).levels).toEqual({ master: 64 / 127 });
     expect(c.receive([0xb0, 4, 42], view(null)).commands).toEqual([{ type: 'setSeed', seed: 42 }]);
+  });
+
+  it('faders send the faders commands: master, strength, transition time over 0 to 10 s; all valid under the contract', () => {
+    const c = new MidiControl([map('cc', 1, 1, 'transitionTime'), map('cc', 1, 2, 'strength'), map('cc', 1, 3, 'master')]);
+    const sent = [
+      ...c.receive([0xb0, 1, 127], view(null)).commands,
+      ...c.receive([0xb0, 1, 0], view(null)).commands,
+      ...c.receive([0xb0, 2, 127], view(null)).commands,
+      ...c.receive([0xb0, 3, 64], view(null)).commands,
+      ...c.receive([0x90, 3, 64], view(null)).commands, // a note on the fader's number: not the fader
+    ];
+    expect(sent).toEqual([
+      { type: 'setTransitionTime', durationMs: MIDI_TRANSITION_MAX_MS },
+      { type: 'setTransitionTime', durationMs: 0 },
+      { type: 'setStrength', strength: 1 },
+      { type: 'setMasterLevel', level: 64 / 127 },
+    ]);
+    expect(MIDI_TRANSITION_MAX_MS).toBe(10_000);
+    for (const command of sent) expect(commandSchema.safeParse(command).success).toBe(true);
   });
 
   it('learn: the next control moved binds to the action (a release does not), replacing its old binding', () => {
