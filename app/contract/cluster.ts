@@ -127,7 +127,13 @@ export const MAX_SHOW_PARTS = 512;
 /** Director commands; contract/commands.ts spreads them into the command union. */
 export const clusterCommandSchemas = [
   /** The director's console adds a node by address (token-protected as any remote control). */
-  z.object({ type: z.literal('addClusterNode'), name: clusterNodeNameSchema, url: clusterNodeUrlSchema, token: clusterTokenSchema.optional(), role: clusterRoleSchema.default('node') }),
+  z.object({
+    type: z.literal('addClusterNode'),
+    name: clusterNodeNameSchema,
+    url: clusterNodeUrlSchema,
+    token: clusterTokenSchema.optional(),
+    role: clusterRoleSchema.default('node'),
+  }),
   z.object({ type: z.literal('removeClusterNode'), name: clusterNodeNameSchema }),
   /**
    * Node side of the show push: the director's show document (its show file text, UTF-8, base64) in parts, so a
@@ -137,7 +143,11 @@ export const clusterCommandSchemas = [
   z.object({
     type: z.literal('clusterShowPart'),
     transfer: scheduledIdSchema,
-    part: z.number().int().min(0).max(MAX_SHOW_PARTS - 1),
+    part: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_SHOW_PARTS - 1),
     parts: z.number().int().min(1).max(MAX_SHOW_PARTS),
     data: z.string().max(MAX_SHOW_PART_CHARS),
   }),

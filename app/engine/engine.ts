@@ -346,7 +346,9 @@ export class Engine extends EventEmitter<EngineEvents> {
       cluster: {
         addNode: ({ name, url, token, role }) => this.directorOf([]).add({ name, url, role, ...(token ? { token } : {}) }),
         removeNode: (name) =>
-          this.director ? this.director.remove(name) : { ok: false, error: engineError('not-found', `This engine directs no cluster, so there is no node ${name} to remove.`, { field: 'name' }) },
+          this.director
+            ? this.director.remove(name)
+            : { ok: false, error: engineError('not-found', `This engine directs no cluster, so there is no node ${name} to remove.`, { field: 'name' }) },
         showPart: (command) => this.receiveShowPart(command),
       },
     });

@@ -20,7 +20,10 @@ export function parseClusterFile(text: string, file: string, readToken: (tokenFi
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    return { ok: false, error: `cluster file ${file} is not JSON (${(error as Error).message}); it lists the nodes as {"nodes": [{"name", "url", "token" or "tokenFile", "role"}]}.` };
+    return {
+      ok: false,
+      error: `cluster file ${file} is not JSON (${(error as Error).message}); it lists the nodes as {"nodes": [{"name", "url", "token" or "tokenFile", "role"}]}.`,
+    };
   }
   const parsed = clusterFileSchema.safeParse(raw);
   if (!parsed.success) {
@@ -36,7 +39,10 @@ export function parseClusterFile(text: string, file: string, readToken: (tokenFi
       try {
         token = readToken(tokenPath).trim();
       } catch (error) {
-        return { ok: false, error: `cluster file ${file}: field "nodes.${index}.tokenFile": cannot read ${tokenPath} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).` };
+        return {
+          ok: false,
+          error: `cluster file ${file}: field "nodes.${index}.tokenFile": cannot read ${tokenPath} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+        };
       }
       if (!token) return { ok: false, error: `cluster file ${file}: field "nodes.${index}.tokenFile": ${tokenPath} is empty; put node ${node.name}'s --token in it.` };
     }

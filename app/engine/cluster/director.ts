@@ -87,7 +87,11 @@ export class Director {
 
   /** Adds a node (cluster file or the console's addClusterNode); a name already linked is refused. */
   add(spec: ClusterNodeSpec): CommandResult {
-    if (this.nodes.has(spec.name)) return { ok: false, error: engineError('invalid-message', `A node named ${spec.name} is already in the cluster; remove it first or choose another name.`, { field: 'name' }) };
+    if (this.nodes.has(spec.name))
+      return {
+        ok: false,
+        error: engineError('invalid-message', `A node named ${spec.name} is already in the cluster; remove it first or choose another name.`, { field: 'name' }),
+      };
     if (spec.role === 'primary' && [...this.nodes.values()].some((e) => e.link.spec.role === 'primary')) {
       return { ok: false, error: engineError('invalid-message', 'The cluster has a primary already; add this node as backup or node.', { field: 'role' }) };
     }
@@ -105,7 +109,8 @@ export class Director {
 
   remove(name: string): CommandResult {
     const entry = this.nodes.get(name);
-    if (!entry) return { ok: false, error: engineError('not-found', `No node named ${name} in the cluster (nodes: ${[...this.nodes.keys()].join(', ') || 'none'}).`, { field: 'name' }) };
+    if (!entry)
+      return { ok: false, error: engineError('not-found', `No node named ${name} in the cluster (nodes: ${[...this.nodes.keys()].join(', ') || 'none'}).`, { field: 'name' }) };
     entry.link.close();
     this.nodes.delete(name);
     this.engine.onChange();

@@ -46,7 +46,12 @@ export class ShowAssembler {
     if (part.transfer !== this.transfer || part.part !== this.chunks.length || part.part >= part.parts) {
       this.transfer = null;
       this.chunks = [];
-      return { done: true, error: engineError('invalid-message', `Show push ${part.transfer}: part ${part.part} of ${part.parts} arrived out of order; the director sends the show again.`, { field: 'part' }) };
+      return {
+        done: true,
+        error: engineError('invalid-message', `Show push ${part.transfer}: part ${part.part} of ${part.parts} arrived out of order; the director sends the show again.`, {
+          field: 'part',
+        }),
+      };
     }
     this.chunks.push(Buffer.from(part.data, 'base64'));
     if (this.chunks.length < part.parts) return { done: false };
@@ -55,7 +60,10 @@ export class ShowAssembler {
     this.chunks = [];
     const parsed = parseShowFile(text);
     if (!parsed.ok) {
-      return { done: true, error: engineError('show-file', `The director's show does not load here: field "${parsed.error.field}": ${parsed.error.message}`, { field: parsed.error.field }) };
+      return {
+        done: true,
+        error: engineError('show-file', `The director's show does not load here: field "${parsed.error.field}": ${parsed.error.message}`, { field: parsed.error.field }),
+      };
     }
     return { done: true, show: parsed.show };
   }

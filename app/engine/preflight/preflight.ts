@@ -76,11 +76,18 @@ function clusterClockCheck(cluster: ClusterStatus): PreflightCheck {
       ...base,
       ok: false,
       detail: problems.join('; '),
-      action: skewed.length > 0 ? 'Check PTP (linuxptp) or NTP (chrony) on the named node: its clock must follow the same time source as the director.' : 'Start the node, or fix its address or token in the cluster file.',
+      action:
+        skewed.length > 0
+          ? 'Check PTP (linuxptp) or NTP (chrony) on the named node: its clock must follow the same time source as the director.'
+          : 'Start the node, or fix its address or token in the cluster file.',
     };
   }
   if (cluster.nodes.length === 0) return { ...base, ok: true, detail: 'No nodes in the cluster yet.' };
-  return { ...base, ok: true, detail: cluster.nodes.map((n) => `${n.name} ${n.clockOffsetMs === null ? 'not probed yet' : `${Math.round(n.clockOffsetMs)} ms`}`).join(', ') + ` (within ${half} ms)` };
+  return {
+    ...base,
+    ok: true,
+    detail: cluster.nodes.map((n) => `${n.name} ${n.clockOffsetMs === null ? 'not probed yet' : `${Math.round(n.clockOffsetMs)} ms`}`).join(', ') + ` (within ${half} ms)`,
+  };
 }
 
 function ndiCheck(ndi: NdiRuntimeProbe): PreflightCheck {

@@ -30,7 +30,16 @@ describe('cluster file', () => {
     [{ nodes: [{ name: 'a', url: 'http://h:1/', role: 'main' }] }, 'nodes.0.role', '"primary"|"backup"|"node"'],
     [{ nodes: [{ name: '', url: 'http://h:1/' }] }, 'nodes.0.name', '1-40 characters'],
     [{ nodes: [{ name: 'a', url: 'http://h:1/', tokn: 'x' }] }, '(file)', 'tokn'],
-    [{ nodes: [{ name: 'a', url: 'http://h:1/' }, { name: 'a', url: 'http://h:2/' }] }, 'nodes.1.name', 'listed twice'],
+    [
+      {
+        nodes: [
+          { name: 'a', url: 'http://h:1/' },
+          { name: 'a', url: 'http://h:2/' },
+        ],
+      },
+      'nodes.1.name',
+      'listed twice',
+    ],
     [
       {
         nodes: [
