@@ -113,13 +113,11 @@ export class NodeLink {
     const connection = createEngineConnection(bridge);
     this.connection = connection;
     connection.onEvent((event) => {
-      if (event.kind === 'error' && event.error.code === 'version-mismatch') {
-        this.problem = event.error.message;
-        this.events.onChange(this);
-      }
+      // The client reports a contract version mismatch just before the hello it came in: kept as the link's problem.
+      if (event.kind === 'error' && event.error.code === 'version-mismatch') attemptProblem = event.error.message;
       if (event.kind !== 'hello' && event.kind !== 'state') return;
       this.state = event.state;
-      if (event.kind === 'hello') this.opened();
+      if (event.kind === 'hello') this.opened(attemptProblem);
       this.events.onState(this, event.state);
     });
     socket.on('unexpected-response', (_request, response) => {
@@ -141,11 +139,11 @@ export class NodeLink {
     });
   }
 
-  private opened(): void {
+  private opened(problem: string | null): void {
     if (this.wasOpen) this.reconnects += 1;
     this.wasOpen = true;
     this.status = 'open';
-    this.problem = null;
+    this.problem = problem;
     this.backoffMs = RECONNECT_FIRST_MS;
     this.events.log(`cluster: ${this.name} linked (${this.spec.url})${this.reconnects ? `, rejoin ${this.reconnects}` : ''}`);
     this.events.onChange(this);
