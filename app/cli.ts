@@ -73,6 +73,8 @@ addServeOptions(
     .description('open Cyclorama: the Electron app where installed, else a headless node with the console in your browser')
     .option('--headless', 'run as a headless render node even if Electron is installed'),
 ).action(async (flags: NodeFlags & { headless?: boolean }, command: Command) => {
+  // Checked here too: a bad cluster file stops `start` with its field named, before a window opens.
+  if (flags.cluster) engineOptionsFromFlags(flags);
   const electron = flags.headless ? null : electronBinary();
   if (!electron) {
     if (!flags.headless) console.log('Electron is not installed here (its binary download was skipped or failed): running headless; open the console URL below in a browser.');

@@ -18,7 +18,7 @@ import { timecodeCommandSchemas } from './timecode.js';
 import { midiCommandSchemas } from './midi.js';
 import { levelCommandSchemas } from './levels.js';
 import { EXECUTION_PROVIDER_NAMES } from './providers.js';
-import { isSchedulable, scheduledAtSchema, scheduledIdSchema, SCHEDULABLE_COMMAND_TYPES } from './cluster.js';
+import { clusterCommandSchemas, isSchedulable, scheduledAtSchema, scheduledIdSchema, SCHEDULABLE_COMMAND_TYPES } from './cluster.js';
 
 export { MAX_PROMPT_LENGTH, MAX_TRANSITION_MS, transitionCurveSchema, transitionSchema, type Transition, type TransitionCurve } from './primitives.js';
 
@@ -83,6 +83,8 @@ const directCommandSchema = z.discriminatedUnion('type', [
   ...midiCommandSchemas,
   // Faders: master level, strength, transition time, the manual crossfade, input select (contract/levels.ts).
   ...levelCommandSchemas,
+  // Cluster director: nodes added by address, the show pushed to nodes in parts (contract/cluster.ts).
+  ...clusterCommandSchemas,
 ]);
 
 export const commandSchema = z.discriminatedUnion('type', [

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 
-export const PREFLIGHT_CHECK_IDS = ['ndi-runtime', 'model-provider', 'ttff', 'outputs', 'show-saved'] as const;
+/** 'cluster-clock' only on a director (contract/cluster.ts): every node's clock within half a frame. */
+export const PREFLIGHT_CHECK_IDS = ['ndi-runtime', 'model-provider', 'ttff', 'outputs', 'show-saved', 'cluster-clock'] as const;
 export type PreflightCheckId = (typeof PREFLIGHT_CHECK_IDS)[number];
 
 export const preflightCheckSchema = z.object({

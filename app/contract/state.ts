@@ -3,6 +3,7 @@
  * whole on connect and whenever it changes (it is small; frames are not in it).
  */
 import { z } from 'zod';
+import { clusterStatusSchema } from './cluster.js';
 import { EXECUTION_PROVIDER_NAMES } from './providers.js';
 import { engineErrorSchema } from './errors.js';
 import { showStatusSchema } from './show.js';
@@ -139,6 +140,8 @@ export const engineStateSchema = z.object({
   timecode: timecodeStatusSchema.optional(),
   /** What the faders set: master, strength, transition time, the crossfade, input select (contract/levels.ts). Optional so older engines still parse. */
   levels: levelsStatusSchema.optional(),
+  /** Cluster: the nodes this engine directs, their links, clocks and health (contract/cluster.ts); absent unless it directs a cluster. */
+  cluster: clusterStatusSchema.optional(),
 });
 
 export type ModelStatus = z.infer<typeof modelStatusSchema>;

@@ -50,6 +50,12 @@ export interface CommandTargets {
   schedule: (command: CommandOf<'scheduled'>) => CommandResult;
   /** Cluster: this node's clocks now, for the director's offset check. */
   clockProbe: () => CommandResult;
+  /** Cluster director (cluster/director.ts): nodes added and removed by address, and the node side of the show push. */
+  cluster: {
+    addNode: (command: CommandOf<'addClusterNode'>) => CommandResult;
+    removeNode: (name: string) => CommandResult;
+    showPart: (command: CommandOf<'clusterShowPart'>) => CommandResult;
+  };
 }
 
 /** What the library's commands reach; each replies with what happened (a download's progress follows in the state). */
@@ -135,6 +141,9 @@ export function commandRoutes(to: CommandTargets) {
     selectInput: show,
     scheduled: (command) => to.schedule(command),
     clockProbe: () => to.clockProbe(),
+    addClusterNode: (command) => to.cluster.addNode(command),
+    removeClusterNode: ({ name }) => to.cluster.removeNode(name),
+    clusterShowPart: (command) => to.cluster.showPart(command),
     // Access token rotation is answered by the control plane (control/client-hub.ts), which
     // knows the connection that asked; it reaches the engine only where there is none.
     rotateToken: () => ({ ok: false, error: engineError('show-edit', 'Network control is not available here: there is no token to rotate.') }),

@@ -17,6 +17,7 @@ import { OSC_TCP_FRAMING_SETTINGS } from './control/osc-tcp-framing.js';
 import type { OscTcpOptions } from './control/osc-tcp-listener.js';
 import type { EngineOptions } from './engine.js';
 import { NDI_RATE_LABELS, ndiSettingsFromFlags, parseNdiSize } from './ndi/flags.js';
+import { readClusterFile } from './cluster/cluster-file.js';
 
 /** One flag: `flag` as commander spells it; the table key is commander's attribute name for it. */
 export type FlagSpec =
@@ -69,6 +70,11 @@ export const ENGINE_FLAGS = {
     help: 'pixels per second all NDI and display outputs may send together, in millions (default: measured per core, outputs/output-budget.ts)',
     min: 1,
     max: 1_000_000,
+  },
+  cluster: {
+    kind: 'text',
+    flag: '--cluster <file>',
+    help: 'direct the render nodes listed in this cluster file (JSON: nodes with name, url, token or tokenFile, role; see README "Several machines")',
   },
 } as const satisfies FlagTable;
 
@@ -203,9 +209,11 @@ export function parseFlags<T extends FlagTable>(table: T, argv: readonly string[
   return command.opts() as FlagValues<T>;
 }
 
-/** The one translation engine flags -> EngineOptions (serve, the utility process). */
+/** The one translation engine flags -> EngineOptions (serve, the utility process). A cluster file that does not read throws its one-line message. */
 export function engineOptionsFromFlags(flags: EngineFlags): EngineOptions {
   const ndi = ndiSettingsFromFlags(flags);
+  const cluster = flags.cluster ? readClusterFile(flags.cluster) : null;
+  if (cluster && !cluster.ok) throw new Error(cluster.error);
   return {
     ...(flags.model ? { modelDir: flags.model } : {}),
     ...(flags.provider ? { provider: flags.provider } : {}),
@@ -215,6 +223,7 @@ export function engineOptionsFromFlags(flags: EngineFlags): EngineOptions {
     ...(ndi ? { ndi } : {}),
     ...(flags.savedOutputs === false ? { savedOutputs: false } : {}),
     ...(flags.outputBudget !== undefined ? { outputBudget: { pixelsPerSecond: flags.outputBudget * 1e6 } } : {}),
+    ...(cluster?.ok ? { cluster: cluster.value } : {}),
     // A node started from the command line comes back where it was after a crash or kill (show-files/last-session.ts).
     lastSession: true,
   };

@@ -22,6 +22,9 @@ import { initialProgram, timedLook, type ProgramState } from '../show/program.js
 import { systemClock, type EngineClock } from './clock.js';
 import { commandRoutes, routeCommand, type CommandRoutes } from './command-routes.js';
 import { CommandScheduler } from './cluster/command-scheduler.js';
+import { Director } from './cluster/director.js';
+import { ShowAssembler } from './cluster/show-transfer.js';
+import { isSchedulable, type ClusterNodeSpec } from '../contract/cluster.js';
 import { EngineStats } from './engine-stats.js';
 import { ProgramFeed } from './frames/program-feed.js';
 import { ProgramFrames } from './frames/program-frames.js';
@@ -99,6 +102,8 @@ export interface EngineOptions {
   hub?: HubPort;
   /** MIDI ports for MTC chase; default: the system's (RtMidi), opened when first needed. Tests pass a stand-in. */
   midiPorts?: MidiPorts;
+  /** Direct these nodes (a cluster file, cluster/cluster-file.ts): this engine is the director (cluster/director.ts). Absent: it directs none until a console adds a node. */
+  cluster?: ClusterNodeSpec[];
 }
 
 interface EngineEvents {
@@ -141,6 +146,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly preflight: PreflightRunner;
   /** Cluster: a director's actions held for their instant (cluster/command-scheduler.ts). */
   private readonly scheduler: CommandScheduler;
+  /** Cluster: the nodes this engine directs; null until it directs one (cluster/director.ts). */
+  private director: Director | null = null;
+  /** Cluster node side: the director's show arriving in parts (cluster/show-transfer.ts). */
+  private readonly showAssembler = new ShowAssembler();
   /** The live inputs' rows, thumbnail and alerts, as the inference loop reports them (input-reports.ts). */
   private readonly inputs: InputReports;
   /** NDI sources found for the console's input picker (ndi/ndi-source-list.ts). */
@@ -281,8 +290,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.scheduler = new CommandScheduler({
       clock,
       // The held action goes through dispatch like any command; its reply reaches nobody, so a refusal is logged.
+      // route, not dispatch: on a director, dispatch would fan the held action out again.
       apply: (command) =>
-        void this.dispatch(command).then((result) => {
+        void Promise.resolve(this.route(command, this.clock.nowMs())).then((result) => {
           if (!result.ok) this.emit('log', `scheduled ${command.type} refused: ${result.error.message}`);
         }),
     });
@@ -333,7 +343,43 @@ export class Engine extends EventEmitter<EngineEvents> {
       timecodeInputs: (patch) => this.timecode.setInputs(patch),
       schedule: (command) => ({ ok: true, data: { schedule: this.scheduler.schedule(command) } }),
       clockProbe: () => ({ ok: true, data: { clock: { realtimeMs: this.clock.wallMs(), engineMs: this.clock.nowMs() } } }),
+      cluster: {
+        addNode: ({ name, url, token, role }) => this.directorOf([]).add({ name, url, role, ...(token ? { token } : {}) }),
+        removeNode: (name) =>
+          this.director
+            ? this.director.remove(name)
+            : { ok: false, error: engineError('not-found', `This engine directs no cluster, so there is no node ${name} to remove.`, { field: 'name' }) },
+        showPart: (command) => this.receiveShowPart(command),
+      },
     });
+    if (options.cluster) this.directorOf(options.cluster);
+  }
+
+  /** The director, made on first use (a cluster file at start, or the first node a console adds). */
+  private directorOf(nodes: ClusterNodeSpec[]): Director {
+    this.director ??= new Director(nodes, {
+      clock: this.clock,
+      framePeriodMs: (1000 * this.rate.den) / this.rate.num,
+      show: () => this.show.show,
+      state: () => this.state(),
+      applyLocal: (scheduled) => this.scheduler.schedule(scheduled),
+      onChange: () => this.publishState(),
+      log: (line) => this.emit('log', line),
+    });
+    return this.director;
+  }
+
+  /** Node side of the show push: the director's document is adopted when its last part arrives. */
+  private receiveShowPart(command: Extract<Command, { type: 'clusterShowPart' }>): CommandResult {
+    const step = this.showAssembler.receive(command);
+    if (!step.done) return { ok: true };
+    if ('error' in step) return { ok: false, error: step.error };
+    const before = this.program;
+    const now = this.clock.nowMs();
+    const changed = this.show.adoptShow(step.show, now);
+    this.applyProgram(before, now);
+    if (changed || this.program !== before) this.publishState();
+    return { ok: true };
   }
 
   /** A short find of NDI sources (state.ndiSources); the reply comes when it is done. */
@@ -392,6 +438,13 @@ export class Engine extends EventEmitter<EngineEvents> {
    * loadModel. `receivedAtMs` is when it reached the engine (for TTFF).
    */
   async dispatch(command: Command, receivedAtMs = this.clock.nowMs()): Promise<CommandResult> {
+    // A director turns an operator action into one scheduled action for the whole cluster, itself included.
+    if (this.director && command.type !== 'scheduled' && isSchedulable(command.type)) return this.director.fanOut(command as Extract<Command, { type: 'scheduled' }>['command']);
+    return this.route(command, receivedAtMs);
+  }
+
+  /** Applies a command through its route, here only. */
+  private route(command: Command, receivedAtMs: number): CommandResult | Promise<CommandResult> {
     if (ttffTrace.on) this.dispatchedAtMs = { receivedAtMs, atMs: this.clock.nowMs() };
     return routeCommand(this.routes, command, receivedAtMs);
   }
@@ -521,6 +574,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       models: this.library.status(),
       timecode: this.timecode.status(now, this.clock.wallMs()),
       levels: this.show.levels(),
+      ...(this.director ? { cluster: this.director.status() } : {}),
     };
   }
 
@@ -549,6 +603,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (this.faderPublish) clearTimeout(this.faderPublish);
     if (this.showTimer) clearInterval(this.showTimer);
     this.timecode.close();
+    this.director?.close();
     this.scheduler.close();
     await this.library.stop();
     await this.previews.stop();
@@ -579,6 +634,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   }
 
   private publishState(): void {
+    this.director?.showMaybeChanged();
     const state = this.state();
     this.previews.update(state);
     this.emit('event', { kind: 'state', state });

@@ -26,6 +26,7 @@ import { InputMonitor } from './components/InputMonitor.js';
 import { InputsPanel } from './components/InputsPanel.js';
 import { TimecodePanel } from './components/TimecodePanel.js';
 import { MidiPanel } from './components/MidiPanel.js';
+import { ClusterPanel } from './components/ClusterPanel.js';
 import { ModelsButton, ModelsPanel } from './components/ModelsPanel.js';
 import { useConsoleSnapshot, useEngine } from './engine-context.js';
 import { useShortcuts } from './shortcuts.js';
@@ -128,6 +129,7 @@ export function App() {
           <InputsPanel />
           <TimecodePanel />
           <MidiPanel />
+          <ClusterPanel />
           <OutputsPanel />
           <AlertList />
           <footer className="key-help" aria-label="Keyboard">

@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { PreflightCheck } from '../../contract/preflight.js';
 import type { ExecutionProviderName } from '../../contract/providers.js';
+import type { ClusterStatus } from '../../contract/cluster.js';
 import type { EngineState, OutputStatus } from '../../contract/state.js';
 
 /** An output's measured fps may be this far under its rate and still count as ticking. */
@@ -43,6 +44,8 @@ export interface PreflightInputs {
   outputsBefore: OutputStatus[];
   outputsAfter: OutputStatus[];
   show: { path: string | null; dirty: boolean } | null;
+  /** A director's cluster (contract/cluster.ts); absent on an engine that directs none (no check then). */
+  cluster?: ClusterStatus;
 }
 
 const rateFps = (o: OutputStatus) => o.rate.num / o.rate.den;
@@ -54,7 +57,37 @@ export function evaluatePreflight(inputs: PreflightInputs): PreflightCheck[] {
     ttffCheck(inputs.ttff),
     outputsCheck(inputs.outputsBefore, inputs.outputsAfter),
     showCheck(inputs.show),
+    ...(inputs.cluster ? [clusterClockCheck(inputs.cluster)] : []),
   ];
+}
+
+/** A director: every linked node's clock within half a frame of the director's (clockProbe estimate), every node linked. */
+function clusterClockCheck(cluster: ClusterStatus): PreflightCheck {
+  const base = { id: 'cluster-clock' as const, label: 'Cluster clocks' };
+  const half = (cluster.framePeriodMs / 2).toFixed(1);
+  const skewed = cluster.nodes.filter((n) => n.clockBeyondHalfFrame);
+  const down = cluster.nodes.filter((n) => n.link !== 'open');
+  if (skewed.length > 0 || down.length > 0) {
+    const problems = [
+      ...skewed.map((n) => `${n.name}: clock ${Math.round(n.clockOffsetMs ?? 0)} ms off the director's (more than half a frame, ${half} ms)`),
+      ...down.map((n) => `${n.name}: not linked${n.problem ? ` (${n.problem})` : ''}`),
+    ];
+    return {
+      ...base,
+      ok: false,
+      detail: problems.join('; '),
+      action:
+        skewed.length > 0
+          ? 'Check PTP (linuxptp) or NTP (chrony) on the named node: its clock must follow the same time source as the director.'
+          : 'Start the node, or fix its address or token in the cluster file.',
+    };
+  }
+  if (cluster.nodes.length === 0) return { ...base, ok: true, detail: 'No nodes in the cluster yet.' };
+  return {
+    ...base,
+    ok: true,
+    detail: cluster.nodes.map((n) => `${n.name} ${n.clockOffsetMs === null ? 'not probed yet' : `${Math.round(n.clockOffsetMs)} ms`}`).join(', ') + ` (within ${half} ms)`,
+  };
 }
 
 function ndiCheck(ndi: NdiRuntimeProbe): PreflightCheck {
@@ -164,6 +197,7 @@ export async function runPreflight(port: PreflightPort): Promise<PreflightCheck[
     outputsBefore,
     outputsAfter: state.outputs,
     show: state.show ? { path: state.show.path, dirty: state.show.dirty } : null,
+    ...(state.cluster ? { cluster: state.cluster } : {}),
   });
 }
 

@@ -440,6 +440,18 @@ export class ShowSession {
     return { changed: true };
   }
 
+  /**
+   * Cluster node: the director's show document becomes this show, as an edit (undoable, autosaved), keeping the
+   * position in the cue list where its cues still exist. False when it is the show already (a resend).
+   */
+  adoptShow(show: Show, nowMs: number): boolean {
+    if (serializeShow(show) === serializeShow(this.show)) return false;
+    const before = this.state;
+    this.commit(recordLabelled(this.history, show, "the director's show"));
+    this.afterStateChange(before, null, nowMs);
+    return true;
+  }
+
   private commit(history: History<Show>): void {
     this.history = history;
     this.state = reconcileShowState(this.show, this.state);

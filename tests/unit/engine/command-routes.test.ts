@@ -46,6 +46,11 @@ function recordingTargets() {
     timecodeInputs: (patch) => (calls.push(`timecodeInputs ${JSON.stringify(patch)}`), { ok: true }),
     schedule: (command) => (calls.push(`schedule ${command.id}`), { ok: true }),
     clockProbe: () => (calls.push('clockProbe'), { ok: true }),
+    cluster: {
+      addNode: (command) => (calls.push(`cluster.add ${command.name}`), { ok: true }),
+      removeNode: (name) => (calls.push(`cluster.remove ${name}`), { ok: true }),
+      showPart: (command) => (calls.push(`cluster.showPart ${command.transfer} ${command.part}`), { ok: true }),
+    },
   };
   return { calls, targets, finishSwitch: (result: CommandResult) => finishSwitch(result) };
 }
@@ -143,5 +148,21 @@ describe('command routes', () => {
   it('refuses rotateToken where no control plane answered it first', async () => {
     const reply = await routeCommand(commandRoutes(recordingTargets().targets), parse({ type: 'rotateToken' }), 0);
     expect(reply.ok === false && reply.error.message).toMatch(/no token to rotate/);
+  });
+});
+
+describe('cluster director routes', () => {
+  it('sends addClusterNode, removeClusterNode and clusterShowPart to the cluster, role defaulting to node', async () => {
+    const { calls, targets } = recordingTargets();
+    const routes = commandRoutes(targets);
+    let added: unknown = null;
+    targets.cluster.addNode = (command) => ((added = command), { ok: true });
+    const routesWithCapture = commandRoutes(targets);
+    expect(await routeCommand(routesWithCapture, parse({ type: 'addClusterNode', name: 'wall-left', url: 'http://10.0.0.21:8420/', token: 't' }), 0)).toEqual({ ok: true });
+    expect(added).toEqual({ type: 'addClusterNode', name: 'wall-left', url: 'http://10.0.0.21:8420/', token: 't', role: 'node' });
+    expect(await routeCommand(routes, parse({ type: 'removeClusterNode', name: 'wall-left' }), 0)).toEqual({ ok: true });
+    expect(await routeCommand(routes, parse({ type: 'clusterShowPart', transfer: 'd-show-1', part: 0, parts: 1, data: '' }), 0)).toEqual({ ok: true });
+    expect(calls).toEqual(['cluster.remove wall-left', 'cluster.showPart d-show-1 0']);
+    expect(commandSchema.safeParse({ type: 'addClusterNode', name: 'x', url: '10.0.0.21:8420' }).error?.issues[0]?.path).toEqual(['url']);
   });
 });
