@@ -167,6 +167,12 @@ export class NdiOutputs {
     return [...this.entries.values()].map(({ config }) => ({ id: config.id, name: config.name, width: config.width, height: config.height, rate: config.rate }));
   }
 
+  /** Frames an output handed to libndi so far (converted or sent again), for benches; 0 when it is not sending. */
+  framesSent(id: string): number {
+    const sink = this.entries.get(id)?.sink;
+    return sink ? sink.converted + sink.resent : 0;
+  }
+
   remove(id: string): Result<void> {
     const entry = this.entries.get(id);
     if (!entry) return fail(this.unknown(id));
