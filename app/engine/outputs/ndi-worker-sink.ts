@@ -216,9 +216,15 @@ export class NdiWorkerSink implements FrameSink {
     }
     this.tracedLook = 0;
     Atomics.store(this.ctl, CTL.traceLook, 0);
-    ttffTrace.mark(look, 'converted', this.stamps[STAMP.converted] as number);
-    ttffTrace.mark(look, 'sendStarted', this.stamps[STAMP.sendStarted] as number);
-    ttffTrace.mark(look, 'sendReturned', this.stamps[STAMP.sendReturned] as number);
+    // A stage the worker did not stamp (0: its picture was converted before the trace asked) is left out, never marked at 0.
+    for (const [stage, at] of [
+      ['converted', STAMP.converted],
+      ['sendStarted', STAMP.sendStarted],
+      ['sendReturned', STAMP.sendReturned],
+    ] as const) {
+      const atMs = this.stamps[at] as number;
+      if (atMs > 0) ttffTrace.mark(look, stage, atMs);
+    }
   }
 
   connections(): number {
