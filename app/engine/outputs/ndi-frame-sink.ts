@@ -1,7 +1,9 @@
 /**
  * NdiFrameSink: one named NDI(R) sender. Each tick it converts the program frame to
  * UYVY (BT.709, scaled to the output size, the level applied) and hands it to
- * libndi's asynchronous send, which encodes on libndi's own threads.
+ * libndi's asynchronous send, which encodes on libndi's own threads. It runs inside
+ * each output's send worker (ndi-send-worker.ts, fed by NdiWorkerSink: the default),
+ * or on the engine thread (CYCLORAMA_NDI_WORKERS=0, or where a worker cannot start).
  *
  * Buffer lifetimes, the part that must be right:
  *  - `frame.pixels` is read only inside `send` (converted synchronously), never kept:
