@@ -254,7 +254,9 @@ export class Engine extends EventEmitter<EngineEvents> {
       ...(options.height !== undefined ? { height: options.height } : {}),
       ...(options.provider !== undefined ? { provider: options.provider } : {}),
       ...(options.faultInjection ? { faultInjection: options.faultInjection } : {}),
-      maxFps: options.generatorMaxFps ?? this.rate.num / this.rate.den,
+      // The model's pace: the fastest of the engine's rate and the --ndi outputs' rates given at start
+      // (`serve --ndi-rate 59.94` used to cap it at the engine's 29.97). Set once, in the inference worker's init.
+      maxFps: options.generatorMaxFps ?? Math.max(this.rate.num / this.rate.den, ...(options.ndi?.outputs ?? []).map((o) => (o.rate ? o.rate.num / o.rate.den : 0))),
       showEpochMs: this.startedAtMs,
       look: () => withInputPaths(timedLook(this.program), (p) => this.show.resolveShowPath(p)),
       inputs: inputSettings,

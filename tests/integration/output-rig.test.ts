@@ -57,5 +57,5 @@ describe('saved outputs', () => {
     await fresh.stop();
     const again = await start();
     expect(summary(again.state().outputs).map((o) => o.name)).toEqual(['Cyclorama rig test', 'Ceiling']);
-  }, 60_000);
+  }, 90_000); // five engine starts; each NDI output also starts its send worker (under tsx ~1 s of CPU on a loaded machine)
 });

@@ -5,7 +5,8 @@
  *
  * Contract: `send` must not keep `frame.pixels` after it returns (the buffer goes
  * back to the generator); a sink that sends asynchronously copies first.
- * A sink that throws is recorded and skipped; it never stops the clock.
+ * A sink that throws is recorded and skipped; it never stops the clock. A sink too
+ * slow for its rate drops ticks (counted as its missed ticks) rather than block.
  */
 import type { OutputStatus } from '../../contract/state.js';
 import type { GeneratedFrame } from '../generate/generator.js';
@@ -27,4 +28,9 @@ export interface FrameSink {
   close(): void;
   /** Optional: fields only this sink knows (NDI connections, tally, size), merged into its OutputStatus. */
   status?(): Partial<OutputStatus>;
+  /**
+   * Optional: ticks this sink dropped itself (its own work still busy with an earlier
+   * tick: ndi-worker-sink.ts), added to its output's missed ticks.
+   */
+  droppedTicks?(): number;
 }

@@ -1,7 +1,9 @@
 /**
  * NdiFrameSink: one named NDI(R) sender. Each tick it converts the program frame to
  * UYVY (BT.709, scaled to the output size, the level applied) and hands it to
- * libndi's asynchronous send, which encodes on libndi's own threads.
+ * libndi's asynchronous send, which encodes on libndi's own threads. It runs inside
+ * each output's send worker (ndi-send-worker.ts, fed by NdiWorkerSink: the default),
+ * or on the engine thread (CYCLORAMA_NDI_WORKERS=0, or where a worker cannot start).
  *
  * Buffer lifetimes, the part that must be right:
  *  - `frame.pixels` is read only inside `send` (converted synchronously), never kept:
@@ -34,7 +36,14 @@ import type { ScaleFilter, UyvyConverter } from '../ndi/pixels.js';
 import type { FrameSink, OutputTick } from './frame-sink.js';
 import type { FrameRate } from '../../contract/ndi.js';
 import { engineNowMs } from '../clock.js';
-import { ttffTrace } from '../frames/ttff-trace.js';
+import { ttffTrace, type TtffStage } from '../frames/ttff-trace.js';
+
+/** Where the sink stamps a look's first frame (the TTFF trace; on a send worker, the stamps it shares with the engine thread). */
+export interface SinkTrace {
+  readonly on: boolean;
+  wants(lookId: number, stage: TtffStage): boolean;
+  mark(lookId: number, stage: TtffStage, atMs: number): void;
+}
 
 export interface NdiOutputConfig {
   /** Stable id in the engine state (survives renames). */
@@ -95,6 +104,7 @@ export class NdiFrameSink implements FrameSink {
     readonly config: NdiOutputConfig,
     private readonly converter: UyvyConverter,
     wallMs: () => number,
+    private readonly trace: SinkTrace = ttffTrace,
   ) {
     this.bytes = config.width * config.height * 2;
     this.buffers = [0, 1, 2].map(() => {
@@ -146,6 +156,11 @@ export class NdiFrameSink implements FrameSink {
     return ok(new NdiFrameSink(lib, sender, config, converter, wallMs));
   }
 
+  /** The same sink on a sender made elsewhere (an output's send worker: ndi-send-worker.ts); `close` destroys it. */
+  static onSender(lib: LibNdi, sender: NativePointer, config: NdiOutputConfig, converter: UyvyConverter, wallMs: () => number, trace: SinkTrace): NdiFrameSink {
+    return new NdiFrameSink(lib, sender, config, converter, wallMs, trace);
+  }
+
   send({ frame, level, tick }: OutputTick): void {
     if (this.sendError) {
       const error = this.sendError;
@@ -158,10 +173,10 @@ export class NdiFrameSink implements FrameSink {
     if (index < 0 || changed) {
       // A buffer libndi neither holds nor is being handed (the queued one may be overwritten).
       index = [0, 1, 2].find((i) => i !== this.held && i !== this.sending) as number;
-      const traced = ttffTrace.on && ttffTrace.wants(frame.lookId, 'tick');
-      if (traced) ttffTrace.mark(frame.lookId, 'tick', engineNowMs());
+      const traced = this.trace.on && this.trace.wants(frame.lookId, 'tick');
+      if (traced) this.trace.mark(frame.lookId, 'tick', engineNowMs());
       this.convertInto(this.buffers[index] as SendBuffer, frame.pixels, frame.width, frame.height, level);
-      if (traced) ttffTrace.mark(frame.lookId, 'converted', engineNowMs());
+      if (traced) this.trace.mark(frame.lookId, 'converted', engineNowMs());
       this.bufferLooks[index] = frame.lookId;
       this.lastSequence = frame.sequence;
       this.lastPixels = frame.pixels;
@@ -188,10 +203,10 @@ export class NdiFrameSink implements FrameSink {
     this.video.timecode = this.startTimecode + (BigInt(tick) * BigInt(den) * 10_000_000n) / BigInt(num);
     this.sending = index;
     const lookId = this.bufferLooks[index] as number;
-    const traced = ttffTrace.on && ttffTrace.wants(lookId, 'sendStarted');
-    if (traced) ttffTrace.mark(lookId, 'sendStarted', engineNowMs());
+    const traced = this.trace.on && this.trace.wants(lookId, 'sendStarted');
+    if (traced) this.trace.mark(lookId, 'sendStarted', engineNowMs());
     this.lib.sendVideoAsyncOffThread(sender, this.video, (error) => {
-      if (traced) ttffTrace.mark(lookId, 'sendReturned', engineNowMs());
+      if (traced) this.trace.mark(lookId, 'sendReturned', engineNowMs());
       if (error) this.sendError = error instanceof Error ? error : new Error(String(error));
       this.held = this.sending; // the call returned: libndi holds this one, let go of the previous
       this.sending = -1;

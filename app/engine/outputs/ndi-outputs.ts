@@ -23,6 +23,7 @@ import { loadNdiRuntime, type NdiRuntime } from '../ndi/runtime.js';
 import { systemClock, type EngineClock } from '../clock.js';
 import { fail, ok, type Result } from '../result.js';
 import { NdiFrameSink, type NdiOutputConfig } from './ndi-frame-sink.js';
+import { NdiWorkerSink } from './ndi-worker-sink.js';
 import { OutputClock } from './output-clock.js';
 import type { RigEntry } from './rig-entry.js';
 import type { OutputLoad } from './output-budget.js';
@@ -48,10 +49,18 @@ export interface NdiOutputsOptions {
   admit?: (candidate: OutputLoad) => EngineError | null;
 }
 
+/**
+ * Whether each output converts and sends on a worker thread of its own (the default)
+ * or on the engine thread (CYCLORAMA_NDI_WORKERS=0: the A/B baseline of bench/wire-outputs.ts).
+ */
+export function ndiWorkersOn(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.CYCLORAMA_NDI_WORKERS !== '0';
+}
+
 interface Entry {
   config: NdiOutputConfig;
   clock: OutputClock | null;
-  sink: NdiFrameSink | null;
+  sink: NdiFrameSink | NdiWorkerSink | null;
   /** Why it is not sending (no runtime, sender refused). */
   message: string | null;
   /** Selected (carries the program) or blanked; kept across a sender re-creation. */
@@ -87,6 +96,11 @@ export class NdiOutputs {
       this.options.log(`NDI runtime: ${version} (${source}: ${path})`);
       if (source === 'bundled') this.options.log('NDI runtime: using the bundled NDI SDK 5.5.2 (2022); install a current NDI Runtime to use it instead');
       this.options.log(uyvyConverter().note);
+      this.options.log(
+        ndiWorkersOn()
+          ? 'NDI outputs: each converts and sends on a worker thread of its own (a slow output drops its own ticks)'
+          : 'NDI outputs: converting and sending on the engine thread (CYCLORAMA_NDI_WORKERS=0)',
+      );
     } else {
       // The one clear message: console (recent errors) and logs.
       this.options.feed.onError(this.runtime.error);
@@ -151,6 +165,12 @@ export class NdiOutputs {
   /** What each output sends (for the output budget). */
   loads(): OutputLoad[] {
     return [...this.entries.values()].map(({ config }) => ({ id: config.id, name: config.name, width: config.width, height: config.height, rate: config.rate }));
+  }
+
+  /** Frames an output handed to libndi so far (converted or sent again), for benches; 0 when it is not sending. */
+  framesSent(id: string): number {
+    const sink = this.entries.get(id)?.sink;
+    return sink ? sink.converted + sink.resent : 0;
   }
 
   remove(id: string): Result<void> {
@@ -226,7 +246,15 @@ export class NdiOutputs {
       entry.message = runtime.error.message;
       return;
     }
-    const opened = NdiFrameSink.open(runtime.value.lib, entry.config, uyvyConverter().converter, () => this.clock.wallMs());
+    const wallMs = () => this.clock.wallMs();
+    let opened: Result<NdiFrameSink | NdiWorkerSink> = ndiWorkersOn()
+      ? NdiWorkerSink.open(runtime.value.lib, runtime.value.path, entry.config, { wallMs })
+      : NdiFrameSink.open(runtime.value.lib, entry.config, uyvyConverter().converter, wallMs);
+    if (!opened.ok && ndiWorkersOn() && /send thread/.test(opened.error.message)) {
+      // A runtime where worker threads cannot run: the output still runs, converting on the engine thread.
+      this.options.log(`${opened.error.message} Converting on the engine thread instead.`);
+      opened = NdiFrameSink.open(runtime.value.lib, entry.config, uyvyConverter().converter, wallMs);
+    }
     if (!opened.ok) {
       entry.message = opened.error.message;
       this.options.feed.onError(opened.error);

@@ -106,7 +106,7 @@ export class OutputClock {
       fps: this.recentTicks.length,
       freshFrames: this.fresh,
       repeatedFrames: this.repeated,
-      missedTicks: this.missed,
+      missedTicks: this.missed + (sink.droppedTicks?.() ?? 0),
       ...(this.options.selectable === false ? {} : { live: this.live }),
       // A sink may add what only it knows (NDI: connections, tally, size) or report its own failure.
       ...sink.status?.(),
