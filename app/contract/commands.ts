@@ -15,6 +15,8 @@ import { outputCommandSchemas } from './outputs.js';
 import { inputCommandSchemas } from './input-control.js';
 import { modelCommandSchemas } from './models.js';
 import { timecodeCommandSchemas } from './timecode.js';
+import { stillsCommandSchemas } from './stills.js';
+import { viewerCommandSchemas } from './viewer.js';
 import { EXECUTION_PROVIDER_NAMES } from './providers.js';
 import { isSchedulable, scheduledAtSchema, scheduledIdSchema, SCHEDULABLE_COMMAND_TYPES } from './cluster.js';
 
@@ -77,6 +79,10 @@ const directCommandSchema = z.discriminatedUnion('type', [
   ...modelCommandSchemas,
   // The machine's timecode inputs for the chase (contract/timecode.ts).
   ...timecodeCommandSchemas,
+  // Stills: a full-resolution PNG of the program into the operator's folder (contract/stills.ts).
+  ...stillsCommandSchemas,
+  // The client preview link: create, revoke (contract/viewer.ts).
+  ...viewerCommandSchemas,
 ]);
 
 export const commandSchema = z.discriminatedUnion('type', [

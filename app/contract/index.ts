@@ -18,3 +18,5 @@ export * from './models.js';
 export * from './timecode.js';
 export * from './connection.js';
 export * from './client.js';
+export * from './stills.js';
+export * from './viewer.js';

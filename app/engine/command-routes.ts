@@ -50,6 +50,8 @@ export interface CommandTargets {
   schedule: (command: CommandOf<'scheduled'>) => CommandResult;
   /** Cluster: this node's clocks now, for the director's offset check. */
   clockProbe: () => CommandResult;
+  /** A full-resolution PNG of the program into the operator's folder (stills/still-writer.ts); replies when it is written or refused. */
+  saveStill: (folder: string) => Promise<CommandResult>;
 }
 
 /** What the library's commands reach; each replies with what happened (a download's progress follows in the state). */
@@ -132,6 +134,11 @@ export function commandRoutes(to: CommandTargets) {
     // Access token rotation is answered by the control plane (control/client-hub.ts), which
     // knows the connection that asked; it reaches the engine only where there is none.
     rotateToken: () => ({ ok: false, error: engineError('show-edit', 'Network control is not available here: there is no token to rotate.') }),
+    // Stills (stills/still-writer.ts): replies with the file written.
+    saveStill: ({ folder }) => to.saveStill(folder),
+    // The client preview link is the console server's (control/viewer-links.ts, via the hub's control plane); without one there is none.
+    createViewerLink: () => ({ ok: false, error: engineError('show-edit', 'The client preview link needs the console server: start the engine with network control (--host).') }),
+    revokeViewerLink: () => ({ ok: false, error: engineError('show-edit', 'There is no client preview link here: the engine runs without its console server.') }),
   } satisfies CommandRoutes;
 }
 
