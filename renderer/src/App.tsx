@@ -25,6 +25,8 @@ import { PreviewMonitor } from './components/PreviewMonitor.js';
 import { InputMonitor } from './components/InputMonitor.js';
 import { InputsPanel } from './components/InputsPanel.js';
 import { TimecodePanel } from './components/TimecodePanel.js';
+import { ViewerPanel } from './components/ViewerPanel.js';
+import { saveStill } from './stills-folder.js';
 import { ModelsButton, ModelsPanel } from './components/ModelsPanel.js';
 import { useConsoleSnapshot, useEngine } from './engine-context.js';
 import { useShortcuts } from './shortcuts.js';
@@ -82,6 +84,7 @@ export function App() {
     focusSeed: () => seedRef.current?.select(),
     preflight,
     hotkeyMap: () => setHotkeysOpen((o) => !o),
+    still: () => void saveStill(store),
   });
 
   return (
@@ -127,6 +130,7 @@ export function App() {
           <InputsPanel />
           <TimecodePanel />
           <OutputsPanel />
+          <ViewerPanel />
           <AlertList />
           <footer className="key-help" aria-label="Keyboard">
             <span>
