@@ -64,10 +64,13 @@ test('the preview link page shows the program live with no controls; the console
   expect([first.width, first.height]).toEqual([640, 360]);
   // Live: the picture changes over time (the built-in model moves).
   await expect
-    .poll(async () => {
-      const now = await sampleViewer(viewer);
-      return now.grid.reduce((sum, v, i) => sum + Math.abs(v - (first.grid[i] ?? 0)), 0) / now.grid.length;
-    }, { timeout: 30_000, message: 'the viewer picture never changed' })
+    .poll(
+      async () => {
+        const now = await sampleViewer(viewer);
+        return now.grid.reduce((sum, v, i) => sum + Math.abs(v - (first.grid[i] ?? 0)), 0) / now.grid.length;
+      },
+      { timeout: 30_000, message: 'the viewer picture never changed' },
+    )
     .toBeGreaterThan(0.5);
   // ... and it is the program: its colour is the console's Program monitor's, roughly.
   const program = await sampleProgram(page);
@@ -97,7 +100,13 @@ test('the contact sheet has one tile per cue and the tiles differ; Save still (C
       version: 4,
       name: 'Sheet test',
       settings: {},
-      cues: prompts.map((prompt, i) => ({ id: `c${i + 1}`, number: String(i + 1), name: `Look ${i + 1}`, look: { prompt, seed: i + 1 }, transition: { durationMs: 0, curve: 'linear' } })),
+      cues: prompts.map((prompt, i) => ({
+        id: `c${i + 1}`,
+        number: String(i + 1),
+        name: `Look ${i + 1}`,
+        look: { prompt, seed: i + 1 },
+        transition: { durationMs: 0, curve: 'linear' },
+      })),
       timeline: { durationMs: 0, keyframes: [] },
     }),
   );
@@ -117,13 +126,13 @@ test('the contact sheet has one tile per cue and the tiles differ; Save still (C
   expect([png.width, png.height]).toEqual([layout.width, layout.height]);
   const tileMeans = layout.tiles.map((t) => {
     const sum = [0, 0, 0];
-    for (let y = t.y; y < t.y + t.height; y++)
-      for (let x = t.x; x < t.x + t.width; x++) for (let c = 0; c < 3; c++) sum[c]! += png.data[(y * png.width + x) * 4 + c]!;
+    for (let y = t.y; y < t.y + t.height; y++) for (let x = t.x; x < t.x + t.width; x++) for (let c = 0; c < 3; c++) sum[c]! += png.data[(y * png.width + x) * 4 + c]!;
     return sum.map((s) => s / (t.width * t.height));
   });
   // Pictures, not the white page, and each cue's own.
   for (const mean of tileMeans) expect(Math.min(...mean)).toBeLessThan(240);
-  for (let a = 0; a < 3; a++) for (let b = a + 1; b < 3; b++) expect(Math.hypot(...tileMeans[a]!.map((v, c) => v - tileMeans[b]![c]!)), `tiles ${a + 1} and ${b + 1}`).toBeGreaterThan(5);
+  for (let a = 0; a < 3; a++)
+    for (let b = a + 1; b < 3; b++) expect(Math.hypot(...tileMeans[a]!.map((v, c) => v - tileMeans[b]![c]!)), `tiles ${a + 1} and ${b + 1}`).toBeGreaterThan(5);
 
   // A still, by key: into the folder typed in the panel.
   const stills = path.join(dir, 'stills');

@@ -70,7 +70,10 @@ function readTextChunks(file: Buffer): Map<string, string> {
 }
 
 const http = (pathname: string, init: RequestInit & { token?: string } = {}) =>
-  fetch(`${base}${pathname}`, { ...init, headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  fetch(`${base}${pathname}`, {
+    ...init,
+    headers: { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), 'content-type': 'application/json', ...(init.headers ?? {}) },
+  });
 
 beforeAll(async () => {
   engine = await Engine.start({ initialPrompt: PROMPT, initialSeed: 77, configDir: null, width: WIDTH, height: HEIGHT });
@@ -96,7 +99,9 @@ describe('stills', () => {
     const reply = await client.connection.send({ type: 'saveStill', folder });
     expect(reply.ok, JSON.stringify(reply)).toBe(true);
     const still = (reply as { data: { still: StillReply } }).data.still;
-    console.log(`stills: ${still.width}x${still.height} PNG of ${still.bytes} bytes; preview clock missed ticks during the still: ${engine.state().outputs.find((o) => o.kind === 'preview')!.missedTicks - missedBefore}`);
+    console.log(
+      `stills: ${still.width}x${still.height} PNG of ${still.bytes} bytes; preview clock missed ticks during the still: ${engine.state().outputs.find((o) => o.kind === 'preview')!.missedTicks - missedBefore}`,
+    );
     expect(path.dirname(still.path)).toBe(folder);
     expect(path.basename(still.path)).toMatch(/^Untitled.* - cue 1 - \d\d-\d\d-\d\d-\d\d\.png$|^.+ - cue 1 - \d\d-\d\d-\d\d-\d\d\.png$/);
     const file = readFileSync(still.path);
@@ -166,7 +171,9 @@ describe('client preview link', () => {
     expect(rgbDistance(meanRgb(first.data), meanRgb(client.frames.at(-1)!.rgba))).toBeLessThan(30);
     const span = (jpegs.at(-1)!.atMs - jpegs[0]!.atMs) / 1000;
     const total = jpegs.slice(1).reduce((sum, j) => sum + j.bytes.length, 0);
-    console.log(`viewer: ${jpegs.length} frames, ${((jpegs.length - 1) / span).toFixed(1)} fps, ${Math.round(total / span / 1024)} KiB/s (${((total * 8) / span / 1e6).toFixed(2)} Mbit/s) at ${VIEWER_WIDTH}x${VIEWER_HEIGHT}`);
+    console.log(
+      `viewer: ${jpegs.length} frames, ${((jpegs.length - 1) / span).toFixed(1)} fps, ${Math.round(total / span / 1024)} KiB/s (${((total * 8) / span / 1e6).toFixed(2)} Mbit/s) at ${VIEWER_WIDTH}x${VIEWER_HEIGHT}`,
+    );
     // Only the cue name: the first message names the cue on air, nothing else of the show.
     expect(texts[0]).toEqual({ kind: 'viewer', cueName: 'Forêt' });
 

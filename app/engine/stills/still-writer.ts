@@ -125,7 +125,9 @@ export async function checkStillFolder(folder: string): Promise<EngineError | nu
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return engineError('output-failed', `The stills folder ${folder} does not exist: create it or choose another.`, { folder });
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
-      return engineError('output-failed', `Cannot write into ${folder} (${code === 'EROFS' ? 'read-only file system' : 'permission denied'}): choose a folder you can write to.`, { folder });
+      return engineError('output-failed', `Cannot write into ${folder} (${code === 'EROFS' ? 'read-only file system' : 'permission denied'}): choose a folder you can write to.`, {
+        folder,
+      });
     return engineError('output-failed', `Cannot use the stills folder ${folder}: ${(error as Error).message}`, { folder });
   }
 }
@@ -163,9 +165,18 @@ export class StillWriter {
     if (!frame) return failed(`No program frame to save: the outputs sent none for ${STILL_FRAME_TIMEOUT_MS / 1000} s (is the model running?).`);
     const file = await freeStillPath(folder, description);
     if (!file) return failed(`Could not find a free file name for the still in ${folder} (${MAX_NAME_TRIES} taken).`, { folder });
-    const answer = await this.encoder.encode({ kind: 'png', width: frame.width, height: frame.height, pixels: frame.pixels, level: frame.level, text: stillText(description, frame.lookId), path: file });
+    const answer = await this.encoder.encode({
+      kind: 'png',
+      width: frame.width,
+      height: frame.height,
+      pixels: frame.pixels,
+      level: frame.level,
+      text: stillText(description, frame.lookId),
+      path: file,
+    });
     if (answer.ok) return { ok: true, data: { still: { path: file, width: frame.width, height: frame.height, bytes: answer.bytes ?? 0 } } };
-    const why = answer.code === 'ENOSPC' ? 'the disk is full' : answer.code === 'EEXIST' ? 'a file of that name appeared meanwhile; save again' : (answer.message ?? 'unknown error');
+    const why =
+      answer.code === 'ENOSPC' ? 'the disk is full' : answer.code === 'EEXIST' ? 'a file of that name appeared meanwhile; save again' : (answer.message ?? 'unknown error');
     return failed(`Could not write the still ${file}: ${why}.`, { folder });
   }
 

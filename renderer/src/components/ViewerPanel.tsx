@@ -126,7 +126,13 @@ export function ViewerPanel() {
           <label className="viewer-check">
             <input type="checkbox" checked={showCueName} onChange={(e) => setShowCueName(e.target.checked)} data-testid="viewer-show-cue" /> Show the cue name
           </label>
-          <button type="button" className="button button--small" disabled={disabled} data-testid="viewer-create" onClick={() => void store.send({ type: 'createViewerLink', showCueName })}>
+          <button
+            type="button"
+            className="button button--small"
+            disabled={disabled}
+            data-testid="viewer-create"
+            onClick={() => void store.send({ type: 'createViewerLink', showCueName })}
+          >
             Create link
           </button>
         </div>
@@ -138,9 +144,7 @@ export function ViewerPanel() {
       ) : null}
       {viewers ? (
         <div className="viewer-watching" data-testid="viewer-watching">
-          <span className="viewer-label">
-            {viewers.watching.length === 0 ? 'Nobody watching' : `${viewers.watching.length} watching · ${kib(viewers.bytesPerSecond)}`}
-          </span>
+          <span className="viewer-label">{viewers.watching.length === 0 ? 'Nobody watching' : `${viewers.watching.length} watching · ${kib(viewers.bytesPerSecond)}`}</span>
           {viewers.watching.length > 0 ? (
             <ul className="viewer-list">
               {viewers.watching.map((w) => (

@@ -33,7 +33,11 @@ function show(jpeg: Blob): void {
   shownUrl = url;
   frame.src = url;
   // The old picture's memory goes once the new one is drawn.
-  if (previous) frame.decode().then(() => URL.revokeObjectURL(previous), () => URL.revokeObjectURL(previous));
+  if (previous)
+    frame.decode().then(
+      () => URL.revokeObjectURL(previous),
+      () => URL.revokeObjectURL(previous),
+    );
   lastFrameAtMs = performance.now();
   say('Live');
 }
