@@ -226,5 +226,22 @@ describe('client preview link', () => {
     expect(again).toBe(401);
     // With nobody watching no viewer frames are made.
     expect(engine.state().outputs.map((o) => o.id)).not.toContain('viewer-link');
+    // Nothing of the show or the engine's state ever reached the viewer: only its own two kinds of message.
+    expect(texts.map((t) => t.kind).every((kind) => kind === 'viewer' || kind === 'refused')).toBe(true);
+
+    // A new link without the cue name: the viewer is told no name.
+    expect((await client.connection.send({ type: 'createViewerLink' })).ok).toBe(true);
+    const second = await client.waitFor(() => client.latestState().viewers?.link);
+    expect(second.showCueName).toBe(false);
+    const secondToken = new URLSearchParams(second.path.split('?')[1]).get('v')!;
+    expect(secondToken).not.toBe(viewerToken);
+    const quiet = new WebSocket(`ws://127.0.0.1:${control.server.port}/viewer/ws?token=${secondToken}`);
+    const hello = await new Promise<ViewerMessage>((resolve, reject) => {
+      quiet.once('message', (data) => resolve(JSON.parse(data.toString()) as ViewerMessage));
+      quiet.once('error', reject);
+    });
+    expect(hello).toEqual({ kind: 'viewer', cueName: null });
+    quiet.close();
+    expect((await client.connection.send({ type: 'revokeViewerLink' })).ok).toBe(true);
   });
 });
