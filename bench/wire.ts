@@ -20,16 +20,15 @@
  * Env: BENCH_WIRE_SECONDS (default 60: the cadence window), BENCH_WIRE_CUTS (default 40,
  * spread over the window). A short run: BENCH_WIRE_SECONDS=10 BENCH_WIRE_CUTS=10.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { engineNowMs } from '../app/engine/clock.js';
 import type { TtffStage, TtffTraceLine } from '../app/engine/frames/ttff-trace.js';
-import type { ReceiverMessage } from './wire-receiver.js';
+import { distance, execArgv, firstFrameOf, mean, percentile, printFigure, startLookReceiver, type Colour } from './look-colours.js';
 
 const SECONDS = Number(process.env.BENCH_WIRE_SECONDS ?? 60);
 const CUTS = Number(process.env.BENCH_WIRE_CUTS ?? 40);
@@ -39,29 +38,8 @@ const CUT_TIMEOUT_MS = 3000;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fromSource = import.meta.url.endsWith('.ts');
-const execArgv = fromSource ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href] : [];
-
-function printFigure(name: string, value: number, unit: string): void {
-  console.log(`BENCH ${name} ${Number.isInteger(value) ? value : value.toFixed(2)} ${unit}`);
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Colour {
-  y: number;
-  u: number;
-  v: number;
-}
-const distance = (a: Colour, b: Colour) => Math.hypot(a.y - b.y, a.u - b.u, a.v - b.v);
-function mean(colours: Colour[]): Colour {
-  const n = Math.max(1, colours.length);
-  return { y: colours.reduce((s, c) => s + c.y, 0) / n, u: colours.reduce((s, c) => s + c.u, 0) / n, v: colours.reduce((s, c) => s + c.v, 0) / n };
-}
 
 /** Starts `cyclorama serve` as a user would, and resolves with its console URL. */
 async function startEngine(outputName: string, configDir: string, traceFile: string, cutLane: boolean): Promise<{ child: ChildProcess; url: string }> {
@@ -104,19 +82,10 @@ async function measure(cutLane: boolean, suffix: string): Promise<void> {
   let receiver: ChildProcess | null = null;
   let ws: WebSocket | null = null;
   try {
-    // ---- the receiver, in its own process -------------------------------------------
-    const frames: { atMs: number; colour: Colour }[] = [];
-    let receiverDone: (m: Extract<ReceiverMessage, { type: 'done' }>) => void = () => {};
-    const done = new Promise<Extract<ReceiverMessage, { type: 'done' }>>((r) => (receiverDone = r));
-    receiver = fork(path.join(here, fromSource ? 'wire-receiver.ts' : 'wire-receiver.js'), [outputName], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const connected = new Promise<string>((resolve, reject) => {
-      receiver?.on('message', (m: ReceiverMessage) => {
-        if (m.type === 'connected') resolve(m.name);
-        else if (m.type === 'frame') frames.push({ atMs: m.atMs, colour: m });
-        else if (m.type === 'done') receiverDone(m);
-        else if (m.type === 'failed') reject(new Error(`receiver: ${m.message}`));
-      });
-    });
+    // ---- the receiver, in its own process (bench/look-colours.ts) -------------------
+    const look = startLookReceiver(outputName);
+    receiver = look.child;
+    const { frames, connected } = look;
 
     // ---- the console side: WebSocket like a console ----------------------------------
     const wsUrl = `${url.replace(/^http/, 'ws').replace(/\/$/, '')}/ws`;
@@ -196,16 +165,9 @@ async function measure(cutLane: boolean, suffix: string): Promise<void> {
       const sentAtMs = sendCut(PROMPTS[showing] as string);
       const until = sentAtMs + CUT_TIMEOUT_MS;
       let seenAtMs: number | null = null;
-      let scanned = firstFrame;
       while (seenAtMs === null && engineNowMs() < until) {
         await sleep(5);
-        for (; scanned < frames.length; scanned++) {
-          const f = frames[scanned] as { atMs: number; colour: Colour };
-          if (f.atMs > sentAtMs && distance(f.colour, target) < distance(f.colour, other)) {
-            seenAtMs = f.atMs;
-            break;
-          }
-        }
+        seenAtMs = firstFrameOf(frames, firstFrame, sentAtMs, target, other)?.atMs ?? null;
       }
       if (seenAtMs === null) misses++;
       else {
@@ -298,8 +260,7 @@ async function measure(cutLane: boolean, suffix: string): Promise<void> {
     }
     if (traced.length) print('wire_ttff_in_flight_old_share', traced.filter(waitedForOld).length / traced.length, 'ratio');
 
-    receiver.send({ type: 'stop' });
-    const perf = await Promise.race([done, sleep(3000).then(() => null)]);
+    const perf = await look.stop();
     if (perf) console.log(`# receiver: ${perf.totalVideo} video frames, ${perf.droppedVideo} dropped by libndi`);
   } finally {
     ws?.close();

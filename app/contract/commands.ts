@@ -15,6 +15,8 @@ import { outputCommandSchemas } from './outputs.js';
 import { inputCommandSchemas } from './input-control.js';
 import { modelCommandSchemas } from './models.js';
 import { timecodeCommandSchemas } from './timecode.js';
+import { midiCommandSchemas } from './midi.js';
+import { levelCommandSchemas } from './levels.js';
 import { stillsCommandSchemas } from './stills.js';
 import { viewerCommandSchemas } from './viewer.js';
 import { EXECUTION_PROVIDER_NAMES } from './providers.js';
@@ -79,6 +81,10 @@ const directCommandSchema = z.discriminatedUnion('type', [
   ...modelCommandSchemas,
   // The machine's timecode inputs for the chase (contract/timecode.ts).
   ...timecodeCommandSchemas,
+  // MIDI learn: this machine's MIDI ports and control mappings (contract/midi.ts).
+  ...midiCommandSchemas,
+  // Faders: master level, strength, transition time, the manual crossfade, input select (contract/levels.ts).
+  ...levelCommandSchemas,
   // Stills: a full-resolution PNG of the program into the operator's folder (contract/stills.ts).
   ...stillsCommandSchemas,
   // The client preview link: create, revoke (contract/viewer.ts).

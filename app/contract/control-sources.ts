@@ -127,6 +127,10 @@ export const midiControlStatusSchema = z.object({
   mappings: z.array(midiMappingSchema),
   /** The action waiting for a control to be moved (MIDI learn); null when not learning. */
   learning: z.string().nullable(),
+  /** fireCue being learnt: its cue number. */
+  learningCue: z.string().nullable().optional(),
+  /** Why the input or the feedback output is not open (wrong name, port gone); null when both are fine. */
+  problem: z.string().nullable().optional(),
   /** Fader levels last received, 0..1. */
   levels: z.object({ transitionTime: z.number().optional(), strength: z.number().optional(), master: z.number().optional() }),
   counters: sourceCountersSchema,
@@ -139,5 +143,10 @@ export const controlSourcesStatusSchema = z.object({
   msc: mscStatusSchema.nullable(),
   /** Absent from engines that predate MIDI control. */
   midi: midiControlStatusSchema.nullable().optional(),
+  /**
+   * This machine's MIDI ports, as last read (listMidiPorts, setMidiPorts); absent
+   * until then. `problem`: why there is no MIDI at all (no ALSA sequencer...).
+   */
+  midiPorts: z.object({ inputs: z.array(z.string()), outputs: z.array(z.string()), problem: z.string().nullable() }).optional(),
 });
 export type ControlSourcesStatus = z.infer<typeof controlSourcesStatusSchema>;

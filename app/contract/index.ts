@@ -16,6 +16,7 @@ export * from './inputs.js';
 export * from './input-control.js';
 export * from './models.js';
 export * from './timecode.js';
+export * from './midi.js';
 export * from './connection.js';
 export * from './client.js';
 export * from './stills.js';

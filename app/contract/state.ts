@@ -13,6 +13,7 @@ import { inputStateFields } from './input-control.js';
 import { lookInputSchema } from './inputs.js';
 import { modelsStatusSchema } from './models.js';
 import { timecodeStatusSchema } from './timecode.js';
+import { levelsStatusSchema } from './levels.js';
 import { viewersStatusSchema } from './viewer.js';
 
 export const modelStatusSchema = z.object({
@@ -137,6 +138,8 @@ export const engineStateSchema = z.object({
   models: modelsStatusSchema.optional(),
   /** Timecode chase: source, lock, the timecode and its rate (contract/timecode.ts). Optional so older engines still parse. */
   timecode: timecodeStatusSchema.optional(),
+  /** What the faders set: master, strength, transition time, the crossfade, input select (contract/levels.ts). Optional so older engines still parse. */
+  levels: levelsStatusSchema.optional(),
   /** The client preview link and who is watching (contract/viewer.ts). Added by the control edge; absent without a console server. */
   viewers: viewersStatusSchema.optional(),
 });

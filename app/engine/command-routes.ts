@@ -129,11 +129,24 @@ export function commandRoutes(to: CommandTargets) {
     // Timecode chase: which port carries MTC/LTC on this machine (the chase settings are the show's: updateShow).
     setTimecodeInputs: ({ type: _type, ...patch }) => to.timecodeInputs(patch),
     // Cluster (contract/cluster.ts): a director's scheduled actions and clock probes.
+    // Faders (contract/levels.ts): applied by the show session like live edits; selectInput counts through the show's inputs and the NDI sources found.
+    setMasterLevel: show,
+    setStrength: show,
+    setTransitionTime: show,
+    crossfade: show,
+    selectInput: show,
     scheduled: (command) => to.schedule(command),
     clockProbe: () => to.clockProbe(),
     // Access token rotation is answered by the control plane (control/client-hub.ts), which
     // knows the connection that asked; it reaches the engine only where there is none.
     rotateToken: () => ({ ok: false, error: engineError('show-edit', 'Network control is not available here: there is no token to rotate.') }),
+    // MIDI learn (contract/midi.ts) is answered by the control plane's sources (control/control-sources.ts),
+    // which own the MIDI ports and control.json; an engine running without them refuses it.
+    listMidiPorts: noMidiControl,
+    setMidiPorts: noMidiControl,
+    midiLearn: noMidiControl,
+    midiCancelLearn: noMidiControl,
+    midiRemoveMapping: noMidiControl,
     // Stills (stills/still-writer.ts): replies with the file written.
     saveStill: ({ folder }) => to.saveStill(folder),
     // The client preview link is the console server's (control/viewer-links.ts, via the hub's control plane); without one there is none.
@@ -141,6 +154,11 @@ export function commandRoutes(to: CommandTargets) {
     revokeViewerLink: () => ({ ok: false, error: engineError('show-edit', 'There is no client preview link here: the engine runs without its console server.') }),
   } satisfies CommandRoutes;
 }
+
+const noMidiControl = (): CommandResult => ({
+  ok: false,
+  error: engineError('input-failed', 'MIDI control is not available here: this engine runs without its control sources (start it with "cyclorama serve" or the app).'),
+});
 
 /** Applies `command` through its route. */
 export function routeCommand(routes: CommandRoutes, command: Command, receivedAtMs: number): CommandResult | Promise<CommandResult> {

@@ -10,6 +10,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Command } from '../contract/commands.js';
+import { isLevelCommand } from '../contract/levels.js';
 import type { CommandResult } from '../contract/connection.js';
 import type { AttachedDisplay } from '../contract/display.js';
 import { engineError, type EngineError } from '../contract/errors.js';
@@ -61,6 +62,8 @@ export const ENGINE_VERSION = '0.1.0';
 const STATS_PERIOD_MS = 500;
 /** The show runner's tick: auto-continue/follow and timeline segments land within this, ms. */
 const SHOW_TICK_MS = 10;
+/** Fader commands (contract/levels.ts) publish the state at most this often, ms: a desk's 44 packets/s must not become 44 snapshots. */
+const FADER_PUBLISH_MS = 100;
 
 export interface EngineOptions {
   /** Model folder; the built-in model when absent or when this one fails to load. */
@@ -153,6 +156,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   /** Every command type and the part that applies it (command-routes.ts). */
   private readonly routes: CommandRoutes;
   private statsTimer: NodeJS.Timeout | null = null;
+  /** A state snapshot due after fader commands (publishSoon); null when none is pending. */
+  private faderPublish: NodeJS.Timeout | null = null;
   private showTimer: NodeJS.Timeout | null = null;
   /** last-session.json keeper (show-files/last-session.ts); null when off. */
   private lastSession: LastSessionKeeper | null = null;
@@ -216,6 +221,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       onError: (error) => queueMicrotask(() => this.recordError(error)),
       onChange: () => this.publishState(),
       timecode: () => this.timecode.input(),
+      ndiSourceNames: () => this.ndiSources.status().names,
     });
     this.stats = new EngineStats(clock, this.program.lookId, this.startedAtMs);
     this.inputs = new InputReports({
@@ -403,7 +409,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     const before = this.program;
     const outcome = this.show.dispatch(command, receivedAtMs);
     this.applyProgram(before, receivedAtMs);
-    if (this.program !== before || outcome.changed) this.publishState();
+    const changed = this.program !== before || outcome.changed;
+    // A fader moving sends many commands a second: consoles get its state at most every FADER_PUBLISH_MS (a take, a new look: at once).
+    if (changed && isLevelCommand(command.type) && this.program.lookId === before.lookId) this.publishSoon();
+    else if (changed) this.publishState();
     return outcome.error ? { ok: false, error: outcome.error } : { ok: true };
   }
 
@@ -451,6 +460,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
     this.feed.follow(before, () => ({ path: this.show.safePlatePath(), width: this.model.status.width, height: this.model.status.height }));
     if (newLook) this.model.pushLook();
+    // A fader moved the look on air in place (strength, the crossfade's mix): the same look id, so no frame is thrown away.
+    else if (program.to !== before.to || program.from !== before.from || program.holdMix !== before.holdMix) this.model.updateLook();
   }
 
   private onFrame(frame: GeneratedFrame): void {
@@ -517,6 +528,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       ndiSources: this.ndiSources.status(),
       models: this.library.status(),
       timecode: this.timecode.status(now, this.clock.wallMs()),
+      levels: this.show.levels(),
     };
   }
 
@@ -574,6 +586,7 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   async stop(): Promise<void> {
     if (this.statsTimer) clearInterval(this.statsTimer);
+    if (this.faderPublish) clearTimeout(this.faderPublish);
     if (this.showTimer) clearInterval(this.showTimer);
     this.timecode.close();
     this.scheduler.close();
@@ -594,6 +607,16 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.errors.add(error);
     this.emit('event', { kind: 'error', error });
     this.publishState();
+  }
+
+  /** One state snapshot within FADER_PUBLISH_MS, however many fader commands arrive meanwhile. */
+  private publishSoon(): void {
+    if (this.faderPublish) return;
+    this.faderPublish = setTimeout(() => {
+      this.faderPublish = null;
+      this.publishState();
+    }, FADER_PUBLISH_MS);
+    this.faderPublish.unref();
   }
 
   private publishState(): void {

@@ -78,8 +78,9 @@ export async function startControl(
   engine.on('log', log);
   const state = engine.state();
   log(`model ${state.model.name} ${state.model.status} on ${state.model.provider ?? 'no provider'} at ${state.model.width}x${state.model.height}`);
-  // DMX in and MIDI Show Control: the machine's control.json, each off unless enabled there.
-  const sources = await ControlSources.start({ config: readControlConfig(options.configDir ?? null, log), hub, engine, midi: () => openSystemMidi(systemClock), log });
+  // DMX in, MIDI Show Control and MIDI control: the machine's control.json, each off unless enabled there (MIDI learn writes it back).
+  const configDir = options.configDir ?? null;
+  const sources = await ControlSources.start({ config: readControlConfig(configDir, log), configDir, hub, engine, midi: () => openSystemMidi(systemClock), log });
   try {
     const control = await startNetworkControl({
       engine,

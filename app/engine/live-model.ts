@@ -146,6 +146,11 @@ export class LiveModel {
     );
   }
 
+  /** The look on air changed in place (same look id: a fader's strength or crossfade mix): the live model renders it from its next frame; no cut. */
+  updateLook(): void {
+    this.generator?.setLook(this.options.look());
+  }
+
   /** Gives a frame's buffer back to the generator that made it. */
   release(frame: GeneratedFrame): void {
     this.owners.get(frame)?.release(frame);

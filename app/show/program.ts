@@ -41,6 +41,8 @@ export interface ProgramState {
    * the transition (null or absent = the transition runs with the clock).
    */
   holdMix?: number | null;
+  /** The master level (setMasterLevel), 0..1, multiplying the output level; absent = 1. */
+  master?: number;
 }
 
 export const DEFAULT_PROMPT = 'soft studio grey, gentle light';
@@ -111,8 +113,13 @@ export function applyCommand(state: ProgramState, command: Command, nowMs: numbe
   }
 }
 
-/** Output level in [0, 1] at `nowMs`: 0 is black. A black panic fades over its fadeMs. */
+/** Output level in [0, 1] at `nowMs`: 0 is black. A black panic fades over its fadeMs; the master multiplies it. */
 export function outputLevel(state: ProgramState, nowMs: number): number {
+  return panicLevel(state, nowMs) * (state.master ?? 1);
+}
+
+/** A black panic's fade alone: 1 without one, 0 once it is done. */
+function panicLevel(state: ProgramState, nowMs: number): number {
   if (state.panic.mode !== 'black') return 1;
   if (state.panic.fadeMs <= 0) return 0;
   const progress = (nowMs - state.panic.sinceMs) / state.panic.fadeMs;

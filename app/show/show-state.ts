@@ -22,7 +22,8 @@ import { framesToMs, msToFrames, type TimecodeRate } from './timecode.js';
 import { dueTriggers } from './timecode-triggers.js';
 import { applyCurve } from './curves.js';
 import { lookParams, type LookTarget } from './look-resolver.js';
-import { applyCommand, initialProgram, outputLevel, resolveLook, startLook, type PanicMode, type ProgramState } from './program.js';
+import { applyCommand, DEFAULT_LIVE_TRANSITION, initialProgram, outputLevel, resolveLook, startLook, type PanicMode, type ProgramState } from './program.js';
+import { activeFade, INITIAL_FADERS, moveBar, type FaderState } from './faders.js';
 
 /** Most cues automation may fire in one tick (a zero-time loop must not hang the runner). */
 const MAX_AUTO_FIRES_PER_TICK = 16;
@@ -48,10 +49,17 @@ export interface ShowState {
   timelineKey: string | null;
   /** Look id the last fired cue started; the program shows that cue while its lookId is this (a live edit makes a new look). */
   cueLookId?: number | null;
+  /** What the faders set (faders.ts): strength, transition time, the crossfade bar, the input selected; absent = none set. */
+  faders?: FaderState;
 }
 
-export function initialShowState(show: Show, nowMs: number, program: ProgramState = initialProgram(nowMs)): ShowState {
+/** The state's faders (their defaults when none was moved). */
+export const fadersOf = (state: ShowState): FaderState => state.faders ?? INITIAL_FADERS;
+
+/** `faders`: kept from the show before when another is loaded (a desk's faders belong to the machine, not the show); a fade in progress does not survive it. */
+export function initialShowState(show: Show, nowMs: number, program: ProgramState = initialProgram(nowMs), faders: FaderState = INITIAL_FADERS): ShowState {
   return {
+    faders: { ...faders, bar: { position: null, restsAt: faders.bar.restsAt, fade: null } },
     program,
     standbyCueId: show.cues[0]?.id ?? null,
     currentCueId: null,
@@ -195,11 +203,20 @@ function pauseTransport(state: ShowState, show: Show, nowMs: number): ClockMappi
 
 const noPanic = (nowMs: number): ProgramState['panic'] => ({ mode: 'none', fadeMs: 0, sinceMs: nowMs });
 
-/** Fires a cue at `atMs`: its look with its transition; standby moves on; automation is armed. Clears any panic. */
-export function fireCue(show: Show, state: ShowState, cue: Cue, atMs: number): ShowState {
+/** The transition a cue fires with: its own, or its curve over the faders' time when they override cue times. */
+function cueTransition(state: ShowState, cue: Cue): Transition {
+  const faders = fadersOf(state);
+  return faders.overrideCues && faders.transitionMs !== null ? { durationMs: faders.transitionMs, curve: cue.transition.curve } : cue.transition;
+}
+
+/**
+ * Fires a cue at `atMs`: its look with its transition (`transition` given: that one, as
+ * the crossfade's take does); standby moves on; automation is armed. Clears any panic.
+ */
+export function fireCue(show: Show, state: ShowState, cue: Cue, atMs: number, transition: Transition = cueTransition(state, cue)): ShowState {
   const cleared = state.program.panic.mode === 'none' ? state.program : { ...state.program, panic: noPanic(atMs) };
-  const program = startLook(cleared, lookTarget(cue.look), cue.transition, atMs);
-  const autoDueAtMs = cue.continueMode === 'auto-continue' ? atMs + cue.delayMs : cue.continueMode === 'auto-follow' ? atMs + cue.transition.durationMs + cue.delayMs : null;
+  const program = startLook(cleared, lookTarget(cue.look), transition, atMs);
+  const autoDueAtMs = cue.continueMode === 'auto-continue' ? atMs + cue.delayMs : cue.continueMode === 'auto-follow' ? atMs + transition.durationMs + cue.delayMs : null;
   return {
     ...state,
     program,
@@ -275,7 +292,7 @@ export function reduceShow(show: Show, state: ShowState, command: Command, nowMs
     case 'setPrompt':
     case 'setInput':
     case 'setSeed': {
-      const program = applyCommand(state.program, command, nowMs);
+      const program = applyCommand(state.program, withLiveTransition(state, command), nowMs);
       if (program === state.program) return state;
       return { ...state, program, driver: 'cues', transport: pauseTransport(state, show, nowMs), timelineKey: null, autoDueAtMs: null };
     }
@@ -297,8 +314,76 @@ export function reduceShow(show: Show, state: ShowState, command: Command, nowMs
       const at = timelinePosition(show.timeline, { ...state, chase: INTERNAL_CLOCK }, nowMs);
       return { ...state, transport: { ...state.transport, rate: command.rate, anchorPositionMs: at.positionMs, anchorClockMs: nowMs } };
     }
+    case 'setMasterLevel':
+      return state.program.master === command.level ? state : { ...state, program: { ...state.program, master: command.level } };
+    case 'setStrength': {
+      // In place: the same look stays on air (no new look id), so a moving fader never throws frames away.
+      const to = { ...state.program.to, params: { ...(state.program.to.params ?? {}), strength: command.strength } };
+      return { ...state, program: { ...state.program, to }, faders: { ...fadersOf(state), strength: command.strength } };
+    }
+    case 'setTransitionTime': {
+      const faders = fadersOf(state);
+      return { ...state, faders: { ...faders, transitionMs: command.durationMs, overrideCues: command.overrideCues ?? faders.overrideCues } };
+    }
+    case 'crossfade':
+      return crossfade(show, state, command.position, command.baseline === true, nowMs);
     default:
       return state;
+  }
+}
+
+/** A live edit that names no transition takes the faders' transition time (when set), with the live edits' curve. */
+function withLiveTransition(state: ShowState, command: Extract<Command, { type: 'setPrompt' | 'setInput' | 'setSeed' }>): Command {
+  const ms = fadersOf(state).transitionMs;
+  if (command.type === 'setSeed' || command.transition !== undefined || ms === null) return command;
+  return { ...command, transition: { durationMs: ms, curve: DEFAULT_LIVE_TRANSITION.curve } };
+}
+
+/**
+ * The manual crossfade (faders.ts has the bar's rules): from the live look toward the
+ * standby cue's look, held at the bar's mix; at the far end the standby cue is taken as
+ * GO takes it (standby moves on once, automation armed), without running its transition
+ * again; back at the resting end the look before the fade is on air again. During a panic
+ * the bar does nothing (its place is forgotten, so nothing jumps or takes on restore).
+ */
+function crossfade(show: Show, state: ShowState, position: number, baseline: boolean, nowMs: number): ShowState {
+  const faders = fadersOf(state);
+  const fade = activeFade(faders, state.program);
+  const standby = show.cues[cueIndex(show, fade ? fade.cueId : state.standbyCueId)];
+  const inPanic = state.program.panic.mode !== 'none';
+  if (inPanic) return { ...state, faders: { ...faders, bar: { ...faders.bar, position: null } } };
+  const { bar, action } = moveBar(faders, state.program, position, baseline, standby !== undefined);
+  const next: ShowState = { ...state, faders: { ...faders, bar } };
+  switch (action.kind) {
+    case 'none':
+      return next;
+    case 'end':
+      // A new look id: frames of the fade must not follow the look that is back.
+      return { ...next, program: { ...(fade as NonNullable<typeof fade>).base, lookId: state.program.lookId + 1, master: state.program.master ?? 1, panic: state.program.panic } };
+    case 'move':
+      return { ...next, program: { ...state.program, holdMix: action.mix } };
+    case 'start': {
+      const cue = standby as Cue;
+      const base = state.program;
+      const program: ProgramState = {
+        ...startLook(base, lookTarget(cue.look), { durationMs: Math.max(1, cue.transition.durationMs), curve: 'linear' }, nowMs),
+        from: base.to,
+        holdMix: action.mix,
+      };
+      return {
+        ...next,
+        program,
+        faders: { ...faders, bar: { ...bar, fade: { cueId: cue.id, lookId: program.lookId, base } } },
+        driver: 'cues',
+        transport: pauseTransport(state, show, nowMs),
+        timelineKey: null,
+        autoDueAtMs: null,
+      };
+    }
+    case 'take': {
+      const cue = standby as Cue;
+      return { ...fireCue(show, next, cue, nowMs, { durationMs: 0, curve: cue.transition.curve }), lastGoAtMs: nowMs };
+    }
   }
 }
 

@@ -25,6 +25,7 @@ import { PreviewMonitor } from './components/PreviewMonitor.js';
 import { InputMonitor } from './components/InputMonitor.js';
 import { InputsPanel } from './components/InputsPanel.js';
 import { TimecodePanel } from './components/TimecodePanel.js';
+import { MidiPanel } from './components/MidiPanel.js';
 import { ViewerPanel } from './components/ViewerPanel.js';
 import { saveStill } from './stills-folder.js';
 import { ModelsButton, ModelsPanel } from './components/ModelsPanel.js';
@@ -129,6 +130,7 @@ export function App() {
           <SeedField inputRef={seedRef} />
           <InputsPanel />
           <TimecodePanel />
+          <MidiPanel />
           <OutputsPanel />
           <ViewerPanel />
           <AlertList />

@@ -96,7 +96,8 @@ test('the path field follows the show Save writes: an untitled show empties it, 
   await expect(page.getByTestId('show-name')).toHaveAttribute('title', /Untitled/);
   await expect(page.getByTestId('show-path')).toHaveValue('');
   await expect(page.getByTestId('show-save')).toBeDisabled();
-  await expect(page.getByTestId('show-autosave')).toHaveText(/Untitled: not autosaved until Save as/);
+  // Untitled work is autosaved too (into the engine's settings folder), and the console says where.
+  await expect(page.getByTestId('show-autosave')).toHaveText(/Untitled: autosaved within 0\.2 s to this machine's settings folder/);
   // A failed Open: the field shows the (untitled) show that is actually open.
   await page.getByTestId('show-path').fill(path.join(dir, 'missing.json'));
   await page.getByTestId('show-open').click();

@@ -14,9 +14,12 @@ test('the Timecode panel sets the chase, the LTC port and a cue trigger; the sta
   try {
     const panel = page.getByTestId('timecode-panel');
     await expect(panel.getByTestId('timecode-display')).toHaveText('Internal clock');
+    // Named once: the facts line does not repeat the display (the select's option is not shown text).
+    await expect(panel.getByTestId('timecode-source')).toHaveCount(0);
 
     await panel.getByTestId('timecode-source-select').selectOption('ltc');
     await expect(panel.getByTestId('timecode-display')).toHaveText('--:--:--:--');
+    await expect(panel.getByTestId('timecode-source')).toHaveText('LTC');
     await expect(panel.getByTestId('timecode-lock')).toHaveText('No timecode');
     await expect(panel.getByTestId('timecode-mode')).toHaveText('Rehearsal: timecode ignored');
 

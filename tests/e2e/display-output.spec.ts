@@ -151,6 +151,19 @@ test("the Outputs panel's LIVE button blanks one output to black (still ticking)
     await toggle.click();
     await expect(toggle).toHaveText('LIVE');
     await expect.poll(brightness, { timeout: 5000 }).toBeGreaterThan(20);
+
+    // Remove while a screen shows it asks first, naming what goes dark; "Keep it" keeps it.
+    const row = page.locator('[data-output-id="display-1"]');
+    await row.getByTestId('display-remove').click();
+    const confirm = row.getByTestId('display-remove-confirm');
+    await expect(confirm).toContainText('Remove display output "Ceiling"?');
+    await expect(confirm).toContainText('showing on 1 screen');
+    await row.getByTestId('display-remove-confirm-cancel').click();
+    await expect(confirm).toHaveCount(0);
+    await expect(row).toHaveCount(1);
+    await row.getByTestId('display-remove').click();
+    await row.getByTestId('display-remove-confirm-confirm').click();
+    await expect(row).toHaveCount(0);
     await output.close();
   } finally {
     client.close();

@@ -215,7 +215,10 @@ describe('DMX in over sACN, configured by control.json (sacn library as the desk
     await refresh();
     await client.waitFor(() => dmxStatus()?.signal === 'live' && dmxStatus()?.values?.master === 90 / 255);
     await sources.dmx!.settled();
-    expect(sources.dmx!.sink.counters.dispatched).toBe(dispatched);
+    // No GO: the one command is the master that moved during the loss (the wall follows it, contract/levels.ts).
+    await waitUntil(() => sources.dmx!.sink.counters.dispatched > dispatched, { what: 'the master sent' });
+    expect(sources.dmx!.sink.counters.dispatched).toBe(dispatched + 1);
+    expect(state().levels?.master ?? engine.state().levels?.master).toBeCloseTo(90 / 255, 9);
     expect(show().currentCueId).toBe(cueBefore);
   });
 });
@@ -250,7 +253,9 @@ describe('DMX in over Art-Net (dmxnet library as the desk)', () => {
     await client.waitFor(() => state().program.panic === 'safe-plate');
     desk.setChannel(PANIC - 1, 0);
     await client.waitFor(() => state().program.panic === 'none');
-    expect(source.status().counters).toMatchObject({ dispatched: 3, rejected: 0 });
+    // GO, panic, restore, and the master (channel 1 at 0: followed from the first packet).
+    expect(source.status().counters).toMatchObject({ dispatched: 4, rejected: 0 });
+    await hub.submit({ type: 'setMasterLevel', level: 1 }, 'test'); // the wall back to full for the tests that follow
 
     const fenced = await DmxSource.start({
       config: { ...config, port: await freeUdpPort(), allow: ['10.1.2.3'] },
@@ -370,7 +375,9 @@ describe('MIDI control from a controller (with a stand-in for MidiPorts: no ALSA
     await refresh();
     await client.waitFor(() => state().control?.sources?.midi?.levels.master === 1);
     expect(state().control?.sources?.midi).toMatchObject({ input: 'Launchpad Mini MIDI 1', output: 'Launchpad Mini MIDI 1', open: true, learning: null });
-    expect(sources.midi!.status().counters).toMatchObject({ dispatched: 3, rejected: 0 });
+    // GO, standby down, panic, and the master fader (setMasterLevel).
+    await waitUntil(() => engine.state().levels?.master === 1, { what: 'the master fader applied' });
+    expect(sources.midi!.status().counters).toMatchObject({ dispatched: 4, rejected: 0 });
   });
 
   it('learn: the next control moved is bound to the action', async () => {

@@ -13,6 +13,7 @@ import { commandSchema, type Command } from '../../contract/commands.js';
 import type { CommandResult } from '../../contract/connection.js';
 import type { ControlStatus } from '../../contract/control.js';
 import { engineError } from '../../contract/errors.js';
+import { isMidiCommand, type MidiCommand } from '../../contract/midi.js';
 import type { EngineState } from '../../contract/state.js';
 import type { ViewersStatus } from '../../contract/viewer.js';
 import { clientMessageSchema, CONTRACT_VERSION, MAX_TEXT_MESSAGE_BYTES, type EngineEvent, type ReplyMessage } from '../../contract/messages.js';
@@ -56,6 +57,8 @@ export interface ControlPlane {
   status(): ControlStatus;
   /** `requester`: the connection that asked (it stays connected), null for HTTP/OSC. */
   rotateToken(requester: ClientPort | null): CommandResult;
+  /** MIDI learn (contract/midi.ts): the node's control sources answer; absent where it runs none. */
+  midi?(command: MidiCommand): CommandResult;
   /** The client preview link (control/viewer-links.ts); absent = none here. */
   viewers?: {
     status(): ViewersStatus;
@@ -212,6 +215,7 @@ export class ClientHub {
         if (!this.control) return { ok: false, error: engineError('show-edit', 'Network control is not available here: there is no token to rotate.') };
         return this.control.rotateToken(port);
       }
+      if (isMidiCommand(command) && this.control?.midi) return this.control.midi(command);
       if ((command.type === 'createViewerLink' || command.type === 'revokeViewerLink') && this.control?.viewers) {
         const result = command.type === 'createViewerLink' ? this.control.viewers.create(command.showCueName) : this.control.viewers.revoke();
         // Every console sees the link (or its end) now, not at the next periodic snapshot.

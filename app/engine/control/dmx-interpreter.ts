@@ -12,9 +12,16 @@
  *    none it is a plain GO (the standby cue).
  *  - Panic is a state: entering a panic band sends that panic, leaving to "none"
  *    sends restore.
- *  - The seed pair sends setSeed when it changes (not on the first universe). Master, crossfade time, prompt
- *    blend, strength and input select come back as `controls` (changed values only)
- *    for the engine to apply; the contract has no commands for them yet.
+ *  - The continuous channels send the faders' commands (contract/levels.ts) when they
+ *    change, before the GO of the same universe (so a crossfade time set with a GO
+ *    applies to it): master -> setMasterLevel, also on the first universe (the wall
+ *    follows its intensity channel like a fixture: a desk at 50 % dims it at once);
+ *    crossfade time -> setTransitionTime, prompt blend -> crossfade (the T-bar), strength
+ *    -> setStrength, input select -> selectInput, and the seed pair -> setSeed, only on a
+ *    change (a desk connecting with them at 0 does not reset the show's). On the
+ *    universe that sets GO's baseline after a loss, a moved prompt blend is sent as a
+ *    `baseline` position: it rests the bar there and never takes. Changed values also
+ *    come back as `controls` for the status.
  *  - Loss of signal (no live source): hold everything, send nothing.
  */
 import type { CommandInput } from '../../contract/commands.js';
@@ -132,8 +139,15 @@ export class DmxInterpreter {
     this.last = v;
 
     for (const k of CONTROL_KEYS) if (prev === null || prev[k] !== v[k]) out.controls[k] = v[k];
-    // The seed only on a change: a desk connecting with the pair at 0 does not reseed the show.
-    if (prev !== null && prev.seed !== v.seed) out.commands.push({ type: 'setSeed', seed: v.seed });
+    if (prev === null || prev.master !== v.master) out.commands.push({ type: 'setMasterLevel', level: v.master });
+    if (prev !== null) {
+      if (prev.crossfadeMs !== v.crossfadeMs) out.commands.push({ type: 'setTransitionTime', durationMs: v.crossfadeMs });
+      if (prev.strength !== v.strength) out.commands.push({ type: 'setStrength', strength: v.strength });
+      if (prev.input !== v.input) out.commands.push({ type: 'selectInput', index: v.input });
+      if (prev.promptBlend !== v.promptBlend) out.commands.push({ type: 'crossfade', position: v.promptBlend, ...(this.baseline ? { baseline: true } : {}) });
+      // The seed only on a change: a desk connecting with the pair at 0 does not reseed the show.
+      if (prev.seed !== v.seed) out.commands.push({ type: 'setSeed', seed: v.seed });
+    }
 
     if (this.baseline) {
       this.baseline = false;

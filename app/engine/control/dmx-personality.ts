@@ -27,7 +27,13 @@ export const PERSONALITY_NAME = 'Cyclorama 12ch';
 export const PERSONALITY_VERSION = 1;
 
 export const CHANNELS: readonly DmxChannelDef[] = [
-  { channel: 1, fn: 'master', label: 'Master intensity', merge: 'HTP', values: '0-255: 0 to 100 % wall brightness' },
+  {
+    channel: 1,
+    fn: 'master',
+    label: 'Master intensity',
+    merge: 'HTP',
+    values: '0-255: 0 to 100 % wall brightness on every output (times a black panic fade); followed from the first packet',
+  },
   { channel: 2, fn: 'cueSelect', label: 'Cue select', merge: 'LTP', values: '0: none (GO fires the standby cue); 1-255: the cue at that position in the list' },
   {
     channel: 3,
@@ -39,12 +45,24 @@ export const CHANNELS: readonly DmxChannelDef[] = [
   { channel: 4, fn: 'cueSelect16Fine', label: 'Cue select 16-bit (fine)', merge: 'LTP', values: 'fine byte of channel 3' },
   { channel: 5, fn: 'go', label: 'GO', merge: 'LTP', values: 'rising through 128 fires; re-arms below 64; a level never fires' },
   { channel: 6, fn: 'panic', label: 'Panic', merge: 'HTP', values: '0-63: none (leaving a panic restores); 64-127: black; 128-191: freeze; 192-255: safe plate' },
-  { channel: 7, fn: 'crossfadeTime', label: 'Crossfade time', merge: 'LTP', values: '0-255: 0 to 25.5 s in 0.1 s steps' },
-  { channel: 8, fn: 'promptBlend', label: 'Prompt blend', merge: 'LTP', values: '0-255: 0 to 100 % from the current look toward the standby look' },
-  { channel: 9, fn: 'strength', label: 'Strength', merge: 'LTP', values: '0-255: 0 to 100 % of the model strength range' },
+  { channel: 7, fn: 'crossfadeTime', label: 'Crossfade time', merge: 'LTP', values: '0-255: 0 to 25.5 s in 0.1 s steps: the transition of live edits (setTransitionTime)' },
+  {
+    channel: 8,
+    fn: 'promptBlend',
+    label: 'Prompt blend',
+    merge: 'LTP',
+    values: '0-255: T-bar from the live look toward the standby cue; the far end takes it as GO (once) and the bar then runs back',
+  },
+  { channel: 9, fn: 'strength', label: 'Strength', merge: 'LTP', values: '0-255: 0 to 100 % of the model strength range, the live look changed in place' },
   { channel: 10, fn: 'seedCoarse', label: 'Seed (coarse)', merge: 'LTP', values: 'with channel 11: seed 0-65535' },
   { channel: 11, fn: 'seedFine', label: 'Seed (fine)', merge: 'LTP', values: 'fine byte of channel 10' },
-  { channel: 12, fn: 'inputSelect', label: 'Input select', merge: 'LTP', values: 'bands of 10: 0-9 generated only; 10-19 input 1; 20-29 input 2; ... 250-255 input 25' },
+  {
+    channel: 12,
+    fn: 'inputSelect',
+    label: 'Input select',
+    merge: 'LTP',
+    values: 'bands of 10: 0-9 generated only; 10-19 input 1; 20-29 input 2; ... 250-255 input 25 (state.levels.inputs order)',
+  },
 ];
 
 export const FOOTPRINT = CHANNELS.length;

@@ -2,9 +2,10 @@
  * DMX in wired to the engine: the machine's DMX settings (contract/control-sources.ts)
  * open one DmxInput (Art-Net or sACN, dmx-input.ts); the interpreter's commands
  * (GO on a rising edge, cue select by position, panic, restore, seed) go through
- * the rate limiter and the hub like OSC's (CommandSink); its continuous channels
- * (master, crossfade time, prompt blend, strength, input select) are held and
- * reported in the status; problems and signal changes are logged (throttled).
+ * the rate limiter and the hub like OSC's (CommandSink), the faders' commands (master,
+ * crossfade time, prompt blend, strength, input select) paced there rather than dropped;
+ * the channels in force are reported in the status; problems and signal changes are
+ * logged (throttled).
  */
 import type { DmxConfig, DmxStatus } from '../../contract/control-sources.js';
 import { engineNowMs } from '../clock.js';
@@ -100,6 +101,7 @@ export class DmxSource {
   async stop(): Promise<void> {
     await this.input?.close();
     await this.queue;
+    this.sink.stop();
   }
 
   private onStep(step: DmxStep): void {

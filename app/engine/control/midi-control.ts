@@ -7,8 +7,10 @@
  *
  * Buttons: a note-on with velocity > 0, a CC rising through 64 (re-armed below 64,
  * so a held button or a fader parked high fires once), a program change. Faders: a
- * CC's value 0-127 as 0..1 (seed: the value itself). Note-off / velocity 0 is a
- * release and does nothing.
+ * CC's value 0-127 as 0..1 sends the faders' commands (contract/levels.ts): master ->
+ * setMasterLevel, strength -> setStrength, transition time -> setTransitionTime over
+ * 0 to MIDI_TRANSITION_MAX_MS; the seed fader sets the seed to the value itself. Note-off
+ * / velocity 0 is a release and does nothing.
  * Feedback, per mapping on a note or CC: 127 (LED on) / 0 (off) as note-on or CC on
  * the mapping's channel: a fireCue button lights while its cue is on standby, a
  * panic button while the wall is in panic, GO while there is a standby cue to go
@@ -41,6 +43,9 @@ export function midiEvent(bytes: ArrayLike<number>): MidiEvent | null {
   if (type === 0xc0) return { kind: 'program', channel, number: a, value: 127 };
   return null;
 }
+
+/** A transition-time fader at the top, ms (0-127 in steps of about 79 ms). */
+export const MIDI_TRANSITION_MAX_MS = 10_000;
 
 const isFader = (action: MidiAction) => (MIDI_FADER_ACTIONS as readonly string[]).includes(action);
 const key = (m: { kind: string; channel: number; number: number }) => `${m.kind}/${m.channel}/${m.number}`;
@@ -87,6 +92,21 @@ export class MidiControl {
     return this.learning?.action ?? null;
   }
 
+  /** The cue number a fireCue being learnt will fire; null otherwise. */
+  get learningCue(): string | null {
+    return this.learning?.cue ?? null;
+  }
+
+  /** Drops the binding of one control; false when it had none. */
+  remove(control: Pick<MidiMapping, 'kind' | 'channel' | 'number'>): boolean {
+    const before = this.mappings.length;
+    this.mappings = this.mappings.filter((m) => key(m) !== key(control));
+    this.ccArmed.delete(key(control));
+    // Its LED is no longer ours to drive: forgotten, so a later binding of the same control sends its value again.
+    this.sent.delete(key(control));
+    return this.mappings.length < before;
+  }
+
   /** The next note, CC or program change binds to `action` (replacing that control's old binding). */
   learn(action: MidiAction, cue?: string): void {
     this.learning = cue === undefined ? { action } : { action, cue };
@@ -116,7 +136,11 @@ export class MidiControl {
       if (isFader(m.action)) {
         if (event.kind !== 'cc') continue;
         if (m.action === 'seed') out.commands.push({ type: 'setSeed', seed: event.value });
-        else out.levels[m.action as keyof MidiLevels] = event.value / 127;
+        else {
+          const level = event.value / 127;
+          out.levels[m.action as keyof MidiLevels] = level;
+          out.commands.push(faderCommand(m.action as keyof MidiLevels, level));
+        }
         continue;
       }
       if (!this.pressed(m, event)) continue;
@@ -190,5 +214,17 @@ export class MidiControl {
       default:
         return null;
     }
+  }
+}
+
+/** A fader's level 0..1 as its command. */
+function faderCommand(action: keyof MidiLevels, level: number): CommandInput {
+  switch (action) {
+    case 'master':
+      return { type: 'setMasterLevel', level };
+    case 'strength':
+      return { type: 'setStrength', strength: level };
+    case 'transitionTime':
+      return { type: 'setTransitionTime', durationMs: Math.round(level * MIDI_TRANSITION_MAX_MS) };
   }
 }

@@ -38,7 +38,7 @@ export interface NetworkControlOptions {
   /** OSC listener; absent = no OSC. `tcp`: absent = OSC over TCP on the same port number too, false = UDP only. */
   osc?: { host?: string; port: number; allow?: string[]; feedback?: OscDestination[]; tcp?: OscTcpOptions | false };
   rateLimit?: RateLimitOptions;
-  /** DMX in and MIDI Show Control (control-sources.ts), started by the caller: reported in the status, stopped on close. */
+  /** DMX in, MIDI Show Control and MIDI control (control-sources.ts), started by the caller: reported in the status, answers MIDI learn, stopped on close. */
   sources?: ControlSources;
   log?: (line: string) => void;
 }
@@ -122,9 +122,11 @@ export async function startNetworkControl(options: NetworkControlOptions): Promi
     };
   };
 
+  const sources = options.sources;
   remoteUrl = () => status().remoteUrl;
   options.hub.setControlPlane({
     status,
+    ...(sources ? { midi: (command) => sources.command(command) } : {}),
     viewers: { status: () => viewers.status(), create: (showCueName) => viewers.create(showCueName), revoke: () => viewers.revoke() },
     rotateToken: (requester) => {
       if (tokens.current === undefined) return { ok: false, error: engineError('show-edit', 'This node has no access token to rotate (loopback only, started without --token).') };

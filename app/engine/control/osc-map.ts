@@ -119,6 +119,26 @@ export function oscToCommand(address: string, args: readonly OscArg[]): OscMappi
       if (strength === undefined) return fail(`/input/strength takes a number from 0 to 1, got ${args[0]?.type ?? 'nothing'}`);
       return { kind: 'command', command: { type: 'setInput', strength } };
     }
+    // Faders (contract/levels.ts): the value is checked by the contract (0..1, ms, index) with the reason.
+    case 'master':
+    case 'strength':
+    case 'crossfade': {
+      const value = numberOf(args[0]);
+      if (value === undefined) return fail(`/${path} takes a number from 0 to 1, got ${args[0]?.type ?? 'nothing'}`);
+      const command: CommandInput =
+        path === 'master' ? { type: 'setMasterLevel', level: value } : path === 'strength' ? { type: 'setStrength', strength: value } : { type: 'crossfade', position: value };
+      return { kind: 'command', command };
+    }
+    case 'transition': {
+      const seconds = numberOf(args[0]);
+      if (seconds === undefined) return fail(`/transition takes the live edits' transition in seconds, got ${args[0]?.type ?? 'nothing'}`);
+      return { kind: 'command', command: { type: 'setTransitionTime', durationMs: Math.round(seconds * 1000) } };
+    }
+    case 'input/select': {
+      const index = numberOf(args[0]);
+      if (index === undefined) return fail(`/input/select takes the input's position (0 = none), got ${args[0]?.type ?? 'nothing'}`);
+      return { kind: 'command', command: { type: 'selectInput', index } };
+    }
     case 'timeline/play':
       return trigger(args, { type: 'timelinePlay' });
     case 'timeline/pause':

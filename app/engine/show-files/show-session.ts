@@ -11,7 +11,10 @@
  * that finds an autosave differing from its show file offers it (recoverShow).
  * While that offer stands, autosaves go to a second file (pendingAutosavePathFor),
  * so the offered work survives edits made before Recover/Discard and a second crash.
- * An untitled show (no path) is not autosaved: Save As gives it a home.
+ * An untitled show (no path) autosaves into the config folder (UNTITLED_AUTOSAVE_BASE),
+ * so the work before the first Save As survives a crash too: the next untitled start
+ * (last session reopens an untitled show as untitled) offers it like any autosave.
+ * Save As, Recover/Discard or New end it; opening another show leaves it on disk.
  *
  * File policy (issue 13): a show file that failed to load (newer, broken, not a
  * regular file, too large) is never silently replaced: the show stays bound to it
@@ -28,7 +31,20 @@ import { historyOf, recordLabelled, redo, redoLabel, undo, undoLabel, type Histo
 import { initialProgram, type ProgramState } from '../../show/program.js';
 import { applyEdit, isEditCommand } from '../../show/show-edit.js';
 import { emptyShow, serializeShow } from '../../show/show-file.js';
-import { initialShowState, onAirCueId, pendingFollow, reconcileShowState, reduceShow, resolveShow, tickShow, timelinePosition, type ShowState } from '../../show/show-state.js';
+import type { LevelsStatus } from '../../contract/levels.js';
+import { activeFade, inputSources, knownInputs } from '../../show/faders.js';
+import {
+  fadersOf,
+  initialShowState,
+  onAirCueId,
+  pendingFollow,
+  reconcileShowState,
+  reduceShow,
+  resolveShow,
+  tickShow,
+  timelinePosition,
+  type ShowState,
+} from '../../show/show-state.js';
 import { formatTimecode, wallLogCsv, type WallLogEntry } from '../../show/wall-log.js';
 import { isChasing, NO_CHASE_INPUT, readingTimecodeMs, type ChaseInput } from '../../show/clock-source.js';
 import { formatTimecode as formatLabel, msToTimecode } from '../../show/timecode.js';
@@ -51,6 +67,12 @@ import {
 
 /** Delay from an edit to its autosave write, ms: short enough that a kill loses < 1 s. */
 export const AUTOSAVE_DELAY_MS = 200;
+/**
+ * The show file an untitled show's autosave is named after, in the config folder.
+ * No show is ever written there: only `untitled.cyclorama.json.autosave` (and the
+ * while-recovery-offered file) exist, so findRecovery sees "no show file yet".
+ */
+export const UNTITLED_AUTOSAVE_BASE = 'untitled.cyclorama.json';
 /** Wall log entries kept in memory (a long day of cues); the oldest fall off. */
 const WALL_LOG_LIMIT = 20_000;
 
@@ -73,6 +95,8 @@ export interface ShowSessionOptions {
   onChange?: () => void;
   /** The engine's timecode chase (engine/timecode/timecode-chase.ts): its reading moves the timeline when engaged; absent = none. */
   timecode?: () => ChaseInput;
+  /** The NDI sources found last (the engine's source list): selectInput counts through them after the show's inputs. */
+  ndiSourceNames?: () => readonly string[];
 }
 
 export interface SessionOutcome {
@@ -120,6 +144,11 @@ export class ShowSession {
         show = { ...show, name: path.basename(this.path).replace(/(\.cyclorama)?\.json$/i, '') };
       }
       this.recovery = findRecovery(this.path);
+    } else {
+      const base = this.autosaveBase();
+      const found = base ? findRecovery(base) : null;
+      // An autosave of nothing (edits undone back to empty) is not work to offer.
+      this.recovery = found && serializeShow(found.show) !== serializeShow(show) ? found : null;
     }
     this.history = historyOf(show);
     this.savedText = serializeShow(show);
@@ -186,9 +215,24 @@ export class ShowSession {
       recovery: this.recovery ? { path: this.recovery.path, savedAtMs: this.recovery.savedAtMs } : null,
       recent: this.recent,
       lastAutosaveAtMs: this.lastAutosaveAtMs,
-      autosaveDelayMs: this.path ? (this.options.autosaveDelayMs ?? AUTOSAVE_DELAY_MS) : null,
+      autosaveDelayMs: this.autosaveBase() ? (this.options.autosaveDelayMs ?? AUTOSAVE_DELAY_MS) : null,
       lastSave: this.lastSave,
       wallLogEntries: this.wallLog.length,
+    };
+  }
+
+  /** What the faders set (state.levels, contract/levels.ts). */
+  levels(): LevelsStatus {
+    const faders = fadersOf(this.state);
+    const fade = activeFade(faders, this.state.program);
+    return {
+      master: this.state.program.master ?? 1,
+      strength: faders.strength,
+      transitionMs: faders.transitionMs,
+      overrideCues: faders.overrideCues,
+      crossfade: { position: faders.bar.position, restsAt: faders.bar.restsAt, mix: fade ? (this.state.program.holdMix ?? 0) : 0, toCueId: fade?.cueId ?? null },
+      inputs: inputSources(knownInputs(this.show, this.options.ndiSourceNames?.() ?? [])),
+      inputIndex: faders.inputIndex,
     };
   }
 
@@ -237,10 +281,13 @@ export class ShowSession {
         this.commit(next);
         return { changed: true };
       }
-      case 'newShow':
-        void this.flush();
+      case 'newShow': {
+        // New from an untitled show discards its work (the operator chose to start again): its autosave goes too.
+        const untitled = this.path === null ? this.autosaveBase() : null;
+        void this.flush().then(() => untitled && !this.recovery && removeFile(autosavePathFor(untitled)));
         this.replaceShow(emptyShow(), null, nowMs);
         return { changed: true };
+      }
       case 'openShow': {
         const file = path.resolve(command.path);
         const read = readShowFile(file);
@@ -265,10 +312,13 @@ export class ShowSession {
         const saved = saveShowFile(target, this.show, { replace: command.overwrite === true || (ownFile && !this.readOnly) });
         if (!saved.ok) return { changed: false, error: saved.error.details?.overwritable === true ? withExistingShow(saved.error, target) : saved.error };
         this.cancelAutosave();
-        if (this.path) {
-          removeFile(pendingAutosavePathFor(this.path));
+        const autosaveFrom = this.autosaveBase();
+        if (autosaveFrom) {
+          removeFile(pendingAutosavePathFor(autosaveFrom));
           // An offered recovery stays until the operator decides; the session's own autosave is saved now.
-          if (!this.recovery) removeFile(autosavePathFor(this.path));
+          // (An untitled show's offer is of untitled work: saving it under a name ends it too.)
+          if (!this.recovery || this.path === null) removeFile(autosavePathFor(autosaveFrom));
+          if (this.path === null) this.recovery = null;
         }
         if (target !== this.path) removeFile(autosavePathFor(target));
         this.path = target;
@@ -284,20 +334,23 @@ export class ShowSession {
         const recovered = this.recovery.show;
         this.recovery = null;
         // Decided: the edits made meanwhile are in the undo history; autosaves go to the usual file again.
-        if (this.path) removeFile(pendingAutosavePathFor(this.path));
+        const base = this.autosaveBase();
+        if (base) removeFile(pendingAutosavePathFor(base));
         // Recorded as an edit: undo goes back to the file as saved.
         this.commit(recordLabelled(this.history, recovered, 'recover the autosave'));
         return { changed: true };
       }
-      case 'discardRecovery':
+      case 'discardRecovery': {
         if (this.recovery) removeFile(this.recovery.path);
         this.recovery = null;
-        if (this.path) {
-          removeFile(pendingAutosavePathFor(this.path));
+        const base = this.autosaveBase();
+        if (base) {
+          removeFile(pendingAutosavePathFor(base));
           // The edits made while the offer stood move to the usual autosave file.
           if (this.isDirty()) this.scheduleAutosave();
         }
         return { changed: true };
+      }
       case 'exportWallLog': {
         // Written only where the operator chose: the path given, or next to the show file they chose (never the engine's working folder).
         const target = command.path ? path.resolve(command.path) : this.path ? this.path.replace(/(\.cyclorama)?\.json$/i, '') + '.wall-log.csv' : null;
@@ -312,6 +365,38 @@ export class ShowSession {
         if (!/\.csv$/i.test(target)) return { changed: false, error: engineError('show-file', `Wall logs are written as .csv: ${target}.`, { path: target }) };
         const written = writeFileAtomicSync(target, wallLogCsv(this.wallLog), { replace: command.overwrite === true });
         return written.ok ? { changed: false } : { changed: false, error: written.error };
+      }
+      case 'selectInput': {
+        // By position in the inputs the show names, then the NDI sources found (show/faders.ts).
+        const inputs = knownInputs(this.show, this.options.ndiSourceNames?.() ?? []);
+        if (command.index > inputs.length) {
+          const listed = inputs
+            .map((input, i) => `${i + 1} ${input.source.kind === 'ndi' ? input.source.name : input.source.kind === 'image' ? input.source.path : 'program'}`)
+            .join(', ');
+          return {
+            changed: false,
+            error: engineError(
+              'show-edit',
+              `No input ${command.index}: ${inputs.length === 0 ? 'no inputs are known' : `the known inputs are ${listed}`}. Name the input in a cue, or look for NDI sources, then select it; 0 selects none.`,
+              { index: command.index },
+            ),
+          };
+        }
+        const input = command.index === 0 ? null : (inputs[command.index - 1] ?? null);
+        this.state = reduceShow(this.show, this.state, { type: 'setInput', input }, nowMs);
+        this.state = { ...this.state, faders: { ...fadersOf(this.state), inputIndex: command.index } };
+        return { changed: true };
+      }
+      case 'crossfade': {
+        const before = this.state;
+        this.state = reduceShow(this.show, this.state, command, nowMs);
+        // Said to a surface that moves the bar when it cannot fade (it changes nothing on the wall).
+        if (this.state.program === before.program && activeFade(fadersOf(before), before.program) === null && command.position > 0 && command.position < 1) {
+          if (this.state.program.panic.mode !== 'none')
+            return { changed: true, error: engineError('show-edit', `The wall is in panic (${this.state.program.panic.mode}): restore before crossfading.`) };
+          if (this.state.standbyCueId === null) return { changed: true, error: engineError('show-edit', 'There is no standby cue to crossfade to: put a cue on standby first.') };
+        }
+        return { changed: this.state !== before };
       }
       case 'fireCue':
         // A surface that fires a cue that is not there must hear so, not a silent OK.
@@ -371,7 +456,7 @@ export class ShowSession {
     this.readOnly = null;
     this.lastSave = null;
     // The wall keeps its look: a new show starts with its first cue on standby.
-    this.state = initialShowState(show, nowMs, this.state.program);
+    this.state = initialShowState(show, nowMs, this.state.program, this.state.faders);
   }
 
   private rememberRecent(file: string): void {
@@ -385,8 +470,14 @@ export class ShowSession {
 
   // ---- autosave ------------------------------------------------------------------
 
+  /** The file autosaves are named after: the show's own, or for an untitled show one in the config folder (none without one). */
+  private autosaveBase(): string | null {
+    if (this.path) return this.path;
+    return this.options.configDir ? path.join(this.options.configDir, UNTITLED_AUTOSAVE_BASE) : null;
+  }
+
   private scheduleAutosave(): void {
-    if (!this.path) return;
+    if (!this.autosaveBase()) return;
     if (this.autosaveWrite) {
       this.autosavePending = true; // written right after the one in flight
       return;
@@ -406,7 +497,7 @@ export class ShowSession {
 
   private startAutosaveWrite(): void {
     this.autosavePending = false;
-    const file = this.path;
+    const file = this.autosaveBase();
     if (!file) return;
     const text = serializeShow(this.show);
     // While a recovery is offered, its file is left alone (the header).
@@ -450,9 +541,11 @@ export class ShowSession {
       ? 'panic'
       : after.driver === 'timeline'
         ? 'timeline'
-        : command && (command.type === 'setPrompt' || command.type === 'setSeed' || command.type === 'setInput')
+        : command && (command.type === 'setPrompt' || command.type === 'setSeed' || command.type === 'setInput' || command.type === 'selectInput')
           ? 'live'
-          : 'cue';
+          : command?.type === 'crossfade' && after.cueLookId !== after.program.lookId
+            ? 'live'
+            : 'cue';
     const wall = this.wallNow();
     this.wallLog.push({
       atMs: wall,

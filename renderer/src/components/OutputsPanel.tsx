@@ -131,6 +131,13 @@ function LiveToggle({ output, disabled }: { output: OutputStatus; disabled: bool
 /** A display output: open its page (headless: in a browser on the processor's machine; the app opens windows itself), or remove it. */
 function DisplayActions({ output, disabled }: { output: OutputStatus; disabled: boolean }) {
   const { store } = useEngine();
+  // As for a sending NDI output: a display that a screen is showing asks first, an unwatched one goes at once.
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const showing = output.clients ?? 0;
+  const remove = () => {
+    setConfirmRemove(false);
+    void store.send({ type: 'removeDisplayOutput', id: output.id });
+  };
   // The page opens in a tab of its own (no shared session storage): it takes the token from its URL once, then drops it from there.
   const token = pageToken();
   const href = `output.html?output=${encodeURIComponent(output.id)}${token ? `&token=${encodeURIComponent(token)}` : ''}`;
@@ -142,9 +149,20 @@ function DisplayActions({ output, disabled }: { output: OutputStatus; disabled: 
         </a>
       ) : null}
       <span>{output.clients ?? 0} showing</span>
-      <button type="button" className="link-button" disabled={disabled} onClick={() => void store.send({ type: 'removeDisplayOutput', id: output.id })}>
+      <button type="button" className="link-button" disabled={disabled} data-testid="display-remove" onClick={() => (showing > 0 ? setConfirmRemove(true) : remove())}>
         Remove
       </button>
+      {confirmRemove ? (
+        <ConfirmAction
+          testId="display-remove-confirm"
+          question={`Remove display output "${output.name}"?`}
+          detail={`It is showing on ${showing} screen${showing === 1 ? '' : 's'}${output.display ? ` (${output.display})` : ''}: that picture goes dark. Undo does not bring an output back.`}
+          confirmLabel="Remove"
+          cancelLabel="Keep it"
+          onConfirm={remove}
+          onCancel={() => setConfirmRemove(false)}
+        />
+      ) : null}
     </div>
   );
 }

@@ -250,7 +250,9 @@ function FileState({ show }: { show: NonNullable<ReturnType<typeof useConsoleSna
       ) : null}
       <span className="show-autosave" data-testid="show-autosave">
         {show.path === null
-          ? 'Untitled: not autosaved until Save as gives it a file.'
+          ? typeof window === 'number'
+            ? `Untitled: autosaved within ${seconds(window)} to this machine's settings folder; Save as gives it a file.`
+            : 'Untitled: not autosaved until Save as gives it a file.'
           : typeof window === 'number'
             ? `Autosaved within ${seconds(window)}: a crash may lose edits younger than ${seconds(window)}.`
             : 'Autosaved.'}

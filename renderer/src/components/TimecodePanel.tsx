@@ -120,9 +120,10 @@ export function TimecodePanel() {
         {external ? (label ?? '--:--:--:--') : 'Internal clock'}
       </div>
       <div className="timecode-facts">
-        <span data-testid="timecode-source">{SOURCE_WORDS[settings.source]}</span>
         {external ? (
           <>
+            {/* For the internal clock the display above already says so: the source is named once. */}
+            <span data-testid="timecode-source">{SOURCE_WORDS[settings.source]}</span>
             <span data-testid="timecode-rate">{timecode?.rate ? `${RATE_WORDS[timecode.rate]} fps` : 'rate unknown'}</span>
             <span className={`timecode-lock timecode-lock--${lock}`} data-testid="timecode-lock" aria-live="polite">
               {LOCK_WORDS[lock]}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DmxInterpreter } from '../../../../app/engine/control/dmx-interpreter.js';
-import { commandSchema } from '../../../../app/contract/commands.js';
+import { commandSchema, type CommandInput } from '../../../../app/contract/commands.js';
 
 const START = 10;
 const CUES = ['1', '2', '2.5', '3'];
@@ -13,18 +13,20 @@ const u = (levels: Record<number, number> = {}) => {
 };
 const GO = 5;
 const PANIC = 6;
+/** The commands besides the master's (which the first universe always sends: the wall follows its intensity channel). */
+const notMaster = (commands: CommandInput[]) => commands.filter((c) => c.type !== 'setMasterLevel');
 
 describe('DmxInterpreter: GO on a rising edge, never on a level', () => {
   it('the first universe only sets the baseline, even with GO high', () => {
     const d = make();
     const first = d.receive({ sourceId: 'A', universe: 1, slots: u({ [GO]: 255 }) }, 0);
-    expect(first.commands).toEqual([]);
+    expect(first.commands).toEqual([{ type: 'setMasterLevel', level: 0 }]);
     expect(d.receive({ sourceId: 'A', universe: 1, slots: u({ [GO]: 255 }) }, 25).commands).toEqual([]);
   });
 
   it('rising through 128 fires once; held high never again; a wobble above 64 does not re-arm', () => {
     const d = make();
-    const send = (go: number, t: number) => d.receive({ sourceId: 'A', universe: 1, slots: u({ [GO]: go }) }, t).commands;
+    const send = (go: number, t: number) => notMaster(d.receive({ sourceId: 'A', universe: 1, slots: u({ [GO]: go }) }, t).commands);
     expect(send(0, 0)).toEqual([]);
     expect(send(127, 25)).toEqual([]);
     expect(send(128, 50)).toEqual([{ type: 'go' }]);
@@ -73,7 +75,7 @@ describe('DmxInterpreter: GO on a rising edge, never on a level', () => {
 describe('DmxInterpreter: panic, seed, controls, sources', () => {
   it('panic bands send the panic on entry and restore on leaving; a held band sends nothing', () => {
     const d = make();
-    const send = (p: number, t: number) => d.receive({ sourceId: 'A', universe: 1, slots: u({ [PANIC]: p }) }, t).commands;
+    const send = (p: number, t: number) => notMaster(d.receive({ sourceId: 'A', universe: 1, slots: u({ [PANIC]: p }) }, t).commands);
     expect(send(0, 0)).toEqual([]);
     expect(send(100, 25)).toEqual([{ type: 'panic', mode: 'black' }]);
     expect(send(120, 50)).toEqual([]);
@@ -84,17 +86,48 @@ describe('DmxInterpreter: panic, seed, controls, sources', () => {
 
   it('a desk that connects in panic puts the wall in panic', () => {
     const d = make();
-    expect(d.receive({ sourceId: 'A', universe: 1, slots: u({ [PANIC]: 70 }) }, 0).commands).toEqual([{ type: 'panic', mode: 'black' }]);
+    expect(d.receive({ sourceId: 'A', universe: 1, slots: u({ [PANIC]: 70 }) }, 0).commands).toEqual([
+      { type: 'setMasterLevel', level: 0 },
+      { type: 'panic', mode: 'black' },
+    ]);
   });
 
   it('controls come on the first universe, then only when they change; the seed pair sends setSeed on change', () => {
     const d = make();
     const first = d.receive({ sourceId: 'A', universe: 1, slots: u({ 1: 255, 7: 20, 12: 15 }) }, 0);
     expect(first.controls).toEqual({ master: 1, crossfadeMs: 2000, promptBlend: 0, strength: 0, input: 1 });
-    expect(first.commands).toEqual([]);
+    // Only the master on the first universe: the other faders wait for a change, so a desk connecting does not reset the show's.
+    expect(first.commands).toEqual([{ type: 'setMasterLevel', level: 1 }]);
     const next = d.receive({ sourceId: 'A', universe: 1, slots: u({ 1: 0, 7: 20, 12: 15, 10: 1, 11: 1 }) }, 25);
     expect(next.controls).toEqual({ master: 0 });
-    expect(next.commands).toEqual([{ type: 'setSeed', seed: 257 }]);
+    expect(next.commands).toEqual([
+      { type: 'setMasterLevel', level: 0 },
+      { type: 'setSeed', seed: 257 },
+    ]);
+  });
+
+  it('the fader channels send their commands on a change, before the GO of the same universe', () => {
+    const d = make();
+    d.receive({ sourceId: 'A', universe: 1, slots: u({ 1: 255 }) }, 0);
+    const moved = d.receive({ sourceId: 'A', universe: 1, slots: u({ 1: 255, 7: 15, 8: 51, 9: 102, 12: 25, [GO]: 255 }) }, 25).commands;
+    expect(moved).toEqual([
+      { type: 'setTransitionTime', durationMs: 1500 },
+      { type: 'setStrength', strength: 0.4 },
+      { type: 'selectInput', index: 2 },
+      { type: 'crossfade', position: 0.2 },
+      { type: 'go' },
+    ]);
+    for (const c of moved) expect(commandSchema.safeParse(c).success).toBe(true);
+    // Unchanged levels send nothing.
+    expect(d.receive({ sourceId: 'A', universe: 1, slots: u({ 1: 255, 7: 15, 8: 51, 9: 102, 12: 25, [GO]: 255 }) }, 50).commands).toEqual([]);
+  });
+
+  it('a prompt blend moved during a loss of signal comes back as a baseline (it rests the bar, never takes)', () => {
+    const d = make();
+    d.receive({ sourceId: 'A', universe: 1, slots: u({ 8: 0 }) }, 0);
+    d.tick(3000);
+    expect(d.receive({ sourceId: 'A', universe: 1, slots: u({ 8: 255 }) }, 4000).commands).toEqual([{ type: 'crossfade', position: 1, baseline: true }]);
+    expect(d.receive({ sourceId: 'A', universe: 1, slots: u({ 8: 200 }) }, 4025).commands).toEqual([{ type: 'crossfade', position: 200 / 255 }]);
   });
 
   it('two sources: master merges HTP, GO LTP; a higher sACN priority takes over', () => {
@@ -128,7 +161,7 @@ describe('DmxInterpreter: panic, seed, controls, sources', () => {
       ...d.receive({ sourceId: 'A', universe: 1, slots: u({}) }, 50).commands,
       ...d.receive({ sourceId: 'A', universe: 1, slots: u({ [GO]: 255 }) }, 75).commands,
     ];
-    expect(all.map((c) => c.type)).toEqual(['setSeed', 'fireCue', 'panic', 'setSeed', 'restore', 'go']);
+    expect(all.map((c) => c.type)).toEqual(['setMasterLevel', 'setSeed', 'fireCue', 'panic', 'setSeed', 'restore', 'go']);
     for (const c of all) expect(commandSchema.safeParse(c).success).toBe(true);
   });
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { commandSchema } from '../../../../app/contract/commands.js';
 import type { MidiMapping } from '../../../../app/contract/control-sources.js';
-import { MidiControl, midiEvent, type MidiShowView } from '../../../../app/engine/control/midi-control.js';
+import { MIDI_TRANSITION_MAX_MS, MidiControl, midiEvent, type MidiShowView } from '../../../../app/engine/control/midi-control.js';
 
 const cues = [
   { id: 'c1', number: '1' },
@@ -68,6 +68,25 @@ describe('MIDI control mappings', () => {
     expect(c.receive([0xb0, 4, 42], view(null)).commands).toEqual([{ type: 'setSeed', seed: 42 }]);
   });
 
+  it('faders send the faders commands: master, strength, transition time over 0 to 10 s; all valid under the contract', () => {
+    const c = new MidiControl([map('cc', 1, 1, 'transitionTime'), map('cc', 1, 2, 'strength'), map('cc', 1, 3, 'master')]);
+    const sent = [
+      ...c.receive([0xb0, 1, 127], view(null)).commands,
+      ...c.receive([0xb0, 1, 0], view(null)).commands,
+      ...c.receive([0xb0, 2, 127], view(null)).commands,
+      ...c.receive([0xb0, 3, 64], view(null)).commands,
+      ...c.receive([0x90, 3, 64], view(null)).commands, // a note on the fader's number: not the fader
+    ];
+    expect(sent).toEqual([
+      { type: 'setTransitionTime', durationMs: MIDI_TRANSITION_MAX_MS },
+      { type: 'setTransitionTime', durationMs: 0 },
+      { type: 'setStrength', strength: 1 },
+      { type: 'setMasterLevel', level: 64 / 127 },
+    ]);
+    expect(MIDI_TRANSITION_MAX_MS).toBe(10_000);
+    for (const command of sent) expect(commandSchema.safeParse(command).success).toBe(true);
+  });
+
   it('learn: the next control moved binds to the action (a release does not), replacing its old binding', () => {
     const c = new MidiControl([map('note', 1, 36, 'back')]);
     c.learn('go');
@@ -83,6 +102,26 @@ describe('MIDI control mappings', () => {
     expect(c.receive([0xb4, 70, 127], view('c1')).commands).toEqual([]); // learned high: needs a fresh rise
     c.receive([0xb4, 70, 0], view('c1'));
     expect(c.receive([0xb4, 70, 127], view('c1')).commands).toEqual([{ type: 'fireCue', number: '3' }]);
+  });
+
+  it('learn says what it waits for (fireCue: its cue), cancel binds nothing; remove drops one control and re-arms its LED', () => {
+    const c = new MidiControl([map('note', 1, 36, 'go'), map('cc', 2, 7, 'master')]);
+    c.learn('fireCue', '2.5');
+    expect([c.learningAction, c.learningCue]).toEqual(['fireCue', '2.5']);
+    c.cancelLearn();
+    expect([c.learningAction, c.learningCue]).toEqual([null, null]);
+    expect(c.receive([0x90, 50, 100], view('c1'))).toEqual({ commands: [], levels: {} });
+    expect(c.bindings).toHaveLength(2);
+    expect(c.feedback(view('c1'), true)).toEqual([[0x90, 36, 127]]);
+    expect(c.remove({ kind: 'note', channel: 1, number: 36 })).toBe(true);
+    expect(c.remove({ kind: 'note', channel: 1, number: 36 })).toBe(false);
+    expect(c.remove({ kind: 'cc', channel: 1, number: 7 })).toBe(false); // another channel
+    expect(c.bindings).toEqual([map('cc', 2, 7, 'master')]);
+    expect(c.receive([0x90, 36, 100], view('c1')).commands).toEqual([]);
+    // Bound again later: its LED value is sent again, though it was 127 when removed.
+    c.learn('go');
+    c.receive([0x90, 36, 100], view('c1'));
+    expect(c.feedback(view('c1'))).toEqual([[0x90, 36, 127]]);
   });
 
   it('every command it sends is valid under the contract', () => {

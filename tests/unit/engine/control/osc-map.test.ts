@@ -52,6 +52,16 @@ describe('OSC address map', () => {
     expect(oscToCommand('/cyclorama/input/strength', [s('lots')])).toMatchObject({ kind: 'error', code: 'invalid-message' });
   });
 
+  it('maps the fader addresses: master, strength, crossfade (0..1), transition in seconds, input select by position', () => {
+    const command = (c: object) => ({ kind: 'command', command: c });
+    expect(oscToCommand('/cyclorama/master', [f(0.5)])).toEqual(command({ type: 'setMasterLevel', level: 0.5 }));
+    expect(oscToCommand('/cyclorama/strength', [f(0.25)])).toEqual(command({ type: 'setStrength', strength: 0.25 }));
+    expect(oscToCommand('/cyclorama/crossfade', [s('1')])).toEqual(command({ type: 'crossfade', position: 1 }));
+    expect(oscToCommand('/cyclorama/transition', [f(1.5)])).toEqual(command({ type: 'setTransitionTime', durationMs: 1500 }));
+    expect(oscToCommand('/cyclorama/input/select', [i(2)])).toEqual(command({ type: 'selectInput', index: 2 }));
+    expect(oscToCommand('/cyclorama/master', [])).toMatchObject({ kind: 'error', code: 'invalid-message', message: expect.stringMatching(/number from 0 to 1/) });
+  });
+
   it('treats 0/false on a trigger as a button release', () => {
     expect(oscToCommand('/cyclorama/go', [i(0)]).kind).toBe('release');
     expect(oscToCommand('/cyclorama/go', [{ type: 'false', value: false }]).kind).toBe('release');

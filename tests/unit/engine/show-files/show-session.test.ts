@@ -397,8 +397,9 @@ describe('issue 16: undo names the action, saves are confirmed, Save As names wh
     expect(s.status(0)).toMatchObject({ lastSave: null, autosaveDelayMs: 50 });
     s.dispatch(cmd({ type: 'saveShow' }), 0);
     expect(s.status(0).lastSave).toEqual({ path: file, atMs: 1_700_000_000_000 });
-    // An untitled show is not autosaved: no window to show.
-    expect(session(null).status(0).autosaveDelayMs).toBeNull();
+    // An untitled show autosaves into the config folder; only without one is there no window to show.
+    expect(session(null).status(0).autosaveDelayMs).toBe(50);
+    expect(new ShowSession({ path: null, nowMs: 0, rate: { num: 30, den: 1 }, configDir: null, onError: () => {} }).status(0).autosaveDelayMs).toBeNull();
   });
 
   it('Save As onto another show names it and its cue count, so the console can ask "Replace X (N cues)?"', () => {
@@ -423,5 +424,38 @@ describe('issue 16: undo names the action, saves are confirmed, Save As names wh
       `Could not write ${path.join(dir, 'nope', 'gig.json')}: the folder ${path.join(dir, 'nope')} does not exist: create it first, or choose a file in a folder that exists.`,
     );
     expect(s.status(0).path).toBeNull();
+  });
+});
+
+describe('an untitled show is autosaved too (nothing is lost before the first Save As)', () => {
+  it('autosaves into the config folder and offers it to the next untitled start; Save As gives it a home and clears it', async () => {
+    const s = session(null);
+    s.dispatch(cmd({ type: 'addCue', patch: { prompt: 'unsaved fog' } }), 0);
+    expect(s.status(0).autosaveDelayMs).toBe(50);
+    await expect.poll(() => readdirSync(dir).filter((f) => f.endsWith('.autosave')).length, { timeout: 1000, interval: 10 }).toBe(1);
+    await s.flush();
+    // "Crash": the next start (untitled, as last session reopens it) offers the work without applying it.
+    const next = session(null);
+    const offered = next.status(0).recovery;
+    expect(offered?.path.startsWith(dir)).toBe(true);
+    expect(next.show.cues).toEqual([]);
+    expect(next.dispatch(cmd({ type: 'recoverShow' }), 0).changed).toBe(true);
+    expect(next.show.cues.map((c) => c.look.prompt)).toEqual(['unsaved fog']);
+    // Save As: the show has its file; the untitled autosave is gone and a further untitled start offers nothing.
+    const file = path.join(dir, 'named.json');
+    expect(next.dispatch(cmd({ type: 'saveShow', path: file }), 0).error).toBeUndefined();
+    expect(existsSync(offered?.path ?? '')).toBe(false);
+    expect(session(null).status(0).recovery).toBeNull();
+  });
+
+  it('New discards the untitled autosave (the operator chose to start again); an untouched untitled show writes nothing', async () => {
+    const s = session(null);
+    s.dispatch(cmd({ type: 'addCue', patch: { prompt: 'scratch' } }), 0);
+    await s.flush();
+    expect(readdirSync(dir).filter((f) => f.endsWith('.autosave')).length).toBe(1);
+    s.dispatch(cmd({ type: 'newShow' }), 0);
+    await s.flush();
+    expect(readdirSync(dir).filter((f) => f.endsWith('.autosave'))).toEqual([]);
+    expect(session(null).status(0).recovery).toBeNull();
   });
 });
