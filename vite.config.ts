@@ -20,9 +20,10 @@ export default defineConfig({
     // The modulepreload polyfill is for old browsers; leaving it out keeps the entry
     // free of anything a strict CSP could object to.
     modulePreload: { polyfill: false },
-    // Two pages: the console, and the display output page (/output.html?output=ID).
+    // Three pages: the console, the display output page (/output.html?output=ID) and the
+    // client preview link's read-only page (/viewer.html?v=TOKEN, contract/viewer.ts).
     rollupOptions: {
-      input: { main: 'renderer/index.html', output: 'renderer/output.html' },
+      input: { main: 'renderer/index.html', output: 'renderer/output.html', viewer: 'renderer/viewer.html' },
     },
   },
 });

@@ -17,6 +17,8 @@ import { modelCommandSchemas } from './models.js';
 import { timecodeCommandSchemas } from './timecode.js';
 import { midiCommandSchemas } from './midi.js';
 import { levelCommandSchemas } from './levels.js';
+import { stillsCommandSchemas } from './stills.js';
+import { viewerCommandSchemas } from './viewer.js';
 import { EXECUTION_PROVIDER_NAMES } from './providers.js';
 import { clusterCommandSchemas, isSchedulable, scheduledAtSchema, scheduledIdSchema, SCHEDULABLE_COMMAND_TYPES } from './cluster.js';
 
@@ -85,6 +87,10 @@ const directCommandSchema = z.discriminatedUnion('type', [
   ...levelCommandSchemas,
   // Cluster director: nodes added by address, the show pushed to nodes in parts (contract/cluster.ts).
   ...clusterCommandSchemas,
+  // Stills: a full-resolution PNG of the program into the operator's folder (contract/stills.ts).
+  ...stillsCommandSchemas,
+  // The client preview link: create, revoke (contract/viewer.ts).
+  ...viewerCommandSchemas,
 ]);
 
 export const commandSchema = z.discriminatedUnion('type', [

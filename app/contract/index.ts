@@ -19,3 +19,5 @@ export * from './timecode.js';
 export * from './midi.js';
 export * from './connection.js';
 export * from './client.js';
+export * from './stills.js';
+export * from './viewer.js';

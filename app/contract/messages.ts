@@ -8,6 +8,7 @@ import { commandSchema } from './commands.js';
 import { clockReadingSchema, scheduleReplySchema } from './cluster.js';
 import { engineErrorSchema } from './errors.js';
 import { engineStateSchema } from './state.js';
+import { stillReplySchema } from './stills.js';
 
 /** Bumped on any breaking change of commands, events or state. 2: the access token left the state (control.tokenRequired; rotateToken replies with it). */
 export const CONTRACT_VERSION = 2;
@@ -34,6 +35,8 @@ export const replyDataSchema = z.object({
   clock: clockReadingSchema.optional(),
   /** scheduled: whether it was a resend and how late it arrived. */
   schedule: scheduleReplySchema.optional(),
+  /** saveStill: the PNG written (contract/stills.ts). */
+  still: stillReplySchema.optional(),
 });
 export type ReplyData = z.infer<typeof replyDataSchema>;
 

@@ -15,6 +15,7 @@ import { lookInputSchema } from './inputs.js';
 import { modelsStatusSchema } from './models.js';
 import { timecodeStatusSchema } from './timecode.js';
 import { levelsStatusSchema } from './levels.js';
+import { viewersStatusSchema } from './viewer.js';
 
 export const modelStatusSchema = z.object({
   id: z.string(),
@@ -142,6 +143,8 @@ export const engineStateSchema = z.object({
   levels: levelsStatusSchema.optional(),
   /** Cluster: the nodes this engine directs, their links, clocks and health (contract/cluster.ts); absent unless it directs a cluster. */
   cluster: clusterStatusSchema.optional(),
+  /** The client preview link and who is watching (contract/viewer.ts). Added by the control edge; absent without a console server. */
+  viewers: viewersStatusSchema.optional(),
 });
 
 export type ModelStatus = z.infer<typeof modelStatusSchema>;

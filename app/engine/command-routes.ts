@@ -56,6 +56,8 @@ export interface CommandTargets {
     removeNode: (name: string) => CommandResult;
     showPart: (command: CommandOf<'clusterShowPart'>) => CommandResult;
   };
+  /** A full-resolution PNG of the program into the operator's folder (stills/still-writer.ts); replies when it is written or refused. */
+  saveStill: (folder: string) => Promise<CommandResult>;
 }
 
 /** What the library's commands reach; each replies with what happened (a download's progress follows in the state). */
@@ -154,6 +156,11 @@ export function commandRoutes(to: CommandTargets) {
     midiLearn: noMidiControl,
     midiCancelLearn: noMidiControl,
     midiRemoveMapping: noMidiControl,
+    // Stills (stills/still-writer.ts): replies with the file written.
+    saveStill: ({ folder }) => to.saveStill(folder),
+    // The client preview link is the console server's (control/viewer-links.ts, via the hub's control plane); without one there is none.
+    createViewerLink: () => ({ ok: false, error: engineError('show-edit', 'The client preview link needs the console server: start the engine with network control (--host).') }),
+    revokeViewerLink: () => ({ ok: false, error: engineError('show-edit', 'There is no client preview link here: the engine runs without its console server.') }),
   } satisfies CommandRoutes;
 }
 

@@ -57,6 +57,7 @@ import { ShowSession } from './show-files/show-session.js';
 import { defaultConfigDir } from './show-files/show-store.js';
 import { openSystemMidi, type MidiPorts } from './midi/midi-ports.js';
 import { TimecodeChase } from './timecode/timecode-chase.js';
+import { StillWriter, type StillDescription } from './stills/still-writer.js';
 import { ok } from './result.js';
 
 export const ENGINE_VERSION = '0.1.0';
@@ -175,6 +176,10 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly library: ModelLibrary;
   /** Timecode chase: the MTC/LTC reader the show's timeline follows (timecode/timecode-chase.ts). */
   private readonly timecode: TimecodeChase;
+  /** saveStill: full-resolution PNGs of the program, encoded off the engine thread (stills/still-writer.ts). */
+  private readonly stills: StillWriter;
+  /** Sinks on the preview clock that copy the program for stills and the viewer stream: not outputs, not in state.outputs. */
+  private readonly tapIds = new Set<string>();
   /** The TTFF trace only (frames/ttff-trace.ts): when the last command reached dispatch. */
   private dispatchedAtMs: { receivedAtMs: number; atMs: number } | null = null;
 
@@ -315,6 +320,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       onChange: () => this.publishState(),
       onError,
     });
+    this.stills = new StillWriter(() => this.stillDescription());
     this.routes = commandRoutes({
       show: (command, receivedAtMs) => this.applyShowCommand(command, receivedAtMs),
       openShow: (file) => this.openShow(file),
@@ -353,6 +359,7 @@ export class Engine extends EventEmitter<EngineEvents> {
             : { ok: false, error: engineError('not-found', `This engine directs no cluster, so there is no node ${name} to remove.`, { field: 'name' }) },
         showPart: (command) => this.receiveShowPart(command),
       },
+      saveStill: (folder) => this.stills.save(folder),
     });
     if (options.cluster) this.directorOf(options.cluster);
   }
@@ -431,6 +438,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const clock = new OutputClock({ rate: this.rate, feed: this.feed, clock: this.clock, selectable: false });
     clock.addSink(new PreviewSink(generator.width, generator.height, (message) => this.emit('preview', message)));
     this.previewClock = clock;
+    this.addTap(this.stills.sink);
     clock.start();
   }
 
@@ -566,7 +574,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         held: this.program.panic.mode === 'none' ? null : (this.program.panic.held ?? null),
       },
       stats: this.stats.snapshot(this.frames),
-      outputs: [...(this.previewClock?.statuses() ?? []), ...this.ndi.statuses(), ...this.displays.statuses()],
+      outputs: [...(this.previewClock?.statuses() ?? []).filter((o) => !this.tapIds.has(o.id)), ...this.ndi.statuses(), ...this.displays.statuses()],
       recentErrors: this.errors.list(),
       show: this.show.status(now),
       ...(preflight ? { preflight } : {}),
@@ -590,6 +598,38 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.previewClock?.addSink(sink);
   }
 
+  /**
+   * A sink that copies program frames from the console preview's clock without being an
+   * output (stills, the viewer stream): it is fed every tick, must return at once, and is
+   * not listed in state.outputs. `removeTap` takes it off.
+   */
+  addTap(sink: FrameSink): void {
+    this.tapIds.add(sink.id);
+    this.previewClock?.addSink(sink);
+  }
+
+  removeTap(id: string): void {
+    this.tapIds.delete(id);
+    this.previewClock?.removeSink(id);
+  }
+
+  /** What a still's metadata says now (stills/still-writer.ts): the look, the cue on air, the wall log's timecode. */
+  private stillDescription(): StillDescription {
+    const status = this.show.status(this.clock.nowMs());
+    const cue = status.document.cues.find((c) => c.id === status.onAirCueId);
+    return {
+      showName: status.document.name,
+      prompt: this.program.to.prompt,
+      negativePrompt: this.program.to.negativePrompt ?? '',
+      seed: this.program.to.seed,
+      cue: cue ? `${cue.number}${cue.name ? ` ${cue.name}` : ''}` : '',
+      timecode: this.show.timecodeNow(this.clock.nowMs()),
+      model: this.model.status.name,
+      software: `Cyclorama ${ENGINE_VERSION}`,
+      createdAt: new Date(this.clock.wallMs()).toISOString(),
+    };
+  }
+
   /** The standby cue's still, for a console that connects after it was rendered. */
   standbyStill(): Uint8Array | null {
     return this.previews.standbyStill();
@@ -609,6 +649,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.scheduler.close();
     await this.library.stop();
     await this.previews.stop();
+    await this.stills.close();
     await this.show.flush();
     await this.lastSession?.close();
     this.ndiSources.close();

@@ -27,6 +27,8 @@ import { InputsPanel } from './components/InputsPanel.js';
 import { TimecodePanel } from './components/TimecodePanel.js';
 import { MidiPanel } from './components/MidiPanel.js';
 import { ClusterPanel } from './components/ClusterPanel.js';
+import { ViewerPanel } from './components/ViewerPanel.js';
+import { saveStill } from './stills-folder.js';
 import { ModelsButton, ModelsPanel } from './components/ModelsPanel.js';
 import { useConsoleSnapshot, useEngine } from './engine-context.js';
 import { useShortcuts } from './shortcuts.js';
@@ -84,6 +86,7 @@ export function App() {
     focusSeed: () => seedRef.current?.select(),
     preflight,
     hotkeyMap: () => setHotkeysOpen((o) => !o),
+    still: () => void saveStill(store),
   });
 
   return (
@@ -131,6 +134,7 @@ export function App() {
           <MidiPanel />
           <ClusterPanel />
           <OutputsPanel />
+          <ViewerPanel />
           <AlertList />
           <footer className="key-help" aria-label="Keyboard">
             <span>

@@ -35,7 +35,8 @@ export type ShortcutAction =
   | 'cueSelectExtend'
   | 'cueStandby'
   | 'cueMoveUp'
-  | 'cueMoveDown';
+  | 'cueMoveDown'
+  | 'still';
 
 /**
  * Where a key works. 'console': anywhere outside a text field, bound by useShortcuts below.
@@ -90,6 +91,8 @@ export const SHORTCUTS: Record<ShortcutAction, ShortcutDef> = {
   cueStandby: { codes: [], label: '⏎', scope: 'cue list', description: 'Put the focused cue on standby' },
   cueMoveUp: { codes: [], label: 'Alt+↑', scope: 'cue list', description: 'Move the selected cue up (drag too)' },
   cueMoveDown: { codes: [], label: 'Alt+↓', scope: 'cue list', description: 'Move the selected cue down' },
+  // Stills (ViewerPanel.tsx): a full-resolution PNG of the program into the stills folder (C for "capture").
+  still: { codes: ['KeyC'], label: 'C', description: 'Save a still of the program (PNG, into the stills folder)' },
 };
 
 /** Whether a key event triggers the shortcut (for the component-scoped keys). */

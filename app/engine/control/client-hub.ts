@@ -15,6 +15,7 @@ import type { ControlStatus } from '../../contract/control.js';
 import { engineError } from '../../contract/errors.js';
 import { isMidiCommand, type MidiCommand } from '../../contract/midi.js';
 import type { EngineState } from '../../contract/state.js';
+import type { ViewersStatus } from '../../contract/viewer.js';
 import { clientMessageSchema, CONTRACT_VERSION, MAX_TEXT_MESSAGE_BYTES, type EngineEvent, type ReplyMessage } from '../../contract/messages.js';
 import { engineNowMs } from '../clock.js';
 import type { Engine } from '../engine.js';
@@ -58,6 +59,12 @@ export interface ControlPlane {
   rotateToken(requester: ClientPort | null): CommandResult;
   /** MIDI learn (contract/midi.ts): the node's control sources answer; absent where it runs none. */
   midi?(command: MidiCommand): CommandResult;
+  /** The client preview link (control/viewer-links.ts); absent = none here. */
+  viewers?: {
+    status(): ViewersStatus;
+    create(showCueName: boolean): CommandResult;
+    revoke(): CommandResult;
+  };
 }
 
 /** Per client: the newest state snapshot held back while it is behind, and since when it is behind. */
@@ -209,6 +216,12 @@ export class ClientHub {
         return this.control.rotateToken(port);
       }
       if (isMidiCommand(command) && this.control?.midi) return this.control.midi(command);
+      if ((command.type === 'createViewerLink' || command.type === 'revokeViewerLink') && this.control?.viewers) {
+        const result = command.type === 'createViewerLink' ? this.control.viewers.create(command.showCueName) : this.control.viewers.revoke();
+        // Every console sees the link (or its end) now, not at the next periodic snapshot.
+        void this.engine.dispatch({ type: 'getState' });
+        return result;
+      }
       return await this.engine.dispatch(command, receivedAtMs); // loadModel replies when the model is live or failed
     } catch (error) {
       // Unexpected: recorded and answered, never allowed to take the engine down.
@@ -218,7 +231,8 @@ export class ClientHub {
   }
 
   private withControl(state: EngineState): EngineState {
-    return this.control ? { ...state, control: this.control.status() } : state;
+    if (!this.control) return state;
+    return { ...state, control: this.control.status(), ...(this.control.viewers ? { viewers: this.control.viewers.status() } : {}) };
   }
 
   private broadcastEvent(event: EngineEvent): void {

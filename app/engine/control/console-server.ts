@@ -17,6 +17,7 @@ import type { HttpApi } from './http-api.js';
 import { throttledLog } from './rate-limit.js';
 import { TokenStore } from './token-store.js';
 import { parseRequestTarget, type RequestTarget } from './request-target.js';
+import type { ViewerLinks } from './viewer-links.js';
 
 /** A console more than this far behind skips preview frames instead of queueing them. */
 const MAX_BUFFERED_BYTES = 1_000_000;
@@ -58,6 +59,8 @@ export interface ConsoleServerOptions {
   allowedOrigins?: readonly string[];
   /** The one-shot HTTP endpoints under /api/ (control/http-api.ts); absent = /api/* is 404. */
   api?: HttpApi;
+  /** The client preview link (viewer-links.ts): its token opens /viewer/ws only; absent = no viewer link here. */
+  viewers?: ViewerLinks;
   log?: (line: string) => void;
 }
 
@@ -69,6 +72,13 @@ export interface ConsoleServer {
 
 const json = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }).end(JSON.stringify(body));
+};
+
+/** A viewer token presented where control is asked for (the control WebSocket, /api/*, /healthz). */
+const VIEWER_TOKEN_REFUSAL: AccessRefusal = {
+  status: 403,
+  code: 'forbidden',
+  message: 'This is a client preview link (viewer token): it can watch the program on the viewer page but cannot send commands or read the show.',
 };
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' };
@@ -100,6 +110,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const refusalOf = (request: IncomingMessage, control: boolean): AccessRefusal | null => {
     const refused = guard.check(request.headers, control);
     if (refused) return refused;
+    // A viewer token is for watching: it never reaches the control WebSocket or the API, whatever the node's token.
+    if (control && options.viewers?.matches(tokenOf(request))) return VIEWER_TOKEN_REFUSAL;
     if (control && tokens.current && !tokens.matches(tokenOf(request))) {
       return { status: 401, code: 'unauthorized', message: 'Access token required: open the console URL printed at start, or send an Authorization: Bearer header.' };
     }
@@ -165,10 +177,13 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     // The console offers "cyclorama" plus its token protocol (access.ts); select the plain one, never echo the token.
     handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
   });
+  // The viewer page's socket: no subprotocol, small messages only (it has nothing to say).
+  const viewerSockets = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     try {
       const target = parseRequestTarget(request.url);
+      if (target?.pathname === '/viewer/ws') return upgradeViewer(request, socket, head);
       if (!target || target.pathname !== '/ws') return refuseUpgrade(socket, 404, 'not-found', 'WebSocket connections go to /ws.');
       const refused = refusalOf(request, true);
       if (refused) {
@@ -184,6 +199,25 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       refuseUpgrade(socket, 500, 'internal', 'The engine could not open this connection.');
     }
   });
+
+  /** /viewer/ws: the client preview link's frames, with the viewer token only (viewer-links.ts). Host and Origin as everywhere. */
+  function upgradeViewer(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const refused = guard.check(request.headers, true);
+    const viewers = options.viewers;
+    const problem: AccessRefusal | null =
+      refused ??
+      (!viewers
+        ? { status: 403, code: 'forbidden', message: 'This engine has no client preview link.' }
+        : viewers.matches(tokenOf(request))
+          ? null
+          : { status: 401, code: 'unauthorized', message: 'This viewer link is not valid: it was revoked or replaced. Ask the operator for a new one.' });
+    if (problem || !viewers) {
+      const shown = problem ?? { status: 403, code: 'forbidden', message: 'No viewer link.' };
+      logRefusal(`${source(request)}: ${shown.status} viewer websocket: ${shown.message}`);
+      return refuseUpgrade(socket, shown.status, shown.code, shown.message);
+    }
+    viewerSockets.handleUpgrade(request, socket, head, (ws) => viewers.attach(ws, request.socket.remoteAddress ?? '?'));
+  }
 
   function attachSocket(ws: WebSocket, token?: string, outputId?: string): void {
     const port: ClientPort = {
@@ -228,6 +262,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       new Promise<void>((resolve) => {
         for (const client of sockets.clients) client.terminate();
         sockets.close();
+        for (const client of viewerSockets.clients) client.terminate();
+        viewerSockets.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -66,6 +66,8 @@ const ROUTES: Route[] = [
     pattern: /^\/api\/output\/([^/]{1,100})\/(select|blank|toggle)$/,
     command: (_b, m) => ({ type: 'selectOutput', output: param(m[1]), live: m[2] === 'toggle' ? 'toggle' : m[2] === 'select' }),
   },
+  /** A full-resolution PNG of the program into { "folder": "/abs/path" }; the reply says the file (contract/stills.ts). */
+  { method: 'POST', pattern: /^\/api\/still$/, command: (b) => ({ type: 'saveStill', folder: b.folder }) },
   { method: 'POST', pattern: /^\/api\/token\/rotate$/, command: () => ({ type: 'rotateToken' }) },
   /** Any contract command as its JSON (the same object the WebSocket carries in `command`). */
   { method: 'POST', pattern: /^\/api\/command$/, command: (b) => b },
@@ -149,7 +151,8 @@ export function createHttpApi(options: { hub: ClientHub; limiter?: RateLimiter; 
       const result = await hub.submit(command, source, receivedAtMs); // loadModel: when the model is live or failed
       if (result.ok) {
         counters.dispatched++;
-        return send(response, 200, { ok: true });
+        // saveStill says where the file went; other replies' data (a rotated token) stays off HTTP.
+        return send(response, 200, { ok: true, ...(result.data?.still ? { still: result.data.still } : {}) });
       }
       const schemaProblem = result.error.code === 'invalid-message' || result.error.code === 'unknown-command';
       fail(response, schemaProblem ? 400 : 409, result.error.code, result.error.message, source);

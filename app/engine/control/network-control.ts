@@ -19,6 +19,7 @@ import { OscServer } from './osc-server.js';
 import type { OscTcpOptions } from './osc-tcp-listener.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { newToken, TokenStore } from './token-store.js';
+import { ViewerLinks } from './viewer-links.js';
 
 export interface NetworkControlOptions {
   engine: Engine;
@@ -47,6 +48,8 @@ export interface NetworkControl {
   api: HttpApi;
   osc: OscServer | null;
   tokens: TokenStore;
+  /** The client preview link (viewer-links.ts). */
+  viewers: ViewerLinks;
   status(): ControlStatus;
   close(): Promise<void>;
 }
@@ -67,6 +70,9 @@ export async function startNetworkControl(options: NetworkControlOptions): Promi
   // a token the operator gave is required on loopback too (it was given for a reason).
   const tokens = new TokenStore(options.token ?? (network ? newToken() : undefined));
   const api = createHttpApi({ hub: options.hub, limiter: new RateLimiter(options.rateLimit), log });
+  // The viewer link's public URL is the remote console's address (null on loopback: no phone can reach it).
+  let remoteUrl: () => string | null = () => null;
+  const viewers = new ViewerLinks({ engine: options.engine, publicBase: () => remoteUrl(), log });
   const server = await startConsoleServer({
     hub: options.hub,
     staticDir: options.staticDir,
@@ -74,6 +80,7 @@ export async function startNetworkControl(options: NetworkControlOptions): Promi
     port: options.port ?? 0,
     tokens,
     api,
+    viewers,
     log,
     ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
@@ -116,9 +123,11 @@ export async function startNetworkControl(options: NetworkControlOptions): Promi
   };
 
   const sources = options.sources;
+  remoteUrl = () => status().remoteUrl;
   options.hub.setControlPlane({
     status,
     ...(sources ? { midi: (command) => sources.command(command) } : {}),
+    viewers: { status: () => viewers.status(), create: (showCueName) => viewers.create(showCueName), revoke: () => viewers.revoke() },
     rotateToken: (requester) => {
       if (tokens.current === undefined) return { ok: false, error: engineError('show-edit', 'This node has no access token to rotate (loopback only, started without --token).') };
       const token = tokens.rotate(requester);
@@ -133,9 +142,11 @@ export async function startNetworkControl(options: NetworkControlOptions): Promi
     api,
     osc,
     tokens,
+    viewers,
     status,
     close: async () => {
       options.hub.setControlPlane(null);
+      viewers.close();
       await osc?.stop();
       await options.sources?.stop();
       await server.close();

@@ -168,6 +168,12 @@ export function oscToCommand(address: string, args: readonly OscArg[]): OscMappi
       if (live === undefined) return fail(`/output/select takes an optional 1 (select) or 0 (blank) after the name, got ${second.type}`);
       return { kind: 'command', command: { type: 'selectOutput', output, live: live !== 0 } };
     }
+    case 'still': {
+      // A full-resolution PNG of the program into the folder given (an absolute path on the engine's machine).
+      const folder = args[0]?.type === 'string' || args[0]?.type === 'symbol' ? (args[0].value as string) : undefined;
+      if (!folder) return fail(`/still takes the folder to write into (string), got ${args[0]?.type ?? 'nothing'}`);
+      return { kind: 'command', command: { type: 'saveStill', folder } };
+    }
     case 'ping':
       return { kind: 'local', what: 'ping' };
     case 'feedback/refresh':

@@ -529,6 +529,11 @@ export class ShowSession {
    * The wall log's timecode: the chased timecode's label when chasing (engaged, with a
    * reading: it matches the production's timecode), else time of day at the output rate.
    */
+  /** The wall log's timecode now (a still's metadata, engine/stills/still-writer.ts). */
+  timecodeNow(nowMs: number): string {
+    return this.wallLogTimecode(this.wallNow(), nowMs);
+  }
+
   private wallLogTimecode(wallMs: number, nowMs: number): string {
     const input = this.chaseInput();
     if (isChasing(this.state.chase, input)) return formatLabel(msToTimecode(readingTimecodeMs(input.reading, nowMs), input.rate), input.rate);

@@ -51,6 +51,7 @@ function recordingTargets() {
       removeNode: (name) => (calls.push(`cluster.remove ${name}`), { ok: true }),
       showPart: (command) => (calls.push(`cluster.showPart ${command.transfer} ${command.part}`), { ok: true }),
     },
+    saveStill: async (folder) => (calls.push(`saveStill ${folder}`), { ok: true }),
   };
   return { calls, targets, finishSwitch: (result: CommandResult) => finishSwitch(result) };
 }
@@ -148,6 +149,17 @@ describe('command routes', () => {
   it('refuses rotateToken where no control plane answered it first', async () => {
     const reply = await routeCommand(commandRoutes(recordingTargets().targets), parse({ type: 'rotateToken' }), 0);
     expect(reply.ok === false && reply.error.message).toMatch(/no token to rotate/);
+  });
+
+  it('sends saveStill to the stills writer with its folder, and refuses viewer links where no console server answered them first', async () => {
+    const { calls, targets } = recordingTargets();
+    const routes = commandRoutes(targets);
+    expect((await routeCommand(routes, parse({ type: 'saveStill', folder: '/stills' }), 0)).ok).toBe(true);
+    expect(calls).toEqual(['saveStill /stills']);
+    const create = await routeCommand(routes, parse({ type: 'createViewerLink' }), 0);
+    expect(create.ok === false && create.error.message).toMatch(/needs the console server/);
+    const revoke = await routeCommand(routes, parse({ type: 'revokeViewerLink' }), 0);
+    expect(revoke.ok === false && revoke.error.message).toMatch(/no client preview link/);
   });
 });
 

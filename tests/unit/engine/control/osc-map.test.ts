@@ -18,6 +18,12 @@ describe('OSC address map', () => {
     expect(oscToCommand('/cyclorama/seed', [s('12')])).toEqual({ kind: 'command', command: { type: 'setSeed', seed: 12 } });
   });
 
+  it('maps /still onto saveStill with its folder, and refuses it without one', () => {
+    expect(oscToCommand('/cyclorama/still', [s('/shows/stills')])).toEqual({ kind: 'command', command: { type: 'saveStill', folder: '/shows/stills' } });
+    expect(oscToCommand('/cyclorama/still', [])).toMatchObject({ kind: 'error', code: 'invalid-message', message: expect.stringContaining('folder') });
+    expect(oscToCommand('/cyclorama/still', [i(1)])).toMatchObject({ kind: 'error', code: 'invalid-message' });
+  });
+
   it('maps output selection by name, with 1/0 or true/false and a toggle', () => {
     const select = (output: string, live: boolean | 'toggle') => ({ kind: 'command', command: { type: 'selectOutput', output, live } });
     expect(oscToCommand('/cyclorama/output/select', [s('Wall A')])).toEqual(select('Wall A', true));
