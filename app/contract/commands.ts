@@ -15,6 +15,7 @@ import { outputCommandSchemas } from './outputs.js';
 import { inputCommandSchemas } from './input-control.js';
 import { modelCommandSchemas } from './models.js';
 import { timecodeCommandSchemas } from './timecode.js';
+import { recordingCommandSchemas } from './recording.js';
 import { EXECUTION_PROVIDER_NAMES } from './providers.js';
 import { isSchedulable, scheduledAtSchema, scheduledIdSchema, SCHEDULABLE_COMMAND_TYPES } from './cluster.js';
 
@@ -77,6 +78,8 @@ const directCommandSchema = z.discriminatedUnion('type', [
   ...modelCommandSchemas,
   // The machine's timecode inputs for the chase (contract/timecode.ts).
   ...timecodeCommandSchemas,
+  // Recording to video files: start, stop (contract/recording.ts).
+  ...recordingCommandSchemas,
 ]);
 
 export const commandSchema = z.discriminatedUnion('type', [

@@ -16,5 +16,6 @@ export * from './inputs.js';
 export * from './input-control.js';
 export * from './models.js';
 export * from './timecode.js';
+export * from './recording.js';
 export * from './connection.js';
 export * from './client.js';

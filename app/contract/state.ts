@@ -13,6 +13,7 @@ import { inputStateFields } from './input-control.js';
 import { lookInputSchema } from './inputs.js';
 import { modelsStatusSchema } from './models.js';
 import { timecodeStatusSchema } from './timecode.js';
+import { recordingStatusSchema } from './recording.js';
 
 export const modelStatusSchema = z.object({
   id: z.string(),
@@ -136,6 +137,8 @@ export const engineStateSchema = z.object({
   models: modelsStatusSchema.optional(),
   /** Timecode chase: source, lock, the timecode and its rate (contract/timecode.ts). Optional so older engines still parse. */
   timecode: timecodeStatusSchema.optional(),
+  /** Recording to video files: encoder, progress, disk, an interrupted recording (contract/recording.ts). Optional so older engines still parse. */
+  recording: recordingStatusSchema.optional(),
 });
 
 export type ModelStatus = z.infer<typeof modelStatusSchema>;

@@ -14,6 +14,7 @@ import type { Command, CommandType } from '../contract/commands.js';
 import type { CommandResult } from '../contract/connection.js';
 import { engineError } from '../contract/errors.js';
 import type { ExecutionProviderName } from '../contract/providers.js';
+import type { RecordingSettings } from '../contract/recording.js';
 import { selectOutput, type OutputGroups } from './outputs/output-commands.js';
 import type { Result } from './result.js';
 
@@ -50,6 +51,11 @@ export interface CommandTargets {
   schedule: (command: CommandOf<'scheduled'>) => CommandResult;
   /** Cluster: this node's clocks now, for the director's offset check. */
   clockProbe: () => CommandResult;
+  /** Recording to video files (recording/recorder.ts): start replies when the encoder runs or the start is refused, stop when the file is finished. */
+  recording: {
+    start: (settings: RecordingSettings) => Promise<CommandResult>;
+    stop: () => Promise<CommandResult>;
+  };
 }
 
 /** What the library's commands reach; each replies with what happened (a download's progress follows in the state). */
@@ -129,6 +135,9 @@ export function commandRoutes(to: CommandTargets) {
     // Cluster (contract/cluster.ts): a director's scheduled actions and clock probes.
     scheduled: (command) => to.schedule(command),
     clockProbe: () => to.clockProbe(),
+    // Recording to video files (contract/recording.ts).
+    startRecording: ({ type: _type, ...settings }) => to.recording.start(settings),
+    stopRecording: () => to.recording.stop(),
     // Access token rotation is answered by the control plane (control/client-hub.ts), which
     // knows the connection that asked; it reaches the engine only where there is none.
     rotateToken: () => ({ ok: false, error: engineError('show-edit', 'Network control is not available here: there is no token to rotate.') }),

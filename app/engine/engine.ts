@@ -53,6 +53,11 @@ import { ShowSession } from './show-files/show-session.js';
 import { defaultConfigDir } from './show-files/show-store.js';
 import { openSystemMidi, type MidiPorts } from './midi/midi-ports.js';
 import { TimecodeChase } from './timecode/timecode-chase.js';
+import { Recorder, type RecordingSource } from './recording/recorder.js';
+import { RecordingJournal } from './recording/recording-journal.js';
+import { findEncoder } from './recording/ffmpeg-binary.js';
+import type { DiskFree, DiskLimits } from './recording/disk-space.js';
+import type { RecordingSettings } from '../contract/recording.js';
 import { ok } from './result.js';
 
 export const ENGINE_VERSION = '0.1.0';
@@ -96,6 +101,12 @@ export interface EngineOptions {
   hub?: HubPort;
   /** MIDI ports for MTC chase; default: the system's (RtMidi), opened when first needed. Tests pass a stand-in. */
   midiPorts?: MidiPorts;
+  /**
+   * Recording (recording/recorder.ts): `ffmpegPath` tries only that FFmpeg (default: the shipped one, else PATH);
+   * `diskFree`/`limits` replace the statfs reading and the space kept free (tests: a disk that fills up);
+   * `queueFrames` the frames the encoder queue holds (benchmarks). The journal of a recording in progress lives in the config folder.
+   */
+  recording?: { ffmpegPath?: string; diskFree?: DiskFree; limits?: DiskLimits; queueFrames?: number };
 }
 
 interface EngineEvents {
@@ -161,6 +172,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly library: ModelLibrary;
   /** Timecode chase: the MTC/LTC reader the show's timeline follows (timecode/timecode-chase.ts). */
   private readonly timecode: TimecodeChase;
+  /** Recording to video files (recording/recorder.ts). */
+  private readonly recorder: Recorder;
   /** The TTFF trace only (frames/ttff-trace.ts): when the last command reached dispatch. */
   private dispatchedAtMs: { receivedAtMs: number; atMs: number } | null = null;
 
@@ -262,6 +275,23 @@ export class Engine extends EventEmitter<EngineEvents> {
       admit,
     });
     this.displays = new DisplayOutputs({ rate: () => this.rate, feed: this.feed, clock, deliver: (id, message) => this.emit('display', id, message), admit });
+    const recording = options.recording ?? {};
+    this.recorder = new Recorder({
+      feed: this.feed,
+      clock,
+      encoder: findEncoder(recording.ffmpegPath),
+      resolveSource: (source) => this.recordingSource(source),
+      names: () => ({ show: this.show.show.name, cueNumber: this.show.currentCue()?.number ?? null }),
+      timecodeNow: () => this.show.timecodeNow(clock.nowMs()),
+      journal: new RecordingJournal(configDir),
+      ...(recording.diskFree ? { diskFree: recording.diskFree } : {}),
+      ...(recording.limits ? { limits: recording.limits } : {}),
+      ...(recording.queueFrames ? { queueFrames: recording.queueFrames } : {}),
+      onChange: () => this.publishState(),
+      // Deferred: the recorder may report while the engine is still being built.
+      onError: (error) => queueMicrotask(() => this.recordError(error)),
+      log: (line) => queueMicrotask(() => this.emit('log', line)),
+    });
     this.previews = new CuePreviews({
       clock,
       showEpochMs: this.startedAtMs,
@@ -327,6 +357,49 @@ export class Engine extends EventEmitter<EngineEvents> {
       timecodeInputs: (patch) => this.timecode.setInputs(patch),
       schedule: (command) => ({ ok: true, data: { schedule: this.scheduler.schedule(command) } }),
       clockProbe: () => ({ ok: true, data: { clock: { realtimeMs: this.clock.wallMs(), engineMs: this.clock.nowMs() } } }),
+      recording: {
+        start: (settings) => this.startRecording(settings),
+        stop: async () => {
+          const stopped = await this.recorder.stop();
+          this.publishState();
+          return stopped.ok ? { ok: true } : { ok: false, error: stopped.error };
+        },
+      },
+    });
+  }
+
+  private async startRecording(settings: RecordingSettings): Promise<CommandResult> {
+    const started = await this.recorder.start(settings);
+    this.publishState();
+    return started.ok ? { ok: true } : { ok: false, error: started.error };
+  }
+
+  /**
+   * What a recording is taken from: 'program' at the engine's rate and the model's size, or an output
+   * (NDI or display) at its rate and size, after its crop, black while it is blanked.
+   */
+  private recordingSource(source: string): Result<RecordingSource> {
+    const width = this.model.status.width;
+    const height = this.model.status.height;
+    if (!width || !height) return { ok: false, error: engineError('recording', 'Nothing to record yet: the model has not made a frame.') };
+    if (source === 'program') return ok({ id: 'program', name: 'Program', width, height, rate: this.rate, live: () => true });
+    const output = [...this.ndi.statuses(), ...this.displays.statuses()].find((o) => o.id === source);
+    if (!output) {
+      const ids = ['program', ...this.ndi.statuses().map((o) => o.id), ...this.displays.statuses().map((o) => o.id)];
+      return { ok: false, error: engineError('recording', `No output "${source}" to record; record one of: ${ids.join(', ')}.`) };
+    }
+    const isLive = () => [...this.ndi.statuses(), ...this.displays.statuses()].find((o) => o.id === source)?.live !== false;
+    const crop = output.crop ? { x: output.crop.x * width, y: output.crop.y * height, width: output.crop.width * width, height: output.crop.height * height } : undefined;
+    return ok({
+      id: output.id,
+      name: output.name,
+      width,
+      height,
+      rate: output.rate,
+      ...(crop ? { crop } : {}),
+      ...(output.width ? { outWidth: output.width } : {}),
+      ...(output.height ? { outHeight: output.height } : {}),
+      live: isLive,
     });
   }
 
@@ -427,6 +500,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 
+  /** "Record while this cue is on": the current cue starts or stops a recording (recording/recorder.ts). */
+  private followRecordingCue(): void {
+    this.recorder.followCue(this.show.currentCue());
+  }
+
   /** The program on air: the show session owns it (show/show-state.ts); the engine only reads it. */
   private get program(): ProgramState {
     return this.show.program;
@@ -443,6 +521,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
     this.feed.follow(before, () => ({ path: this.show.safePlatePath(), width: this.model.status.width, height: this.model.status.height }));
     if (newLook) this.model.pushLook();
+    this.followRecordingCue();
   }
 
   private onFrame(frame: GeneratedFrame): void {
@@ -509,6 +588,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       ndiSources: this.ndiSources.status(),
       models: this.library.status(),
       timecode: this.timecode.status(now, this.clock.wallMs()),
+      recording: this.recorder.status(),
     };
   }
 
@@ -537,6 +617,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (this.showTimer) clearInterval(this.showTimer);
     this.timecode.close();
     this.scheduler.close();
+    await this.recorder.close();
     await this.library.stop();
     await this.previews.stop();
     await this.show.flush();

@@ -146,6 +146,16 @@ export class ShowSession {
     return path.resolve(this.path ? path.dirname(this.path) : process.cwd(), file);
   }
 
+  /** The last fired cue (current until the next one fires), or null: what "record while this cue is on" follows. */
+  currentCue(): Show['cues'][number] | null {
+    return this.show.cues.find((c) => c.id === this.state.currentCueId) ?? null;
+  }
+
+  /** The wall log's timecode now (chased timecode, else time of day): a recording's start timecode. */
+  timecodeNow(nowMs: number): string {
+    return this.wallLogTimecode(this.wallNow(), nowMs);
+  }
+
   get wallLogEntries(): readonly WallLogEntry[] {
     return this.wallLog;
   }

@@ -1,0 +1,126 @@
+/**
+ * One recording's encoder: FFmpeg as a child process, raw RGBA frames on its stdin.
+ * `offer` copies a frame into the bounded latest-wins queue (frame-queue.ts) and
+ * returns at once; the pump writes one frame at a time and takes the next only when
+ * the pipe has taken the last (the write callback), so the pipe never holds more
+ * than one frame and a slow encoder shows up as dropped frames, never as memory or
+ * as a late output tick.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { LatestWinsQueue } from './frame-queue.js';
+
+/** Frames the queue holds besides the one being written: about 0.1 s at 30 fps (at 1080p RGBA, 8 MB each). */
+export const DEFAULT_QUEUE_FRAMES = 4;
+/** Lines of FFmpeg's stderr kept for the message when it fails. */
+const STDERR_LINES = 8;
+
+export interface EncoderExit {
+  /** True when FFmpeg finished the file after stdin closed (a stop); false when it ended on its own or was killed. */
+  clean: boolean;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** FFmpeg's last stderr lines (its error), empty when clean. */
+  stderr: string;
+}
+
+export interface FfmpegEncoderOptions {
+  ffmpegPath: string;
+  args: string[];
+  frameBytes: number;
+  queueFrames?: number;
+}
+
+export class FfmpegEncoder {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly queue: LatestWinsQueue;
+  private writing = false;
+  private closing = false;
+  private ended = false;
+  private written = 0;
+  private readonly stderrLines: string[] = [];
+  readonly exited: Promise<EncoderExit>;
+
+  constructor(options: FfmpegEncoderOptions) {
+    this.queue = new LatestWinsQueue(options.frameBytes, (options.queueFrames ?? DEFAULT_QUEUE_FRAMES) + 1);
+    this.child = spawn(options.ffmpegPath, options.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stdout.resume();
+    this.child.stderr.setEncoding('utf8');
+    this.child.stderr.on('data', (text: string) => {
+      for (const line of text.split('\n')) if (line.trim()) this.stderrLines.push(line.trim());
+      this.stderrLines.splice(0, Math.max(0, this.stderrLines.length - STDERR_LINES));
+    });
+    // EPIPE when FFmpeg exits first: the exit below says why.
+    this.child.stdin.on('error', () => {});
+    this.exited = new Promise((resolve) => {
+      const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+        this.ended = true;
+        resolve({ clean: this.closing && code === 0, code, signal, stderr: this.stderrLines.join('\n') });
+      };
+      this.child.on('error', (error) => {
+        this.stderrLines.push(error.message);
+        finish(null, null);
+      });
+      this.child.on('exit', finish);
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Frames written to FFmpeg's stdin. */
+  get framesWritten(): number {
+    return this.written;
+  }
+
+  get droppedFrames(): number {
+    return this.queue.droppedFrames;
+  }
+
+  get running(): boolean {
+    return !this.ended && !this.closing;
+  }
+
+  /** Copies one frame (fill writes exactly frameBytes into the buffer) into the queue; never waits. */
+  offer(fill: (into: Uint8Array) => void): void {
+    if (!this.running) return;
+    const buffer = this.queue.claim();
+    if (!buffer) {
+      this.queue.countDrop();
+      return;
+    }
+    fill(buffer);
+    this.queue.push(buffer);
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.writing || this.ended) return;
+    const buffer = this.queue.next();
+    if (!buffer) {
+      if (this.closing) this.child.stdin.end();
+      return;
+    }
+    this.writing = true;
+    this.child.stdin.write(buffer, (error) => {
+      this.writing = false;
+      this.queue.release(buffer);
+      if (!error) this.written++;
+      this.pump();
+    });
+  }
+
+  /** Writes what is queued, closes stdin and waits for FFmpeg to finish the file. */
+  async stop(): Promise<EncoderExit> {
+    if (!this.closing && !this.ended) {
+      this.closing = true;
+      this.pump();
+    }
+    return this.exited;
+  }
+
+  /** Ends FFmpeg now (engine stop without a clean finish); the fragments written so far still play. */
+  kill(): void {
+    if (!this.ended) this.child.kill('SIGKILL');
+  }
+}
