@@ -52,6 +52,11 @@ export const recordingProgressSchema = z.object({
   frames: z.number().int(),
   /** Frames the recorder dropped because the encoder had not taken the previous ones (the live outputs never wait). */
   droppedFrames: z.number().int(),
+  /**
+   * Frames written again so the file keeps the wall's time: ticks the recording's clock missed, and
+   * the ticks of dropped pictures, are filled with the picture that followed. Optional so older engines still parse.
+   */
+  repeatedFrames: z.number().int().optional(),
   /** Started by a cue's "record while this cue is on" (its id); null = by the operator. */
   cueId: z.string().nullable(),
 });

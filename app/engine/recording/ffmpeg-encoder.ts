@@ -7,7 +7,7 @@
  * as a late output tick.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { LatestWinsQueue } from './frame-queue.js';
+import { LatestWinsQueue, type QueuedFrame } from './frame-queue.js';
 
 /** Frames the queue holds besides the one being written: about 0.1 s at 30 fps (at 1080p RGBA, 8 MB each). */
 export const DEFAULT_QUEUE_FRAMES = 4;
@@ -28,6 +28,8 @@ export interface FfmpegEncoderOptions {
   args: string[];
   frameBytes: number;
   queueFrames?: number;
+  /** Most ticks one picture may stand for (about a second of frames); beyond that the file runs short. */
+  maxTicksPerFrame?: number;
 }
 
 export class FfmpegEncoder {
@@ -37,11 +39,12 @@ export class FfmpegEncoder {
   private closing = false;
   private ended = false;
   private written = 0;
+  private repeated = 0;
   private readonly stderrLines: string[] = [];
   readonly exited: Promise<EncoderExit>;
 
   constructor(options: FfmpegEncoderOptions) {
-    this.queue = new LatestWinsQueue(options.frameBytes, (options.queueFrames ?? DEFAULT_QUEUE_FRAMES) + 1);
+    this.queue = new LatestWinsQueue(options.frameBytes, (options.queueFrames ?? DEFAULT_QUEUE_FRAMES) + 1, options.maxTicksPerFrame);
     this.child = spawn(options.ffmpegPath, options.args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout.resume();
     this.child.stderr.setEncoding('utf8');
@@ -77,35 +80,60 @@ export class FfmpegEncoder {
     return this.queue.droppedFrames;
   }
 
+  /** Frames written again for ticks their picture covered (missed ticks, dropped pictures). */
+  get repeatedFrames(): number {
+    return this.repeated;
+  }
+
+  get lostTicks(): number {
+    return this.queue.lostTicks;
+  }
+
   get running(): boolean {
     return !this.ended && !this.closing;
   }
 
-  /** Copies one frame (fill writes exactly frameBytes into the buffer) into the queue; never waits. */
-  offer(fill: (into: Uint8Array) => void): void {
+  /**
+   * Copies one picture (fill writes exactly frameBytes into the buffer) into the queue for
+   * `ticks` output ticks (1, or more after missed ticks); never waits.
+   */
+  offer(fill: (into: Uint8Array) => void, ticks = 1): void {
     if (!this.running) return;
-    const buffer = this.queue.claim();
-    if (!buffer) {
-      this.queue.countDrop();
+    const claimed = this.queue.claim();
+    if (!claimed) {
+      this.queue.countDrop(ticks);
       return;
     }
-    fill(buffer);
-    this.queue.push(buffer);
+    fill(claimed.buffer);
+    this.queue.push(claimed.buffer, ticks + claimed.carriedTicks);
     this.pump();
   }
 
   private pump(): void {
     if (this.writing || this.ended) return;
-    const buffer = this.queue.next();
-    if (!buffer) {
+    const frame = this.queue.next();
+    if (!frame) {
       if (this.closing) this.child.stdin.end();
       return;
     }
+    this.write(frame, true);
+  }
+
+  /** Writes `frame` once per tick it covers, one write in the pipe at a time. */
+  private write(frame: QueuedFrame, first: boolean): void {
     this.writing = true;
-    this.child.stdin.write(buffer, (error) => {
+    this.child.stdin.write(frame.buffer, (error) => {
       this.writing = false;
-      this.queue.release(buffer);
-      if (!error) this.written++;
+      if (!error) {
+        this.written++;
+        if (!first) this.repeated++;
+      }
+      if (!error && frame.ticks > 1 && !this.ended) {
+        frame.ticks--;
+        this.write(frame, false);
+        return;
+      }
+      this.queue.release(frame.buffer);
       this.pump();
     });
   }

@@ -88,7 +88,11 @@ export class Recorder {
     this.diskFree = options.diskFree ?? statfsFree;
     this.limits = options.limits ?? DEFAULT_DISK_LIMITS;
     this.interrupted = options.journal.takeInterrupted();
-    if (this.interrupted) options.log(`recording: ${this.interrupted.message}`);
+    if (this.interrupted) {
+      // The startup notice: in the log, the state (interrupted) and the console's recent errors.
+      options.log(`recording: ${this.interrupted.message}`);
+      options.onError(recordingError(this.interrupted.message, { file: this.interrupted.file, interrupted: true }));
+    }
     void options.encoder.then((info) => {
       this.encoderInfo = info;
       options.log(info.available ? `recording: FFmpeg ${info.version} at ${info.path} (${info.codecs.join(', ')})` : `recording: ${info.message}`);
@@ -166,7 +170,14 @@ export class Recorder {
       ...(source.value.outWidth ? { outWidth: source.value.outWidth } : {}),
       ...(source.value.outHeight ? { outHeight: source.value.outHeight } : {}),
     });
-    const encoder = new FfmpegEncoder({ ffmpegPath: info.path, args, frameBytes: width * height * 4, ...(this.options.queueFrames ? { queueFrames: this.options.queueFrames } : {}) });
+    const encoder = new FfmpegEncoder({
+      ffmpegPath: info.path,
+      args,
+      frameBytes: width * height * 4,
+      // One picture stands for at most a second of ticks; a longer stall shortens the file instead.
+      maxTicksPerFrame: Math.max(1, Math.round(rate.num / rate.den)),
+      ...(this.options.queueFrames ? { queueFrames: this.options.queueFrames } : {}),
+    });
     const sink = new RecordingSink(`recording`, `Recording ${source.value.name}`, encoder, width, height, source.value.live);
     const clock = new OutputClock({ rate, feed: this.options.feed, clock: this.options.clock, selectable: false });
     clock.addSink(sink);
@@ -184,6 +195,7 @@ export class Recorder {
       bytes: 0,
       frames: 0,
       droppedFrames: 0,
+      repeatedFrames: 0,
       cueId,
     };
     const active: Active = { progress, settings: { ...settings }, encoder, clock, timer: setInterval(() => this.check(active), PROGRESS_PERIOD_MS), stopping: null };
@@ -243,6 +255,7 @@ export class Recorder {
     progress.frames = encoder.framesWritten;
     progress.durationMs = (encoder.framesWritten * progress.rate.den * 1000) / progress.rate.num;
     progress.droppedFrames = encoder.droppedFrames;
+    progress.repeatedFrames = encoder.repeatedFrames;
     try {
       progress.bytes = statSync(progress.file).size;
     } catch {

@@ -31,6 +31,8 @@ export class RecordingSink implements FrameSink {
   readonly kind = 'files' as const;
   /** Ticks whose frame was not the recording's size (a model switch mid-recording): recorded as black, counted. */
   mismatched = 0;
+  /** The last tick sent: a jump means the clock missed ticks, and this picture covers them too (the file keeps the wall's time). */
+  private lastTick: number | null = null;
 
   constructor(
     readonly id: string,
@@ -44,12 +46,14 @@ export class RecordingSink implements FrameSink {
 
   send(tick: OutputTick): void {
     const { frame } = tick;
+    const ticks = this.lastTick === null ? 1 : Math.max(1, tick.tick - this.lastTick);
+    this.lastTick = tick.tick;
     if (frame.width !== this.width || frame.height !== this.height) {
       this.mismatched++;
-      this.encoder.offer((into) => copyAtLevel(into, into, 0));
+      this.encoder.offer((into) => copyAtLevel(into, into, 0), ticks);
       return;
     }
-    this.encoder.offer((into) => copyAtLevel(frame.pixels, into, this.live() ? tick.level : 0));
+    this.encoder.offer((into) => copyAtLevel(frame.pixels, into, this.live() ? tick.level : 0), ticks);
   }
 
   close(): void {
