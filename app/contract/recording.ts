@@ -98,8 +98,17 @@ export type RecordingStatus = z.infer<typeof recordingStatusSchema>;
 
 /** Commands (spread into contract/commands.ts). */
 export const recordingCommandSchemas = [
-  /** Start recording `source` with `codec` into `folder` (refused when one is running, the folder is missing or the disk is nearly full). */
-  z.object({ type: z.literal('startRecording') }).merge(recordingSettingsSchema),
+  /**
+   * Start recording `source` with `codec` into `folder` (refused when one is running, the folder is missing or
+   * the disk is nearly full). A field left out takes the last recording's choice (state.recording.settings), so a
+   * desk button can start one without a path; the folder has no default: one must have been chosen.
+   */
+  z.object({
+    type: z.literal('startRecording'),
+    source: recordingSourceSchema.optional(),
+    codec: recordingCodecSchema.optional(),
+    folder: z.string().min(1).max(4096).optional(),
+  }),
   /** Stop the recording in progress (the file is finished and closed). */
   z.object({ type: z.literal('stopRecording') }),
 ] as const;

@@ -53,7 +53,7 @@ export interface CommandTargets {
   clockProbe: () => CommandResult;
   /** Recording to video files (recording/recorder.ts): start replies when the encoder runs or the start is refused, stop when the file is finished. */
   recording: {
-    start: (settings: RecordingSettings) => Promise<CommandResult>;
+    start: (choice: Partial<RecordingSettings>) => Promise<CommandResult>;
     stop: () => Promise<CommandResult>;
   };
 }
@@ -136,7 +136,7 @@ export function commandRoutes(to: CommandTargets) {
     scheduled: (command) => to.schedule(command),
     clockProbe: () => to.clockProbe(),
     // Recording to video files (contract/recording.ts).
-    startRecording: ({ type: _type, ...settings }) => to.recording.start(settings),
+    startRecording: ({ type: _type, ...choice }) => to.recording.start(choice),
     stopRecording: () => to.recording.stop(),
     // Access token rotation is answered by the control plane (control/client-hub.ts), which
     // knows the connection that asked; it reaches the engine only where there is none.

@@ -368,8 +368,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
   }
 
-  private async startRecording(settings: RecordingSettings): Promise<CommandResult> {
-    const started = await this.recorder.start(settings);
+  private async startRecording(choice: Partial<RecordingSettings>): Promise<CommandResult> {
+    const started = await this.recorder.startWith(choice);
     this.publishState();
     return started.ok ? { ok: true } : { ok: false, error: started.error };
   }

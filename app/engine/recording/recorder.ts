@@ -118,6 +118,14 @@ export class Recorder {
     };
   }
 
+  /** Starts a recording from a command: fields left out take the last recording's choice; the folder must have been chosen. */
+  startWith(choice: Partial<RecordingSettings>): Promise<Result<RecordingProgress>> {
+    const last = this.settings;
+    const folder = choice.folder ?? last?.folder;
+    if (!folder) return Promise.resolve(fail(recordingError('No recording folder chosen: give one (startRecording folder) or choose one in the Record panel.')));
+    return this.start({ source: choice.source ?? last?.source ?? 'program', codec: choice.codec ?? last?.codec ?? 'h264-mp4', folder });
+  }
+
   /** Starts a recording (refused with a message saying what to do); `cueId` when a cue's "record while on" asked. */
   async start(settings: RecordingSettings, cueId: string | null = null): Promise<Result<RecordingProgress>> {
     if (this.active) return fail(recordingError(`Already recording to "${this.active.progress.file}"; stop it first.`));
