@@ -35,7 +35,7 @@ export const ACTIONS = {
   restore: { name: 'Restore (undo panic)', options: [], command: () => ({ type: 'restore' }) },
   recordStart: {
     name: 'Recording: start',
-    description: 'Record the program to a file on the engine machine; an empty folder or codec takes the last recording\'s choice',
+    description: "Record the program to a file on the engine machine; an empty folder or codec takes the last recording's choice",
     options: [
       { type: 'textinput', id: 'folder', label: 'Folder on the engine machine (empty = the last one)', default: '', useVariables: true },
       {

@@ -25,6 +25,7 @@ import { PreviewMonitor } from './components/PreviewMonitor.js';
 import { InputMonitor } from './components/InputMonitor.js';
 import { InputsPanel } from './components/InputsPanel.js';
 import { TimecodePanel } from './components/TimecodePanel.js';
+import { RecordPanel } from './components/RecordPanel.js';
 import { ModelsButton, ModelsPanel } from './components/ModelsPanel.js';
 import { useConsoleSnapshot, useEngine } from './engine-context.js';
 import { useShortcuts } from './shortcuts.js';
@@ -127,6 +128,7 @@ export function App() {
           <InputsPanel />
           <TimecodePanel />
           <OutputsPanel />
+          <RecordPanel />
           <AlertList />
           <footer className="key-help" aria-label="Keyboard">
             <span>

@@ -18,7 +18,10 @@ export interface ProbedVideo {
 }
 
 export function ffprobe(file: string): ProbedVideo {
-  const out = execFileSync('/usr/bin/ffprobe', ['-v', 'error', '-count_frames', '-show_streams', '-show_format', '-of', 'json', file], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const out = execFileSync('/usr/bin/ffprobe', ['-v', 'error', '-count_frames', '-show_streams', '-show_format', '-of', 'json', file], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
   const json = JSON.parse(out) as {
     streams: { codec_type: string; codec_name?: string; width?: number; height?: number; r_frame_rate?: string; nb_read_frames?: string; tags?: Record<string, string> }[];
     format: { duration?: string; tags?: Record<string, string> };

@@ -147,7 +147,15 @@ describe('recording to video files (the shipped FFmpeg as a child process; files
       // The two looks differ clearly, so the check below can fail.
       expect(distance(first!, second!)).toBeGreaterThan(30);
       if (process.env.REC_DEBUG) {
-        console.log(JSON.stringify({ startedAtMs: end.startedAtMs, frames: end.frames, dropped: end.droppedFrames, log: log.map((e) => [e.atMs - end.startedAtMs, e.lookId]), looks: [...looks] }));
+        console.log(
+          JSON.stringify({
+            startedAtMs: end.startedAtMs,
+            frames: end.frames,
+            dropped: end.droppedFrames,
+            log: log.map((e) => [e.atMs - end.startedAtMs, e.lookId]),
+            looks: [...looks],
+          }),
+        );
         console.log(means.map((m, i) => `${i}:${recordedLooks.map((id) => Math.round(distance(m, looks.get(id)!))).join('/')}`).join(' '));
       }
       let checked = 0;
@@ -169,7 +177,8 @@ describe('recording to video files (the shipped FFmpeg as a child process; files
     reportedFree = 10 * MB;
     const refused = await send({ type: 'startRecording', codec: 'h264-mp4', folder });
     expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.error.message).toMatch(/^Not enough disk space to record: 10\.5 MB free on the disk of ".*takes", recording needs at least 67\.1 MB\. Free some space/);
+    if (!refused.ok)
+      expect(refused.error.message).toMatch(/^Not enough disk space to record: 10\.5 MB free on the disk of ".*takes", recording needs at least 67\.1 MB\. Free some space/);
     expect(recording().active).toBeNull();
     expect(recording().diskFreeBytes).toBe(10 * MB);
 
@@ -180,7 +189,9 @@ describe('recording to video files (the shipped FFmpeg as a child process; files
     reportedFree = 8 * MB;
     const end = await until(() => (recording().active === null && recording().last?.reason === 'disk-full' ? recording().last : null), 30_000, 'the disk-full stop');
     reportedFree = null;
-    expect(end.message).toMatch(/^The recording stopped before the disk filled: 8\.4 MB left on the disk of ".*takes" \(it keeps 16\.8 MB free\)\. ".*\.mp4" is complete up to 00:00:0\d\.$/);
+    expect(end.message).toMatch(
+      /^The recording stopped before the disk filled: 8\.4 MB left on the disk of ".*takes" \(it keeps 16\.8 MB free\)\. ".*\.mp4" is complete up to 00:00:0\d\.$/,
+    );
     expect(engine.state().recentErrors.some((e) => e.code === 'recording' && e.message === end.message)).toBe(true);
     const probed = ffprobe(end.file);
     expect(probed.frames).toBe(end.frames);

@@ -38,18 +38,57 @@ export function encoderArgs(input: EncoderInput): string[] {
   const outWidth = even(input.outWidth ?? input.crop?.width ?? input.width);
   const outHeight = even(input.outHeight ?? input.crop?.height ?? input.height);
   filters.push(`scale=${outWidth}:${outHeight}:flags=bilinear`);
-  const common = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${input.width}x${input.height}`, '-framerate', rate, '-i', 'pipe:0'];
+  const common = [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgba',
+    '-s',
+    `${input.width}x${input.height}`,
+    '-framerate',
+    rate,
+    '-i',
+    'pipe:0',
+  ];
   const codec =
     input.codec === 'h264-mp4'
       ? [
           // veryfast keeps a 1080p30 encode within two cores' reach; a keyframe every second is a fragment every second.
-          '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-g', String(Math.max(1, Math.round(fps))),
-          '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4',
+          '-c:v',
+          'libx264',
+          '-preset',
+          'veryfast',
+          '-crf',
+          '18',
+          '-pix_fmt',
+          'yuv420p',
+          '-g',
+          String(Math.max(1, Math.round(fps))),
+          '-movflags',
+          '+frag_keyframe+empty_moov+default_base_moof',
+          '-f',
+          'mp4',
         ]
       : [
           // ProRes 422 HQ (profile 3); every frame is a keyframe, so fragments are cut by duration (1 s), not per frame.
-          '-c:v', 'prores_ks', '-profile:v', '3', '-pix_fmt', 'yuv422p10le', '-vendor', 'apl0',
-          '-movflags', '+empty_moov+default_base_moof', '-frag_duration', '1000000', '-f', 'mov',
+          '-c:v',
+          'prores_ks',
+          '-profile:v',
+          '3',
+          '-pix_fmt',
+          'yuv422p10le',
+          '-vendor',
+          'apl0',
+          '-movflags',
+          '+empty_moov+default_base_moof',
+          '-frag_duration',
+          '1000000',
+          '-f',
+          'mov',
         ];
   return [...common, '-vf', filters.join(','), '-r', rate, ...codec, '-timecode', input.startTimecode, '-y', input.file];
 }

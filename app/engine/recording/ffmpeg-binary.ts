@@ -71,7 +71,11 @@ export async function findEncoder(override?: string): Promise<EncoderInfo> {
     return { ...NO_ENCODER, message: `Recording needs FFmpeg: ${why}, and there is no ffmpeg on PATH. Reinstall Cyclorama, or install FFmpeg (apt-get install ffmpeg).` };
   }
   try {
-    const version = (await run(path, ['-hide_banner', '-version'])).split('\n')[0]?.replace(/^ffmpeg version\s*/, '').split(' ')[0] ?? '';
+    const version =
+      (await run(path, ['-hide_banner', '-version']))
+        .split('\n')[0]
+        ?.replace(/^ffmpeg version\s*/, '')
+        .split(' ')[0] ?? '';
     const codecs = codecsIn(await run(path, ['-hide_banner', '-encoders']));
     const message = codecs.length === 0 ? `FFmpeg at ${path} has none of the encoders recording uses (${Object.values(CODEC_ENCODER).join(', ')}).` : null;
     return { available: codecs.length > 0, path, version, codecs, message };

@@ -136,7 +136,8 @@ export class Recorder {
     }
     const folder = settings.folder;
     if (!isAbsolute(folder)) return fail(recordingError(`The recording folder must be a full path (got "${folder}").`, { folder }));
-    if (!existsSync(folder) || !statSync(folder).isDirectory()) return fail(recordingError(`The recording folder "${folder}" does not exist: create it or choose another.`, { folder }));
+    if (!existsSync(folder) || !statSync(folder).isDirectory())
+      return fail(recordingError(`The recording folder "${folder}" does not exist: create it or choose another.`, { folder }));
     try {
       accessSync(folder, constants.W_OK);
     } catch {
@@ -240,7 +241,9 @@ export class Recorder {
       if (!this.settings) {
         if (!this.warnedCues.has(cue.id)) {
           this.warnedCues.add(cue.id);
-          this.options.onError(recordingError(`Cue ${cue.number} records while it is on, but no recording folder is chosen: start a recording once from the Record panel (it keeps the folder).`));
+          this.options.onError(
+            recordingError(`Cue ${cue.number} records while it is on, but no recording folder is chosen: start a recording once from the Record panel (it keeps the folder).`),
+          );
         }
         return;
       }
@@ -281,7 +284,11 @@ export class Recorder {
     try {
       free = this.diskFree(active.settings.folder);
     } catch (error) {
-      void this.finish(active, 'failed', `The recording stopped: the disk of "${active.settings.folder}" cannot be read (${(error as Error).message}). "${progress.file}" plays up to ${clockText(progress.durationMs)}.`);
+      void this.finish(
+        active,
+        'failed',
+        `The recording stopped: the disk of "${active.settings.folder}" cannot be read (${(error as Error).message}). "${progress.file}" plays up to ${clockText(progress.durationMs)}.`,
+      );
       return;
     }
     this.diskFreeBytes = free;

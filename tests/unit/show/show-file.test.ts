@@ -222,9 +222,7 @@ describe('show files', () => {
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) {
       expect(parsed.error.field).toBe('version');
-      expect(parsed.error.message).toBe(
-        'this show was saved by a newer Cyclorama (file version 6; this one reads up to 5). Open it with that version or newer.',
-      );
+      expect(parsed.error.message).toBe('this show was saved by a newer Cyclorama (file version 6; this one reads up to 5). Open it with that version or newer.');
     }
   });
 

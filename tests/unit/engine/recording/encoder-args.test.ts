@@ -29,7 +29,7 @@ describe('FFmpeg command line for a recording', () => {
     expect(after(args, '-profile:v')).toBe('3');
     expect(args.slice(args.indexOf('-c:v')).includes('yuv422p10le')).toBe(true);
     expect(after(args, '-frag_duration')).toBe('1000000');
-    expect(after(args, '-f', )).toBe('rawvideo');
+    expect(after(args, '-f')).toBe('rawvideo');
     expect(args[args.lastIndexOf('-f') + 1]).toBe('mov');
   });
 
