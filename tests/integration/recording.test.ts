@@ -213,6 +213,26 @@ describe('recording to video files (the shipped FFmpeg as a child process; files
     expect(!none.ok && none.error.message).toBe('Nothing is being recorded.');
   }, 60_000);
 
+  it('a cue that records while it is on: firing it starts a recording named after the cue, the next cue without it stops it', async () => {
+    // The operator's last choice (earlier tests: this folder, H.264) is what the cue records with.
+    expect(recording().settings?.folder).toBe(folder);
+    expect(await send({ type: 'addCue', patch: { number: '7', prompt: 'golden desert dunes', recordWhileOn: true, transition: { durationMs: 0, curve: 'linear' } } })).toEqual({
+      ok: true,
+    });
+    expect(await send({ type: 'addCue', patch: { number: '8', prompt: 'snow winter night', transition: { durationMs: 0, curve: 'linear' } } })).toEqual({ ok: true });
+    expect(engine.state().show?.document.cues.map((c) => c.recordWhileOn)).toEqual([true, undefined]);
+    expect(await send({ type: 'fireCue', number: '7' })).toEqual({ ok: true });
+    const active = await until(() => recording().active, 30_000, 'the cue to start a recording');
+    expect(active.cueId).toBe(engine.state().show?.document.cues[0]?.id);
+    expect(path.basename(active.file)).toMatch(/^Untitled-show_cue-7_\d\d-\d\d-\d\d-\d\d\.mp4$/);
+    await until(() => (recording().active?.frames ?? 0) >= 15 && recording().active, 30_000, 'frames of the cue');
+    expect(await send({ type: 'fireCue', number: '8' })).toEqual({ ok: true });
+    const end = await until(() => (recording().active === null ? recording().last : null), 30_000, 'the next cue to stop it');
+    expect(end.file).toBe(active.file);
+    expect(end.reason).toBe('stopped');
+    expect(ffprobe(end.file).frames).toBe(end.frames);
+  }, 60_000);
+
   it('kill -9 of the engine and its encoder mid-recording: the file plays up to the kill, the next start names it', async () => {
     const engineModule = path.resolve('dist/app/engine/engine.js');
     if (!existsSync(engineModule)) throw new Error(`${engineModule} is missing: run "npm run build" first.`);

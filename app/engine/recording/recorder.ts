@@ -25,6 +25,8 @@ import { RecordingSink } from './recording-sink.js';
 
 /** Size, disk and journal checks while recording, ms. */
 export const PROGRESS_PERIOD_MS = 500;
+/** How long a stop waits for FFmpeg to write the last frames and close the file, ms. */
+export const STOP_TIMEOUT_MS = 15_000;
 
 /** What a recording is taken from: the frames' size on the feed, the rate, and what the file gets. */
 export interface RecordingSource {
@@ -306,7 +308,10 @@ export class Recorder {
     active.stopping = (async () => {
       clearInterval(active.timer);
       active.clock.stop();
+      // FFmpeg finishes the file once stdin closes; one that does not within STOP_TIMEOUT_MS is killed (the fragments written still play).
+      const timeout = setTimeout(() => active.encoder.kill(), STOP_TIMEOUT_MS);
       await active.encoder.stop();
+      clearTimeout(timeout);
       this.refresh(active);
       const end: RecordingEnd = { ...active.progress, reason, message };
       this.options.journal.clear();
