@@ -214,8 +214,10 @@ describe('recording to video files (the shipped FFmpeg as a child process; files
   }, 60_000);
 
   it('a cue that records while it is on: firing it starts a recording named after the cue, the next cue without it stops it', async () => {
-    // The operator's last choice (earlier tests: this folder, H.264) is what the cue records with.
-    expect(recording().settings?.folder).toBe(folder);
+    // The operator's last choice is what the cue records with: one recording sets it.
+    expect(await send({ type: 'startRecording', source: 'program', codec: 'h264-mp4', folder })).toEqual({ ok: true });
+    expect(await send({ type: 'stopRecording' })).toEqual({ ok: true });
+    expect(recording().settings).toEqual({ source: 'program', codec: 'h264-mp4', folder });
     expect(await send({ type: 'addCue', patch: { number: '7', prompt: 'golden desert dunes', recordWhileOn: true, transition: { durationMs: 0, curve: 'linear' } } })).toEqual({
       ok: true,
     });

@@ -145,6 +145,8 @@ export class Recorder {
     } catch {
       return fail(recordingError(`Cannot write to the recording folder "${folder}": choose one this user may write to.`, { folder }));
     }
+    const source = this.options.resolveSource(settings.source);
+    if (!source.ok) return fail(source.error);
     let free: number;
     try {
       free = this.diskFree(folder);
@@ -163,8 +165,6 @@ export class Recorder {
         ),
       );
     }
-    const source = this.options.resolveSource(settings.source);
-    if (!source.ok) return fail(source.error);
     const { width, height, rate } = source.value;
     const startTimecode = this.options.timecodeNow();
     const names = this.options.names();
