@@ -17,7 +17,8 @@ test('the Record panel starts a recording, shows its duration growing, stops it,
   const client = await connectTestClient(`${engine.url.replace(/^http/, 'ws')}ws`);
   try {
     const panel = page.getByTestId('record-panel');
-    await client.waitFor(() => client.latestState().recording?.encoder.available === true, 30_000);
+    // The hello comes first, then the state with the encoder found (a child process run at start).
+    await client.waitFor(() => client.events.some((e) => (e.kind === 'state' || e.kind === 'hello') && e.state.recording?.encoder.available), 30_000);
     await expect(panel.getByTestId('record-start')).toBeEnabled();
 
     await panel.getByTestId('record-folder').fill(path.join(folder, 'missing'));
