@@ -13,8 +13,8 @@ import { CONTRACT_VERSION, serverMessageSchema, type EngineEvent } from './messa
 const REPLY_TIMEOUT_MS = 5000;
 /** loadModel replies when the new model is live or has failed: a large model on a slow machine loads for minutes, ms. */
 const LOAD_MODEL_REPLY_TIMEOUT_MS = 300_000;
-/** stopRecording replies when FFmpeg has finished the file (up to 15 s, engine/recording/recorder.ts), startRecording once the encoder runs, ms. */
-const RECORDING_REPLY_TIMEOUT_MS = 30_000;
+/** stopRecording replies when FFmpeg has finished the file (up to 60 s on a loaded machine, engine/recording/recorder.ts), startRecording once the encoder runs, ms. */
+const RECORDING_REPLY_TIMEOUT_MS = 90_000;
 
 type Listener<A extends unknown[]> = (...args: A) => void;
 

@@ -26,7 +26,7 @@ import { RecordingSink } from './recording-sink.js';
 /** Size, disk and journal checks while recording, ms. */
 export const PROGRESS_PERIOD_MS = 500;
 /** How long a stop waits for FFmpeg to write the last frames and close the file, ms. */
-export const STOP_TIMEOUT_MS = 15_000;
+export const STOP_TIMEOUT_MS = 60_000;
 
 /** What a recording is taken from: the frames' size on the feed, the rate, and what the file gets. */
 export interface RecordingSource {
@@ -309,16 +309,35 @@ export class Recorder {
       clearInterval(active.timer);
       active.clock.stop();
       // FFmpeg finishes the file once stdin closes; one that does not within STOP_TIMEOUT_MS is killed (the fragments written still play).
-      const timeout = setTimeout(() => active.encoder.kill(), STOP_TIMEOUT_MS);
-      await active.encoder.stop();
+      let killed = false;
+      const timeout = setTimeout(() => {
+        killed = true;
+        active.encoder.kill();
+      }, STOP_TIMEOUT_MS);
+      const exit = await active.encoder.stop();
       clearTimeout(timeout);
       this.refresh(active);
-      const end: RecordingEnd = { ...active.progress, reason, message };
+      // FFmpeg that ended with an error while finishing: say so, with its own words, rather than "Recorded".
+      const why = exit.stderr.split('\n').pop() || (exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`);
+      const end: RecordingEnd =
+        !killed && !exit.clean && reason === 'stopped'
+          ? {
+              ...active.progress,
+              reason: 'failed',
+              message: `The encoder ended with an error while finishing "${active.progress.file}" (${why}); the file plays up to its last fragment.`,
+            }
+          : killed
+            ? {
+                ...active.progress,
+                reason: 'failed',
+                message: `The encoder did not finish "${active.progress.file}" within ${STOP_TIMEOUT_MS / 1000} s and was stopped: the file plays up to its last fragment (about a second short of ${clockText(active.progress.durationMs)}).`,
+              }
+            : { ...active.progress, reason, message };
       this.options.journal.clear();
       this.last = end;
       if (this.active === active) this.active = null;
-      this.options.log(`recording: ${message} ${end.frames} frames, ${bytesText(end.bytes)}, ${end.droppedFrames} dropped`);
-      if (reason !== 'stopped') this.options.onError(recordingError(message, { file: end.file, reason }));
+      this.options.log(`recording: ${end.message} ${end.frames} frames, ${bytesText(end.bytes)}, ${end.droppedFrames} dropped`);
+      if (end.reason !== 'stopped') this.options.onError(recordingError(end.message, { file: end.file, reason: end.reason }));
       this.options.onChange();
       return end;
     })();
