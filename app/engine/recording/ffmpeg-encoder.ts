@@ -39,11 +39,15 @@ export class FfmpegEncoder {
   private closing = false;
   private ended = false;
   private written = 0;
+  /** The picture being written now (it may be extended by ticks while it is). */
+  private inFlight: QueuedFrame | null = null;
+  private readonly maxTicks: number;
   private repeated = 0;
   private readonly stderrLines: string[] = [];
   readonly exited: Promise<EncoderExit>;
 
   constructor(options: FfmpegEncoderOptions) {
+    this.maxTicks = options.maxTicksPerFrame ?? Number.POSITIVE_INFINITY;
     this.queue = new LatestWinsQueue(options.frameBytes, (options.queueFrames ?? DEFAULT_QUEUE_FRAMES) + 1, options.maxTicksPerFrame);
     this.child = spawn(options.ffmpegPath, options.args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout.resume();
@@ -109,6 +113,20 @@ export class FfmpegEncoder {
     this.pump();
   }
 
+  /**
+   * The source repeated the picture offered last: the newest queued picture (else the one being
+   * written) covers `ticks` more ticks, with no copy. False when there is none to extend (the caller
+   * offers a copy then).
+   */
+  extend(ticks: number): boolean {
+    if (!this.running) return true;
+    const target = this.queue.newest() ?? this.inFlight;
+    if (!target || target.ticks + ticks > this.maxTicks) return false;
+    target.ticks += ticks;
+    this.pump();
+    return true;
+  }
+
   private pump(): void {
     if (this.writing || this.ended) return;
     const frame = this.queue.next();
@@ -122,6 +140,7 @@ export class FfmpegEncoder {
   /** Writes `frame` once per tick it covers, one write in the pipe at a time. */
   private write(frame: QueuedFrame, first: boolean): void {
     this.writing = true;
+    this.inFlight = frame;
     this.child.stdin.write(frame.buffer, (error) => {
       this.writing = false;
       if (!error) {
@@ -133,6 +152,7 @@ export class FfmpegEncoder {
         this.write(frame, false);
         return;
       }
+      this.inFlight = null;
       this.queue.release(frame.buffer);
       this.pump();
     });

@@ -58,6 +58,11 @@ export class LatestWinsQueue {
     return this.queued.shift() ?? null;
   }
 
+  /** The newest queued picture (to extend by ticks when the source repeats it), or null. */
+  newest(): QueuedFrame | null {
+    return this.queued.at(-1) ?? null;
+  }
+
   release(buffer: Uint8Array): void {
     this.free.push(buffer);
   }

@@ -33,6 +33,8 @@ export class RecordingSink implements FrameSink {
   mismatched = 0;
   /** The last tick sent: a jump means the clock missed ticks, and this picture covers them too (the file keeps the wall's time). */
   private lastTick: number | null = null;
+  /** What was offered last (look, frame, level): a tick that repeats it extends the queued picture instead of copying 8 MB again. */
+  private lastOffered: string | null = null;
 
   constructor(
     readonly id: string,
@@ -53,7 +55,12 @@ export class RecordingSink implements FrameSink {
       this.encoder.offer((into) => copyAtLevel(into, into, 0), ticks);
       return;
     }
-    this.encoder.offer((into) => copyAtLevel(frame.pixels, into, this.live() ? tick.level : 0), ticks);
+    const level = this.live() ? tick.level : 0;
+    const key = `${frame.lookId}:${frame.sequence}:${level}`;
+    // The model is often slower than the output rate: most ticks repeat the last picture, and need no copy.
+    if (key === this.lastOffered && this.encoder.extend(ticks)) return;
+    this.lastOffered = key;
+    this.encoder.offer((into) => copyAtLevel(frame.pixels, into, level), ticks);
   }
 
   close(): void {
