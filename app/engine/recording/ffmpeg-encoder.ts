@@ -19,7 +19,7 @@ export interface EncoderExit {
   clean: boolean;
   code: number | null;
   signal: NodeJS.Signals | null;
-  /** FFmpeg's last stderr lines (its error), empty when clean. */
+  /** FFmpeg's last stderr lines (its error when it failed). */
   stderr: string;
 }
 
