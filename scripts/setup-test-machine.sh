@@ -11,18 +11,21 @@
 #  - libltc-dev: the reference LTC encoder, the independent oracle the LTC decoder's
 #    tests compile against (tests/fixtures/ltc/ltc-encode.c);
 #  - liblo-tools and liblo-dev: liblo's oscsend/oscdump and headers, the real OSC
-#    clients of the OSC-over-TCP framing tests (tests/fixtures/liblo/osc-tcp-client.c).
+#    clients of the OSC-over-TCP framing tests (tests/fixtures/liblo/osc-tcp-client.c);
+#  - ffmpeg: Debian's ffprobe/ffmpeg, the independent tools the recording tests read the
+#    recorded files with (the app records with the FFmpeg from its npm dependency).
 # Idempotent: does nothing when all of them are already there.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
-need_chromium=0; need_mesa=0; need_cc=0; need_ltc=0; need_lo=0
+need_chromium=0; need_mesa=0; need_cc=0; need_ltc=0; need_lo=0; need_ffmpeg=0
 command -v chromium >/dev/null 2>&1 || need_chromium=1
 command -v cc >/dev/null 2>&1 || need_cc=1
 dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null | grep -q bpo12 || need_mesa=1
 [ -f /usr/include/ltc.h ] || need_ltc=1
 { command -v oscsend >/dev/null 2>&1 && [ -f /usr/include/lo/lo.h ]; } || need_lo=1
-[ "$need_chromium$need_mesa$need_cc$need_ltc$need_lo" = "00000" ] && { echo "test packages: already installed"; exit 0; }
+[ -x /usr/bin/ffprobe ] || need_ffmpeg=1
+[ "$need_chromium$need_mesa$need_cc$need_ltc$need_lo$need_ffmpeg" = "000000" ] && { echo "test packages: already installed"; exit 0; }
 
 # Elevate only for the commands that need it: root runs them as they are, a user goes
 # through sudo (DEBIAN_FRONTEND passed on explicitly: sudo drops the environment).
@@ -37,6 +40,7 @@ else
   [ "$need_mesa" = 1 ] && missing="$missing mesa-vulkan-drivers/bookworm-backports libvulkan1"
   [ "$need_ltc" = 1 ] && missing="$missing libltc-dev"
   [ "$need_lo" = 1 ] && missing="$missing liblo-tools liblo-dev"
+  [ "$need_ffmpeg" = 1 ] && missing="$missing ffmpeg"
   echo "setup-test-machine: not root and no sudo; as root, install:$missing (then run this again)" >&2
   exit 1
 fi
@@ -50,4 +54,5 @@ as_root apt-get update -qq
 [ "$need_mesa" = 1 ] && as_root apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers libvulkan1 >/dev/null
 [ "$need_ltc" = 1 ] && as_root apt-get install -y -qq libltc-dev >/dev/null
 [ "$need_lo" = 1 ] && as_root apt-get install -y -qq liblo-tools liblo-dev >/dev/null
+[ "$need_ffmpeg" = 1 ] && as_root apt-get install -y -qq ffmpeg >/dev/null
 echo "test packages: $(cc --version | head -1), chromium $(chromium --version 2>/dev/null | awk '{print $2}'), mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers)"

@@ -15,6 +15,8 @@ const REPLY_TIMEOUT_MS = 5000;
 const LOAD_MODEL_REPLY_TIMEOUT_MS = 300_000;
 /** saveStill replies when the PNG is written: a 4K frame encoded in pure JS on a busy machine takes seconds, ms. */
 const SAVE_STILL_REPLY_TIMEOUT_MS = 60_000;
+/** stopRecording replies when FFmpeg has finished the file (up to 60 s on a loaded machine, engine/recording/recorder.ts), startRecording once the encoder runs, ms. */
+const RECORDING_REPLY_TIMEOUT_MS = 90_000;
 
 type Listener<A extends unknown[]> = (...args: A) => void;
 
@@ -105,7 +107,14 @@ export function createEngineConnection(bridge: MessageBridge): EngineConnection 
   return {
     send(command: CommandInput): Promise<CommandResult> {
       const id = nextId++;
-      const timeoutMs = command.type === 'loadModel' ? LOAD_MODEL_REPLY_TIMEOUT_MS : command.type === 'saveStill' ? SAVE_STILL_REPLY_TIMEOUT_MS : REPLY_TIMEOUT_MS;
+      const timeoutMs =
+        command.type === 'loadModel'
+          ? LOAD_MODEL_REPLY_TIMEOUT_MS
+          : command.type === 'saveStill'
+            ? SAVE_STILL_REPLY_TIMEOUT_MS
+            : command.type === 'startRecording' || command.type === 'stopRecording'
+              ? RECORDING_REPLY_TIMEOUT_MS
+              : REPLY_TIMEOUT_MS;
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(id);

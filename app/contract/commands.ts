@@ -19,6 +19,7 @@ import { midiCommandSchemas } from './midi.js';
 import { levelCommandSchemas } from './levels.js';
 import { stillsCommandSchemas } from './stills.js';
 import { viewerCommandSchemas } from './viewer.js';
+import { recordingCommandSchemas } from './recording.js';
 import { EXECUTION_PROVIDER_NAMES } from './providers.js';
 import { clusterCommandSchemas, isSchedulable, scheduledAtSchema, scheduledIdSchema, SCHEDULABLE_COMMAND_TYPES } from './cluster.js';
 
@@ -91,6 +92,8 @@ const directCommandSchema = z.discriminatedUnion('type', [
   ...stillsCommandSchemas,
   // The client preview link: create, revoke (contract/viewer.ts).
   ...viewerCommandSchemas,
+  // Recording to video files: start, stop (contract/recording.ts).
+  ...recordingCommandSchemas,
 ]);
 
 export const commandSchema = z.discriminatedUnion('type', [

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'show-file', // a show file that cannot be read, parsed or written (message names file, field and line)
   'show-edit', // an edit or show command that cannot apply (unknown cue, nothing to undo, ...)
   'internal',
+  'recording', // a recording that cannot start or had to stop (no encoder, no folder, disk nearly full, encoder failed)
   'model-library', // the model library: a download, import, removal or licence that cannot go ahead (the message says why and what to do)
   // External control (HTTP/OSC edges): missing or wrong token, no such endpoint, too large, too many.
   'unauthorized',

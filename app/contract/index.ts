@@ -17,6 +17,7 @@ export * from './input-control.js';
 export * from './models.js';
 export * from './timecode.js';
 export * from './midi.js';
+export * from './recording.js';
 export * from './connection.js';
 export * from './client.js';
 export * from './stills.js';

@@ -15,8 +15,9 @@ import { MAX_PROMPT_LENGTH, MAX_TRANSITION_MS, transitionCurveSchema, transition
  * The show file format this build writes. Older files are migrated on load; newer ones are refused.
  * 1: prompt, seed, fade per cue. 2: looks, timeline, settings. 3: a look may name a live input.
  * 4: what GO does during a panic, timecode chase settings, and cues that fire at a timecode.
+ * 5: a cue may record the program while it is on (contract/recording.ts).
  */
-export const SHOW_FILE_VERSION = 4;
+export const SHOW_FILE_VERSION = 5;
 /** Longest timeline, ms (24 h). */
 export const MAX_TIMELINE_MS = 24 * 3600_000;
 /** Most cues / keyframes a show may hold; bounds memory and the state snapshot. */
@@ -77,9 +78,17 @@ const cueWithLook = <L extends z.ZodTypeAny>(look: L) =>
     gotoCueId: idSchema.optional(),
   });
 const cueV3Schema = cueWithLook(lookSchema);
-export const cueSchema = cueV3Schema.extend({
+const cueV4Schema = cueV3Schema.extend({
   /** Fire this cue when the chased timecode reaches this label (QLab's timecode trigger); absent = GO only. */
   triggerTimecode: timecodeLabelSchema.optional(),
+});
+export const cueSchema = cueV4Schema.extend({
+  /**
+   * Record while this cue is on (from version 5): firing it starts a recording with the operator's
+   * recording settings (state.recording.settings), the next cue without it stops that recording.
+   * Absent = false.
+   */
+  recordWhileOn: z.boolean().optional(),
 });
 export type Cue = z.infer<typeof cueSchema>;
 export type CueInput = z.input<typeof cueSchema>;
@@ -155,6 +164,16 @@ export const showSchema = z.object({
 });
 export type Show = z.infer<typeof showSchema>;
 export type ShowInput = z.input<typeof showSchema>;
+
+/** Version 4: as version 5 without a cue's "record while on". Migrated to v5 on load (nothing to change but the version). */
+export const showV4Schema = z.object({
+  version: z.literal(4),
+  name: z.string().max(200),
+  settings: showSettingsSchema,
+  cues: z.array(cueV4Schema).max(MAX_CUES),
+  timeline: timelineSchema,
+});
+export type ShowV4 = z.infer<typeof showV4Schema>;
 
 /** Version 3: as version 4 without the panic GO choice, chase settings or timecode triggers. */
 export const showV3Schema = z.object({
@@ -272,6 +291,8 @@ const cuePatchSchema = z
     gotoCueId: idSchema.nullable(),
     /** null removes the trigger. */
     triggerTimecode: timecodeLabelSchema.nullable(),
+    /** Record while this cue is on (contract/recording.ts). */
+    recordWhileOn: z.boolean(),
   })
   .partial();
 export type CuePatch = z.infer<typeof cuePatchSchema>;

@@ -16,6 +16,7 @@ import { modelsStatusSchema } from './models.js';
 import { timecodeStatusSchema } from './timecode.js';
 import { levelsStatusSchema } from './levels.js';
 import { viewersStatusSchema } from './viewer.js';
+import { recordingStatusSchema } from './recording.js';
 
 export const modelStatusSchema = z.object({
   id: z.string(),
@@ -145,6 +146,8 @@ export const engineStateSchema = z.object({
   cluster: clusterStatusSchema.optional(),
   /** The client preview link and who is watching (contract/viewer.ts). Added by the control edge; absent without a console server. */
   viewers: viewersStatusSchema.optional(),
+  /** Recording to video files: encoder, progress, disk, an interrupted recording (contract/recording.ts). Optional so older engines still parse. */
+  recording: recordingStatusSchema.optional(),
 });
 
 export type ModelStatus = z.infer<typeof modelStatusSchema>;

@@ -14,6 +14,7 @@ import type { Command, CommandType } from '../contract/commands.js';
 import type { CommandResult } from '../contract/connection.js';
 import { engineError } from '../contract/errors.js';
 import type { ExecutionProviderName } from '../contract/providers.js';
+import type { RecordingSettings } from '../contract/recording.js';
 import { selectOutput, type OutputGroups } from './outputs/output-commands.js';
 import type { Result } from './result.js';
 
@@ -58,6 +59,11 @@ export interface CommandTargets {
   };
   /** A full-resolution PNG of the program into the operator's folder (stills/still-writer.ts); replies when it is written or refused. */
   saveStill: (folder: string) => Promise<CommandResult>;
+  /** Recording to video files (recording/recorder.ts): start replies when the encoder runs or the start is refused, stop when the file is finished. */
+  recording: {
+    start: (choice: Partial<RecordingSettings>) => Promise<CommandResult>;
+    stop: () => Promise<CommandResult>;
+  };
 }
 
 /** What the library's commands reach; each replies with what happened (a download's progress follows in the state). */
@@ -146,6 +152,9 @@ export function commandRoutes(to: CommandTargets) {
     addClusterNode: (command) => to.cluster.addNode(command),
     removeClusterNode: ({ name }) => to.cluster.removeNode(name),
     clusterShowPart: (command) => to.cluster.showPart(command),
+    // Recording to video files (contract/recording.ts).
+    startRecording: ({ type: _type, ...choice }) => to.recording.start(choice),
+    stopRecording: () => to.recording.stop(),
     // Access token rotation is answered by the control plane (control/client-hub.ts), which
     // knows the connection that asked; it reaches the engine only where there is none.
     rotateToken: () => ({ ok: false, error: engineError('show-edit', 'Network control is not available here: there is no token to rotate.') }),

@@ -58,6 +58,11 @@ import { defaultConfigDir } from './show-files/show-store.js';
 import { openSystemMidi, type MidiPorts } from './midi/midi-ports.js';
 import { TimecodeChase } from './timecode/timecode-chase.js';
 import { StillWriter, type StillDescription } from './stills/still-writer.js';
+import { Recorder, type RecordingSource } from './recording/recorder.js';
+import { RecordingJournal } from './recording/recording-journal.js';
+import { findEncoder } from './recording/ffmpeg-binary.js';
+import type { DiskFree, DiskLimits } from './recording/disk-space.js';
+import type { RecordingSettings } from '../contract/recording.js';
 import { ok } from './result.js';
 
 export const ENGINE_VERSION = '0.1.0';
@@ -105,6 +110,12 @@ export interface EngineOptions {
   midiPorts?: MidiPorts;
   /** Direct these nodes (a cluster file, cluster/cluster-file.ts): this engine is the director (cluster/director.ts). Absent: it directs none until a console adds a node. */
   cluster?: ClusterNodeSpec[];
+  /**
+   * Recording (recording/recorder.ts): `ffmpegPath` tries only that FFmpeg (default: the shipped one, else PATH);
+   * `diskFree`/`limits` replace the statfs reading and the space kept free (tests: a disk that fills up);
+   * `queueFrames` the frames the encoder queue holds (benchmarks). The journal of a recording in progress lives in the config folder.
+   */
+  recording?: { ffmpegPath?: string; diskFree?: DiskFree; limits?: DiskLimits; queueFrames?: number };
 }
 
 interface EngineEvents {
@@ -180,6 +191,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly stills: StillWriter;
   /** Sinks on the preview clock that copy the program for stills and the viewer stream: not outputs, not in state.outputs. */
   private readonly tapIds = new Set<string>();
+  /** Recording to video files (recording/recorder.ts). */
+  private readonly recorder: Recorder;
   /** The TTFF trace only (frames/ttff-trace.ts): when the last command reached dispatch. */
   private dispatchedAtMs: { receivedAtMs: number; atMs: number } | null = null;
 
@@ -284,6 +297,23 @@ export class Engine extends EventEmitter<EngineEvents> {
       admit,
     });
     this.displays = new DisplayOutputs({ rate: () => this.rate, feed: this.feed, clock, deliver: (id, message) => this.emit('display', id, message), admit });
+    const recording = options.recording ?? {};
+    this.recorder = new Recorder({
+      feed: this.feed,
+      clock,
+      encoder: findEncoder(recording.ffmpegPath),
+      resolveSource: (source) => this.recordingSource(source),
+      names: () => ({ show: this.show.show.name, cueNumber: this.show.currentCue()?.number ?? null }),
+      timecodeNow: () => this.show.timecodeNow(clock.nowMs()),
+      journal: new RecordingJournal(configDir),
+      ...(recording.diskFree ? { diskFree: recording.diskFree } : {}),
+      ...(recording.limits ? { limits: recording.limits } : {}),
+      ...(recording.queueFrames ? { queueFrames: recording.queueFrames } : {}),
+      onChange: () => this.publishState(),
+      // Deferred: the recorder may report while the engine is still being built.
+      onError: (error) => queueMicrotask(() => this.recordError(error)),
+      log: (line) => queueMicrotask(() => this.emit('log', line)),
+    });
     this.previews = new CuePreviews({
       clock,
       showEpochMs: this.startedAtMs,
@@ -360,8 +390,51 @@ export class Engine extends EventEmitter<EngineEvents> {
         showPart: (command) => this.receiveShowPart(command),
       },
       saveStill: (folder) => this.stills.save(folder),
+      recording: {
+        start: (settings) => this.startRecording(settings),
+        stop: async () => {
+          const stopped = await this.recorder.stop();
+          this.publishState();
+          return stopped.ok ? { ok: true } : { ok: false, error: stopped.error };
+        },
+      },
     });
     if (options.cluster) this.directorOf(options.cluster);
+  }
+
+  private async startRecording(choice: Partial<RecordingSettings>): Promise<CommandResult> {
+    const started = await this.recorder.startWith(choice);
+    this.publishState();
+    return started.ok ? { ok: true } : { ok: false, error: started.error };
+  }
+
+  /**
+   * What a recording is taken from: 'program' at the engine's rate and the model's size, or an output
+   * (NDI or display) at its rate and size, after its crop, black while it is blanked.
+   */
+  private recordingSource(source: string): Result<RecordingSource> {
+    const width = this.model.status.width;
+    const height = this.model.status.height;
+    if (!width || !height) return { ok: false, error: engineError('recording', 'Nothing to record yet: the model has not made a frame.') };
+    if (source === 'program') return ok({ id: 'program', name: 'Program', width, height, rate: this.rate, live: () => true });
+    const output = [...this.ndi.statuses(), ...this.displays.statuses()].find((o) => o.id === source);
+    if (!output) {
+      const ids = ['program', ...this.ndi.statuses().map((o) => o.id), ...this.displays.statuses().map((o) => o.id)];
+      return { ok: false, error: engineError('recording', `No output "${source}" to record; record one of: ${ids.join(', ')}.`) };
+    }
+    const isLive = () => [...this.ndi.statuses(), ...this.displays.statuses()].find((o) => o.id === source)?.live !== false;
+    const crop = output.crop ? { x: output.crop.x * width, y: output.crop.y * height, width: output.crop.width * width, height: output.crop.height * height } : undefined;
+    return ok({
+      id: output.id,
+      name: output.name,
+      width,
+      height,
+      rate: output.rate,
+      ...(crop ? { crop } : {}),
+      ...(output.width ? { outWidth: output.width } : {}),
+      ...(output.height ? { outHeight: output.height } : {}),
+      live: isLive,
+    });
   }
 
   /** The director, made on first use (a cluster file at start, or the first node a console adds). */
@@ -499,6 +572,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 
+  /** "Record while this cue is on": the current cue starts or stops a recording (recording/recorder.ts). */
+  private followRecordingCue(): void {
+    this.recorder.followCue(this.show.currentCue());
+  }
+
   /** The program on air: the show session owns it (show/show-state.ts); the engine only reads it. */
   private get program(): ProgramState {
     return this.show.program;
@@ -517,6 +595,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (newLook) this.model.pushLook();
     // A fader moved the look on air in place (strength, the crossfade's mix): the same look id, so no frame is thrown away.
     else if (program.to !== before.to || program.from !== before.from || program.holdMix !== before.holdMix) this.model.updateLook();
+    this.followRecordingCue();
   }
 
   private onFrame(frame: GeneratedFrame): void {
@@ -585,6 +664,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       timecode: this.timecode.status(now, this.clock.wallMs()),
       levels: this.show.levels(),
       ...(this.director ? { cluster: this.director.status() } : {}),
+      recording: this.recorder.status(),
     };
   }
 
@@ -647,6 +727,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.timecode.close();
     this.director?.close();
     this.scheduler.close();
+    await this.recorder.close();
     await this.library.stop();
     await this.previews.stop();
     await this.stills.close();

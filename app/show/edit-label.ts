@@ -25,6 +25,7 @@ const FIELD_WORDS: Record<string, string> = {
   delayMs: 'delay',
   gotoCueId: 'goto',
   triggerTimecode: 'timecode trigger',
+  recordWhileOn: 'record while on',
   timeMs: 'time',
   curve: 'curve',
 };

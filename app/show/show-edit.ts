@@ -174,6 +174,11 @@ function patchCue(cue: Cue, patch: CuePatch | MultiCuePatch): Cue {
     if (patch.triggerTimecode === null) delete next.triggerTimecode;
     else next.triggerTimecode = patch.triggerTimecode;
   }
+  // Record while this cue is on (contract/recording.ts); false removes the flag (absent = off).
+  if (patch.recordWhileOn !== undefined) {
+    if (patch.recordWhileOn) next.recordWhileOn = true;
+    else delete next.recordWhileOn;
+  }
   if (patch.name !== undefined) next.name = patch.name;
   if (patch.transition !== undefined) next.transition = { ...patch.transition };
   if (patch.notes !== undefined) next.notes = patch.notes;

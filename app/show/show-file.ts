@@ -22,10 +22,12 @@ import {
   showV1Schema,
   showV2Schema,
   showV3Schema,
+  showV4Schema,
   type Show,
   type ShowV1,
   type ShowV2,
   type ShowV3,
+  type ShowV4,
 } from '../contract/show.js';
 import { parseJsonWithPositions, positionOf, type JsonPath } from './json-locate.js';
 
@@ -90,8 +92,13 @@ export function migrateV2toV3(v2: ShowV2): ShowV3 {
  * v3 -> v4: a panic GO restores only (the safer choice, and what v3 engines did not ask), the timeline
  * runs on its internal clock, and no cue has a timecode trigger: the show behaves as before.
  */
-export function migrateV3toV4(v3: ShowV3): Show {
+export function migrateV3toV4(v3: ShowV3): ShowV4 {
   return { ...v3, version: 4, settings: { ...v3.settings, panicGo: 'restore', timecode: { source: 'internal', offsetMs: 0, engaged: false } } };
+}
+
+/** v4 -> v5: a cue may record while it is on; no v4 cue does (absent = off), so only the version changes. */
+export function migrateV4toV5(v4: ShowV4): Show {
+  return { ...v4, version: 5 };
 }
 
 /** Per version: its schema and the step to the next version. The last entry is the current version. */
@@ -99,7 +106,8 @@ const VERSIONS: Record<number, { schema: z.ZodType; up?: (doc: never) => unknown
   1: { schema: showV1Schema, up: migrateV1toV2 as (doc: never) => unknown },
   2: { schema: showV2Schema, up: migrateV2toV3 as (doc: never) => unknown },
   3: { schema: showV3Schema, up: migrateV3toV4 as (doc: never) => unknown },
-  4: { schema: showSchema },
+  4: { schema: showV4Schema, up: migrateV4toV5 as (doc: never) => unknown },
+  5: { schema: showSchema },
 };
 
 /** 1-based line of `offset` in `text`. */

@@ -33,6 +33,30 @@ export const ACTIONS = {
   freeze: { name: 'Panic: freeze', options: [], command: () => ({ type: 'panic', mode: 'freeze' }) },
   safePlate: { name: 'Panic: safe plate', options: [], command: () => ({ type: 'panic', mode: 'safe-plate' }) },
   restore: { name: 'Restore (undo panic)', options: [], command: () => ({ type: 'restore' }) },
+  recordStart: {
+    name: 'Recording: start',
+    description: "Record the program to a file on the engine machine; an empty folder or codec takes the last recording's choice",
+    options: [
+      { type: 'textinput', id: 'folder', label: 'Folder on the engine machine (empty = the last one)', default: '', useVariables: true },
+      {
+        type: 'dropdown',
+        id: 'codec',
+        label: 'Codec',
+        default: 'last',
+        choices: [
+          { id: 'last', label: 'As last time' },
+          { id: 'h264-mp4', label: 'H.264 (MP4)' },
+          { id: 'prores-mov', label: 'ProRes 422 HQ (MOV)' },
+        ],
+      },
+    ],
+    command: (o) => {
+      const folder = String(o.folder ?? '').trim();
+      const codec = o.codec === 'h264-mp4' || o.codec === 'prores-mov' ? o.codec : undefined;
+      return { type: 'startRecording', ...(folder ? { folder } : {}), ...(codec ? { codec } : {}) };
+    },
+  },
+  recordStop: { name: 'Recording: stop', options: [], command: () => ({ type: 'stopRecording' }) },
   prompt: {
     name: 'Set prompt',
     options: [

@@ -25,6 +25,8 @@ export type CycloramaCommand =
   | { type: 'timelinePause' }
   | { type: 'timelineStop' }
   | { type: 'selectOutput'; output: string; live: boolean | 'toggle' }
+  | { type: 'startRecording'; folder?: string; codec?: 'h264-mp4' | 'prores-mov'; source?: string }
+  | { type: 'stopRecording' }
   | { type: 'pullModel'; name: string }
   | { type: 'cancelPull'; name: string };
 

@@ -29,6 +29,7 @@ import { MidiPanel } from './components/MidiPanel.js';
 import { ClusterPanel } from './components/ClusterPanel.js';
 import { ViewerPanel } from './components/ViewerPanel.js';
 import { saveStill } from './stills-folder.js';
+import { RecordPanel } from './components/RecordPanel.js';
 import { ModelsButton, ModelsPanel } from './components/ModelsPanel.js';
 import { useConsoleSnapshot, useEngine } from './engine-context.js';
 import { useShortcuts } from './shortcuts.js';
@@ -135,6 +136,7 @@ export function App() {
           <ClusterPanel />
           <OutputsPanel />
           <ViewerPanel />
+          <RecordPanel />
           <AlertList />
           <footer className="key-help" aria-label="Keyboard">
             <span>

@@ -58,6 +58,9 @@ const ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/api\/input\/sources$/, command: (b) => ({ type: 'listNdiSources', ...(b.timeoutMs !== undefined ? { timeoutMs: num(b.timeoutMs) } : {}) }) },
   { method: 'POST', pattern: /^\/api\/seed$/, command: (b) => ({ type: 'setSeed', seed: num(b.seed) }) },
   { method: 'POST', pattern: /^\/api\/timeline\/play$/, command: () => ({ type: 'timelinePlay' }) },
+  // { "folder": "/media/takes", "codec": "prores-mov", "source": "program" }; fields left out take the last recording's choice.
+  { method: 'POST', pattern: /^\/api\/record\/start$/, command: (b) => ({ type: 'startRecording', ...b }) },
+  { method: 'POST', pattern: /^\/api\/record\/stop$/, command: () => ({ type: 'stopRecording' }) },
   { method: 'POST', pattern: /^\/api\/timeline\/pause$/, command: () => ({ type: 'timelinePause' }) },
   { method: 'POST', pattern: /^\/api\/timeline\/stop$/, command: () => ({ type: 'timelineStop' }) },
   { method: 'POST', pattern: /^\/api\/timeline\/seek$/, command: (b) => ({ type: 'timelineSeek', positionMs: num(b.positionMs) }) },

@@ -80,6 +80,18 @@ export function oscToCommand(address: string, args: readonly OscArg[]): OscMappi
       if (number === undefined) return fail('/cue/fire takes the cue number (string or number)');
       return { kind: 'command', command: { type: 'fireCue', number } };
     }
+    case 'record/start': {
+      // Optional: the folder (a path on the engine's machine), then the codec; left out = the last recording's choice.
+      if (args.length > 0 && (args[0]?.type === 'integer' || args[0]?.type === 'float' || args[0]?.type === 'true' || args[0]?.type === 'false')) {
+        return trigger(args, { type: 'startRecording' });
+      }
+      const folder = textOf(args[0]);
+      const codec = textOf(args[1]);
+      if (args.length > 0 && folder === undefined) return fail(`/record/start takes an optional folder and codec (strings), got ${args[0]?.type}`);
+      return { kind: 'command', command: { type: 'startRecording', ...(folder ? { folder } : {}), ...(codec ? { codec: codec as 'h264-mp4' } : {}) } };
+    }
+    case 'record/stop':
+      return trigger(args, { type: 'stopRecording' });
     case 'cue/standby': {
       const id = textOf(args[0]);
       if (id === undefined) return fail('/cue/standby takes a cue id (string)');

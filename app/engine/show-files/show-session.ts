@@ -175,6 +175,16 @@ export class ShowSession {
     return path.resolve(this.path ? path.dirname(this.path) : process.cwd(), file);
   }
 
+  /** The last fired cue (current until the next one fires), or null: what "record while this cue is on" follows. */
+  currentCue(): Show['cues'][number] | null {
+    return this.show.cues.find((c) => c.id === this.state.currentCueId) ?? null;
+  }
+
+  /** The wall log's timecode now (chased timecode, else time of day): a recording's start timecode, a still's metadata. */
+  timecodeNow(nowMs: number): string {
+    return this.wallLogTimecode(this.wallNow(), nowMs);
+  }
+
   get wallLogEntries(): readonly WallLogEntry[] {
     return this.wallLog;
   }
@@ -529,11 +539,6 @@ export class ShowSession {
    * The wall log's timecode: the chased timecode's label when chasing (engaged, with a
    * reading: it matches the production's timecode), else time of day at the output rate.
    */
-  /** The wall log's timecode now (a still's metadata, engine/stills/still-writer.ts). */
-  timecodeNow(nowMs: number): string {
-    return this.wallLogTimecode(this.wallNow(), nowMs);
-  }
-
   private wallLogTimecode(wallMs: number, nowMs: number): string {
     const input = this.chaseInput();
     if (isChasing(this.state.chase, input)) return formatLabel(msToTimecode(readingTimecodeMs(input.reading, nowMs), input.rate), input.rate);

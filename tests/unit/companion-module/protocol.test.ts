@@ -38,6 +38,8 @@ const sent: { [K in CycloramaCommand['type']]: Extract<CycloramaCommand, { type:
   setInput: { type: 'setInput', input: { source: { kind: 'ndi', name: 'STAGE-PC (Unreal Plate)' }, fit: 'crop' }, strength: 0.4 },
   pullModel: { type: 'pullModel', name: 'sd-turbo' },
   cancelPull: { type: 'cancelPull', name: 'sd-turbo' },
+  startRecording: { type: 'startRecording', folder: '/media/takes', codec: 'prores-mov' },
+  stopRecording: { type: 'stopRecording' },
 };
 
 describe('Companion module protocol', () => {

@@ -52,6 +52,10 @@ function recordingTargets() {
       showPart: (command) => (calls.push(`cluster.showPart ${command.transfer} ${command.part}`), { ok: true }),
     },
     saveStill: async (folder) => (calls.push(`saveStill ${folder}`), { ok: true }),
+    recording: {
+      start: async (choice) => (calls.push(`recording.start ${JSON.stringify(choice)}`), { ok: true }),
+      stop: async () => (calls.push('recording.stop'), { ok: true }),
+    },
   };
   return { calls, targets, finishSwitch: (result: CommandResult) => finishSwitch(result) };
 }
@@ -107,6 +111,15 @@ describe('command routes', () => {
     const reply = await routeCommand(commandRoutes(targets), parse({ type: 'setTimecodeInputs', ltc: { from: 'ndi', source: 'DESK (LTC)' }, mtc: null }), 0);
     expect(reply).toEqual({ ok: true });
     expect(calls).toEqual(['timecodeInputs {"mtc":null,"ltc":{"from":"ndi","source":"DESK (LTC)","channel":0}}']);
+  });
+
+  it('sends startRecording (without its type; fields left out stay out) and stopRecording to the recorder', async () => {
+    const { calls, targets } = recordingTargets();
+    const routes = commandRoutes(targets);
+    expect(await routeCommand(routes, parse({ type: 'startRecording', folder: '/takes', codec: 'prores-mov' }), 0)).toEqual({ ok: true });
+    expect(await routeCommand(routes, parse({ type: 'startRecording' }), 0)).toEqual({ ok: true });
+    expect(await routeCommand(routes, parse({ type: 'stopRecording' }), 0)).toEqual({ ok: true });
+    expect(calls).toEqual(['recording.start {"codec":"prores-mov","folder":"/takes"}', 'recording.start {}', 'recording.stop']);
   });
 
   it('answers loadModel when the switch has finished, with its outcome', async () => {

@@ -121,6 +121,13 @@ describe('updateCue', () => {
     expect(show.cues[0]?.triggerTimecode).toBeUndefined();
   });
 
+  it('turns "record while this cue is on" on and off (off removes the field: absent = off, as v4 files)', () => {
+    let show = applied(showWith(['1', '2']), { type: 'updateCue', cueId: 'c2', patch: { recordWhileOn: true } });
+    expect(show.cues.map((c) => c.recordWhileOn)).toEqual([undefined, true]);
+    show = applied(show, { type: 'updateCue', cueId: 'c2', patch: { recordWhileOn: false } });
+    expect('recordWhileOn' in (show.cues[1] ?? {})).toBe(false);
+  });
+
   it('refuses a number another cue has', () => {
     const result = applyEdit(showWith(['1', '2']), edit({ type: 'updateCue', cueId: 'c2', patch: { number: '1' } }), onAir);
     expect(result).toMatchObject({ ok: false, field: 'cues.1.number' });

@@ -182,6 +182,50 @@ describe('show files', () => {
     expect(!refused.ok && refused.error.line).toBe(text.split('\n').findIndex((l) => l.includes('"10:00:05"')) + 1);
   });
 
+  it('migrates version 4 files to version 5: no cue records while on, everything else kept', () => {
+    const current = goodShow();
+    const v4 = { ...current, version: 4, cues: [{ ...current.cues[0]!, triggerTimecode: '10:00:05:00' }, current.cues[1]!] };
+    const parsed = parseShowFile(JSON.stringify(v4, null, 2));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.migratedFrom).toBe(4);
+    expect(parsed.show.version).toBe(5);
+    expect(parsed.show.cues.map((c) => [c.id, c.triggerTimecode, c.recordWhileOn])).toEqual([
+      ['c1', '10:00:05:00', undefined],
+      ['c2', undefined, undefined],
+    ]);
+    expect(parsed.show.settings).toEqual(current.settings);
+  });
+
+  it('a version 4 file cannot turn recording on: v4 cues have no such field, so it is dropped on load', () => {
+    const current = goodShow();
+    const v4 = { ...current, version: 4, cues: [{ ...current.cues[0]!, recordWhileOn: 'yes' }, current.cues[1]!] };
+    const parsed = parseShowFile(JSON.stringify(v4, null, 2));
+    expect(parsed.ok).toBe(true);
+    expect(parsed.ok && parsed.show.cues[0]?.recordWhileOn).toBe(undefined);
+  });
+
+  it('round-trips a cue that records while it is on (version 5) and names a bad value by its field and line', () => {
+    const show = goodShow();
+    const v5 = { ...show, version: 5, cues: [{ ...show.cues[0]!, recordWhileOn: true }, show.cues[1]!] };
+    const parsed = parseShowFile(serializeShow(v5 as never));
+    expect(parsed.ok && parsed.show.cues.map((c) => c.recordWhileOn)).toEqual([true, undefined]);
+    const bad = { ...v5, cues: [{ ...v5.cues[0]!, recordWhileOn: 'yes' }, show.cues[1]!] };
+    const text = JSON.stringify(bad, null, 2);
+    const refused = parseShowFile(text);
+    expect(!refused.ok && refused.error.field).toBe('cues.0.recordWhileOn');
+    expect(!refused.ok && refused.error.line).toBe(text.split('\n').findIndex((l) => l.includes('"yes"')) + 1);
+  });
+
+  it('a version 6 file (from a newer build) is refused clearly: this build reads up to 5', () => {
+    const parsed = parseShowFile(JSON.stringify({ ...emptyShow(), version: 6 }, null, 2));
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) {
+      expect(parsed.error.field).toBe('version');
+      expect(parsed.error.message).toBe('this show was saved by a newer Cyclorama (file version 6; this one reads up to 5). Open it with that version or newer.');
+    }
+  });
+
   it('validates a version 2 file against version 2 fields', () => {
     const v2 = { ...goodShow(), version: 2 };
     (v2.cues[1]!.look as { seed: unknown }).seed = 'seven';

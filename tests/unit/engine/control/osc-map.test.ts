@@ -62,6 +62,18 @@ describe('OSC address map', () => {
     expect(oscToCommand('/cyclorama/master', [])).toMatchObject({ kind: 'error', code: 'invalid-message', message: expect.stringMatching(/number from 0 to 1/) });
   });
 
+  it('maps /record/start (optional folder and codec; a 1/0 button press starts with the last choice) and /record/stop', () => {
+    const start = (command: object) => ({ kind: 'command', command: { type: 'startRecording', ...command } });
+    expect(oscToCommand('/cyclorama/record/start', [])).toEqual(start({}));
+    expect(oscToCommand('/cyclorama/record/start', [i(1)])).toEqual(start({}));
+    expect(oscToCommand('/cyclorama/record/start', [i(0)])).toEqual({ kind: 'release' });
+    expect(oscToCommand('/cyclorama/record/start', [s('/media/takes')])).toEqual(start({ folder: '/media/takes' }));
+    expect(oscToCommand('/cyclorama/record/start', [s('/media/takes'), s('prores-mov')])).toEqual(start({ folder: '/media/takes', codec: 'prores-mov' }));
+    expect(oscToCommand('/cyclorama/record/start', [{ type: 'blob', value: new Uint8Array(1) }])).toMatchObject({ kind: 'error', code: 'invalid-message' });
+    expect(oscToCommand('/cyclorama/record/stop', [])).toEqual({ kind: 'command', command: { type: 'stopRecording' } });
+    expect(oscToCommand('/cyclorama/record/stop', [i(0)])).toEqual({ kind: 'release' });
+  });
+
   it('treats 0/false on a trigger as a button release', () => {
     expect(oscToCommand('/cyclorama/go', [i(0)]).kind).toBe('release');
     expect(oscToCommand('/cyclorama/go', [{ type: 'false', value: false }]).kind).toBe('release');
