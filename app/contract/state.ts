@@ -13,6 +13,7 @@ import { inputStateFields } from './input-control.js';
 import { lookInputSchema } from './inputs.js';
 import { modelsStatusSchema } from './models.js';
 import { timecodeStatusSchema } from './timecode.js';
+import { frameLockStatusSchema } from './frame-lock.js';
 
 export const modelStatusSchema = z.object({
   id: z.string(),
@@ -136,6 +137,8 @@ export const engineStateSchema = z.object({
   models: modelsStatusSchema.optional(),
   /** Timecode chase: source, lock, the timecode and its rate (contract/timecode.ts). Optional so older engines still parse. */
   timecode: timecodeStatusSchema.optional(),
+  /** Frame lock: the output grid, the clock correction, how scheduled actions landed (contract/frame-lock.ts). Optional so older engines still parse. */
+  frameLock: frameLockStatusSchema.optional(),
 });
 
 export type ModelStatus = z.infer<typeof modelStatusSchema>;

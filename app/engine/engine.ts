@@ -18,9 +18,10 @@ import type { FrameRate } from '../contract/ndi.js';
 import type { ExecutionProviderName } from '../contract/providers.js';
 import type { EngineState } from '../contract/state.js';
 import { initialProgram, timedLook, type ProgramState } from '../show/program.js';
-import { systemClock, type EngineClock } from './clock.js';
+import { injectedClockOffsetFromEnv, SyncedClock, systemClock, withInjectedRealtimeOffset, type EngineClock } from './clock.js';
 import { commandRoutes, routeCommand, type CommandRoutes } from './command-routes.js';
-import { CommandScheduler } from './cluster/command-scheduler.js';
+import { CommandScheduler, type ScheduledTick } from './cluster/command-scheduler.js';
+import { firstTickAtOrAfter, periodMs } from './frame-grid.js';
 import { EngineStats } from './engine-stats.js';
 import { ProgramFeed } from './frames/program-feed.js';
 import { ProgramFrames } from './frames/program-frames.js';
@@ -96,6 +97,12 @@ export interface EngineOptions {
   hub?: HubPort;
   /** MIDI ports for MTC chase; default: the system's (RtMidi), opened when first needed. Tests pass a stand-in. */
   midiPorts?: MidiPorts;
+  /**
+   * TEST INJECTION: ms added to this node's realtime clock, a node whose PTP/NTP failed on
+   * purpose (cluster tests). Default: CYCLORAMA_TEST_CLOCK_OFFSET_MS from the environment.
+   * Logged loudly and shown in state.frameLock.injectedOffsetMs.
+   */
+  testClockOffsetMs?: number;
 }
 
 interface EngineEvents {
@@ -161,13 +168,33 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly library: ModelLibrary;
   /** Timecode chase: the MTC/LTC reader the show's timeline follows (timecode/timecode-chase.ts). */
   private readonly timecode: TimecodeChase;
+  /** Frame lock: the realtime clock the output grid is on (clock.ts), shared with the scheduler and clockProbe. */
+  private readonly synced: SyncedClock;
+  /** TEST INJECTION in force (ms), if any. */
+  private readonly injectedOffsetMs: number | undefined;
+  /** The scheduled action being applied now (its tick): the program feed holds the old look until then. */
+  private applyingScheduled: ScheduledTick | null = null;
+  /** Scheduled new looks whose first frame missed their tick, and by how many frames the last one did. */
+  private readonly onAirLate = { count: 0, lastFrames: null as number | null };
   /** The TTFF trace only (frames/ttff-trace.ts): when the last command reached dispatch. */
   private dispatchedAtMs: { receivedAtMs: number; atMs: number } | null = null;
 
   private constructor(options: EngineOptions) {
     super();
-    const clock = options.clock ?? systemClock;
+    const injected = options.testClockOffsetMs ?? injectedClockOffsetFromEnv();
+    this.injectedOffsetMs = typeof injected === 'number' && injected !== 0 ? injected : undefined;
+    const baseClock = options.clock ?? systemClock;
+    const clock = this.injectedOffsetMs !== undefined ? withInjectedRealtimeOffset(baseClock, this.injectedOffsetMs) : baseClock;
     this.clock = clock;
+    this.synced = new SyncedClock({ clock });
+    queueMicrotask(() => {
+      if (this.injectedOffsetMs !== undefined)
+        this.emit(
+          'log',
+          `TEST INJECTION: this node's realtime clock is offset by ${this.injectedOffsetMs} ms on purpose (CYCLORAMA_TEST_CLOCK_OFFSET_MS). Never on a show machine.`,
+        );
+      else if (typeof injected === 'object') this.emit('log', injected.error);
+    });
     const configDir = options.configDir === undefined ? defaultConfigDir() : options.configDir;
     const onError = (error: EngineError) => this.recordError(error);
     this.rigDir = options.savedOutputs === false ? null : configDir;
@@ -211,6 +238,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       onError: (error) => queueMicrotask(() => this.recordError(error)),
       onChange: () => this.publishState(),
       timecode: () => this.timecode.input(),
+      frameTick: () => this.applyingScheduled?.tick ?? firstTickAtOrAfter(this.synced.realtimeMs(), this.rate),
     });
     this.stats = new EngineStats(clock, this.program.lookId, this.startedAtMs);
     this.inputs = new InputReports({
@@ -273,12 +301,10 @@ export class Engine extends EventEmitter<EngineEvents> {
       onError,
     });
     this.scheduler = new CommandScheduler({
-      clock,
-      // The held action goes through dispatch like any command; its reply reaches nobody, so a refusal is logged.
-      apply: (command) =>
-        void this.dispatch(command).then((result) => {
-          if (!result.ok) this.emit('log', `scheduled ${command.type} refused: ${result.error.message}`);
-        }),
+      clock: this.synced,
+      rate: this.rate,
+      prerollMs: () => this.schedulePrerollMs(),
+      apply: (command, at) => this.applyScheduled(command, at),
     });
     this.preflight = new PreflightRunner({
       clock,
@@ -326,8 +352,35 @@ export class Engine extends EventEmitter<EngineEvents> {
       },
       timecodeInputs: (patch) => this.timecode.setInputs(patch),
       schedule: (command) => ({ ok: true, data: { schedule: this.scheduler.schedule(command) } }),
-      clockProbe: () => ({ ok: true, data: { clock: { realtimeMs: this.clock.wallMs(), engineMs: this.clock.nowMs() } } }),
+      clockProbe: () => ({ ok: true, data: { clock: this.synced.reading() } }),
     });
+  }
+
+  /**
+   * A scheduled action at its pre-roll (cluster/command-scheduler.ts): dispatched like
+   * any command, with its tick's engine instant as the command's time, while
+   * `applyingScheduled` tells applyProgram to hold the outputs on the old program until
+   * that tick. Its reply reaches nobody, so a refusal is logged.
+   */
+  private applyScheduled(command: Command, at: ScheduledTick): void {
+    this.applyingScheduled = at;
+    let reply: Promise<CommandResult>;
+    try {
+      reply = this.dispatch(command, Math.max(at.atEngineMs, this.clock.nowMs()));
+    } finally {
+      // Show commands apply synchronously inside dispatch; nothing after it is held.
+      this.applyingScheduled = null;
+    }
+    void reply.then((result) => {
+      if (!result.ok) this.emit('log', `scheduled ${command.type} refused: ${result.error.message}`);
+    });
+  }
+
+  /** How long before its tick a scheduled action is applied: the last TTFF (or two periods before any) x 1.5, plus a period. */
+  private schedulePrerollMs(): number {
+    const period = periodMs(this.rate);
+    const ttff = this.stats.snapshot(this.frames).lastTtffMs ?? 2 * period;
+    return Math.min(2000, ttff * 1.5 + period);
   }
 
   /** A short find of NDI sources (state.ndiSources); the reply comes when it is done. */
@@ -374,7 +427,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async startOutputs(): Promise<void> {
     const generator = await this.model.start();
     if (!generator) return;
-    const clock = new OutputClock({ rate: this.rate, feed: this.feed, clock: this.clock, selectable: false });
+    const clock = new OutputClock({ rate: this.rate, feed: this.feed, clock: this.clock, synced: this.synced, selectable: false });
     clock.addSink(new PreviewSink(generator.width, generator.height, (message) => this.emit('preview', message)));
     this.previewClock = clock;
     clock.start();
@@ -436,13 +489,38 @@ export class Engine extends EventEmitter<EngineEvents> {
   private applyProgram(before: ProgramState, atMs: number): void {
     const program = this.program;
     const newLook = program.lookId !== before.lookId;
-    if (newLook) this.stats.lookChanged(program.lookId, atMs);
+    const scheduled = this.applyingScheduled;
+    // TTFF counts from when the generator was asked (now), also for a look scheduled for a later tick.
+    if (newLook) this.stats.lookChanged(program.lookId, scheduled ? this.clock.nowMs() : atMs);
     if (newLook && ttffTrace.on) {
       const dispatched = this.dispatchedAtMs?.receivedAtMs === atMs ? this.dispatchedAtMs.atMs : undefined;
       ttffTrace.begin(program.lookId, { received: atMs, ...(dispatched !== undefined ? { dispatched } : {}), applied: this.clock.nowMs() });
     }
-    this.feed.follow(before, () => ({ path: this.show.safePlatePath(), width: this.model.status.width, height: this.model.status.height }));
+    const plate = () => ({ path: this.show.safePlatePath(), width: this.model.status.width, height: this.model.status.height });
+    if (scheduled) this.feed.follow(before, plate, { untilMs: scheduled.atRealtimeMs, onAir: (lateMs) => this.scheduledOnAir(lateMs) });
+    else this.feed.follow(before, plate);
     if (newLook) this.model.pushLook();
+  }
+
+  /** A scheduled new look went on air, `lateMs` after its tick: counted when that is a frame or more. */
+  private scheduledOnAir(lateMs: number): void {
+    const frames = Math.round(lateMs / periodMs(this.rate));
+    if (frames < 1) return;
+    this.onAirLate.count++;
+    this.onAirLate.lastFrames = frames;
+  }
+
+  /** Frame lock on this node (contract/frame-lock.ts). */
+  private frameLockStatus(): NonNullable<EngineState['frameLock']> {
+    const { correctionMs } = this.synced.correction();
+    const counts = this.scheduler.counts();
+    return {
+      nextTick: firstTickAtOrAfter(this.synced.realtimeMs(), this.rate),
+      clockCorrectionMs: correctionMs,
+      clockSteps: this.synced.steps,
+      ...(this.injectedOffsetMs !== undefined ? { injectedOffsetMs: this.injectedOffsetMs } : {}),
+      scheduled: { ...counts, lateOnAir: this.onAirLate.count, lastOnAirLateFrames: this.onAirLate.lastFrames },
+    };
   }
 
   private onFrame(frame: GeneratedFrame): void {
@@ -509,6 +587,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       ndiSources: this.ndiSources.status(),
       models: this.library.status(),
       timecode: this.timecode.status(now, this.clock.wallMs()),
+      frameLock: this.frameLockStatus(),
     };
   }
 

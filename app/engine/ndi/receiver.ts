@@ -42,6 +42,8 @@ export interface ReceivedVideo {
   stride: number;
   /** A copy of the frame's bytes (stride * height). */
   data: Uint8Array;
+  /** The frame's metadata (XML), e.g. Cyclorama's `<cyclorama tick="k" .../>`; null when it has none. */
+  metadata: string | null;
   receivedAtMs: number;
 }
 
@@ -84,6 +86,7 @@ export class NdiReceiver {
         timecode: BigInt(frame.timecode),
         stride,
         data: this.lib.copyOut(frame.p_data, stride * frame.yres),
+        metadata: frame.p_metadata ? this.lib.readString(frame.p_metadata) : null,
         receivedAtMs: performance.now(),
       };
     } finally {
