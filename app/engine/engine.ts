@@ -61,6 +61,9 @@ export const ENGINE_VERSION = '0.1.0';
 const STATS_PERIOD_MS = 500;
 /** The show runner's tick: auto-continue/follow and timeline segments land within this, ms. */
 const SHOW_TICK_MS = 10;
+/** Frame lock: a scheduled action is applied at most this long before its tick (ms), and the TTFFs its pre-roll is judged from. */
+const PREROLL_CAP_MS = 5000;
+const RECENT_TTFFS = 8;
 
 export interface EngineOptions {
   /** Model folder; the built-in model when absent or when this one fails to load. */
@@ -176,6 +179,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private applyingScheduled: ScheduledTick | null = null;
   /** Scheduled new looks whose first frame missed their tick, and by how many frames the last one did. */
   private readonly onAirLate = { count: 0, lastFrames: null as number | null };
+  /** The last few TTFFs (ms): a scheduled action's pre-roll. */
+  private readonly recentTtffMs: number[] = [];
   /** The TTFF trace only (frames/ttff-trace.ts): when the last command reached dispatch. */
   private dispatchedAtMs: { receivedAtMs: number; atMs: number } | null = null;
 
@@ -376,11 +381,15 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
   }
 
-  /** How long before its tick a scheduled action is applied: the last TTFF (or two periods before any) x 1.5, plus a period. */
+  /**
+   * How long before its tick a scheduled action is applied: the longest of the last few
+   * TTFFs (two periods before any) x 1.5, plus a period, at most PREROLL_CAP_MS. Longer
+   * holds the old look's last frame longer; shorter risks the new look missing its tick.
+   */
   private schedulePrerollMs(): number {
     const period = periodMs(this.rate);
-    const ttff = this.stats.snapshot(this.frames).lastTtffMs ?? 2 * period;
-    return Math.min(2000, ttff * 1.5 + period);
+    const ttff = this.recentTtffMs.length > 0 ? Math.max(...this.recentTtffMs) : 2 * period;
+    return Math.min(PREROLL_CAP_MS, ttff * 1.5 + period);
   }
 
   /** A short find of NDI sources (state.ndiSources); the reply comes when it is done. */
@@ -525,6 +534,10 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   private onFrame(frame: GeneratedFrame): void {
     const ttffMs = this.stats.frameGenerated(frame, this.program.panic.mode === 'freeze');
+    if (ttffMs !== null) {
+      this.recentTtffMs.push(ttffMs);
+      if (this.recentTtffMs.length > RECENT_TTFFS) this.recentTtffMs.shift();
+    }
     // Output-ready: the frame is in the program hand-over the next tick takes from.
     if (ttffMs !== null) this.emit('event', { kind: 'lookOnAir', lookId: frame.lookId, ttffMs });
     this.frames.offer(frame);

@@ -94,6 +94,13 @@ export class ProgramFeed implements OutputFeed {
 
   private release(): void {
     this.held = null;
+    // Its frame is ready: on time, even if this output missed the tick itself (counted as a missed tick).
+    const waiting = this.options.frames.waitingLookId();
+    if (this.watch && waiting !== null && waiting > this.watch.afterLookId) {
+      const { onAir } = this.watch;
+      this.watch = null;
+      onAir(0);
+    }
     this.options.frames.holdNewLooks(null);
     this.options.frames.setFrozen(this.options.program().panic.mode === 'freeze');
   }

@@ -78,6 +78,11 @@ export class ProgramFrames {
     return this.onAir ? { frame: this.onAir, fresh: false } : null;
   }
 
+  /** The look of the frame waiting for the next tick, if one is. */
+  waitingLookId(): number | null {
+    return this.waiting?.lookId ?? null;
+  }
+
   /** The frame on the wall now, if any (preflight, thumbnails). */
   current(): GeneratedFrame | null {
     return this.onAir;

@@ -24,7 +24,7 @@
  *
  * Frame lock: each frame's NDI timecode is its tick's instant (100 ns units since the
  * Unix epoch on the synchronised clock, frame-grid.ts tickTimecode: from k exactly) and
- * its metadata names k, `<cyclorama tick="k" fired="ms"/>` (fired: realtime ms when the
+ * its metadata names k, `<cyclorama tick="k" look="id" fired="ms"/>` (fired: realtime ms when the
  * output clock fired), so receivers line frames of several nodes up by number.
  */
 import koffi from 'koffi';
@@ -58,15 +58,18 @@ export interface NdiOutputConfig {
 /** Room for one frame's metadata string (the tick element is under 80 bytes). */
 const METADATA_BYTES = 128;
 
-/** The frame-lock metadata of tick k (NDI metadata is XML): `<cyclorama tick="k" fired="ms"/>`. */
-export function tickMetadata(tick: number, firedAtMs: number): string {
-  return `<cyclorama tick="${tick}" fired="${firedAtMs.toFixed(3)}"/>`;
+/**
+ * The frame-lock metadata of tick k (NDI metadata is XML): `<cyclorama tick="k" look="id" fired="ms"/>`,
+ * look: the engine's look id of the picture (per node), fired: realtime ms the output clock fired.
+ */
+export function tickMetadata(tick: number, lookId: number, firedAtMs: number): string {
+  return `<cyclorama tick="${tick}" look="${lookId}" fired="${firedAtMs.toFixed(3)}"/>`;
 }
 
-/** Reads k (and when it fired) back from a received frame's metadata; null when it carries none. */
-export function parseTickMetadata(metadata: string | null): { tick: number; firedAtMs: number } | null {
-  const match = metadata ? /<cyclorama\s+tick="(\d+)"(?:\s+fired="([\d.]+)")?/.exec(metadata) : null;
-  return match ? { tick: Number(match[1]), firedAtMs: Number(match[2] ?? NaN) } : null;
+/** Reads k, the look and when it fired back from a received frame's metadata; null when it carries none. */
+export function parseTickMetadata(metadata: string | null): { tick: number; lookId: number; firedAtMs: number } | null {
+  const match = metadata ? /<cyclorama\s+tick="(\d+)"\s+look="(\d+)"\s+fired="([\d.]+)"/.exec(metadata) : null;
+  return match ? { tick: Number(match[1]), lookId: Number(match[2]), firedAtMs: Number(match[3]) } : null;
 }
 
 interface SendBuffer {
@@ -204,9 +207,9 @@ export class NdiFrameSink implements FrameSink {
     if (!sender) return;
     this.video.p_data = (this.buffers[index] as SendBuffer).address as unknown as NativePointer;
     this.video.timecode = tickTimecode(tick, this.config.rate);
-    this.video.p_metadata = this.writeMetadata(tickMetadata(tick, firedAtMs)) as unknown as NativePointer;
-    this.sending = index;
     const lookId = this.bufferLooks[index] as number;
+    this.video.p_metadata = this.writeMetadata(tickMetadata(tick, lookId, firedAtMs)) as unknown as NativePointer;
+    this.sending = index;
     const traced = ttffTrace.on && ttffTrace.wants(lookId, 'sendStarted');
     if (traced) ttffTrace.mark(lookId, 'sendStarted', engineNowMs());
     this.lib.sendVideoAsyncOffThread(sender, this.video, (error) => {
