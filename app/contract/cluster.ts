@@ -58,6 +58,8 @@ export const scheduleReplySchema = z.object({
   duplicate: z.boolean(),
   /** ms after its instant that the action reached the node; 0 when it arrived in time. */
   lateMs: z.number().min(0),
+  /** Frame lock: output ticks the action missed (it arrived after its tick and goes on air at the next); 0 in time. Absent from older nodes. */
+  lateFrames: z.number().int().min(0).optional(),
 });
 export type ScheduleReply = z.infer<typeof scheduleReplySchema>;
 

@@ -17,6 +17,7 @@ import { timecodeStatusSchema } from './timecode.js';
 import { levelsStatusSchema } from './levels.js';
 import { viewersStatusSchema } from './viewer.js';
 import { recordingStatusSchema } from './recording.js';
+import { frameLockStatusSchema } from './frame-lock.js';
 
 export const modelStatusSchema = z.object({
   id: z.string(),
@@ -148,6 +149,8 @@ export const engineStateSchema = z.object({
   viewers: viewersStatusSchema.optional(),
   /** Recording to video files: encoder, progress, disk, an interrupted recording (contract/recording.ts). Optional so older engines still parse. */
   recording: recordingStatusSchema.optional(),
+  /** Frame lock: the output grid, the clock correction, how scheduled actions landed (contract/frame-lock.ts). Optional so older engines still parse. */
+  frameLock: frameLockStatusSchema.optional(),
 });
 
 export type ModelStatus = z.infer<typeof modelStatusSchema>;

@@ -19,12 +19,13 @@ import type { FrameRate } from '../contract/ndi.js';
 import type { ExecutionProviderName } from '../contract/providers.js';
 import type { EngineState } from '../contract/state.js';
 import { initialProgram, timedLook, type ProgramState } from '../show/program.js';
-import { systemClock, type EngineClock } from './clock.js';
+import { injectedClockOffsetFromEnv, SyncedClock, systemClock, withInjectedRealtimeOffset, type EngineClock } from './clock.js';
 import { commandRoutes, routeCommand, type CommandRoutes } from './command-routes.js';
-import { CommandScheduler } from './cluster/command-scheduler.js';
+import { CommandScheduler, type ScheduledTick } from './cluster/command-scheduler.js';
 import { Director } from './cluster/director.js';
 import { ShowAssembler } from './cluster/show-transfer.js';
 import { isSchedulable, type ClusterNodeSpec } from '../contract/cluster.js';
+import { firstTickAtOrAfter, periodMs } from './frame-grid.js';
 import { EngineStats } from './engine-stats.js';
 import { ProgramFeed } from './frames/program-feed.js';
 import { ProgramFrames } from './frames/program-frames.js';
@@ -72,6 +73,9 @@ const STATS_PERIOD_MS = 500;
 const SHOW_TICK_MS = 10;
 /** Fader commands (contract/levels.ts) publish the state at most this often, ms: a desk's 44 packets/s must not become 44 snapshots. */
 const FADER_PUBLISH_MS = 100;
+/** Frame lock: a scheduled action is applied at most this long before its tick (ms), and the TTFFs its pre-roll is judged from. */
+const PREROLL_CAP_MS = 5000;
+const RECENT_TTFFS = 8;
 
 export interface EngineOptions {
   /** Model folder; the built-in model when absent or when this one fails to load. */
@@ -116,6 +120,12 @@ export interface EngineOptions {
    * `queueFrames` the frames the encoder queue holds (benchmarks). The journal of a recording in progress lives in the config folder.
    */
   recording?: { ffmpegPath?: string; diskFree?: DiskFree; limits?: DiskLimits; queueFrames?: number };
+  /**
+   * TEST INJECTION: ms added to this node's realtime clock, a node whose PTP/NTP failed on
+   * purpose (cluster tests). Default: CYCLORAMA_TEST_CLOCK_OFFSET_MS from the environment.
+   * Logged loudly and shown in state.frameLock.injectedOffsetMs.
+   */
+  testClockOffsetMs?: number;
 }
 
 interface EngineEvents {
@@ -193,13 +203,35 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly tapIds = new Set<string>();
   /** Recording to video files (recording/recorder.ts). */
   private readonly recorder: Recorder;
+  /** Frame lock: the realtime clock the output grid is on (clock.ts), shared with the scheduler and clockProbe. */
+  private readonly synced: SyncedClock;
+  /** TEST INJECTION in force (ms), if any. */
+  private readonly injectedOffsetMs: number | undefined;
+  /** The scheduled action being applied now (its tick): the program feed holds the old look until then. */
+  private applyingScheduled: ScheduledTick | null = null;
+  /** Scheduled new looks whose first frame missed their tick, and by how many frames the last one did. */
+  private readonly onAirLate = { count: 0, lastFrames: null as number | null };
+  /** The last few TTFFs (ms): a scheduled action's pre-roll. */
+  private readonly recentTtffMs: number[] = [];
   /** The TTFF trace only (frames/ttff-trace.ts): when the last command reached dispatch. */
   private dispatchedAtMs: { receivedAtMs: number; atMs: number } | null = null;
 
   private constructor(options: EngineOptions) {
     super();
-    const clock = options.clock ?? systemClock;
+    const injected = options.testClockOffsetMs ?? injectedClockOffsetFromEnv();
+    this.injectedOffsetMs = typeof injected === 'number' && injected !== 0 ? injected : undefined;
+    const baseClock = options.clock ?? systemClock;
+    const clock = this.injectedOffsetMs !== undefined ? withInjectedRealtimeOffset(baseClock, this.injectedOffsetMs) : baseClock;
     this.clock = clock;
+    this.synced = new SyncedClock({ clock });
+    queueMicrotask(() => {
+      if (this.injectedOffsetMs !== undefined)
+        this.emit(
+          'log',
+          `TEST INJECTION: this node's realtime clock is offset by ${this.injectedOffsetMs} ms on purpose (CYCLORAMA_TEST_CLOCK_OFFSET_MS). Never on a show machine.`,
+        );
+      else if (typeof injected === 'object') this.emit('log', injected.error);
+    });
     const configDir = options.configDir === undefined ? defaultConfigDir() : options.configDir;
     const onError = (error: EngineError) => this.recordError(error);
     this.rigDir = options.savedOutputs === false ? null : configDir;
@@ -244,6 +276,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       onChange: () => this.publishState(),
       timecode: () => this.timecode.input(),
       ndiSourceNames: () => this.ndiSources.status().names,
+      frameTick: () => this.applyingScheduled?.tick ?? firstTickAtOrAfter(this.synced.realtimeMs(), this.rate),
     });
     this.stats = new EngineStats(clock, this.program.lookId, this.startedAtMs);
     this.inputs = new InputReports({
@@ -325,13 +358,10 @@ export class Engine extends EventEmitter<EngineEvents> {
       onError,
     });
     this.scheduler = new CommandScheduler({
-      clock,
-      // The held action goes through dispatch like any command; its reply reaches nobody, so a refusal is logged.
-      // route, not dispatch: on a director, dispatch would fan the held action out again.
-      apply: (command) =>
-        void Promise.resolve(this.route(command, this.clock.nowMs())).then((result) => {
-          if (!result.ok) this.emit('log', `scheduled ${command.type} refused: ${result.error.message}`);
-        }),
+      clock: this.synced,
+      rate: this.rate,
+      prerollMs: () => this.schedulePrerollMs(),
+      apply: (command, at) => this.applyScheduled(command, at),
     });
     this.preflight = new PreflightRunner({
       clock,
@@ -380,7 +410,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       },
       timecodeInputs: (patch) => this.timecode.setInputs(patch),
       schedule: (command) => ({ ok: true, data: { schedule: this.scheduler.schedule(command) } }),
-      clockProbe: () => ({ ok: true, data: { clock: { realtimeMs: this.clock.wallMs(), engineMs: this.clock.nowMs() } } }),
+      clockProbe: () => ({ ok: true, data: { clock: this.synced.reading() } }),
       cluster: {
         addNode: ({ name, url, token, role }) => this.directorOf([]).add({ name, url, role, ...(token ? { token } : {}) }),
         removeNode: (name) =>
@@ -464,6 +494,39 @@ export class Engine extends EventEmitter<EngineEvents> {
     return { ok: true };
   }
 
+  /**
+   * A scheduled action at its pre-roll (cluster/command-scheduler.ts): dispatched like
+   * any command, with its tick's engine instant as the command's time, while
+   * `applyingScheduled` tells applyProgram to hold the outputs on the old program until
+   * that tick. Its reply reaches nobody, so a refusal is logged.
+   */
+  private applyScheduled(command: Command, at: ScheduledTick): void {
+    this.applyingScheduled = at;
+    let reply: CommandResult | Promise<CommandResult>;
+    try {
+      // route, not dispatch: on a director, dispatch would fan the held action out again.
+      reply = this.route(command, Math.max(at.atEngineMs, this.clock.nowMs()));
+    } finally {
+      // Show commands apply synchronously inside dispatch; nothing after it is held.
+      this.applyingScheduled = null;
+    }
+    // Its reply reaches nobody, so a refusal is logged.
+    void Promise.resolve(reply).then((result) => {
+      if (!result.ok) this.emit('log', `scheduled ${command.type} refused: ${result.error.message}`);
+    });
+  }
+
+  /**
+   * How long before its tick a scheduled action is applied: the longest of the last few
+   * TTFFs (two periods before any) x 1.5, plus a period, at most PREROLL_CAP_MS. Longer
+   * holds the old look's last frame longer; shorter risks the new look missing its tick.
+   */
+  private schedulePrerollMs(): number {
+    const period = periodMs(this.rate);
+    const ttff = this.recentTtffMs.length > 0 ? Math.max(...this.recentTtffMs) : 2 * period;
+    return Math.min(PREROLL_CAP_MS, ttff * 1.5 + period);
+  }
+
   /** A short find of NDI sources (state.ndiSources); the reply comes when it is done. */
   private async listNdiSources(timeoutMs: number | undefined): Promise<CommandResult> {
     const find = this.ndiSources.find(timeoutMs ?? DEFAULT_NDI_FIND_MS);
@@ -508,7 +571,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async startOutputs(): Promise<void> {
     const generator = await this.model.start();
     if (!generator) return;
-    const clock = new OutputClock({ rate: this.rate, feed: this.feed, clock: this.clock, selectable: false });
+    const clock = new OutputClock({ rate: this.rate, feed: this.feed, clock: this.clock, synced: this.synced, selectable: false });
     clock.addSink(new PreviewSink(generator.width, generator.height, (message) => this.emit('preview', message)));
     this.previewClock = clock;
     this.addTap(this.stills.sink);
@@ -586,20 +649,49 @@ export class Engine extends EventEmitter<EngineEvents> {
   private applyProgram(before: ProgramState, atMs: number): void {
     const program = this.program;
     const newLook = program.lookId !== before.lookId;
-    if (newLook) this.stats.lookChanged(program.lookId, atMs);
+    const scheduled = this.applyingScheduled;
+    // TTFF counts from when the generator was asked (now), also for a look scheduled for a later tick.
+    if (newLook) this.stats.lookChanged(program.lookId, scheduled ? this.clock.nowMs() : atMs);
     if (newLook && ttffTrace.on) {
       const dispatched = this.dispatchedAtMs?.receivedAtMs === atMs ? this.dispatchedAtMs.atMs : undefined;
       ttffTrace.begin(program.lookId, { received: atMs, ...(dispatched !== undefined ? { dispatched } : {}), applied: this.clock.nowMs() });
     }
-    this.feed.follow(before, () => ({ path: this.show.safePlatePath(), width: this.model.status.width, height: this.model.status.height }));
+    const plate = () => ({ path: this.show.safePlatePath(), width: this.model.status.width, height: this.model.status.height });
+    if (scheduled) this.feed.follow(before, plate, { untilMs: scheduled.atRealtimeMs, onAir: (lateMs) => this.scheduledOnAir(lateMs) });
+    else this.feed.follow(before, plate);
     if (newLook) this.model.pushLook();
     // A fader moved the look on air in place (strength, the crossfade's mix): the same look id, so no frame is thrown away.
     else if (program.to !== before.to || program.from !== before.from || program.holdMix !== before.holdMix) this.model.updateLook();
     this.followRecordingCue();
   }
 
+  /** A scheduled new look went on air, `lateMs` after its tick: counted when that is a frame or more. */
+  private scheduledOnAir(lateMs: number): void {
+    const frames = Math.round(lateMs / periodMs(this.rate));
+    if (frames < 1) return;
+    this.onAirLate.count++;
+    this.onAirLate.lastFrames = frames;
+  }
+
+  /** Frame lock on this node (contract/frame-lock.ts). */
+  private frameLockStatus(): NonNullable<EngineState['frameLock']> {
+    const { correctionMs } = this.synced.correction();
+    const counts = this.scheduler.counts();
+    return {
+      nextTick: firstTickAtOrAfter(this.synced.realtimeMs(), this.rate),
+      clockCorrectionMs: correctionMs,
+      clockSteps: this.synced.steps,
+      ...(this.injectedOffsetMs !== undefined ? { injectedOffsetMs: this.injectedOffsetMs } : {}),
+      scheduled: { ...counts, lateOnAir: this.onAirLate.count, lastOnAirLateFrames: this.onAirLate.lastFrames },
+    };
+  }
+
   private onFrame(frame: GeneratedFrame): void {
     const ttffMs = this.stats.frameGenerated(frame, this.program.panic.mode === 'freeze');
+    if (ttffMs !== null) {
+      this.recentTtffMs.push(ttffMs);
+      if (this.recentTtffMs.length > RECENT_TTFFS) this.recentTtffMs.shift();
+    }
     // Output-ready: the frame is in the program hand-over the next tick takes from.
     if (ttffMs !== null) this.emit('event', { kind: 'lookOnAir', lookId: frame.lookId, ttffMs });
     this.frames.offer(frame);
@@ -665,6 +757,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       levels: this.show.levels(),
       ...(this.director ? { cluster: this.director.status() } : {}),
       recording: this.recorder.status(),
+      frameLock: this.frameLockStatus(),
     };
   }
 

@@ -20,6 +20,13 @@ export interface WallLogEntry {
   transition: Transition;
   /** Panic mode in force ('none' when the picture is live). */
   output: string;
+  /**
+   * Frame lock: the output grid tick k the look was due on air from (a scheduled action:
+   * its tick, the same on every node; else the next tick when it was applied). Absent: unknown.
+   */
+  tick?: number;
+  /** The external timecode chased when the look started (HH:MM:SS:FF), absent when not chasing. */
+  chaseTimecode?: string;
 }
 
 /** Non-drop-frame timecode of `ms` since midnight at `fps` frames per second (rounded: 29.97 -> 30). */
@@ -52,6 +59,8 @@ export const WALL_LOG_COLUMNS = [
   'transition_ms',
   'curve',
   'output',
+  'tick',
+  'chase_timecode',
 ] as const;
 
 export function wallLogCsv(entries: readonly WallLogEntry[]): string {
@@ -69,6 +78,8 @@ export function wallLogCsv(entries: readonly WallLogEntry[]): string {
       Math.round(e.transition.durationMs),
       e.transition.curve,
       e.output,
+      e.tick ?? '',
+      e.chaseTimecode ?? '',
     ]
       .map(csvField)
       .join(','),

@@ -18,6 +18,8 @@ export class ProgramFrames {
   private onAir: GeneratedFrame | null = null;
   private currentLookId = 0;
   private frozen = false;
+  /** Frame lock (cluster): frames of looks after this one wait, unseen, until released (frames/program-feed.ts). */
+  private holdAfterLookId: number | null = null;
   dropped = 0;
   stale = 0;
 
@@ -36,6 +38,16 @@ export class ProgramFrames {
   /** Freeze holds the frame on air: new frames are released unseen until unfrozen. */
   setFrozen(frozen: boolean): void {
     this.frozen = frozen;
+  }
+
+  /**
+   * A scheduled change (frame lock): frames of looks after `lookId` stay waiting (latest
+   * wins, as ever) and the frame on air repeats, until `holdNewLooks(null)` at the tick
+   * the change is due. The generator starts the new look early; the wall shows it from
+   * that tick, not from when its first frame happened to come.
+   */
+  holdNewLooks(lookId: number | null): void {
+    this.holdAfterLookId = lookId;
   }
 
   offer(frame: GeneratedFrame): void {
@@ -57,13 +69,18 @@ export class ProgramFrames {
 
   /** Called by the output clock each tick. Returns null only before the very first frame. */
   take(): TakenFrame | null {
-    if (this.waiting) {
+    if (this.waiting && (this.holdAfterLookId === null || this.waiting.lookId <= this.holdAfterLookId)) {
       if (this.onAir) this.release(this.onAir);
       this.onAir = this.waiting;
       this.waiting = null;
       return { frame: this.onAir, fresh: true };
     }
     return this.onAir ? { frame: this.onAir, fresh: false } : null;
+  }
+
+  /** The look of the frame waiting for the next tick, if one is. */
+  waitingLookId(): number | null {
+    return this.waiting?.lookId ?? null;
   }
 
   /** The frame on the wall now, if any (preflight, thumbnails). */

@@ -150,6 +150,8 @@ export interface LibNdi {
   copyOut(pointer: NativePointer, length: number): Uint8Array;
   /** A view on native memory, no copy: valid only while that memory lives (e.g. until recvFreeVideo). */
   view(pointer: NativePointer, length: number): Uint8Array;
+  /** A NUL-terminated string in native memory (a frame's p_metadata), copied. */
+  readString(pointer: NativePointer): string;
 }
 
 /** Binds an already-loaded library. Throws if a symbol is missing (not an NDI 5/6 runtime). */
@@ -223,6 +225,7 @@ export function bindLibNdi(path: string, lib: LibraryHandle): LibNdi {
       return { totalVideo: Number(total.video_frames ?? 0), droppedVideo: Number(dropped.video_frames ?? 0) };
     },
     view: (pointer, length) => new Uint8Array(koffi.view(pointer, length)),
+    readString: (pointer) => koffi.decode(pointer, 'char', -1) as string,
     copyOut: (pointer, length) => new Uint8Array(koffi.decode(pointer, koffi.array('uint8_t', length, 'Typed')) as Uint8Array),
   };
 }

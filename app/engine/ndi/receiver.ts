@@ -42,6 +42,8 @@ export interface ReceivedVideo {
   stride: number;
   /** A copy of the frame's bytes (stride * height). */
   data: Uint8Array;
+  /** The frame's metadata (XML), e.g. Cyclorama's `<cyclorama tick="k" .../>`; null when it has none. */
+  metadata: string | null;
   receivedAtMs: number;
 }
 
@@ -84,6 +86,7 @@ export class NdiReceiver {
         timecode: BigInt(frame.timecode),
         stride,
         data: this.lib.copyOut(frame.p_data, stride * frame.yres),
+        metadata: frame.p_metadata ? this.lib.readString(frame.p_metadata) : null,
         receivedAtMs: performance.now(),
       };
     } finally {
@@ -93,11 +96,14 @@ export class NdiReceiver {
 
   /**
    * Blocks this thread up to `timeoutMs` for the next video frame and lets `read` look
-   * at libndi's own buffer (no copy; valid only inside `read`). For a receiver in a
+   * at libndi's own buffer (no copy; valid only inside `read`; 0 = no wait, a poll without the copy). For a receiver in a
    * process or thread of its own (the wire bench), never on a thread with clocks to keep.
    * Returns what `read` returned, or null when no video frame came.
    */
-  captureView<T>(timeoutMs: number, read: (frame: { width: number; height: number; stride: number; fourCC: number; data: Uint8Array }) => T): T | null {
+  captureView<T>(
+    timeoutMs: number,
+    read: (frame: { width: number; height: number; stride: number; fourCC: number; data: Uint8Array; timecode: bigint; metadata: string | null }) => T,
+  ): T | null {
     if (this.closed) return null;
     const video: Partial<VideoFrameV2> = {};
     if (this.lib.recvCaptureVideo(this.receiver, video, timeoutMs) !== FRAME_TYPE_VIDEO) return null;
@@ -105,7 +111,16 @@ export class NdiReceiver {
     try {
       if (!frame.p_data || frame.xres <= 0 || frame.yres <= 0) return null;
       const stride = frame.line_stride_in_bytes;
-      return read({ width: frame.xres, height: frame.yres, stride, fourCC: frame.FourCC, data: this.lib.view(frame.p_data, stride * frame.yres) });
+      const metadata = frame.p_metadata ? this.lib.readString(frame.p_metadata) : null;
+      return read({
+        width: frame.xres,
+        height: frame.yres,
+        stride,
+        fourCC: frame.FourCC,
+        data: this.lib.view(frame.p_data, stride * frame.yres),
+        timecode: BigInt(frame.timecode),
+        metadata,
+      });
     } finally {
       this.lib.recvFreeVideo(this.receiver, frame);
     }

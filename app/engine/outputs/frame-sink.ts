@@ -16,8 +16,10 @@ export interface OutputTick {
   fresh: boolean;
   /** 0..1, multiplies the picture (black panic fades it to 0). */
   level: number;
-  /** Tick number on this output's clock. */
+  /** The frame-lock grid tick k (frame-grid.ts): the same number for the same instant on every output and node. */
   tick: number;
+  /** When the clock actually fired for this tick: synchronised realtime ms (phase measurements); absent outside a clock. */
+  firedAtMs?: number;
 }
 
 export interface FrameSink {

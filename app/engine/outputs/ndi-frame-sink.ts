@@ -2,8 +2,8 @@
  * NdiFrameSink: one named NDI(R) sender. Each tick it converts the program frame to
  * UYVY (BT.709, scaled to the output size, the level applied) and hands it to
  * libndi's asynchronous send, which encodes on libndi's own threads. It runs inside
- * each output's send worker (ndi-send-worker.ts, fed by NdiWorkerSink: the default),
- * or on the engine thread (CYCLORAMA_NDI_WORKERS=0, or where a worker cannot start).
+ * each output's send worker (ndi-send-worker.ts, fed by NdiWorkerSink: CYCLORAMA_NDI_WORKERS=1),
+ * or on the engine thread (the default, and where a worker cannot start).
  *
  * Buffer lifetimes, the part that must be right:
  *  - `frame.pixels` is read only inside `send` (converted synchronously), never kept:
@@ -24,8 +24,10 @@
  *  - `close` waits for the call in flight, flushes (a NULL send returns once libndi
  *    is done with the buffer), then destroys the sender and frees the buffers.
  *
- * Timecode: 100 ns units, the wall clock at open plus tick * den/num exactly
- * (rational, from the tick number: no drift), so receivers can line frames up.
+ * Frame lock: each frame's NDI timecode is its tick's instant (100 ns units since the
+ * Unix epoch on the synchronised clock, frame-grid.ts tickTimecode: from k exactly) and
+ * its metadata names k, `<cyclorama tick="k" look="id" fired="ms"/>` (fired: realtime ms when the
+ * output clock fired), so receivers line frames of several nodes up by number.
  */
 import koffi from 'koffi';
 import type { OutputStatus } from '../../contract/state.js';
@@ -36,6 +38,7 @@ import type { ScaleFilter, UyvyConverter } from '../ndi/pixels.js';
 import type { FrameSink, OutputTick } from './frame-sink.js';
 import type { FrameRate } from '../../contract/ndi.js';
 import { engineNowMs } from '../clock.js';
+import { tickTimecode } from '../frame-grid.js';
 import { ttffTrace, type TtffStage } from '../frames/ttff-trace.js';
 
 /** Where the sink stamps a look's first frame (the TTFF trace; on a send worker, the stamps it shares with the engine thread). */
@@ -61,6 +64,23 @@ export interface NdiOutputConfig {
   filter?: ScaleFilter;
 }
 
+/** Room for one frame's metadata string (the tick element is under 80 bytes). */
+const METADATA_BYTES = 128;
+
+/**
+ * The frame-lock metadata of tick k (NDI metadata is XML): `<cyclorama tick="k" look="id" fired="ms"/>`,
+ * look: the engine's look id of the picture (per node), fired: realtime ms the output clock fired.
+ */
+export function tickMetadata(tick: number, lookId: number, firedAtMs: number): string {
+  return `<cyclorama tick="${tick}" look="${lookId}" fired="${firedAtMs.toFixed(3)}"/>`;
+}
+
+/** Reads k, the look and when it fired back from a received frame's metadata; null when it carries none. */
+export function parseTickMetadata(metadata: string | null): { tick: number; lookId: number; firedAtMs: number } | null {
+  const match = metadata ? /<cyclorama\s+tick="(\d+)"\s+look="(\d+)"\s+fired="([\d.]+)"/.exec(metadata) : null;
+  return match ? { tick: Number(match[1]), lookId: Number(match[2]), firedAtMs: Number(match[3]) } : null;
+}
+
 interface SendBuffer {
   address: bigint;
   /** A JS view of the native memory where the runtime allows it (plain Node), else null (Electron). */
@@ -76,6 +96,7 @@ export class NdiFrameSink implements FrameSink {
   private sending = -1;
   private queued = -1;
   private queuedTick = 0;
+  private queuedFiredAtMs = 0;
   /** Buffer holding the newest converted picture (what a repeat re-sends). */
   private newest = -1;
   private lastSequence = -1;
@@ -84,7 +105,9 @@ export class NdiFrameSink implements FrameSink {
   /** Look id of the picture in each buffer (the TTFF trace's send stamps). */
   private readonly bufferLooks = [0, 0, 0];
   private readonly video: VideoFrameV2;
-  private readonly startTimecode: bigint;
+  /** Frame metadata (the tick's XML), one native string per send in turn: libndi may hold it with the frame until the next send returns. */
+  private readonly metadata: bigint[];
+  private metadataTurn = 0;
   /** Where the JS converter writes when no view of native memory is allowed (then copied). */
   private staging: Uint8Array | null = null;
   private closed = false;
@@ -103,7 +126,6 @@ export class NdiFrameSink implements FrameSink {
     private sender: NativePointer | null,
     readonly config: NdiOutputConfig,
     private readonly converter: UyvyConverter,
-    wallMs: () => number,
     private readonly trace: SinkTrace = ttffTrace,
   ) {
     this.bytes = config.width * config.height * 2;
@@ -131,8 +153,7 @@ export class NdiFrameSink implements FrameSink {
       p_metadata: null,
       timestamp: 0n,
     };
-    // NDI timecode: 100 ns units of wall-clock time.
-    this.startTimecode = BigInt(Math.round(wallMs())) * 10_000n;
+    this.metadata = [0, 1, 2].map(() => koffi.alloc('char', METADATA_BYTES) as bigint);
     this.sourceName = (sender && lib.sendGetSourceName(sender)?.name) || config.name;
   }
 
@@ -145,23 +166,23 @@ export class NdiFrameSink implements FrameSink {
   }
 
   /** Creates the sender. Fails (as a value) if libndi refuses, e.g. an empty name. */
-  /** `wallMs`: wall-clock ms now (the engine clock's wallMs), for the senders' start timecode. */
-  static open(lib: LibNdi, config: NdiOutputConfig, converter: UyvyConverter, wallMs: () => number = Date.now): Result<NdiFrameSink> {
+  /** `_wallMs`: unused since frame lock (the timecode is the tick's grid instant); kept for callers. */
+  static open(lib: LibNdi, config: NdiOutputConfig, converter: UyvyConverter, _wallMs?: () => number): Result<NdiFrameSink> {
     if (config.width % 2 !== 0 || config.width < 2 || config.height < 1) {
       return fail(engineError('output-failed', `NDI output "${config.name}": width must be even and positive (UYVY), got ${config.width}x${config.height}.`));
     }
     // clock_video false: our output clock paces the frames; libndi must not block the thread.
     const sender = lib.sendCreate({ p_ndi_name: config.name, p_groups: config.groups ?? null, clock_video: false, clock_audio: false });
     if (!sender) return fail(engineError('output-failed', `NDI output "${config.name}": libndi could not create the sender.`, { output: config.id }));
-    return ok(new NdiFrameSink(lib, sender, config, converter, wallMs));
+    return ok(new NdiFrameSink(lib, sender, config, converter));
   }
 
   /** The same sink on a sender made elsewhere (an output's send worker: ndi-send-worker.ts); `close` destroys it. */
-  static onSender(lib: LibNdi, sender: NativePointer, config: NdiOutputConfig, converter: UyvyConverter, wallMs: () => number, trace: SinkTrace): NdiFrameSink {
-    return new NdiFrameSink(lib, sender, config, converter, wallMs, trace);
+  static onSender(lib: LibNdi, sender: NativePointer, config: NdiOutputConfig, converter: UyvyConverter, trace: SinkTrace): NdiFrameSink {
+    return new NdiFrameSink(lib, sender, config, converter, trace);
   }
 
-  send({ frame, level, tick }: OutputTick): void {
+  send({ frame, level, tick, firedAtMs = 0 }: OutputTick): void {
     if (this.sendError) {
       const error = this.sendError;
       this.sendError = null;
@@ -190,19 +211,20 @@ export class NdiFrameSink implements FrameSink {
       if (this.queued >= 0) this.encoderSkipped++;
       this.queued = index;
       this.queuedTick = tick;
+      this.queuedFiredAtMs = firedAtMs;
       return;
     }
-    this.startSend(index, tick);
+    this.startSend(index, tick, firedAtMs);
   }
 
-  private startSend(index: number, tick: number): void {
+  private startSend(index: number, tick: number, firedAtMs: number): void {
     const sender = this.sender;
     if (!sender) return;
-    const { num, den } = this.config.rate;
     this.video.p_data = (this.buffers[index] as SendBuffer).address as unknown as NativePointer;
-    this.video.timecode = this.startTimecode + (BigInt(tick) * BigInt(den) * 10_000_000n) / BigInt(num);
-    this.sending = index;
+    this.video.timecode = tickTimecode(tick, this.config.rate);
     const lookId = this.bufferLooks[index] as number;
+    this.video.p_metadata = this.writeMetadata(tickMetadata(tick, lookId, firedAtMs)) as unknown as NativePointer;
+    this.sending = index;
     const traced = this.trace.on && this.trace.wants(lookId, 'sendStarted');
     if (traced) this.trace.mark(lookId, 'sendStarted', engineNowMs());
     this.lib.sendVideoAsyncOffThread(sender, this.video, (error) => {
@@ -217,9 +239,17 @@ export class NdiFrameSink implements FrameSink {
       if (this.queued >= 0) {
         const next = this.queued;
         this.queued = -1;
-        this.startSend(next, this.queuedTick);
+        this.startSend(next, this.queuedTick, this.queuedFiredAtMs);
       }
     });
+  }
+
+  /** Writes the frame's metadata into the next native string (three in turn: one libndi holds, one in flight, this one). */
+  private writeMetadata(text: string): bigint {
+    const address = this.metadata[this.metadataTurn] as bigint;
+    this.metadataTurn = (this.metadataTurn + 1) % this.metadata.length;
+    koffi.encode(address, koffi.array('char', METADATA_BYTES), text.slice(0, METADATA_BYTES - 1));
+    return address;
   }
 
   private convertInto(buffer: SendBuffer, pixels: Uint8Array, srcWidth: number, srcHeight: number, level: number): void {
@@ -277,5 +307,7 @@ export class NdiFrameSink implements FrameSink {
     }
     for (const buffer of this.buffers) koffi.free(buffer.address);
     this.buffers.length = 0;
+    for (const address of this.metadata) koffi.free(address);
+    this.metadata.length = 0;
   }
 }

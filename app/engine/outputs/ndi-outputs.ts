@@ -50,11 +50,16 @@ export interface NdiOutputsOptions {
 }
 
 /**
- * Whether each output converts and sends on a worker thread of its own (the default)
- * or on the engine thread (CYCLORAMA_NDI_WORKERS=0: the A/B baseline of bench/wire-outputs.ts).
+ * Whether each output converts and sends on a worker thread of its own
+ * (CYCLORAMA_NDI_WORKERS=1) or on the engine thread (the default for now).
+ * Why not the default yet: measured here at load ~4, one 1080p59.94 output reached the
+ * receiver at 47-48 fps through its worker against 51+ on the engine thread
+ * (tests/integration/ndi-loopback.test.ts, same run), and 2160p was slower too; the
+ * worker isolates a heavy output from the others (ndi-output-workers.test.ts) but costs
+ * the light one's cadence until the cause is found.
  */
 export function ndiWorkersOn(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.CYCLORAMA_NDI_WORKERS !== '0';
+  return env.CYCLORAMA_NDI_WORKERS === '1';
 }
 
 interface Entry {
@@ -99,7 +104,7 @@ export class NdiOutputs {
       this.options.log(
         ndiWorkersOn()
           ? 'NDI outputs: each converts and sends on a worker thread of its own (a slow output drops its own ticks)'
-          : 'NDI outputs: converting and sending on the engine thread (CYCLORAMA_NDI_WORKERS=0)',
+          : 'NDI outputs: converting and sending on the engine thread (CYCLORAMA_NDI_WORKERS=1 gives each output a send worker)',
       );
     } else {
       // The one clear message: console (recent errors) and logs.
@@ -246,14 +251,13 @@ export class NdiOutputs {
       entry.message = runtime.error.message;
       return;
     }
-    const wallMs = () => this.clock.wallMs();
     let opened: Result<NdiFrameSink | NdiWorkerSink> = ndiWorkersOn()
-      ? NdiWorkerSink.open(runtime.value.lib, runtime.value.path, entry.config, { wallMs })
-      : NdiFrameSink.open(runtime.value.lib, entry.config, uyvyConverter().converter, wallMs);
+      ? NdiWorkerSink.open(runtime.value.lib, runtime.value.path, entry.config)
+      : NdiFrameSink.open(runtime.value.lib, entry.config, uyvyConverter().converter);
     if (!opened.ok && ndiWorkersOn() && /send thread/.test(opened.error.message)) {
       // A runtime where worker threads cannot run: the output still runs, converting on the engine thread.
       this.options.log(`${opened.error.message} Converting on the engine thread instead.`);
-      opened = NdiFrameSink.open(runtime.value.lib, entry.config, uyvyConverter().converter, wallMs);
+      opened = NdiFrameSink.open(runtime.value.lib, entry.config, uyvyConverter().converter);
     }
     if (!opened.ok) {
       entry.message = opened.error.message;

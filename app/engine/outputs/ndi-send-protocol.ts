@@ -28,8 +28,7 @@ export const CTL = {
   ready: 3,
   /** Job: the program frame's sequence (a repeat at the same level is sent again unconverted). */
   sequence: 4,
-  /** Job: tick number on this output's clock (the NDI timecode and, later, per-frame metadata come from it). */
-  tick: 5,
+  /** (5 is free: the job's tick number is a Float64 word, JOB.tick.) */
   /** Job: source frame size and the source buffer generation it lies in. */
   srcWidth: 6,
   srcHeight: 7,
@@ -51,7 +50,14 @@ export const CTL = {
 export const STAMP = { lookId: 0, converted: 1, sendStarted: 2, sendReturned: 3, length: 4 } as const;
 export const STAMPED_STAGES = ['converted', 'sendStarted', 'sendReturned'] as const;
 
-export const CONTROL_BYTES = CTL.length * 4 + STAMP.length * 8;
+/**
+ * Float64 job words after the stamps: the grid tick k (the NDI timecode and the
+ * <cyclorama tick> metadata come from it; ~1e11 since the Unix epoch, too large for
+ * an Int32 word) and the instant the tick fired (engine ms, the metadata's `fired`).
+ */
+export const JOB = { tick: 0, firedAtMs: 1, length: 2 } as const;
+
+export const CONTROL_BYTES = CTL.length * 4 + STAMP.length * 8 + JOB.length * 8;
 
 export interface NdiSendWorkerData {
   /** Path of the loaded libndi (the worker loads the same file: one runtime per process). */
@@ -60,8 +66,6 @@ export interface NdiSendWorkerData {
   senderAddress: bigint;
   /** The output as the engine thread opened it (size, rate, filter, name). */
   config: NdiOutputConfig;
-  /** Wall-clock ms when the engine thread opened the output (the engine clock's wallMs): the senders' start timecode. */
-  startWallMs: number;
   control: SharedArrayBuffer;
   /**
    * Test hook, never set by the engine: busy-waits this long after each conversion,

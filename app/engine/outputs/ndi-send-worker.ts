@@ -21,11 +21,12 @@ import { bindLibNdi, type NativePointer } from '../ndi/libndi.js';
 import { uyvyConverter, type UyvyConverter } from '../ndi/pixels.js';
 import type { TtffStage } from '../frames/ttff-trace.js';
 import { NdiFrameSink, type SinkTrace } from './ndi-frame-sink.js';
-import { CTL, STAMP, type NdiSendWorkerData, type NdiSourceMessage, type NdiWorkerMessage } from './ndi-send-protocol.js';
+import { CTL, JOB, STAMP, type NdiSendWorkerData, type NdiSourceMessage, type NdiWorkerMessage } from './ndi-send-protocol.js';
 
 const data = workerData as NdiSendWorkerData & { port: MessagePort };
 const ctl = new Int32Array(data.control, 0, CTL.length);
 const stamps = new Float64Array(data.control, CTL.length * 4, STAMP.length);
+const job = new Float64Array(data.control, CTL.length * 4 + STAMP.length * 8, JOB.length);
 const lib = bindLibNdi(data.libPath, koffi.load(data.libPath));
 lib.initialize(); // reference-counted in libndi: the engine thread's runtime stays initialised too
 
@@ -61,7 +62,7 @@ const trace: SinkTrace = {
   },
 };
 
-const sink = NdiFrameSink.onSender(lib, data.senderAddress as unknown as NativePointer, data.config, converter, () => data.startWallMs, trace);
+const sink = NdiFrameSink.onSender(lib, data.senderAddress as unknown as NativePointer, data.config, converter, trace);
 /** One frame object for every job (no allocation per frame); its pixels are the current source buffer. */
 const frame: GeneratedFrame = {
   pixels: new Uint8Array(0),
@@ -109,7 +110,7 @@ function takeJob(): void {
   frame.height = height;
   frame.sequence = Atomics.load(ctl, CTL.sequence);
   frame.lookId = Atomics.load(ctl, CTL.lookId);
-  sink.send({ frame, fresh: false, level: Atomics.load(ctl, CTL.levelMicros) / 1e6, tick: Atomics.load(ctl, CTL.tick) });
+  sink.send({ frame, fresh: false, level: Atomics.load(ctl, CTL.levelMicros) / 1e6, tick: job[JOB.tick] as number, firedAtMs: job[JOB.firedAtMs] as number });
   Atomics.store(ctl, CTL.converted, sink.converted);
   Atomics.store(ctl, CTL.resent, sink.resent);
   Atomics.store(ctl, CTL.encoderSkipped, sink.encoderSkipped);

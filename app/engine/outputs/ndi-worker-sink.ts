@@ -1,9 +1,10 @@
 /**
  * NdiWorkerSink: one named NDI(R) sender whose scaling, UYVY conversion and send run
  * on a worker thread of its own (ndi-send-worker.ts), so one heavy output never slows
- * the engine thread, the other outputs' clocks or their sends. The engine default;
- * NdiFrameSink (same output, converting on the engine thread) stays as the fallback
- * when a worker cannot start, and for A/B measurement (CYCLORAMA_NDI_WORKERS=0).
+ * the engine thread, the other outputs' clocks or their sends. On with
+ * CYCLORAMA_NDI_WORKERS=1 (not yet the default: see ndiWorkersOn in ndi-outputs.ts);
+ * NdiFrameSink (same output, converting on the engine thread) is the default and the
+ * fallback when a worker cannot start.
  *
  * Per tick, on the engine thread, `send` only:
  *  - finds the worker still converting the previous tick's frame: this tick is dropped,
@@ -28,11 +29,9 @@ import type { LibNdi, NativePointer } from '../ndi/libndi.js';
 import { fail, ok, type Result } from '../result.js';
 import type { FrameSink, OutputTick } from './frame-sink.js';
 import type { NdiOutputConfig } from './ndi-frame-sink.js';
-import { CONTROL_BYTES, CTL, STAMP, type NdiSendWorkerData, type NdiSourceMessage, type NdiWorkerMessage } from './ndi-send-protocol.js';
+import { CONTROL_BYTES, CTL, JOB, STAMP, type NdiSendWorkerData, type NdiSourceMessage, type NdiWorkerMessage } from './ndi-send-protocol.js';
 
 export interface NdiWorkerSinkOptions {
-  /** Wall-clock ms now (the engine clock's wallMs), for the start timecode. */
-  wallMs?: () => number;
   /** Test hook (see NdiSendWorkerData): a stand-in for an output too heavy for the machine. */
   injectedSlowConversionMs?: number;
 }
@@ -54,6 +53,8 @@ export class NdiWorkerSink implements FrameSink {
   readonly sourceName: string;
   private readonly ctl: Int32Array;
   private readonly stamps: Float64Array;
+  /** The job's Float64 words (JOB): written before `posted` is bumped, so the worker reads them after it sees the job. */
+  private readonly job: Float64Array;
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private source: Uint8Array | null = null;
@@ -79,16 +80,15 @@ export class NdiWorkerSink implements FrameSink {
     const control = new SharedArrayBuffer(CONTROL_BYTES);
     this.ctl = new Int32Array(control, 0, CTL.length);
     this.stamps = new Float64Array(control, CTL.length * 4, STAMP.length);
+    this.job = new Float64Array(control, CTL.length * 4 + STAMP.length * 8, JOB.length);
     const channel = new MessageChannel();
     this.port = channel.port1;
     this.sourceName = (sender && lib.sendGetSourceName(sender)?.name) || config.name;
-    const wallMs = options.wallMs ?? Date.now;
     this.worker = spawnSendWorker(
       {
         libPath,
         senderAddress: koffi.address(sender) as bigint,
         config,
-        startWallMs: wallMs(),
         control,
         port: channel.port2,
         ...(options.injectedSlowConversionMs ? { injectedSlowConversionMs: options.injectedSlowConversionMs } : {}),
@@ -158,7 +158,7 @@ export class NdiWorkerSink implements FrameSink {
     return this.dropped;
   }
 
-  send({ frame, level, tick }: OutputTick): void {
+  send({ frame, level, tick, firedAtMs = 0 }: OutputTick): void {
     if (this.failure && !this.closed) {
       const error = this.failure;
       this.failure = null;
@@ -193,7 +193,9 @@ export class NdiWorkerSink implements FrameSink {
     Atomics.store(ctl, CTL.sequence, this.sequence);
     Atomics.store(ctl, CTL.levelMicros, Math.round(Math.max(0, Math.min(1, level)) * 1e6));
     Atomics.store(ctl, CTL.lookId, frame.lookId);
-    Atomics.store(ctl, CTL.tick, tick);
+    // The grid tick k (~1e11 at 59.94 since the Unix epoch: frame lock) and its fired instant do not fit an Int32: Float64 words.
+    this.job[JOB.tick] = tick;
+    this.job[JOB.firedAtMs] = firedAtMs;
     Atomics.add(ctl, CTL.posted, 1);
     Atomics.notify(ctl, CTL.posted);
   }

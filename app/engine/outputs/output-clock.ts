@@ -1,14 +1,23 @@
 /**
  * The output clock: ticks at an exact rational rate (e.g. 60000/1001) whatever
- * the model's pace, and on every tick hands the program frame to its sinks. Tick
- * n is due at start + n * den * 1000 / num ms, computed from n (no accumulated
- * drift). A tick that is more than one period late is counted as missed and
- * skipped rather than sent in a burst.
+ * the model's pace, and on every tick hands the program frame to its sinks. A tick
+ * that is more than one period late is counted as missed and skipped rather than
+ * sent in a burst.
+ *
+ * Frame lock: tick k is due at epoch + k x den/num s on the synchronised realtime
+ * clock (frame-grid.ts, clock.ts's SyncedClock), the Unix epoch being the grid's
+ * origin, so tick k is the same instant on every output and every node whose clock
+ * is disciplined (PTP/NTP): there is no per-output start phase. The instant is
+ * computed from k (integers, no accumulated drift) and waited for on the monotonic
+ * engine clock. A realtime step backwards (the grid's next tick suddenly more than
+ * two periods away) re-phases the clock onto the grid at once, counted as
+ * `rephased`, rather than stalling the output until the old instant comes back.
  */
 import { engineError, type EngineError } from '../../contract/errors.js';
 import type { FrameRate } from '../../contract/ndi.js';
 import type { OutputStatus } from '../../contract/state.js';
-import { systemClock, type EngineClock } from '../clock.js';
+import { SyncedClock, systemClock, type EngineClock } from '../clock.js';
+import { firstTickAtOrAfter, periodMs, tickInstantMs } from '../frame-grid.js';
 import type { OutputFeed } from '../frames/program-feed.js';
 import type { FrameSink } from './frame-sink.js';
 
@@ -27,6 +36,8 @@ export interface OutputClockOptions {
    * and one that jumps ahead makes the next tick count the jump as missed ticks.
    */
   clock?: EngineClock;
+  /** The synchronised realtime clock the grid is on (the engine's one, shared by its outputs); default: one on `clock`. */
+  synced?: SyncedClock;
   /** Whether the output can be deselected (blanked); the console's monitor always shows program. Default true. */
   selectable?: boolean;
 }
@@ -38,8 +49,10 @@ export function sinkFailure(sink: FrameSink, error: Error): EngineError {
 
 export class OutputClock {
   private readonly sinks = new Map<string, { sink: FrameSink; failed: boolean }>();
-  private startMs = 0;
+  /** The grid tick this clock sends next (frame-grid.ts: k since the Unix epoch). */
   private tick = 0;
+  /** Times the clock re-phased onto the grid after the realtime clock stepped back. */
+  rephased = 0;
   private timer: NodeJS.Timeout | null = null;
   private fresh = 0;
   private repeated = 0;
@@ -53,13 +66,20 @@ export class OutputClock {
   private live = true;
 
   private readonly clock: EngineClock;
+  private readonly synced: SyncedClock;
 
   constructor(private readonly options: OutputClockOptions) {
     this.clock = options.clock ?? systemClock;
+    this.synced = options.synced ?? new SyncedClock({ clock: this.clock });
   }
 
   get periodMs(): number {
-    return (this.options.rate.den * 1000) / this.options.rate.num;
+    return periodMs(this.options.rate);
+  }
+
+  /** The grid tick this clock sends next. */
+  get nextTick(): number {
+    return this.tick;
   }
 
   addSink(sink: FrameSink): void {
@@ -83,8 +103,7 @@ export class OutputClock {
 
   start(): void {
     if (this.timer) return;
-    this.startMs = this.clock.nowMs();
-    this.tick = 0;
+    this.tick = firstTickAtOrAfter(this.synced.realtimeMs(), this.options.rate);
     this.schedule();
   }
 
@@ -114,29 +133,41 @@ export class OutputClock {
   }
 
   private schedule(): void {
-    const dueMs = this.startMs + (this.tick * this.options.rate.den * 1000) / this.options.rate.num;
-    this.timer = setTimeout(() => this.onTick(), Math.max(0, dueMs - this.clock.nowMs()));
+    const now = this.clock.nowMs();
+    const nowReal = this.synced.realtimeMs(now);
+    if (tickInstantMs(this.tick, this.options.rate) - nowReal > 2 * this.periodMs) {
+      // The realtime clock stepped back: the grid's tick k is far ahead. Re-phase, do not stall.
+      this.tick = firstTickAtOrAfter(nowReal, this.options.rate);
+      this.rephased++;
+    }
+    const dueMs = this.synced.engineMsAt(tickInstantMs(this.tick, this.options.rate));
+    this.timer = setTimeout(() => this.onTick(), Math.max(0, dueMs - now));
   }
 
   private onTick(): void {
     const now = this.clock.nowMs();
-    const late = now - (this.startMs + (this.tick * this.options.rate.den * 1000) / this.options.rate.num);
+    const nowReal = this.synced.realtimeMs(now);
+    const late = nowReal - tickInstantMs(this.tick, this.options.rate);
     if (late > this.periodMs) {
       const skipped = Math.floor(late / this.periodMs);
       this.missed += skipped;
       this.tick += skipped;
     }
-    const taken = this.options.feed.take();
+    // The tick's own instant (not when the timer fired): what the program is judged at, so a
+    // scheduled change (frames/program-feed.ts) lands on the same k on every output and node.
+    const atRealtimeMs = tickInstantMs(this.tick, this.options.rate);
+    const at = { realtimeMs: atRealtimeMs, engineMs: this.synced.engineMsAt(atRealtimeMs) };
+    const taken = this.options.feed.take(at);
     if (taken) {
       const fresh = taken.fresh || taken.frame.sequence !== this.lastSequence;
       this.lastSequence = taken.frame.sequence;
       if (fresh) this.fresh++;
       else this.repeated++;
       this.recentTicks.push(now);
-      const level = this.live ? this.options.feed.level() : 0;
+      const level = this.live ? this.options.feed.level(at) : 0;
       for (const entry of this.sinks.values()) {
         try {
-          entry.sink.send({ frame: taken.frame, fresh, level, tick: this.tick });
+          entry.sink.send({ frame: taken.frame, fresh, level, tick: this.tick, firedAtMs: nowReal });
           entry.failed = false;
         } catch (error) {
           if (!entry.failed) this.options.feed.onError(sinkFailure(entry.sink, error as Error));

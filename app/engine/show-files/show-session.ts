@@ -97,6 +97,8 @@ export interface ShowSessionOptions {
   timecode?: () => ChaseInput;
   /** The NDI sources found last (the engine's source list): selectInput counts through them after the show's inputs. */
   ndiSourceNames?: () => readonly string[];
+  /** Frame lock: the output tick a change applied now is on air from (wall log); absent = not recorded. */
+  frameTick?: () => number;
 }
 
 export interface SessionOutcome {
@@ -540,8 +542,16 @@ export class ShowSession {
    * reading: it matches the production's timecode), else time of day at the output rate.
    */
   private wallLogTimecode(wallMs: number, nowMs: number): string {
+    return this.chasedTimecode(nowMs) ?? this.timeOfDayTimecode(wallMs);
+  }
+
+  /** The chased timecode's label at `nowMs`, or null when not chasing. */
+  private chasedTimecode(nowMs: number): string | null {
     const input = this.chaseInput();
-    if (isChasing(this.state.chase, input)) return formatLabel(msToTimecode(readingTimecodeMs(input.reading, nowMs), input.rate), input.rate);
+    return isChasing(this.state.chase, input) ? formatLabel(msToTimecode(readingTimecodeMs(input.reading, nowMs), input.rate), input.rate) : null;
+  }
+
+  private timeOfDayTimecode(wallMs: number): string {
     const local = new Date(wallMs);
     const msOfDay = ((local.getHours() * 60 + local.getMinutes()) * 60 + local.getSeconds()) * 1000 + local.getMilliseconds();
     return formatTimecode(msOfDay, this.options.rate);
@@ -564,6 +574,8 @@ export class ShowSession {
             ? 'live'
             : 'cue';
     const wall = this.wallNow();
+    const chased = this.chasedTimecode(nowMs);
+    const tick = this.options.frameTick?.();
     this.wallLog.push({
       atMs: wall,
       timecode: this.wallLogTimecode(wall, nowMs),
@@ -576,6 +588,8 @@ export class ShowSession {
       seed: after.program.to.seed,
       transition: after.program.transition,
       output: after.program.panic.mode,
+      ...(tick !== undefined ? { tick } : {}),
+      ...(chased !== null ? { chaseTimecode: chased } : {}),
     });
     if (this.wallLog.length > WALL_LOG_LIMIT) this.wallLog.shift();
   }

@@ -9,7 +9,7 @@ import { SHOW_FILE_VERSION, showSchema, type Show } from '../../../app/contract/
 import { record, historyOf, redo, undo } from '../../../app/show/history.js';
 import { parseJsonWithPositions, positionOf } from '../../../app/show/json-locate.js';
 import { emptyShow, parseShowFile, serializeShow } from '../../../app/show/show-file.js';
-import { csvField, formatTimecode, wallLogCsv } from '../../../app/show/wall-log.js';
+import { csvField, formatTimecode, wallLogCsv, type WallLogEntry } from '../../../app/show/wall-log.js';
 
 const goodShow = () => ({
   ...emptyShow('Good'),
@@ -300,24 +300,26 @@ describe('wall log', () => {
   });
 
   it('writes CSV with a header and escapes prompts', () => {
-    const csv = wallLogCsv([
-      {
-        atMs: Date.UTC(2025, 0, 2, 3, 4, 5),
-        timecode: '03:04:05:00',
-        lookId: 7,
-        source: 'cue',
-        cueNumber: '2',
-        cueName: 'Wide',
-        prompt: 'fog, "heavy"\nlow',
-        negativePrompt: '',
-        seed: 42,
-        transition: { durationMs: 1500, curve: 'ease-in-out' },
-        output: 'none',
-      },
-    ]);
+    const entry: WallLogEntry = {
+      atMs: Date.UTC(2025, 0, 2, 3, 4, 5),
+      timecode: '03:04:05:00',
+      lookId: 7,
+      source: 'cue',
+      cueNumber: '2',
+      cueName: 'Wide',
+      prompt: 'fog, "heavy"\nlow',
+      negativePrompt: '',
+      seed: 42,
+      transition: { durationMs: 1500, curve: 'ease-in-out' },
+      output: 'none',
+    };
+    const csv = wallLogCsv([entry]);
     const lines = csv.split('\r\n');
-    expect(lines[0]).toBe('time_utc,timecode,look_id,source,cue_number,cue_name,prompt,negative_prompt,seed,transition_ms,curve,output');
-    expect(csv).toContain('2025-01-02T03:04:05.000Z,03:04:05:00,7,cue,2,Wide,"fog, ""heavy""\nlow",,42,1500,ease-in-out,none');
+    // tick and chase_timecode (frame lock) come last, empty when the entry has none.
+    expect(lines[0]).toBe('time_utc,timecode,look_id,source,cue_number,cue_name,prompt,negative_prompt,seed,transition_ms,curve,output,tick,chase_timecode');
+    expect(csv).toContain('2025-01-02T03:04:05.000Z,03:04:05:00,7,cue,2,Wide,"fog, ""heavy""\nlow",,42,1500,ease-in-out,none,,\r\n');
+    const locked = wallLogCsv([{ ...entry, tick: 53_846_153_846, chaseTimecode: '10:00:00:12' }]);
+    expect(locked).toContain(',ease-in-out,none,53846153846,10:00:00:12\r\n');
     expect(csvField('=cmd()')).toBe("'=cmd()");
   });
 });
