@@ -75,7 +75,9 @@ describe('electron-builder.yml', () => {
   });
 
   it('native parts are unpacked from asar and exist', () => {
-    expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/onnxruntime-node/**', 'node_modules/koffi/**', 'native/pixels/build/**', 'native/shm/build/**']));
+    expect(config.asarUnpack).toEqual(
+      expect.arrayContaining(['node_modules/onnxruntime-node/**', 'node_modules/koffi/**', 'native/pixels/build/**', 'native/shm/build/**', 'node_modules/@ffmpeg-installer/**']),
+    );
     for (const pattern of config.asarUnpack) expect(existsSync(path.join(root, base(pattern))), pattern).toBe(true);
   });
 });

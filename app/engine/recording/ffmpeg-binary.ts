@@ -29,8 +29,11 @@ export function shippedFfmpeg(): { path: string } | { message: string } {
   try {
     const require = createRequire(import.meta.url);
     const found = require('@ffmpeg-installer/ffmpeg') as { path: string };
-    if (!executable(found.path)) return { message: `the shipped FFmpeg at ${found.path} is not executable (chmod +x it)` };
-    return { path: found.path };
+    // In the packaged app the package resolves inside app.asar, where nothing can be executed;
+    // electron-builder.yml unpacks it next to the archive (asarUnpack).
+    const binary = found.path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+    if (!executable(binary)) return { message: `the shipped FFmpeg at ${binary} is not executable (chmod +x it)` };
+    return { path: binary };
   } catch (error) {
     // The package throws a string for an unsupported platform.
     return { message: `no shipped FFmpeg for this platform (${error instanceof Error ? error.message : String(error)})` };
