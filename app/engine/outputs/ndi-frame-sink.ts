@@ -48,6 +48,30 @@ export interface SinkTrace {
   mark(lookId: number, stage: TtffStage, atMs: number): void;
 }
 
+/** libndi's tally, read into this object by sendGetTally (one per sender, reused: no allocation per status). */
+export interface SenderTally {
+  on_program: boolean;
+  on_preview: boolean;
+}
+
+/**
+ * What a sender reports in its OutputStatus (receivers connected, tally, size, name): the same
+ * whether it sends on the engine thread (NdiFrameSink) or from its worker (NdiWorkerSink).
+ * `sender` null: closed (no connections, the tally as last read).
+ */
+export function senderStatus(lib: LibNdi, sender: NativePointer | null, config: NdiOutputConfig, tally: SenderTally, sourceName: string): Partial<OutputStatus> {
+  const connections = sender ? lib.sendGetNoConnections(sender, 0) : 0;
+  if (sender) lib.sendGetTally(sender, tally, 0);
+  return {
+    width: config.width,
+    height: config.height,
+    connections,
+    tally: { program: tally.on_program, preview: tally.on_preview },
+    sourceName,
+    ...(config.groups ? { groups: config.groups } : {}),
+  };
+}
+
 export interface NdiOutputConfig {
   /** Stable id in the engine state (survives renames). */
   id: string;
@@ -166,8 +190,7 @@ export class NdiFrameSink implements FrameSink {
   }
 
   /** Creates the sender. Fails (as a value) if libndi refuses, e.g. an empty name. */
-  /** `_wallMs`: unused since frame lock (the timecode is the tick's grid instant); kept for callers. */
-  static open(lib: LibNdi, config: NdiOutputConfig, converter: UyvyConverter, _wallMs?: () => number): Result<NdiFrameSink> {
+  static open(lib: LibNdi, config: NdiOutputConfig, converter: UyvyConverter): Result<NdiFrameSink> {
     if (config.width % 2 !== 0 || config.width < 2 || config.height < 1) {
       return fail(engineError('output-failed', `NDI output "${config.name}": width must be even and positive (UYVY), got ${config.width}x${config.height}.`));
     }
@@ -278,16 +301,7 @@ export class NdiFrameSink implements FrameSink {
   }
 
   status(): Partial<OutputStatus> {
-    const connections = this.connections();
-    if (this.sender && !this.closed) this.lib.sendGetTally(this.sender, this.tally, 0);
-    return {
-      width: this.config.width,
-      height: this.config.height,
-      connections,
-      tally: { program: this.tally.on_program, preview: this.tally.on_preview },
-      sourceName: this.sourceName,
-      ...(this.config.groups ? { groups: this.config.groups } : {}),
-    };
+    return senderStatus(this.lib, this.closed ? null : this.sender, this.config, this.tally, this.sourceName);
   }
 
   close(): void {

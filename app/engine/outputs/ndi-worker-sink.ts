@@ -28,7 +28,7 @@ import { ttffTrace } from '../frames/ttff-trace.js';
 import type { LibNdi, NativePointer } from '../ndi/libndi.js';
 import { fail, ok, type Result } from '../result.js';
 import type { FrameSink, OutputTick } from './frame-sink.js';
-import type { NdiOutputConfig } from './ndi-frame-sink.js';
+import { senderStatus, type NdiOutputConfig } from './ndi-frame-sink.js';
 import { CONTROL_BYTES, CTL, JOB, STAMP, type NdiSendWorkerData, type NdiSourceMessage, type NdiWorkerMessage } from './ndi-send-protocol.js';
 
 export interface NdiWorkerSinkOptions {
@@ -234,16 +234,7 @@ export class NdiWorkerSink implements FrameSink {
   }
 
   status(): Partial<OutputStatus> {
-    const connections = this.connections();
-    if (this.sender && !this.closed) this.lib.sendGetTally(this.sender, this.tally, 0);
-    return {
-      width: this.config.width,
-      height: this.config.height,
-      connections,
-      tally: { program: this.tally.on_program, preview: this.tally.on_preview },
-      sourceName: this.sourceName,
-      ...(this.config.groups ? { groups: this.config.groups } : {}),
-    };
+    return senderStatus(this.lib, this.closed ? null : this.sender, this.config, this.tally, this.sourceName);
   }
 
   /** Asks the worker to flush and end; the sender is destroyed once it has (or after a grace period). */
