@@ -70,8 +70,8 @@ export function MidiPanel() {
 
   if (state && !sources) {
     return (
-      <section className="midi-panel" aria-label="MIDI control" data-testid="midi-panel">
-        <h2 className="midi-title">MIDI control</h2>
+      <section className="stack-panel midi-panel" aria-label="MIDI control" data-testid="midi-panel">
+        <h2 className="stack-panel-title">MIDI control</h2>
         <p className="midi-problem" data-testid="midi-problem">
           Not available on this engine: it runs without its control sources (start it with &quot;cyclorama serve&quot;).
         </p>
@@ -119,9 +119,9 @@ export function MidiPanel() {
   );
 
   return (
-    <section className="midi-panel" aria-label="MIDI control" data-testid="midi-panel">
+    <section className="stack-panel midi-panel" aria-label="MIDI control" data-testid="midi-panel">
       <div className="midi-head">
-        <h2 className="midi-title">MIDI control</h2>
+        <h2 className="stack-panel-title">MIDI control</h2>
         <button type="button" className="link-button" data-testid="midi-refresh" disabled={disabled} onClick={() => void send({ type: 'listMidiPorts' })}>
           Refresh
         </button>

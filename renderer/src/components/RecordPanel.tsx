@@ -94,8 +94,8 @@ export function RecordPanel() {
   };
 
   return (
-    <section className="record-panel" aria-label="Record" data-testid="record-panel">
-      <h2 className="record-title">Record</h2>
+    <section className="stack-panel" aria-label="Record" data-testid="record-panel">
+      <h2 className="stack-panel-title">Record</h2>
       {recording?.interrupted ? (
         <p className="record-notice" role="status" data-testid="record-interrupted">
           {recording.interrupted.message}

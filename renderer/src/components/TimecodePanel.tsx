@@ -114,8 +114,8 @@ export function TimecodePanel() {
   const lock = timecode?.lock ?? 'unlocked';
   const external = settings.source !== 'internal';
   return (
-    <section className="timecode-panel" aria-label="Timecode" data-testid="timecode-panel">
-      <h2 className="timecode-title">Timecode</h2>
+    <section className="stack-panel timecode-panel" aria-label="Timecode" data-testid="timecode-panel">
+      <h2 className="stack-panel-title">Timecode</h2>
       <div className={`timecode-display timecode-lock--${lock}`} data-testid="timecode-display" aria-live="off">
         {external ? (label ?? '--:--:--:--') : 'Internal clock'}
       </div>

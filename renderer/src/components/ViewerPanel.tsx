@@ -56,8 +56,8 @@ export function ViewerPanel() {
       : `Only this machine can open it: the engine listens on ${control.host}. For a client's phone, start the engine with --host 0.0.0.0 (or this machine's address): that opens the console and API to the network too, behind the access token. The viewer token never controls.`;
 
   return (
-    <section className="viewer-panel" aria-label="Stills and preview link" data-testid="viewer-panel">
-      <h2 className="viewer-title">Stills &amp; preview link</h2>
+    <section className="stack-panel viewer-panel" aria-label="Stills and preview link" data-testid="viewer-panel">
+      <h2 className="stack-panel-title">Stills &amp; preview link</h2>
       <label className="viewer-row">
         <span className="viewer-label">Stills folder</span>
         <input
@@ -88,7 +88,7 @@ export function ViewerPanel() {
       ) : null}
       {sheetNote ? <p className="viewer-note">Contact sheet: {sheetNote}</p> : null}
 
-      <h3 className="viewer-subtitle">Client preview link</h3>
+      <h3 className="stack-panel-title viewer-subtitle">Client preview link</h3>
       {!viewers ? (
         <p className="viewer-note" data-testid="viewer-unavailable">
           Needs the engine&apos;s console server: start it with --host (network control) to share the program with a client.
