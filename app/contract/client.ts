@@ -11,12 +11,17 @@ import { CONTRACT_VERSION, serverMessageSchema, type EngineEvent } from './messa
 
 /** How long a command may wait for its reply before it is failed, in ms. */
 const REPLY_TIMEOUT_MS = 5000;
-/** loadModel replies when the new model is live or has failed: a large model on a slow machine loads for minutes, ms. */
-const LOAD_MODEL_REPLY_TIMEOUT_MS = 300_000;
-/** saveStill replies when the PNG is written: a 4K frame encoded in pure JS on a busy machine takes seconds, ms. */
-const SAVE_STILL_REPLY_TIMEOUT_MS = 60_000;
-/** stopRecording replies when FFmpeg has finished the file (up to 60 s on a loaded machine, engine/recording/recorder.ts), startRecording once the encoder runs, ms. */
-const RECORDING_REPLY_TIMEOUT_MS = 90_000;
+/** Commands that reply only when slow work is done, and how long each may take, ms. */
+const SLOW_REPLY_TIMEOUT_MS: Partial<Record<CommandInput['type'], number>> = {
+  /** Replies when the new model is live or has failed: a large model on a slow machine loads for minutes. */
+  loadModel: 300_000,
+  /** Replies when the PNG is written: a 4K frame encoded in pure JS on a busy machine takes seconds. */
+  saveStill: 60_000,
+  /** Replies once the encoder runs. */
+  startRecording: 90_000,
+  /** Replies when FFmpeg has finished the file (up to 60 s on a loaded machine, engine/recording/recorder.ts). */
+  stopRecording: 90_000,
+};
 
 type Listener<A extends unknown[]> = (...args: A) => void;
 
@@ -107,14 +112,7 @@ export function createEngineConnection(bridge: MessageBridge): EngineConnection 
   return {
     send(command: CommandInput): Promise<CommandResult> {
       const id = nextId++;
-      const timeoutMs =
-        command.type === 'loadModel'
-          ? LOAD_MODEL_REPLY_TIMEOUT_MS
-          : command.type === 'saveStill'
-            ? SAVE_STILL_REPLY_TIMEOUT_MS
-            : command.type === 'startRecording' || command.type === 'stopRecording'
-              ? RECORDING_REPLY_TIMEOUT_MS
-              : REPLY_TIMEOUT_MS;
+      const timeoutMs = SLOW_REPLY_TIMEOUT_MS[command.type] ?? REPLY_TIMEOUT_MS;
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(id);
